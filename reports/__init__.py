@@ -1,0 +1,1 @@
+"""Report contexts (plain dataclasses), the Jinja2 environment and HTML -> PDF."""
