@@ -1,0 +1,39 @@
+"""The domain: SQLModel tables, status enums and pure rules.
+
+Nothing here does I/O or imports a framework. Importing the package registers
+every table on `SQLModel.metadata`, which `store` and Alembic read.
+"""
+
+from models.agency import Agency
+from models.award import Award, Tranche
+from models.call import Call
+from models.cycle import Community, Cycle, Domain
+from models.fund import Donation, Fund, LedgerEntry
+from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation, WeeklyMeeting
+from models.need import Need
+from models.project import Project
+from models.proposal import Proposal, Review
+from models.user import AuditEvent, User
+
+__all__ = [
+    "ActionItem",
+    "Agency",
+    "AuditEvent",
+    "Award",
+    "Call",
+    "Community",
+    "Cycle",
+    "DailyReport",
+    "Domain",
+    "Donation",
+    "Fund",
+    "LedgerEntry",
+    "MonthlyEvaluation",
+    "Need",
+    "Project",
+    "Proposal",
+    "Review",
+    "Tranche",
+    "User",
+    "WeeklyMeeting",
+]

@@ -1,0 +1,85 @@
+"""The public-benefit fund (公益基金): donations and the ledger of every movement.
+
+Balances are never stored: they are summed from `LedgerEntry` rows. Cash is
+in fen; an in-kind gift keeps its description and optional valuation apart
+from cash and never enters the cash balance.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from models.base import STATUS
+
+
+class DonorType(StrEnum):
+    INSTITUTION = "institution"
+    COMPANY = "company"
+    INDIVIDUAL = "individual"
+    OTHER = "other"
+
+
+DONOR_TYPE_LABELS = {
+    DonorType.INSTITUTION: "机关事业单位",
+    DonorType.COMPANY: "爱心企业",
+    DonorType.INDIVIDUAL: "热心人士",
+    DonorType.OTHER: "其他",
+}
+
+
+class GiftKind(StrEnum):
+    CASH = "cash"
+    IN_KIND = "in_kind"
+
+
+class LedgerKind(StrEnum):
+    DONATION = "donation"
+    COMMITMENT = "commitment"
+    PAYMENT = "payment"
+    REFUND = "refund"
+
+
+class Fund(SQLModel, table=True):
+    """The money pool of one cycle."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", unique=True)
+    name: str = Field(max_length=200)
+
+
+class Donation(SQLModel, table=True):
+    """One gift to the fund, in cash or in kind."""
+
+    __table_args__ = (UniqueConstraint("fund_id", "source_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    fund_id: int = Field(foreign_key="fund.id", index=True)
+    donor_name: str = Field(max_length=200)
+    donor_type: str = Field(sa_type=STATUS)
+    donated_on: date
+    kind: str = Field(default=GiftKind.CASH, sa_type=STATUS)
+    amount_fen: int = 0
+    category: str = Field(default="", max_length=20)
+    description: str = Field(default="", max_length=500)
+    valuation_fen: int | None = None
+    restricted_domain_id: int | None = Field(default=None, foreign_key="domain.id")
+    source_key: str = Field(max_length=64)
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One movement of cash: a donation in, a commitment, a payment or a refund."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    fund_id: int = Field(foreign_key="fund.id", index=True)
+    kind: str = Field(sa_type=STATUS)
+    amount_fen: int
+    occurred_on: date
+    domain_id: int | None = Field(default=None, foreign_key="domain.id")
+    donation_id: int | None = Field(default=None, foreign_key="donation.id")
+    award_id: int | None = Field(default=None, foreign_key="award.id")
+    tranche_id: int | None = Field(default=None, foreign_key="tranche.id")
+    memo: str = Field(default="", max_length=200)
+    idempotency_key: str = Field(max_length=100, unique=True)

@@ -1,0 +1,46 @@
+"""A proposal (项目申报书) and the reviews (评审) it receives at each stage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from models.base import JSON_VALUE, STATUS
+from models.status import ProposalStatus, Stage
+
+
+class Proposal(SQLModel, table=True):
+    """An agency's bid under one call."""
+
+    __table_args__ = (UniqueConstraint("call_id", "agency_id", "title"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    domain_id: int = Field(foreign_key="domain.id", index=True)
+    community_id: int = Field(foreign_key="community.id")
+    title: str = Field(max_length=200)
+    requested_fen: int
+    planned_people: int
+    months: int
+    summary: str = Field(default="", max_length=2000)
+    submitted_at: datetime
+    status: str = Field(default=ProposalStatus.SUBMITTED, sa_type=STATUS)
+    stage: str = Field(default=Stage.ELIGIBILITY, sa_type=STATUS)
+    screening_note: str = Field(default="", max_length=1000)
+
+
+class Review(SQLModel, table=True):
+    """One evaluator's weighted scores for one proposal in one selection stage."""
+
+    __table_args__ = (UniqueConstraint("proposal_id", "stage", "reviewer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    reviewer_id: int = Field(foreign_key="user.id", index=True)
+    stage: str = Field(default=Stage.PRELIMINARY, sa_type=STATUS)
+    scores: dict[str, int] = Field(default_factory=dict, sa_type=JSON_VALUE)
+    weighted_score: float
+    normalised_score: float | None = None
+    submitted_at: datetime
