@@ -3,14 +3,14 @@
 A project reports on each working day (Monday to Friday) between its start
 and end. Public holidays are not yet known to the rule, so a holiday counts
 as due; staff can excuse it. A report is on time when it arrives by 23:59 of
-its service day, and late when it arrives afterwards.
+its service day, local time, and late when it arrives afterwards.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,14 @@ def due_days(first: date, last: date, *, starts_on: date, ends_on: date) -> list
     return days
 
 
-def is_late(stamp: ReportStamp) -> bool:
-    """Tell whether a report arrived after 23:59 of its service day."""
-    return stamp.submitted_at > datetime.combine(stamp.day, time(23, 59, 59))
+def is_late(stamp: ReportStamp, *, tz: tzinfo) -> bool:
+    """Tell whether a report arrived after its service day ended in `tz`."""
+    return stamp.submitted_at.astimezone(tz).date() > stamp.day
 
 
-def measure_compliance(due: Iterable[date], stamps: Iterable[ReportStamp]) -> Compliance:
+def measure_compliance(
+    due: Iterable[date], stamps: Iterable[ReportStamp], *, tz: tzinfo
+) -> Compliance:
     """Compare the due days with the reports that arrived."""
     due_set = set(due)
     on_due = [s for s in stamps if s.day in due_set]
@@ -63,6 +65,6 @@ def measure_compliance(due: Iterable[date], stamps: Iterable[ReportStamp]) -> Co
     return Compliance(
         expected=len(due_set),
         submitted=len(seen),
-        late=sum(1 for s in on_due if is_late(s)),
+        late=sum(1 for s in on_due if is_late(s, tz=tz)),
         missing_days=tuple(sorted(due_set - seen)),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from models.money import MoneyError, parse_yuan
 
@@ -55,15 +55,16 @@ class Row:
         except ValueError:
             raise self.error(column, f"日期格式应为 2026-03-01，收到 {value!r}") from None
 
-    def moment(self, column: str) -> datetime:
-        """Read a date and time cell written as YYYY-MM-DD HH:MM."""
+    def moment(self, column: str, *, tz: tzinfo) -> datetime:
+        """Read a date and time cell written as YYYY-MM-DD HH:MM, local to `tz`."""
         value = self.text(column).replace("/", "-")
         try:
-            return datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
         except ValueError:
             raise self.error(
                 column, f"时间格式应为 2026-05-01 14:30，收到 {value!r}"
             ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
     def fen(self, column: str, *, required: bool = True) -> int | None:
         """Read a yuan amount cell as integer fen."""

@@ -1,0 +1,1 @@
+"""Alembic migrations for gongyi's tables."""
