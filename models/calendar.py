@@ -42,3 +42,11 @@ def month_label(month: str) -> str:
     """Write a month the Chinese way: 2026-06 -> 2026年6月."""
     first, _ = month_bounds(month)
     return f"{first.year}年{first.month}月"
+
+
+def last_day_after_months(start: date, months: int) -> date:
+    """Return the last day of a run of `months` months that begins on `start`."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day) - timedelta(days=1)

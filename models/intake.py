@@ -41,8 +41,15 @@ class NeedRow:
     def fingerprint(self) -> str:
         """Identify this submission, so a re-import is recognised."""
         raw = "|".join(
-            (self.community, self.text, self.target_group, self.source,
-             self.submitted_on.isoformat(), self.contact_name, self.contact_phone)
+            (
+                self.community,
+                self.text,
+                self.target_group,
+                self.source,
+                self.submitted_on.isoformat(),
+                self.contact_name,
+                self.contact_phone,
+            )
         )
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 

@@ -48,10 +48,13 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_id_number(id_number: str) -> str:
-    """Keep the region code (first 6) and last 4 characters of a 居民身份证 number."""
+    """Hide the birth date of a 居民身份证 number: 340302********1234."""
     value = _SEPARATORS.sub("", id_number).upper()
-    if len(value) in (15, 18) and value[:-1].isdigit():
-        return value[:6] + MASK * (len(value) - 10) + value[-4:]
+    if len(value) == 18 and value[:-1].isdigit():
+        return value[:6] + MASK * 8 + value[-4:]
+    if len(value) == 15 and value.isdigit():
+        # The old 15-digit number has a six-digit birth date and no check character.
+        return value[:6] + MASK * 6 + value[-3:]
     return _keep_last_four(value)
 
 

@@ -6,11 +6,14 @@ clerk exactly where to look, in Chinese, and an import stops before writing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from typing import TypeVar
 
 from models.money import MoneyError, parse_yuan
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,14 @@ class RowError(Exception):
 
     def __str__(self) -> str:
         return f"{self.file} 第 {self.row} 行「{self.column}」：{self.message}"
+
+
+class RowsRejected(ValueError):
+    """A file with bad rows; nothing of it was written."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} 处错误，未写入任何数据")
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -61,9 +72,7 @@ class Row:
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            raise self.error(
-                column, f"时间格式应为 2026-05-01 14:30，收到 {value!r}"
-            ) from None
+            raise self.error(column, f"时间格式应为 2026-05-01 14:30，收到 {value!r}") from None
         return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
     def fen(self, column: str, *, required: bool = True) -> int | None:
@@ -96,3 +105,17 @@ class Row:
         if value not in choices:
             raise self.error(column, f"应为 {' / '.join(choices)} 之一，收到 {value!r}")
         return choices[value]
+
+
+def read_all(rows: Iterable[Row], read: Callable[[Row], T]) -> list[T]:
+    """Read every row; if any is bad, raise `RowsRejected` listing them all."""
+    values: list[T] = []
+    errors: list[RowError] = []
+    for row in rows:
+        try:
+            values.append(read(row))
+        except RowError as error:
+            errors.append(error)
+    if errors:
+        raise RowsRejected(errors)
+    return values

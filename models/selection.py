@@ -5,7 +5,9 @@ reviewer's weighted scores are turned into z-scores and mapped back to a
 0–100 scale (mean 75, sd 10) before averaging. Ties break on the smaller
 request, then the earlier submission, then the id, so the same inputs always
 give the same ranking. Allocation walks the ranking and funds each proposal
-in full while the fund, the per-project cap and the domain quota allow.
+in full while the fund (including money restricted to a domain) and the
+per-project cap allow; a proposal that does not fit is skipped and smaller
+ones below it may still be funded.
 """
 
 from __future__ import annotations
@@ -89,42 +91,38 @@ def rank_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
 def allocate(
     ranked: Iterable[Candidate],
     *,
-    available_fen: int,
+    pools: Mapping[str | None, int],
     cap_fen: int,
-    domain_quota_fen: Mapping[str, int] | None = None,
     min_score: float = 0.0,
 ) -> list[Allocation]:
-    """Fund ranked candidates in full while the money, cap and quotas allow."""
-    remaining = available_fen
-    quota_left = dict(domain_quota_fen or {})
+    """Fund ranked candidates in full while the fund's pools and the cap allow.
+
+    `pools` maps a domain key to money restricted to it, and None to the
+    unrestricted money; a candidate draws on its domain's pool first.
+    """
+    left = dict(pools)
+    left.setdefault(None, 0)
     outcomes = []
     for rank, candidate in enumerate(ranked, start=1):
-        reason = _refusal(candidate, remaining, cap_fen, quota_left, min_score)
+        reason = _refusal(candidate, left, cap_fen, min_score)
         if reason:
             outcomes.append(Allocation(candidate.proposal_id, rank, 0, reason))
             continue
-        remaining -= candidate.requested_fen
-        if candidate.domain_key in quota_left:
-            quota_left[candidate.domain_key] -= candidate.requested_fen
+        from_restricted = min(left.get(candidate.domain_key, 0), candidate.requested_fen)
+        if from_restricted:
+            left[candidate.domain_key] -= from_restricted
+        left[None] -= candidate.requested_fen - from_restricted
         outcomes.append(Allocation(candidate.proposal_id, rank, candidate.requested_fen, "立项"))
     return outcomes
 
 
 def _refusal(
-    candidate: Candidate,
-    remaining: int,
-    cap_fen: int,
-    quota_left: Mapping[str, int],
-    min_score: float,
+    candidate: Candidate, left: Mapping[str | None, int], cap_fen: int, min_score: float
 ) -> str:
     if candidate.score < min_score:
         return f"得分 {candidate.score:.2f} 低于立项线 {min_score:.0f}"
     if candidate.requested_fen > cap_fen:
         return "申请金额超过单项资助上限"
-    if candidate.requested_fen > remaining:
+    if candidate.requested_fen > left.get(candidate.domain_key, 0) + left[None]:
         return "基金余额不足以全额资助"
-    if candidate.domain_key in quota_left and candidate.requested_fen > quota_left[
-        candidate.domain_key
-    ]:
-        return "超出该领域资助额度"
     return ""

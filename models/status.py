@@ -193,12 +193,19 @@ def apply_transition(
         raise TransitionError(f"不允许的状态变更：{current} → {target}")
     if role not in allowed:
         who = "、".join(sorted(ROLE_LABELS[r] for r in allowed))
-        raise TransitionError(
-            f"{ROLE_LABELS[role]}无权执行 {current} → {target}，只有{who}可以"
-        )
+        raise TransitionError(f"{ROLE_LABELS[role]}无权执行 {current} → {target}，只有{who}可以")
     return target
 
 
 def can_transition(table: Transitions, current: StrEnum, target: StrEnum, *, role: Role) -> bool:
     """Tell whether `role` may move a thing from `current` to `target`."""
     return role in table.get((current, target), frozenset())
+
+
+FUNDED_PATH: tuple[tuple[ProposalStatus, Stage], ...] = (
+    (ProposalStatus.SHORTLISTED, Stage.PRELIMINARY),
+    (ProposalStatus.APPROVED, Stage.FINAL),
+    (ProposalStatus.PUBLICISED, Stage.PUBLICITY),
+    (ProposalStatus.CONTRACTED, Stage.PUBLICITY),
+)
+"""The steps a funded proposal takes after eligibility, with the stage each closes."""
