@@ -182,6 +182,7 @@ def _open_project(
             title=proposal.title,
             starts_on=starts_on,
             ends_on=last_day_after_months(starts_on, proposal.months),
+            months=proposal.months,
             people_planned=proposal.planned_people,
         ),
     )

@@ -68,6 +68,7 @@ class MonthlyEvaluation(SQLModel, table=True):
     reports_expected: int
     reports_submitted: int
     reports_late: int
+    people_planned: int
     people_served: int
     scores: dict[str, float] = Field(default_factory=dict, sa_type=JSON_VALUE)
     total_score: float

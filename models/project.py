@@ -22,5 +22,6 @@ class Project(SQLModel, table=True):
     title: str = Field(max_length=200)
     starts_on: date
     ends_on: date
+    months: int
     people_planned: int
     status: str = Field(default=ProjectStatus.ACTIVE, sa_type=STATUS)

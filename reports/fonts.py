@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
 
 MISSING_CJK_FONT = "缺少中文字体：请运行 apt-get install fonts-noto-cjk"
-MISSING_GLYPHS = "PDF 中有字符无法显示（{characters}）：请运行 apt-get install fonts-noto-cjk 安装中文字体"
+MISSING_GLYPHS = (
+    "PDF 中有字符无法显示（{characters}）：请运行 apt-get install fonts-noto-cjk 安装中文字体"
+)
 MISSING_FC_LIST = "找不到 fc-list（fontconfig）：请运行 apt-get install fontconfig fonts-noto-cjk"
 WEASYPRINT_LOGGER = "weasyprint"
 _TOFU_WARNING = "unsupported by fonts"
@@ -54,9 +56,18 @@ class FontState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-@cache
 def get_font_state() -> FontState:
     """Return the process's font state, checking for a Chinese font the first time."""
+    # Without the lock two threads starting at once could each build a state and a lock.
+    with _FONT_STATE_CREATION:
+        return _create_font_state()
+
+
+_FONT_STATE_CREATION = threading.Lock()
+
+
+@cache
+def _create_font_state() -> FontState:
     check_cjk_font()  # An error is not cached, so a later call checks again.
     # Imported here: importing WeasyPrint loads fontconfig, which takes half a second.
     from weasyprint.text.fonts import FontConfiguration

@@ -111,6 +111,7 @@ def set_monthly_evaluation(session: Session, evaluation: MonthlyEvaluation) -> M
         "reports_expected",
         "reports_submitted",
         "reports_late",
+        "people_planned",
         "people_served",
         "scores",
         "total_score",
