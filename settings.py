@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url_is_set(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("GONGYI_DATABASE_URL 为空：请设置为 sqlite:///var/gongyi.db 或 postgresql+psycopg://…")
+            raise ValueError(
+                "GONGYI_DATABASE_URL 为空：请设置为 sqlite:///var/gongyi.db 或 postgresql+psycopg://…"
+            )
         return value.strip()
 
 

@@ -1,0 +1,241 @@
+"""The `gongyi` command line: thin commands over the same functions the portal calls.
+
+Every failure a user can fix — a bad database URL, an unwritable output
+folder, missing Chinese fonts, a bad row in a file — is printed as one line
+saying what to do, never as a traceback. Prefect is configured here, before
+any flow is imported, so the embedded mode keeps its state under var/.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from settings import PROJECT_ROOT, Settings, get_settings
+
+app = typer.Typer(help="gongyi 公益创投工作流：从居民需求到评估报告。", no_args_is_help=True)
+db_app = typer.Typer(help="数据库：创建与升级。", no_args_is_help=True)
+needs_app = typer.Typer(help="居民需求：导入与归类。", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(needs_app, name="needs")
+console = Console()
+
+
+class UserFacingError(Exception):
+    """An error whose message is the whole story for the user."""
+
+
+def fail(message: str, *, code: int = 1) -> typer.Exit:
+    """Print one red line and return the exit to raise."""
+    console.print(f"[bold red]错误：[/]{message}", highlight=False)
+    return typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    """Read settings, turning a validation error into one line."""
+    from pydantic import ValidationError
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise fail(f"配置错误 GONGYI_{str(first['loc'][0]).upper()}：{first['msg']}") from None
+
+
+def prepare_prefect(settings: Settings) -> None:
+    """Point Prefect's embedded mode at var/ and keep it offline and quiet."""
+    home = (settings.var_dir / "prefect").resolve()
+    os.environ.setdefault("PREFECT_HOME", str(home))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "INFO")
+
+
+def check_output_dir(folder: Path) -> Path:
+    """Create the output folder and prove it is writable."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".gongyi-write-test"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise UserFacingError(
+            f"输出目录 {folder} 不可写（{exc.strerror}）：请设置 GONGYI_OUTPUT_DIR 为可写的目录"
+        ) from None
+    return folder
+
+
+def upgrade(settings: Settings) -> str:
+    """Create or upgrade the configured database."""
+    from store.database import DatabaseError
+    from store.migrate import upgrade_database
+
+    try:
+        return upgrade_database(settings.database_url)
+    except DatabaseError as exc:
+        raise UserFacingError(str(exc)) from None
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """创建或升级数据库到最新结构。"""
+    settings = load_settings()
+    try:
+        revision = upgrade(settings)
+    except UserFacingError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"数据库已是最新结构（版本 {revision}）：{_safe_url(settings.database_url)}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(无法解析的地址)"
+
+
+@app.command()
+def check() -> None:
+    """检查运行环境：数据库、输出目录、中文字体。"""
+    settings = load_settings()
+    from reports.errors import ReportError
+    from reports.fonts import check_cjk_font
+
+    try:
+        upgrade(settings)
+        check_output_dir(settings.output_dir)
+        check_cjk_font()
+    except (UserFacingError, ReportError) as exc:
+        raise fail(str(exc)) from None
+    console.print("[green]环境正常[/]：数据库、输出目录和中文字体均可用。")
+
+
+@app.command()
+def demo(
+    data: Annotated[Path, typer.Option(help="演示数据目录。")] = PROJECT_ROOT / "demo",
+    month: Annotated[str, typer.Option(help="演示的监测月份（YYYY-MM）。")] = "2026-06",
+) -> None:
+    """运行完整的演示创投周期（淮河路街道案例），并生成 PDF 报告。"""
+    settings = load_settings()
+    prepare_prefect(settings)
+    from reports.errors import ReportError
+    from reports.fonts import check_cjk_font
+
+    started = time.perf_counter()
+    try:
+        check_cjk_font()
+        check_output_dir(settings.output_dir)
+        upgrade(settings)
+    except (UserFacingError, ReportError) as exc:
+        raise fail(str(exc)) from None
+    console.rule("[bold]gongyi 演示：2026年度淮河路街道公益创投")
+    summary = _run_demo(data, month)
+    _print_demo(summary, elapsed=time.perf_counter() - started, output=settings.output_dir)
+
+
+def _run_demo(data: Path, month: str):  # type: ignore[no-untyped-def]
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.demo_cycle import demo_cycle
+
+    # Heartbeats detect crashed runs on remote workers; in-process they only add a
+    # one-second wait to every flow.
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        return demo_cycle(str(data), month)
+
+
+def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: ignore[no-untyped-def]
+    from models.money import format_fen
+
+    errors = [
+        *summary.intake.errors,
+        *summary.fund.errors,
+        *summary.bids.errors,
+        *summary.selection.errors,
+        *summary.evaluation.errors,
+    ]
+    table = Table(title="各环节结果", show_lines=False)
+    table.add_column("环节")
+    table.add_column("结果")
+    table.add_row(
+        "需求征集", f"{summary.intake.rows} 条需求，合并重复 {summary.intake.needs_merged} 条"
+    )
+    table.add_row(
+        "需求归类",
+        f"自动归类 {summary.categorisation.classified} 条，待人工确认 {summary.categorisation.in_review} 条",
+    )
+    table.add_row(
+        "公益基金",
+        f"现金 {format_fen(summary.fund.raised_fen)} 元，实物/服务捐赠 {summary.fund.in_kind_gifts} 项",
+    )
+    table.add_row(
+        "申报与资格审查",
+        f"{summary.bids.agencies} 家机构；通过 {summary.screening.eligible} 份，未通过 {len(summary.screening.ineligible)} 份",
+    )
+    table.add_row(
+        "分层遴选与签约",
+        f"立项 {summary.selection.funded} 个，资助 {format_fen(summary.selection.funded_fen)} 元",
+    )
+    table.add_row(
+        "日报告",
+        f"本月提交 {summary.daily_reports} 份（新增）；{summary.daily.day} 提醒 {len(summary.daily.reminders)} 个项目",
+    )
+    table.add_row(
+        "周例会",
+        f"{len(summary.meetings)} 次，待办 {sum(m.action_items for m in summary.meetings)} 项",
+    )
+    grades = {}
+    for grade in summary.evaluation.grades.values():
+        grades[grade] = grades.get(grade, 0) + 1
+    table.add_row("月评估", "，".join(f"{g} {n}" for g, n in grades.items()))
+    console.print(table)
+    if errors:
+        for line in errors:
+            console.print(f"[red]{line}[/]")
+        raise typer.Exit(1)
+    folder = (output / summary.evaluation.month).resolve()
+    console.print(
+        f"[green]完成[/]：PDF 报告 {len(summary.evaluation.pdfs)} 份，位于 [bold]{folder}[/]"
+    )
+    console.print(f"用时 {elapsed:.1f} 秒")
+
+
+@needs_app.command("import")
+def needs_import(
+    path: Annotated[Path, typer.Argument(help="需求表（CSV 或 XLSX）。")],
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+) -> None:
+    """导入居民需求表（全部有效才写入；重复导入不会重复添加）。"""
+    settings = load_settings()
+    prepare_prefect(settings)
+    try:
+        upgrade(settings)
+    except UserFacingError as exc:
+        raise fail(str(exc)) from None
+    from flows.needs_intake import needs_intake
+
+    summary = needs_intake(cycle, str(path))
+    if summary.errors:
+        for line in summary.errors:
+            console.print(f"[red]{line}[/]", highlight=False)
+        raise fail(f"{summary.file} 有 {len(summary.errors)} 处错误，未写入任何数据")
+    console.print(f"{summary.file}：新增 {summary.added} 条，已导入过 {summary.already_there} 条")
+
+
+def main() -> None:
+    """Run the CLI."""
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""gongyi tests, mirroring the packages."""
