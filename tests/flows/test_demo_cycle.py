@@ -1,0 +1,86 @@
+"""The demo cycle runs every stage as real Prefect flows, writes real PDFs, and can run again."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import SQLModel
+
+from flows.demo_cycle import demo_cycle
+from models.fund import LedgerEntry, LedgerKind
+from store.database import get_engine
+from tests.builders import DEMO_DIR
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def _row_counts(url: str) -> dict[str, int]:
+    with get_engine(url).connect() as connection:
+        return {
+            name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in SQLModel.metadata.tables.items()
+            if name != "auditevent"
+        }
+
+
+def _ledger_totals(url: str) -> dict[str, int]:
+    with get_engine(url).connect() as connection:
+        rows = connection.execute(
+            select(LedgerEntry.kind, func.sum(LedgerEntry.amount_fen)).group_by(LedgerEntry.kind)
+        ).all()
+    return {kind: int(total) for kind, total in rows}
+
+
+def test_demo_cycle_funds_22_projects_within_the_fund_and_a_second_run_adds_nothing(
+    database_url: str,
+) -> None:
+    summary = demo_cycle(str(DEMO_DIR))
+    counts, totals = _row_counts(database_url), _ledger_totals(database_url)
+
+    assert summary.screening.ineligible.keys() == {
+        "爱心陪伴·老年人精神慰藉",
+        "快乐童年·儿童托管服务",
+    }
+    assert summary.selection.funded == 22
+    assert {line.title for line in summary.selection.ranking if not line.amount_fen} == {
+        "青少年周末兴趣班",
+        "社区文化节",
+    }
+    assert counts["project"] == 22 and counts["need"] == 110 and counts["proposal"] == 26
+    assert totals[LedgerKind.DONATION] == 26_000_000
+    assert (
+        totals[LedgerKind.COMMITMENT] == summary.selection.funded_fen <= totals[LedgerKind.DONATION]
+    )
+    assert totals[LedgerKind.PAYMENT] == summary.selection.funded_fen // 2
+    assert len(summary.evaluation.grades) == 22 and len(summary.evaluation.pdfs) == 23
+
+    demo_cycle(str(DEMO_DIR))
+    assert _row_counts(database_url) == counts
+    assert _ledger_totals(database_url) == totals
+
+
+def _pdf_text(path: str) -> str:
+    return subprocess.run(
+        ["pdftotext", path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_demo_pdfs_are_chinese_with_an_embedded_cjk_font_and_no_phone_numbers(
+    database_url: str,
+) -> None:
+    summary = demo_cycle(str(DEMO_DIR))
+    street = next(p for p in summary.evaluation.pdfs if "街道月度汇总" in Path(p).name)
+
+    text = _pdf_text(street)
+    fonts = subprocess.run(["pdffonts", street], capture_output=True, text=True, check=True).stdout
+    assert "4大领域22个服务项目" in text
+    assert "260,000.00" in text
+    assert "CJK" in fonts and " yes " in fonts
+    for pdf in summary.evaluation.pdfs:
+        assert not MOBILE.search(_pdf_text(pdf)), pdf
