@@ -10,7 +10,7 @@ are listed in the flow's log and its result.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from prefect import flow
 
@@ -64,8 +64,9 @@ def check_reports(cycle_id: int, day: date) -> DailyCheckSummary:
 
 
 @flow(name="daily_check", log_prints=True)
-def daily_check(cycle_id: int, day: date) -> DailyCheckSummary:
-    """Check today's daily reports; list reminders and escalations."""
+def daily_check(cycle_id: int, day: date | None = None) -> DailyCheckSummary:
+    """Check a day's daily reports (default: today in the office's time zone)."""
+    day = day or datetime.now(get_tz()).date()
     summary = check_reports(cycle_id, day)
     print(
         f"{day} 日报告：应交 {summary.due}，已交 {summary.reported}，"

@@ -10,11 +10,12 @@ Running it again for the same week rewrites the same meeting and items.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from prefect import flow
 
 from flows.runtime import get_tz, io_task, session_scope
+from models.calendar import week_start as monday_of
 from models.compliance import ReportStamp, due_days, measure_compliance
 from models.monitoring import ActionItem, WeeklyMeeting
 from models.status import ProjectStatus
@@ -95,8 +96,14 @@ def prepare_meeting(cycle_id: int, week_start: date) -> MeetingSummary:
 
 
 @flow(name="weekly_meeting", log_prints=True)
-def weekly_meeting(cycle_id: int, week_start: date) -> MeetingSummary:
-    """Prepare the weekly meeting that starts on `week_start` (a Monday)."""
+def weekly_meeting(cycle_id: int, week_start: date | None = None) -> MeetingSummary:
+    """Prepare the meeting of the week starting `week_start` (default: the week just ended)."""
+    if week_start is None:
+        week_start = monday_of(datetime.now(get_tz()).date()) - timedelta(days=7)
+    if week_start.weekday() != 0:
+        raise ValueError(
+            f"周例会按周一起算：{week_start} 是星期{'一二三四五六日'[week_start.weekday()]}"
+        )
     summary = prepare_meeting(cycle_id, week_start)
     print(
         f"{week_start} 周例会：议题 {len(summary.agenda)} 项，待办 {summary.action_items} 项；{summary.agenda[0]}"
