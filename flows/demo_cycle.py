@@ -39,7 +39,7 @@ from store.spreadsheets import read_rows
 
 STREET_OFFICE = "淮河路街道办事处"
 YEAR = 2026
-CYCLE_NAME = "2026年度淮河路街道公益创投"
+CYCLE_NAME = "2026年度公益创投"
 FUND_NAME = "淮河路街道专项公益基金"
 PROJECTS_START = date(2026, 6, 1)
 DEMO_MONTH = "2026-06"

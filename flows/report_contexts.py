@@ -84,7 +84,6 @@ def build_assessment_context(
             people_planned=planned,
             people_served=evaluation.people_served,
             indicators=(
-                IndicatorRow("服务人次", "人次", planned, evaluation.people_served),
                 IndicatorRow(
                     "日报告", "份", evaluation.reports_expected, evaluation.reports_submitted
                 ),

@@ -51,6 +51,7 @@ class CallRules:
     org_types: tuple[str, ...]
     min_years_registered: int
     annual_inspection_ok: tuple[str, ...]
+    exclude_abnormal_list: bool
     max_proposals_per_agency: int
     funding_mode: str
     tranches: tuple[TrancheShare, ...]
@@ -68,33 +69,28 @@ class CallRules:
 
 def read_call_rules(data: Mapping[str, Any]) -> CallRules:
     """Check a parsed rules file and return its standards."""
-    missing = [key for key in STANDARD_LABELS if key not in data]
+    missing = [key for key in STANDARD_LABELS if not isinstance(data.get(key), Mapping)]
     if missing:
         labels = "、".join(f"[{k}]（{STANDARD_LABELS[k]}）" for k in missing)
         raise RulesError(f"申报指南缺少：{labels}")
     applicants, mode, content = data["applicants"], data["funding_mode"], data["content"]
     amount, evaluation = data["amount"], data["evaluation"]
     rules = CallRules(
-        org_types=tuple(_get(applicants, "applicants", "org_types")),
-        min_years_registered=int(_get(applicants, "applicants", "min_years_registered")),
-        annual_inspection_ok=tuple(_get(applicants, "applicants", "annual_inspection_ok")),
-        max_proposals_per_agency=int(_get(applicants, "applicants", "max_proposals_per_agency")),
-        funding_mode=str(_get(mode, "funding_mode", "mode")),
-        tranches=tuple(
-            TrancheShare(int(t["percent"]), str(t["condition"]))
-            for t in _get(mode, "funding_mode", "tranches")
-        ),
-        domain_keys=tuple(_get(content, "content", "domains")),
-        min_fen=int(_get(amount, "amount", "min_yuan")) * FEN_PER_YUAN,
-        max_fen=int(_get(amount, "amount", "max_yuan")) * FEN_PER_YUAN,
-        total_fen=int(_get(amount, "amount", "total_yuan")) * FEN_PER_YUAN,
-        fund_name=str(_get(data["source"], "source", "fund")),
+        org_types=_texts(applicants, "applicants", "org_types"),
+        min_years_registered=_whole(applicants, "applicants", "min_years_registered"),
+        annual_inspection_ok=_texts(applicants, "applicants", "annual_inspection_ok"),
+        exclude_abnormal_list=bool(applicants.get("exclude_abnormal_list", True)),
+        max_proposals_per_agency=_whole(applicants, "applicants", "max_proposals_per_agency"),
+        funding_mode=_text(mode, "funding_mode", "mode"),
+        tranches=_tranches(mode),
+        domain_keys=_texts(content, "content", "domains"),
+        min_fen=_whole(amount, "amount", "min_yuan") * FEN_PER_YUAN,
+        max_fen=_whole(amount, "amount", "max_yuan") * FEN_PER_YUAN,
+        total_fen=_whole(amount, "amount", "total_yuan") * FEN_PER_YUAN,
+        fund_name=_text(data["source"], "source", "fund"),
         review_criteria=_criteria(evaluation, "review_criteria"),
         monthly_criteria=_criteria(evaluation, "monthly_criteria"),
-        grade_bands=tuple(
-            (float(floor), str(name))
-            for floor, name in _get(evaluation, "evaluation", "grade_bands")
-        ),
+        grade_bands=_bands(evaluation),
         min_award_score=float(evaluation.get("min_award_score", 0)),
         raw=data,
     )
@@ -102,19 +98,81 @@ def read_call_rules(data: Mapping[str, Any]) -> CallRules:
     return rules
 
 
+def _where(name: str, key: str) -> str:
+    return f"申报指南 [{name}]（{STANDARD_LABELS[name]}）{key}"
+
+
 def _get(section: Mapping[str, Any], name: str, key: str) -> Any:
-    if key not in section:
+    field = key.rsplit(".", 1)[-1]
+    if field not in section:
         raise RulesError(f"申报指南 [{name}]（{STANDARD_LABELS[name]}）缺少 {key}")
-    return section[key]
+    return section[field]
+
+
+def _whole(section: Mapping[str, Any], name: str, key: str) -> int:
+    value = _get(section, name, key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RulesError(f"{_where(name, key)} 应为非负整数，实为 {value!r}")
+    return value
+
+
+def _text(section: Mapping[str, Any], name: str, key: str) -> str:
+    value = _get(section, name, key)
+    if not isinstance(value, str) or not value.strip():
+        raise RulesError(f"{_where(name, key)} 应为文字，实为 {value!r}")
+    return value
+
+
+def _texts(section: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
+    value = _get(section, name, key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulesError(f"{_where(name, key)} 应为文字列表，实为 {value!r}")
+    return tuple(value)
+
+
+def _tables(
+    section: Mapping[str, Any], name: str, key: str, fields: tuple[str, ...]
+) -> list[Mapping[str, Any]]:
+    value = _get(section, name, key)
+    if not isinstance(value, list) or not all(
+        isinstance(item, Mapping) and all(f in item for f in fields) for item in value
+    ):
+        raise RulesError(f"{_where(name, key)} 的每一项都应有 {'、'.join(fields)}")
+    return value
+
+
+def _tranches(section: Mapping[str, Any]) -> tuple[TrancheShare, ...]:
+    items = _tables(section, "funding_mode", "tranches", ("percent", "condition"))
+    return tuple(
+        TrancheShare(
+            _whole(t, "funding_mode", "tranches.percent"),
+            _text(t, "funding_mode", "tranches.condition"),
+        )
+        for t in items
+    )
 
 
 def _criteria(section: Mapping[str, Any], key: str) -> tuple[Criterion, ...]:
     items = tuple(
-        Criterion(str(c["name"]), int(c["weight"])) for c in _get(section, "evaluation", key)
+        Criterion(_text(c, "evaluation", f"{key}.name"), _whole(c, "evaluation", f"{key}.weight"))
+        for c in _tables(section, "evaluation", key, ("name", "weight"))
     )
     if sum(c.weight for c in items) != 100:
-        raise RulesError(f"申报指南 [evaluation] {key} 的权重之和应为 100")
+        raise RulesError(f"{_where('evaluation', key)} 的权重之和应为 100")
     return items
+
+
+def _bands(section: Mapping[str, Any]) -> GradeBands:
+    value = _get(section, "evaluation", "grade_bands")
+    if not isinstance(value, list) or not all(
+        isinstance(b, list)
+        and len(b) == 2
+        and isinstance(b[0], int | float)
+        and isinstance(b[1], str)
+        for b in value
+    ):
+        raise RulesError(f"{_where('evaluation', 'grade_bands')} 应为 [[分数下限, 等级名], …]")
+    return tuple((float(floor), grade) for floor, grade in value)
 
 
 def _check(rules: CallRules) -> None:

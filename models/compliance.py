@@ -3,7 +3,8 @@
 A project reports on each working day (Monday to Friday) between its start
 and end. Public holidays are not yet known to the rule, so a holiday counts
 as due; staff can excuse it. A report is on time when it arrives by 23:59 of
-its service day, local time, and late when it arrives afterwards.
+its service day, local time, and late when it arrives afterwards; a time
+without a zone is read as the office's local time.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ def due_days(first: date, last: date, *, starts_on: date, ends_on: date) -> list
 
 def is_late(stamp: ReportStamp, *, tz: tzinfo) -> bool:
     """Tell whether a report arrived after its service day ended in `tz`."""
-    return stamp.submitted_at.astimezone(tz).date() > stamp.day
+    moment = stamp.submitted_at
+    local = moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+    return local.date() > stamp.day
 
 
 def measure_compliance(

@@ -52,7 +52,7 @@ def screen_bid(
         reasons.append(f"登记成立不满 {rules.min_years_registered} 年")
     if agency.annual_inspection not in rules.annual_inspection_ok:
         reasons.append(f"年检结果为「{agency.annual_inspection or '无'}」")
-    if agency.on_abnormal_list:
+    if agency.on_abnormal_list and rules.exclude_abnormal_list:
         reasons.append("列入活动异常名录或严重违法失信名单")
     if bid.proposals_by_agency > rules.max_proposals_per_agency:
         reasons.append(f"同一机构申报超过 {rules.max_proposals_per_agency} 个项目")

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from models.call_rules import Criterion
-from models.grading import GradeBands, grade_for, weighted_score
+from models.grading import GradeBands, ScoringError, grade_for, weighted_score
 
 COMPLIANCE = "日报告合规"
 PROGRESS = "服务进度"
@@ -49,6 +49,12 @@ def score_month(
     bands: GradeBands,
 ) -> MonthlyScore:
     """Combine measured and evaluator scores into a weighted total and grade."""
+    known = {c.name for c in criteria}
+    for name in evaluator_scores:
+        if name in (COMPLIANCE, PROGRESS):
+            raise ScoringError(f"「{name}」由日报告记录计算，不能由评估专家填写")
+        if name not in known:
+            raise ScoringError(f"申报指南的月评估指标中没有「{name}」")
     scores = {
         COMPLIANCE: float(compliance_percent),
         PROGRESS: progress_percent(people_served, people_planned),

@@ -15,6 +15,9 @@ class ScoringError(ValueError):
 
 def weighted_score(scores: Mapping[str, float], weights: Mapping[str, int]) -> float:
     """Combine 0–100 criterion scores with weights that add up to 100."""
+    negative = [name for name, weight in weights.items() if weight < 0]
+    if negative:
+        raise ScoringError(f"评分指标权重不能为负：{'、'.join(negative)}")
     if sum(weights.values()) != 100:
         raise ScoringError(f"评分指标权重之和应为 100，实为 {sum(weights.values())}")
     missing = [name for name in weights if name not in scores]

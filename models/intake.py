@@ -10,6 +10,7 @@ its weight; the others point at it, with the reason written down.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ NEED_COLUMNS = ("需求内容", "社区", "服务对象", "来源", "提交日�
 SOURCES = ("居民", "网格员", "问卷", "微信群", "座谈会", "热线", "其他")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-_PUNCTUATION = re.compile(r"[\s，。！？、；：,.!?;:“”\"'（）()【】\[\]…—-]+")
+_PUNCTUATION = re.compile(r"[\s，。！？、；：,.!?;:“”‘’\"'（）()【】\[\]《》「」『』〈〉…—～~-]+")
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ class NeedRow:
     @property
     def fingerprint(self) -> str:
         """Identify this submission, so a re-import is recognised."""
-        raw = "|".join(
-            (
+        raw = json.dumps(
+            [
                 self.community,
                 self.text,
                 self.target_group,
@@ -49,7 +50,8 @@ class NeedRow:
                 self.submitted_on.isoformat(),
                 self.contact_name,
                 self.contact_phone,
-            )
+            ],
+            ensure_ascii=False,
         )
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 

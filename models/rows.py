@@ -16,14 +16,12 @@ from models.money import MoneyError, parse_yuan
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
 class RowError(Exception):
     """A bad value in one cell of an imported file."""
 
-    file: str
-    row: int
-    column: str
-    message: str
+    def __init__(self, file: str, row: int, column: str, message: str) -> None:
+        super().__init__(file, row, column, message)
+        self.file, self.row, self.column, self.message = file, row, column, message
 
     def __str__(self) -> str:
         return f"{self.file} 第 {self.row} 行「{self.column}」：{self.message}"

@@ -80,14 +80,15 @@ def set_action_item(session: Session, item: ActionItem) -> ActionItem:
 
 
 def list_open_action_items(session: Session, *, project_id: int, until: date) -> list[ActionItem]:
-    """List a project's open action items due by `until`."""
+    """List a project's open action items raised at meetings held by `until`."""
     return list(
         session.exec(
             select(ActionItem)
+            .join(WeeklyMeeting, WeeklyMeeting.id == ActionItem.meeting_id)  # type: ignore[arg-type]
             .where(
                 ActionItem.project_id == project_id,
                 ActionItem.status == ActionItemStatus.OPEN,
-                col(ActionItem.due_on) <= until,
+                col(WeeklyMeeting.week_start) <= until,
             )
             .order_by(ActionItem.due_on, ActionItem.id)
         )

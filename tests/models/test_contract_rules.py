@@ -1,0 +1,81 @@
+"""Contract terms: the tranche plan in exact fen, and contract numbers."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from models.call_rules import TrancheShare
+from models.contract import PlannedTranche, contract_number, plan_tranches
+
+DEMO_SHARES = (
+    TrancheShare(50, "on_signing"),
+    TrancheShare(30, "midterm_pass"),
+    TrancheShare(20, "final_pass"),
+)
+
+
+def test_an_award_is_split_by_the_calls_percentages_with_its_conditions():
+    assert plan_tranches(1_500_000, DEMO_SHARES) == [
+        PlannedTranche(1, 750_000, "on_signing"),
+        PlannedTranche(2, 450_000, "midterm_pass"),
+        PlannedTranche(3, 300_000, "final_pass"),
+    ]
+
+
+def test_the_last_tranche_takes_the_fen_the_others_round_away():
+    plan = plan_tranches(1_000_001, DEMO_SHARES)
+    assert [t.amount_fen for t in plan] == [500_000, 300_000, 200_001]
+
+
+def test_thirds_never_lose_a_fen():
+    shares = (TrancheShare(33, "a"), TrancheShare(33, "b"), TrancheShare(34, "c"))
+    assert [t.amount_fen for t in plan_tranches(100, shares)] == [33, 33, 34]
+    assert [t.amount_fen for t in plan_tranches(1, shares)] == [0, 0, 1]
+
+
+def test_a_single_tranche_pays_the_whole_award():
+    assert plan_tranches(1_234_567, (TrancheShare(100, "on_signing"),)) == [
+        PlannedTranche(1, 1_234_567, "on_signing")
+    ]
+
+
+def test_tranches_are_numbered_from_one_in_order():
+    assert [t.seq for t in plan_tranches(999, DEMO_SHARES)] == [1, 2, 3]
+
+
+def _percents(cuts: list[int]) -> list[int]:
+    bounds = [0, *sorted(cuts), 100]
+    return [b - a for a, b in pairwise(bounds)]
+
+
+# Any split of 100 into 1–6 positive percentages, as the call's check guarantees.
+SHARES = st.lists(st.integers(min_value=1, max_value=99), unique=True, max_size=5).map(_percents)
+
+
+@given(st.integers(min_value=0, max_value=10**10), SHARES)
+def test_tranche_plans_sum_exactly_to_the_award(amount, percents):
+    shares = [TrancheShare(p, f"c{i}") for i, p in enumerate(percents)]
+    plan = plan_tranches(amount, shares)
+    assert sum(t.amount_fen for t in plan) == amount
+    assert [t.condition for t in plan] == [s.condition for s in shares]
+    for tranche, share in zip(plan[:-1], shares[:-1], strict=True):
+        assert tranche.amount_fen == amount * share.percent // 100
+    assert plan[-1].amount_fen >= amount * shares[-1].percent // 100
+    assert all(t.amount_fen >= 0 for t in plan)
+
+
+@pytest.mark.parametrize(
+    ("year", "rank", "number"),
+    [
+        (2026, 7, "GY-2026-007"),
+        (2026, 1, "GY-2026-001"),
+        (2026, 22, "GY-2026-022"),
+        (2027, 123, "GY-2027-123"),
+    ],
+)
+def test_contract_number_is_year_and_three_digit_rank(year, rank, number):
+    assert contract_number(year, rank) == number
