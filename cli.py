@@ -22,9 +22,19 @@ from settings import PROJECT_ROOT, Settings, get_settings
 
 app = typer.Typer(help="gongyi 公益创投工作流：从居民需求到评估报告。", no_args_is_help=True)
 db_app = typer.Typer(help="数据库：创建与升级。", no_args_is_help=True)
-needs_app = typer.Typer(help="居民需求：导入与归类。", no_args_is_help=True)
+needs_app = typer.Typer(help="居民需求：导入、合并、归类与汇总。", no_args_is_help=True)
+fund_app = typer.Typer(help="公益基金：捐赠、台账与捐赠资金去向说明。", no_args_is_help=True)
+call_app = typer.Typer(help="申报指南：发布、截止与资格审查。", no_args_is_help=True)
+agency_app = typer.Typer(help="社会组织：登记与信用代码校验。", no_args_is_help=True)
+proposal_app = typer.Typer(help="项目申报书：提交、撤回与审查结果。", no_args_is_help=True)
+monitor_app = typer.Typer(help="过程监测：日报告、周例会、月评估与拨付。", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(needs_app, name="needs")
+app.add_typer(fund_app, name="fund")
+app.add_typer(call_app, name="call")
+app.add_typer(agency_app, name="agency")
+app.add_typer(proposal_app, name="proposal")
+app.add_typer(monitor_app, name="monitor")
 console = Console()
 
 
@@ -230,6 +240,15 @@ def needs_import(
             console.print(f"[red]{line}[/]", highlight=False)
         raise fail(f"{summary.file} 有 {len(summary.errors)} 处错误，未写入任何数据")
     console.print(f"{summary.file}：新增 {summary.added} 条，已导入过 {summary.already_there} 条")
+
+
+# --- needs commands (居民需求) ---
+
+
+# --- fund, call, agency and proposal commands (基金、申报指南、社会组织、申报书) ---
+
+
+# --- monitoring commands (日报告、周例会、月评估、serve) ---
 
 
 def main() -> None:
