@@ -12,7 +12,7 @@ from models.fund import Donation, Fund, LedgerEntry
 from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation, WeeklyMeeting
 from models.need import Need
 from models.project import Project
-from models.proposal import Proposal, Review
+from models.proposal import BudgetLine, KpiTarget, Proposal, Review
 from models.user import AuditEvent, User
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Agency",
     "AuditEvent",
     "Award",
+    "BudgetLine",
     "Call",
     "Community",
     "Cycle",
@@ -27,6 +28,7 @@ __all__ = [
     "Domain",
     "Donation",
     "Fund",
+    "KpiTarget",
     "LedgerEntry",
     "MonthlyEvaluation",
     "Need",

@@ -19,3 +19,4 @@ class Agency(SQLModel, table=True):
     on_abnormal_list: bool = False
     contact_name: str = Field(default="", max_length=50)
     contact_phone: str = Field(default="", max_length=30)
+    contact_email: str = Field(default="", max_length=200)

@@ -25,10 +25,39 @@ class Proposal(SQLModel, table=True):
     planned_people: int
     months: int
     summary: str = Field(default="", max_length=2000)
+    target_groups: list[str] = Field(default_factory=list, sa_type=JSON_VALUE)
+    cited_need_ids: list[int] = Field(default_factory=list, sa_type=JSON_VALUE)
+    matching_fen: int = 0
     submitted_at: datetime
     status: str = Field(default=ProposalStatus.SUBMITTED, sa_type=STATUS)
     stage: str = Field(default=Stage.ELIGIBILITY, sa_type=STATUS)
     screening_note: str = Field(default="", max_length=1000)
+
+
+class BudgetLine(SQLModel, table=True):
+    """One budget category of a proposal, in fen; the call names the allowed categories."""
+
+    __table_args__ = (UniqueConstraint("proposal_id", "category"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    category: str = Field(max_length=20)
+    amount_fen: int
+
+
+class KpiTarget(SQLModel, table=True):
+    """A planned output for one month of the project (1 = its first month).
+
+    Indicators: 服务人次, 活动场次, 受益人数, 志愿服务时长.
+    """
+
+    __table_args__ = (UniqueConstraint("proposal_id", "month", "indicator"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    month: int
+    indicator: str = Field(max_length=20)
+    planned: int
 
 
 class Review(SQLModel, table=True):
