@@ -4,17 +4,17 @@ Reviewers score on different scales (one is harsh, one lenient), so each
 reviewer's weighted scores are turned into z-scores and mapped back to a
 0–100 scale (mean 75, sd 10) before averaging. Ties break on the smaller
 request, then the earlier submission, then the id, so the same inputs always
-give the same ranking. Allocation walks the ranking and funds each proposal
-in full while the fund (including money restricted to a domain) and the
-per-project cap allow; a proposal that does not fit is skipped and smaller
-ones below it may still be funded.
+give the same ranking. Allocation is best score first with quota repair:
+the committee's forced inclusions, then each domain's minimum, then the
+ranking, each proposal funded in full while the fund (including money
+restricted to a domain), the per-project cap and the domain ceilings allow.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean, pstdev
 
@@ -88,41 +88,128 @@ def rank_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
     )
 
 
+@dataclass(frozen=True)
+class Quotas:
+    """Domain limits on an allocation: most money per domain, fewest projects per domain."""
+
+    max_fen: Mapping[str, int] = field(default_factory=dict)
+    min_projects: Mapping[str, int] = field(default_factory=dict)
+
+
+class AllocationError(ValueError):
+    """A forced decision that would break the fund, a cap or a quota."""
+
+
+@dataclass
+class _Ledger:
+    pools: dict[str | None, int]
+    by_domain: dict[str, int]
+    cap_fen: int
+    quotas: Quotas
+
+    def refusal(self, candidate: Candidate) -> str:
+        if candidate.requested_fen > self.cap_fen:
+            return "申请金额超过单项资助上限"
+        if candidate.requested_fen > self.pools.get(candidate.domain_key, 0) + self.pools[None]:
+            return "基金余额不足以全额资助"
+        ceiling = self.quotas.max_fen.get(candidate.domain_key)
+        if (
+            ceiling is not None
+            and self.by_domain.get(candidate.domain_key, 0) + candidate.requested_fen > ceiling
+        ):
+            return "超出该领域资助额度"
+        return ""
+
+    def take(self, candidate: Candidate) -> None:
+        from_restricted = min(self.pools.get(candidate.domain_key, 0), candidate.requested_fen)
+        if from_restricted:
+            self.pools[candidate.domain_key] -= from_restricted
+        self.pools[None] -= candidate.requested_fen - from_restricted
+        self.by_domain[candidate.domain_key] = (
+            self.by_domain.get(candidate.domain_key, 0) + candidate.requested_fen
+        )
+
+
 def allocate(
     ranked: Iterable[Candidate],
     *,
     pools: Mapping[str | None, int],
     cap_fen: int,
     min_score: float = 0.0,
+    quotas: Quotas | None = None,
+    include: Iterable[int] = (),
+    exclude: Iterable[int] = (),
 ) -> list[Allocation]:
-    """Fund ranked candidates in full while the fund's pools and the cap allow.
+    """Fund candidates best first within the fund's pools, the cap and the domain quotas.
 
-    `pools` maps a domain key to money restricted to it, and None to the
-    unrestricted money; a candidate draws on its domain's pool first.
+    Order of funding: the committee's forced inclusions, then each domain's
+    minimum number of projects (its best candidates), then everyone else by
+    rank. A candidate is funded in full or not at all; one that does not fit
+    is skipped and smaller ones below it may still be funded.
     """
-    left = dict(pools)
-    left.setdefault(None, 0)
+    order = list(ranked)
+    book = _Ledger({None: 0, **dict(pools)}, {}, cap_fen, quotas or Quotas())
+    excluded, forced = set(exclude), set(include)
+    funded: dict[int, str] = {}
+    for candidate in order:
+        if candidate.proposal_id in forced:
+            reason = book.refusal(candidate)
+            if reason:
+                raise AllocationError(
+                    f"评审委员会要求资助的申报书 #{candidate.proposal_id} 无法资助：{reason}"
+                )
+            book.take(candidate)
+            funded[candidate.proposal_id] = "评审委员会决定资助"
+    for domain, minimum in sorted(book.quotas.min_projects.items()):
+        have = sum(1 for c in order if c.proposal_id in funded and c.domain_key == domain)
+        for candidate in order:
+            if have >= minimum:
+                break
+            pid = candidate.proposal_id
+            if candidate.domain_key != domain or pid in funded or pid in excluded:
+                continue
+            if candidate.score >= min_score and not book.refusal(candidate):
+                book.take(candidate)
+                funded[pid] = "立项（领域保底）"
+                have += 1
     outcomes = []
-    for rank, candidate in enumerate(ranked, start=1):
-        reason = _refusal(candidate, left, cap_fen, min_score)
-        if reason:
-            outcomes.append(Allocation(candidate.proposal_id, rank, 0, reason))
+    for rank, candidate in enumerate(order, start=1):
+        pid = candidate.proposal_id
+        if pid in funded:
+            outcomes.append(Allocation(pid, rank, candidate.requested_fen, funded[pid]))
             continue
-        from_restricted = min(left.get(candidate.domain_key, 0), candidate.requested_fen)
-        if from_restricted:
-            left[candidate.domain_key] -= from_restricted
-        left[None] -= candidate.requested_fen - from_restricted
-        outcomes.append(Allocation(candidate.proposal_id, rank, candidate.requested_fen, "立项"))
+        reason = _refusal(candidate, book, min_score, excluded)
+        if not reason:
+            book.take(candidate)
+        outcomes.append(
+            Allocation(pid, rank, 0 if reason else candidate.requested_fen, reason or "立项")
+        )
     return outcomes
 
 
-def _refusal(
-    candidate: Candidate, left: Mapping[str | None, int], cap_fen: int, min_score: float
-) -> str:
+def _refusal(candidate: Candidate, book: _Ledger, min_score: float, excluded: set[int]) -> str:
+    if candidate.proposal_id in excluded:
+        return "评审委员会决定不予资助"
     if candidate.score < min_score:
-        return f"得分 {candidate.score:.2f} 低于立项线 {min_score:.0f}"
-    if candidate.requested_fen > cap_fen:
-        return "申请金额超过单项资助上限"
-    if candidate.requested_fen > left.get(candidate.domain_key, 0) + left[None]:
-        return "基金余额不足以全额资助"
-    return ""
+        return f"得分 {candidate.score:.2f} 低于立项线 {min_score:g}"
+    return book.refusal(candidate)
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one candidate's outcome differs between two allocations."""
+
+    proposal_id: int
+    before_fen: int
+    after_fen: int
+
+
+def compare_allocations(before: Iterable[Allocation], after: Iterable[Allocation]) -> list[Change]:
+    """List the candidates whose funding differs, for a what-if run."""
+    old = {a.proposal_id: a.amount_fen for a in before}
+    new = {a.proposal_id: a.amount_fen for a in after}
+    return [
+        Change(pid, old.get(pid, 0), new.get(pid, 0))
+        for pid in sorted(set(old) | set(new))
+        if old.get(pid, 0) != new.get(pid, 0)
+    ]
