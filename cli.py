@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -28,6 +30,7 @@ call_app = typer.Typer(help="申报指南：发布、截止与资格审查。", 
 agency_app = typer.Typer(help="社会组织：登记与信用代码校验。", no_args_is_help=True)
 proposal_app = typer.Typer(help="项目申报书：提交、撤回与审查结果。", no_args_is_help=True)
 monitor_app = typer.Typer(help="过程监测：日报告、周例会、月评估与拨付。", no_args_is_help=True)
+selection_app = typer.Typer(help="分层遴选：评审、终审决定、公示异议、签约。", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(needs_app, name="needs")
 app.add_typer(fund_app, name="fund")
@@ -35,6 +38,7 @@ app.add_typer(call_app, name="call")
 app.add_typer(agency_app, name="agency")
 app.add_typer(proposal_app, name="proposal")
 app.add_typer(monitor_app, name="monitor")
+app.add_typer(selection_app, name="selection")
 console = Console()
 
 
@@ -67,6 +71,11 @@ def prepare_prefect(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "INFO")
+
+
+def today_in_office() -> date:
+    """Return today's date in the office's time zone."""
+    return datetime.now(ZoneInfo(load_settings().timezone)).date()
 
 
 def check_output_dir(folder: Path) -> Path:
@@ -171,7 +180,7 @@ def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: igno
         *summary.intake.errors,
         *summary.fund.errors,
         *summary.bids.errors,
-        *summary.selection.errors,
+        *summary.selection.selection.errors,
         *summary.evaluation.errors,
     ]
     table = Table(title="各环节结果", show_lines=False)
@@ -192,10 +201,7 @@ def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: igno
         "申报与资格审查",
         f"{summary.bids.agencies} 家机构；通过 {summary.screening.eligible} 份，未通过 {len(summary.screening.ineligible)} 份",
     )
-    table.add_row(
-        "分层遴选与签约",
-        f"立项 {summary.selection.funded} 个，资助 {format_fen(summary.selection.funded_fen)} 元",
-    )
+    table.add_row("分层遴选", _selection_line(summary.selection))
     table.add_row(
         "日报告",
         f"本月提交 {summary.daily_reports} 份（新增）；{summary.daily.day} 提醒 {len(summary.daily.reminders)} 个项目",
@@ -218,6 +224,19 @@ def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: igno
         f"[green]完成[/]：PDF 报告 {len(summary.evaluation.pdfs)} 份，位于 [bold]{folder}[/]"
     )
     console.print(f"用时 {elapsed:.1f} 秒")
+
+
+def _selection_line(result) -> str:  # type: ignore[no-untyped-def]
+    from models.money import format_fen
+
+    chosen = result.selection
+    line = (
+        f"初审未通过 {len(chosen.preliminary_failed)} 份，回避 {len(chosen.conflicts_excluded)} 处；"
+        f"终审（{chosen.committee}）立项 {chosen.approved} 个、{format_fen(chosen.approved_fen)} 元"
+    )
+    if result.conclusion is not None:
+        line += f"；公示异议 {result.conclusion.objections} 件，签约 {len(result.conclusion.contracts)} 份"
+    return line
 
 
 @needs_app.command("import")
@@ -246,6 +265,147 @@ def needs_import(
 
 
 # --- fund, call, agency and proposal commands (基金、申报指南、社会组织、申报书) ---
+
+
+# --- selection commands (分层遴选) ---
+
+
+def _selection_setup() -> None:
+    settings = load_settings()
+    prepare_prefect(settings)
+    try:
+        upgrade(settings)
+    except UserFacingError as exc:
+        raise fail(str(exc)) from None
+
+
+@selection_app.command("decide")
+def selection_decide(
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+    by: Annotated[str, typer.Option(help="决定人（评审委员会主任）。")],
+    exclude: Annotated[
+        list[int] | None, typer.Option(help="不予资助的申报书编号，可多次给出。")
+    ] = None,
+    include: Annotated[
+        list[int] | None, typer.Option(help="决定资助的申报书编号，可多次给出。")
+    ] = None,
+    reason: Annotated[str, typer.Option(help="调整理由（有调整时必填）。")] = "",
+) -> None:
+    """记录评审委员会的终审决定，并让等待中的遴选流程继续。"""
+    _selection_setup()
+    from flows.committee import CommitteeInput, record_committee_decision
+    from flows.selection_allocation import check_decision
+    from models.committee import DecisionError
+    from models.selection import AllocationError
+
+    decision = CommitteeInput(
+        accepted=not (exclude or include),
+        include=include or [],
+        exclude=exclude or [],
+        reasons=reason,
+        decided_by=by,
+    )
+    try:
+        run_id = record_committee_decision(call, decision, check=check_decision)
+    except (DecisionError, AllocationError, LookupError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"终审决定已记录，遴选流程 {run_id} 继续运行。")
+
+
+@selection_app.command("what-if")
+def selection_what_if(
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+    budget: Annotated[str | None, typer.Option(help="假设的可用资金（元）。")] = None,
+    ceiling: Annotated[
+        list[str] | None, typer.Option(help="领域上限，如 youth=50000（元）。")
+    ] = None,
+    minimum: Annotated[
+        list[str] | None, typer.Option(help="领域保底项目数，如 elderly=3。")
+    ] = None,
+) -> None:
+    """按另一预算或领域额度试算资助结果，只显示差异，不写入任何数据。"""
+    _selection_setup()
+    from flows.selection_allocation import compute_allocation
+    from models.money import MoneyError, format_fen, parse_yuan
+    from models.selection import Quotas, compare_allocations
+
+    try:
+        quotas = Quotas(
+            max_fen={k: parse_yuan(v) for k, v in _pairs(ceiling)},
+            min_projects={k: int(v) for k, v in _pairs(minimum)},
+        )
+        budget_fen = parse_yuan(budget) if budget else None
+        current, candidates = compute_allocation(call)
+        trial, _ = compute_allocation(call, budget_fen=budget_fen, quotas=quotas)
+    except (MoneyError, ValueError, LookupError) as exc:
+        raise fail(str(exc)) from None
+    changes = compare_allocations(current, trial)
+    table = Table(title=f"试算：与现行方案相比有 {len(changes)} 项变化")
+    for column in ("申报书", "领域", "现行（元）", "试算（元）"):
+        table.add_column(column)
+    for change in changes:
+        c = candidates[change.proposal_id]
+        table.add_row(
+            f"#{c.proposal_id}",
+            c.domain_key,
+            format_fen(change.before_fen),
+            format_fen(change.after_fen),
+        )
+    console.print(table)
+
+
+def _pairs(items: list[str] | None) -> list[tuple[str, str]]:
+    pairs = []
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ValueError(f"应写成 领域=数值，收到 {item!r}")
+        pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+@selection_app.command("object")
+def selection_object(
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+    proposal: Annotated[int, typer.Option(help="被提出异议的申报书编号。")],
+    by: Annotated[str, typer.Option(help="异议人姓名。")],
+    text: Annotated[str, typer.Option(help="异议的事实和理由。")],
+    day: Annotated[str | None, typer.Option(help="收到日期 YYYY-MM-DD（默认今天）。")] = None,
+) -> None:
+    """在公示期内登记一件书面异议。"""
+    _selection_setup()
+    from flows.objections import lodge_objection
+    from models.publicity import PublicityError
+
+    try:
+        received = date.fromisoformat(day) if day else today_in_office()
+        objection_id = lodge_objection(
+            call, proposal_id=proposal, submitter=by, text=text, day=received
+        )
+    except (PublicityError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"异议已登记，编号 {objection_id}。")
+
+
+@selection_app.command("resolve")
+def selection_resolve(
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+    objection: Annotated[int, typer.Option(help="异议编号。")],
+    by: Annotated[str, typer.Option(help="处理人。")],
+    reason: Annotated[str, typer.Option(help="处理理由。")],
+    uphold: Annotated[bool, typer.Option("--uphold/--dismiss", help="异议成立 / 不成立。")] = False,
+) -> None:
+    """处理异议：成立则撤销该项目的立项，结束公示时由候补项目递补。"""
+    _selection_setup()
+    from flows.objections import resolve_objection
+    from models.publicity import PublicityError
+    from models.status import TransitionError
+
+    try:
+        outcome = resolve_objection(call, objection, uphold=uphold, reason=reason, by=by)
+    except (PublicityError, TransitionError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"异议 {objection} 已处理：{'成立' if outcome == 'upheld' else '不成立'}。")
 
 
 # --- monitoring commands (日报告、周例会、月评估、serve) ---

@@ -1,6 +1,6 @@
-"""Tasks that turn selection outcomes into decisions, contracts, money and projects.
+"""Signing (签约): turn approved proposals into contracts, money and projects.
 
-Used by `select_proposals`. Every write is keyed (award per proposal, ledger
+Used by `conclude_publicity` once the 公示 window has closed. Every write is keyed (award per proposal, ledger
 entries by idempotency key, tranche per step, project per award), so a
 second run adds nothing and pays nothing twice.
 """
@@ -24,7 +24,6 @@ from models.selection import Allocation
 from models.status import (
     AWARD_TRANSITIONS,
     CYCLE_TRANSITIONS,
-    FUNDED_PATH,
     PROPOSAL_TRANSITIONS,
     TRANCHE_TRANSITIONS,
     AwardStatus,
@@ -37,27 +36,30 @@ from models.status import (
 )
 from store import awards, calls, cycles, fund, proposals
 
+SIGNING_PATH = (
+    (ProposalStatus.PUBLICISED, Stage.PUBLICITY),
+    (ProposalStatus.CONTRACTED, Stage.PUBLICITY),
+)
+
 
 @io_task
-def award_contracts(
-    call_id: int, outcomes: list[Allocation], decided_on: date, projects_start_on: date
-) -> dict[int, str]:
-    """Record each outcome; contract, commit, pay the first tranche and open a project."""
+def sign_contracts(
+    call_id: int, ranks: dict[int, int], signed_on: date, projects_start_on: date
+) -> list[int]:
+    """Sign every approved proposal: contract, commit, pay the first tranche, open the project."""
+    signed = []
     with session_scope() as session:
         call = calls.get_call(session, call_id)
-        by_id = {p.id: p for p in proposals.list_proposals(session, call_id=call_id)}
         cycle = cycles.get_cycle(session, call.cycle_id)
-        for outcome in outcomes:
-            proposal = by_id[outcome.proposal_id]
-            if proposal.status != ProposalStatus.ELIGIBLE:
-                continue
-            if not outcome.is_funded:
-                _reject(session, proposal, outcome.reason)
-                continue
+        for proposal in proposals.list_proposals(
+            session, call_id=call_id, status=ProposalStatus.APPROVED
+        ):
             _advance(session, proposal)
-            award = _contract(session, proposal, outcome, year=cycle.year, decided_on=decided_on)
-            _commit_and_pay(session, call.cycle_id, proposal, award, call.rules, decided_on)
+            outcome = Allocation(proposal.id, ranks[proposal.id], proposal.requested_fen, "立项")  # type: ignore[index, arg-type]
+            award = _contract(session, proposal, outcome, year=cycle.year, decided_on=signed_on)
+            _commit_and_pay(session, call.cycle_id, proposal, award, call.rules, signed_on)
             _open_project(session, call.cycle_id, proposal, award, projects_start_on)
+            signed.append(proposal.id)
         if cycle.status == CycleStatus.SELECTING:
             cycles.set_cycle_status(
                 session,
@@ -66,21 +68,12 @@ def award_contracts(
                     CYCLE_TRANSITIONS, CycleStatus.SELECTING, CycleStatus.RUNNING, role=Role.SYSTEM
                 ),
             )
-        return {pid: p.title for pid, p in by_id.items()}  # type: ignore[misc]
-
-
-def _reject(session: Session, proposal: Proposal, reason: str) -> None:
-    status = apply_transition(
-        PROPOSAL_TRANSITIONS, ProposalStatus.ELIGIBLE, ProposalStatus.REJECTED, role=Role.SYSTEM
-    )
-    proposals.set_proposal_status(
-        session, proposal, status=status, stage=Stage.PRELIMINARY, note=reason
-    )
+    return signed  # type: ignore[return-value]
 
 
 def _advance(session: Session, proposal: Proposal) -> None:
     current = ProposalStatus(proposal.status)
-    for target, stage in FUNDED_PATH:
+    for target, stage in SIGNING_PATH:
         current = apply_transition(PROPOSAL_TRANSITIONS, current, target, role=Role.SYSTEM)  # type: ignore[assignment]
         proposals.set_proposal_status(session, proposal, status=current, stage=stage)
 

@@ -20,6 +20,7 @@ from prefect import flow
 from flows.categorise_needs import CategorisationSummary, categorise_needs
 from flows.close_call import ScreeningSummary, close_call
 from flows.daily_check import DailyCheckSummary, daily_check
+from flows.demo_selection import DemoSelection, run_demo_selection
 from flows.monthly_evaluation import EvaluationSummary, monthly_evaluation
 from flows.needs_intake import IntakeSummary, needs_intake
 from flows.open_cycle import open_cycle
@@ -27,7 +28,6 @@ from flows.publish_call import publish_call
 from flows.raise_fund import FundSummary, raise_fund
 from flows.receive_bids import BidsSummary, receive_bids
 from flows.runtime import get_tz, io_task, session_scope
-from flows.select_proposals import SelectionSummary, select_proposals
 from flows.weekly_meeting import MeetingSummary, weekly_meeting
 from models.calendar import month_bounds, weeks_in_month
 from models.compliance import due_days
@@ -55,7 +55,7 @@ class DemoSummary:
     fund: FundSummary
     bids: BidsSummary
     screening: ScreeningSummary
-    selection: SelectionSummary
+    selection: DemoSelection
     daily_reports: int
     daily: DailyCheckSummary
     meetings: tuple[MeetingSummary, ...]
@@ -118,8 +118,8 @@ def demo_cycle(data_dir: str, month: str = DEMO_MONTH) -> DemoSummary:
     call_id = publish_call(cycle_id, str(data / "call.toml"), date(2026, 5, 1))
     bids = receive_bids(call_id, str(data / "agencies.csv"), str(data / "proposals.csv"))
     screening = close_call(call_id, date(2026, 5, 21))
-    selection = select_proposals(
-        call_id, str(data / "reviews.csv"), date(2026, 5, 28), PROJECTS_START
+    selection = run_demo_selection(
+        call_id, data, decided_on=date(2026, 5, 22), projects_start_on=PROJECTS_START
     )
     reports = submit_demo_daily_reports(cycle_id, month, str(data / "daily_notes.csv"))
     _, last = month_bounds(month)

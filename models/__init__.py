@@ -4,25 +4,31 @@ Nothing here does I/O or imports a framework. Importing the package registers
 every table on `SQLModel.metadata`, which `store` and Alembic read.
 """
 
-from models.agency import Agency
+from models.agency import Agency, AgencyTrackRecord
 from models.award import Award, Tranche
 from models.call import Call
+from models.committee import CommitteeDecision
 from models.cycle import Community, Cycle, Domain
 from models.fund import Donation, Fund, LedgerEntry
 from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation, WeeklyMeeting
 from models.need import Need
+from models.panel import ConflictOfInterest, ReviewAssignment
 from models.project import Project
-from models.proposal import BudgetLine, KpiTarget, Proposal, Review
+from models.proposal import BudgetLine, KpiTarget, Proposal, Review, ScreeningCheck
+from models.publicity import Objection, PublicNotice
 from models.user import AuditEvent, User
 
 __all__ = [
     "ActionItem",
     "Agency",
+    "AgencyTrackRecord",
     "AuditEvent",
     "Award",
     "BudgetLine",
     "Call",
+    "CommitteeDecision",
     "Community",
+    "ConflictOfInterest",
     "Cycle",
     "DailyReport",
     "Domain",
@@ -32,9 +38,13 @@ __all__ = [
     "LedgerEntry",
     "MonthlyEvaluation",
     "Need",
+    "Objection",
     "Project",
     "Proposal",
+    "PublicNotice",
     "Review",
+    "ReviewAssignment",
+    "ScreeningCheck",
     "Tranche",
     "User",
     "WeeklyMeeting",

@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from models.base import STATUS
+from models.status import FundStatus
 
 
 class DonorType(StrEnum):
@@ -35,6 +36,21 @@ class GiftKind(StrEnum):
     IN_KIND = "in_kind"
 
 
+class InKindCategory(StrEnum):
+    PEOPLE = "people"
+    SKILLS = "skills"
+    GOODS = "goods"
+    VENUE = "venue"
+
+
+IN_KIND_LABELS = {
+    InKindCategory.PEOPLE: "人力",
+    InKindCategory.SKILLS: "技能",
+    InKindCategory.GOODS: "物资",
+    InKindCategory.VENUE: "场地",
+}
+
+
 class LedgerKind(StrEnum):
     DONATION = "donation"
     COMMITMENT = "commitment"
@@ -48,6 +64,8 @@ class Fund(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cycle_id: int = Field(foreign_key="cycle.id", unique=True)
     name: str = Field(max_length=200)
+    status: str = Field(default=FundStatus.OPEN, sa_type=STATUS)
+    closed_on: date | None = None
 
 
 class Donation(SQLModel, table=True):
@@ -83,3 +101,14 @@ class LedgerEntry(SQLModel, table=True):
     tranche_id: int | None = Field(default=None, foreign_key="tranche.id")
     memo: str = Field(default="", max_length=200)
     idempotency_key: str = Field(max_length=100, unique=True)
+
+
+class FundClosedError(ValueError):
+    """A gift offered to a fund that no longer takes donations."""
+
+
+def check_fund_takes_gifts(*, name: str, status: str, closed_on: date | None) -> None:
+    """Raise FundClosedError unless the fund is open."""
+    if status != FundStatus.OPEN:
+        when = f"已于 {closed_on.isoformat()} " if closed_on else "已"
+        raise FundClosedError(f"公益基金「{name}」{when}关闭，不再接受捐赠")

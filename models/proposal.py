@@ -1,8 +1,16 @@
-"""A proposal (项目申报书) and the reviews (评审) it receives at each stage."""
+"""A proposal (项目申报书), its budget, KPIs and screening, and the reviews (评审) it receives.
+
+A proposal goes draft → submitted (before the call's deadline) → withdrawn,
+or on from submitted through screening and selection. Its budget lines,
+monthly KPI targets and schedule are what the call's rules validate; the
+screening keeps one pass/fail line per rule, and a staff override keeps
+who overrode it and why.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
@@ -28,10 +36,13 @@ class Proposal(SQLModel, table=True):
     target_groups: list[str] = Field(default_factory=list, sa_type=JSON_VALUE)
     cited_need_ids: list[int] = Field(default_factory=list, sa_type=JSON_VALUE)
     matching_fen: int = 0
-    submitted_at: datetime
-    status: str = Field(default=ProposalStatus.SUBMITTED, sa_type=STATUS)
+    schedule: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON_VALUE)
+    submitted_at: datetime | None = None
+    status: str = Field(default=ProposalStatus.DRAFT, sa_type=STATUS)
     stage: str = Field(default=Stage.ELIGIBILITY, sa_type=STATUS)
     screening_note: str = Field(default="", max_length=1000)
+    override_by: str = Field(default="", max_length=100)
+    override_reason: str = Field(default="", max_length=500)
 
 
 class BudgetLine(SQLModel, table=True):
@@ -43,6 +54,10 @@ class BudgetLine(SQLModel, table=True):
     proposal_id: int = Field(foreign_key="proposal.id", index=True)
     category: str = Field(max_length=20)
     amount_fen: int
+
+
+KPI_UNITS = {"服务人次": "人次", "活动场次": "场", "受益人数": "人", "志愿服务时长": "小时"}
+"""The indicators a proposal plans by month, with their units."""
 
 
 class KpiTarget(SQLModel, table=True):
@@ -58,6 +73,20 @@ class KpiTarget(SQLModel, table=True):
     month: int
     indicator: str = Field(max_length=20)
     planned: int
+
+
+class ScreeningCheck(SQLModel, table=True):
+    """One rule of the eligibility screening (资格审查) for one proposal: passed or not, and why."""
+
+    __table_args__ = (UniqueConstraint("proposal_id", "rule"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    rule: str = Field(max_length=40)
+    label: str = Field(max_length=40)
+    passed: bool
+    reason: str = Field(default="", max_length=500)
+    checked_at: datetime
 
 
 class Review(SQLModel, table=True):

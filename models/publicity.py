@@ -72,3 +72,13 @@ def check_objection_date(submitted_on: date, *, published_on: date, ends_on: dat
         raise PublicityError(f"公示于 {published_on} 发布，异议日期 {submitted_on} 早于公示")
     if submitted_on > ends_on:
         raise PublicityError(f"公示期已于 {ends_on} 结束，不再受理异议（收到日期 {submitted_on}）")
+
+
+class PublicNotice(SQLModel, table=True):
+    """The 公示 of a call's funded proposals and its objection window."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", unique=True)
+    published_on: date
+    ends_on: date
+    concluded_on: date | None = None

@@ -209,3 +209,63 @@ FUNDED_PATH: tuple[tuple[ProposalStatus, Stage], ...] = (
     (ProposalStatus.CONTRACTED, Stage.PUBLICITY),
 )
 """The steps a funded proposal takes after eligibility, with the stage each closes."""
+
+
+class FundStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+FUND_TRANSITIONS: Transitions = {
+    (FundStatus.OPEN, FundStatus.CLOSED): frozenset({Role.STAFF}),
+    (FundStatus.CLOSED, FundStatus.OPEN): frozenset({Role.STAFF}),
+}
+
+SCREENING_OVERRIDE_TRANSITIONS: Transitions = {
+    (ProposalStatus.INELIGIBLE, ProposalStatus.ELIGIBLE): frozenset({Role.STAFF}),
+    (ProposalStatus.ELIGIBLE, ProposalStatus.INELIGIBLE): frozenset({Role.STAFF}),
+}
+"""Staff overriding the automatic eligibility screening, each time with a logged reason."""
+
+
+class EvaluationStatus(StrEnum):
+    """The review cycle of a monthly evaluation (月评估)."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    NEEDS_REVISION = "needs_revision"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+
+
+EVALUATION_STATUS_LABELS = {
+    EvaluationStatus.DRAFT: "草稿",
+    EvaluationStatus.IN_REVIEW: "待审核",
+    EvaluationStatus.NEEDS_REVISION: "退回修改",
+    EvaluationStatus.APPROVED: "已审定",
+    EvaluationStatus.PUBLISHED: "已发布",
+}
+
+_EVALUATOR = frozenset({Role.EVALUATOR, Role.SYSTEM})
+
+EVALUATION_TRANSITIONS: Transitions = {
+    # Scores arrive from the evaluator (portal) or from an imported score sheet (system).
+    (EvaluationStatus.DRAFT, EvaluationStatus.IN_REVIEW): _EVALUATOR,
+    (EvaluationStatus.IN_REVIEW, EvaluationStatus.NEEDS_REVISION): frozenset(
+        {Role.EVALUATOR, Role.STAFF}
+    ),
+    (EvaluationStatus.IN_REVIEW, EvaluationStatus.APPROVED): frozenset(
+        {Role.EVALUATOR, Role.STAFF}
+    ),
+    (EvaluationStatus.NEEDS_REVISION, EvaluationStatus.IN_REVIEW): _EVALUATOR,
+    (EvaluationStatus.APPROVED, EvaluationStatus.PUBLISHED): _STAFF,
+}
+
+
+class NoticeStatus(StrEnum):
+    """Whether a reminder or notice has gone out by e-mail."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNSENT = "unsent"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.award import Award, Tranche
 from models.project import Project
@@ -60,3 +60,14 @@ def get_project(session: Session, project_id: int) -> Project:
     if project is None:
         raise LookupError(f"找不到服务项目 #{project_id}")
     return project
+
+
+def list_awards(session: Session, *, proposal_ids: list[int]) -> list[Award]:
+    """List the awards of the given proposals."""
+    if not proposal_ids:
+        return []
+    return list(
+        session.exec(
+            select(Award).where(col(Award.proposal_id).in_(proposal_ids)).order_by(Award.id)
+        )
+    )

@@ -1,23 +1,36 @@
-"""Queries for calls for proposals and agencies."""
+"""Queries for calls for proposals (申报指南).
+
+A call is one version of a cycle's rules. The agency queries moved to
+`store.agencies`; `list_agencies` is still importable from here because the
+monitoring and report flows read it through this module.
+"""
 
 from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from models.agency import Agency
 from models.call import Call
+from store.agencies import list_agencies
+
+__all__ = ["add_call", "get_call", "get_latest_call", "list_agencies", "list_calls", "set_call"]
 
 
-def add_call(session: Session, call: Call) -> Call:
-    """Add a call version, or return the stored one with the same cycle and version."""
+def add_call(session: Session, call: Call) -> tuple[Call, bool]:
+    """Add a call version unless the cycle has it; say whether it was new."""
     found = session.exec(
         select(Call).where(Call.cycle_id == call.cycle_id, Call.version == call.version)
     ).first()
     if found:
-        return found
+        return found, False
     session.add(call)
     session.flush()
-    return call
+    return call, True
+
+
+def set_call(session: Session, call: Call) -> None:
+    """Store a call whose status or dates a rule changed."""
+    session.add(call)
+    session.flush()
 
 
 def get_call(session: Session, call_id: int) -> Call:
@@ -38,28 +51,6 @@ def get_latest_call(session: Session, *, cycle_id: int) -> Call:
     return call
 
 
-def add_agency(session: Session, agency: Agency) -> Agency:
-    """Add an agency, or update the record of the one with the same credit code."""
-    found = session.exec(select(Agency).where(Agency.credit_code == agency.credit_code)).first()
-    if found is None:
-        session.add(agency)
-        session.flush()
-        return agency
-    for field in (
-        "name",
-        "org_type",
-        "registered_on",
-        "annual_inspection",
-        "on_abnormal_list",
-        "contact_name",
-        "contact_phone",
-    ):
-        setattr(found, field, getattr(agency, field))
-    session.add(found)
-    session.flush()
-    return found
-
-
-def list_agencies(session: Session) -> list[Agency]:
-    """List every agency by id."""
-    return list(session.exec(select(Agency).order_by(Agency.id)))
+def list_calls(session: Session, *, cycle_id: int) -> list[Call]:
+    """List a cycle's call versions, oldest first."""
+    return list(session.exec(select(Call).where(Call.cycle_id == cycle_id).order_by(Call.version)))

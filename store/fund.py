@@ -1,15 +1,20 @@
 """Queries for the fund: donations, in-kind gifts and ledger entries.
 
 Ledger entries carry an idempotency key, so a flow that runs twice adds
-each movement once.
+each movement once. Adding an entry locks the fund's row first and checks
+the whole ledger against the fund's rules afterwards (`models.ledger.
+check_ledger`): whoever writes a commitment, payment or refund, and however
+many processes write at once, the fund never commits or pays money it does
+not hold — a movement that would break a rule is taken back and refused.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from models.fund import Donation, Fund, LedgerEntry
-from models.ledger import Movement
+from models.ledger import FundError, Movement, check_ledger
 
 
 def add_fund(session: Session, *, cycle_id: int, name: str) -> Fund:
@@ -21,6 +26,12 @@ def add_fund(session: Session, *, cycle_id: int, name: str) -> Fund:
     session.add(fund)
     session.flush()
     return fund
+
+
+def set_fund(session: Session, fund: Fund) -> None:
+    """Store a fund whose status a rule changed."""
+    session.add(fund)
+    session.flush()
 
 
 def get_fund(session: Session, *, cycle_id: int) -> Fund:
@@ -45,6 +56,16 @@ def add_donation(session: Session, donation: Donation) -> tuple[Donation, bool]:
     return donation, True
 
 
+def has_donation(session: Session, *, fund_id: int, source_key: str) -> bool:
+    """Tell whether the fund already has the gift with that source key."""
+    return (
+        session.exec(
+            select(Donation.id).where(Donation.fund_id == fund_id, Donation.source_key == source_key)
+        ).first()
+        is not None
+    )
+
+
 def list_donations(session: Session, *, fund_id: int) -> list[Donation]:
     """List a fund's donations, cash and in kind, by id."""
     return list(
@@ -59,9 +80,21 @@ def add_ledger_entry(session: Session, entry: LedgerEntry) -> bool:
     ).first()
     if found:
         return False
+    lock_fund(session, fund_id=entry.fund_id)
     session.add(entry)
     session.flush()
+    problems = check_ledger(list_movements(session, fund_id=entry.fund_id))
+    if problems:
+        session.delete(entry)
+        session.flush()
+        raise FundError(f"台账拒绝「{entry.memo or entry.kind}」：{'；'.join(problems)}")
     return True
+
+
+def lock_fund(session: Session, *, fund_id: int) -> None:
+    """Hold the fund's row until the transaction ends, so ledger writers take turns."""
+    # A no-op UPDATE takes a row lock on PostgreSQL and the write lock on SQLite alike.
+    session.exec(update(Fund).where(Fund.id == fund_id).values(status=Fund.status))  # type: ignore[call-overload, arg-type]
 
 
 def list_ledger_entries(session: Session, *, fund_id: int) -> list[LedgerEntry]:
@@ -76,6 +109,6 @@ def list_ledger_entries(session: Session, *, fund_id: int) -> list[LedgerEntry]:
 def list_movements(session: Session, *, fund_id: int) -> list[Movement]:
     """Return the fund's ledger as the plain movements the rules read."""
     return [
-        Movement(entry.kind, entry.amount_fen, entry.domain_id)
+        Movement(entry.kind, entry.amount_fen, entry.domain_id, entry.award_id)
         for entry in list_ledger_entries(session, fund_id=fund_id)
     ]

@@ -48,3 +48,11 @@ def list_audit_events(session: Session, *, action: str | None = None) -> list[Au
     if action is not None:
         query = query.where(AuditEvent.action == action)
     return list(session.exec(query.order_by(AuditEvent.id)))
+
+
+def list_users(session: Session, *, role: str | None = None) -> list[User]:
+    """List users by id, optionally of one role."""
+    query = select(User)
+    if role is not None:
+        query = query.where(User.role == role)
+    return list(session.exec(query.order_by(User.id)))

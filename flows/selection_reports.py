@@ -1,0 +1,242 @@
+"""Tasks that build and render the selection's PDFs: 公示, 资助协议 and 街道遴选汇总.
+
+Every figure is read from stored rows. The notice and the summary show
+projects, agencies, domains and money only — never beneficiary data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session
+
+from flows.runtime import get_output_dir, get_templates_dir, io_task, session_scope
+from models.award import TRANCHE_CONDITION_LABELS, TrancheCondition
+from models.call_rules import read_call_rules
+from models.ledger import sum_balance
+from models.proposal import Proposal
+from models.publicity import ObjectionStatus
+from models.selection_rules import read_selection_rules
+from models.status import ProposalStatus, Stage
+from reports.contexts import (
+    ContractContext,
+    DocumentHeader,
+    IndicatorRow,
+    NoticeRow,
+    PublicNoticeContext,
+    SelectionDomainRow,
+    SelectionSummaryContext,
+    TrancheLine,
+)
+from reports.render import render_report
+from store import awards, calls, cycles, fund, proposals, selection, users
+
+FUNDED = (ProposalStatus.APPROVED, ProposalStatus.PUBLICISED, ProposalStatus.CONTRACTED)
+
+
+def _header(session: Session, cycle_id: int, title: str, today: date) -> DocumentHeader:
+    cycle = cycles.get_cycle(session, cycle_id)
+    return DocumentHeader(cycle.street_office, cycle.name, title, today)
+
+
+def _folder(call_id: int) -> Path:
+    return get_output_dir() / "selection" / f"call-{call_id}"
+
+
+def _names(
+    session: Session, cycle_id: int
+) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
+    cycle = cycles.get_cycle(session, cycle_id)
+    agencies = {a.id: a.name for a in calls.list_agencies(session)}
+    domains = {d.id: d.name for d in cycles.list_domains(session, cycle_id=cycle_id)}
+    communities = {
+        c.id: c.name for c in cycles.list_communities(session, street_office=cycle.street_office)
+    }
+    return agencies, domains, communities  # type: ignore[return-value]
+
+
+@io_task
+def write_notice_pdf(call_id: int) -> str:
+    """Render the 公示 of the call's approved proposals."""
+    with session_scope() as session:
+        call = calls.get_call(session, call_id)
+        notice = selection.get_notice(session, call_id=call_id)
+        rules = read_selection_rules(call.rules)
+        agencies, domains, _ = _names(session, call.cycle_id)
+        funded = [
+            p for p in proposals.list_proposals(session, call_id=call_id) if p.status in FUNDED
+        ]
+        reviewers = {
+            a.reviewer_id
+            for stage in (Stage.PRELIMINARY, Stage.DEFENCE)
+            for a in selection.list_assignments(session, call_id=call_id, stage=stage)
+        }
+        names = {u.id: u.name for u in users.list_users(session)}
+        context = PublicNoticeContext(
+            header=_header(session, call.cycle_id, "公益创投项目立项公示", notice.published_on),  # type: ignore[union-attr]
+            call_title=call.title,
+            published_on=notice.published_on,
+            ends_on=notice.ends_on,  # type: ignore[union-attr]
+            objection_days=rules.objection_days,
+            rows=tuple(
+                NoticeRow(i, p.title, agencies[p.agency_id], domains[p.domain_id], p.requested_fen)
+                for i, p in enumerate(funded, start=1)
+            ),
+            total_fen=sum(p.requested_fen for p in funded),
+            panel=tuple(sorted(names[r] for r in reviewers)) if rules.publish_panel else (),
+        )
+    target = _folder(call_id) / "立项公示.pdf"
+    return str(
+        render_report(
+            "reports/public_notice.html", context, templates_dir=get_templates_dir(), target=target
+        )
+    )
+
+
+def _contract_context(session: Session, proposal: Proposal, signed_on: date) -> ContractContext:
+    call = calls.get_call(session, proposal.call_id)
+    cycle = cycles.get_cycle(session, call.cycle_id)
+    agency = next(a for a in calls.list_agencies(session) if a.id == proposal.agency_id)
+    award = awards.list_awards(session, proposal_ids=[proposal.id])[0]  # type: ignore[list-item]
+    project = next(
+        p for p in awards.list_projects(session, cycle_id=call.cycle_id) if p.award_id == award.id
+    )
+    _, domains, communities = _names(session, call.cycle_id)
+    shares = {t.condition: t.percent for t in read_call_rules(call.rules).tranches}
+    return ContractContext(
+        header=_header(session, call.cycle_id, "公益创投项目资助协议", signed_on),
+        contract_no=award.contract_no,
+        call_title=call.title,
+        street_office=cycle.street_office,
+        agency_name=agency.name,
+        credit_code=agency.credit_code,
+        project_title=proposal.title,
+        domain_name=domains[proposal.domain_id],
+        community_name=communities[proposal.community_id],
+        amount_fen=award.amount_fen,
+        matching_fen=proposal.matching_fen,
+        starts_on=project.starts_on,
+        ends_on=project.ends_on,
+        kpis=_kpis(session, proposal),
+        tranches=tuple(
+            TrancheLine(
+                t.seq,
+                shares.get(t.condition, 0),
+                t.amount_fen,
+                TRANCHE_CONDITION_LABELS.get(TrancheCondition(t.condition), t.condition),
+            )
+            for t in awards.list_tranches(session, award_id=award.id)  # type: ignore[arg-type]
+        ),
+        signed_on=signed_on,
+    )
+
+
+def _kpis(session: Session, proposal: Proposal) -> tuple[IndicatorRow, ...]:
+    totals = (
+        proposals.sum_kpi_targets(session, proposal_id=proposal.id)
+        if hasattr(proposals, "sum_kpi_targets")
+        else {}
+    )
+    if not totals:
+        totals = {"服务人次": proposal.planned_people}
+    units = {"服务人次": "人次", "活动场次": "场", "受益人数": "人", "志愿服务时长": "小时"}
+    return tuple(
+        IndicatorRow(name, units.get(name, ""), planned, 0) for name, planned in totals.items()
+    )
+
+
+@io_task
+def write_contract_pdfs(call_id: int, proposal_ids: Iterable[int], signed_on: date) -> list[str]:
+    """Render the 资助协议 of each contracted proposal."""
+    written = []
+    with session_scope() as session:
+        by_id = {p.id: p for p in proposals.list_proposals(session, call_id=call_id)}
+        contexts = [
+            (pid, _contract_context(session, by_id[pid], signed_on)) for pid in proposal_ids
+        ]
+    for pid, context in contexts:
+        target = _folder(call_id) / "资助协议" / f"{context.contract_no}-{pid:02d}.pdf"
+        written.append(
+            str(
+                render_report(
+                    "reports/contract.html",
+                    context,
+                    templates_dir=get_templates_dir(),
+                    target=target,
+                )
+            )
+        )
+    return written
+
+
+@io_task
+def write_selection_summary_pdf(call_id: int, today: date) -> str:
+    """Render the street-wide selection summary of a call."""
+    with session_scope() as session:
+        call = calls.get_call(session, call_id)
+        all_proposals = proposals.list_proposals(session, call_id=call_id)
+        reviewed = {
+            r.proposal_id
+            for r in proposals.list_reviews(session, call_id=call_id, stage=Stage.PRELIMINARY)
+        }
+        rows = []
+        for domain in cycles.list_domains(session, cycle_id=call.cycle_id):
+            own = [p for p in all_proposals if p.domain_id == domain.id]
+            rows.append(_domain_row(domain.name, own, reviewed))
+        objections = selection.list_objections(session, call_id=call_id)
+        balance = sum_balance(
+            fund.list_movements(session, fund_id=fund.get_fund(session, cycle_id=call.cycle_id).id)
+        )  # type: ignore[arg-type]
+        seats = selection.list_assignments(session, call_id=call_id, stage=Stage.PRELIMINARY)
+        conflicts = selection.list_conflicts(session)
+        context = SelectionSummaryContext(
+            header=_header(session, call.cycle_id, "街道公益创投遴选汇总", today),
+            call_title=call.title,
+            rows=tuple(rows),
+            total=_domain_row("合计", all_proposals, reviewed),
+            fund_raised_fen=balance.raised_fen,
+            committed_fen=balance.committed_fen,
+            reviewers=len({s.reviewer_id for s in seats}),
+            conflicts_excluded=sum(
+                1
+                for p in all_proposals
+                if p.id in reviewed
+                for (_, a) in conflicts
+                if a == p.agency_id
+            ),
+            objections=len(objections),
+            objections_upheld=sum(1 for o in objections if o.status == ObjectionStatus.UPHELD),
+        )
+    target = _folder(call_id) / "遴选汇总.pdf"
+    return str(
+        render_report(
+            "reports/selection_summary.html",
+            context,
+            templates_dir=get_templates_dir(),
+            target=target,
+        )
+    )
+
+
+def _domain_row(name: str, own: list[Proposal], reviewed: set[int]) -> SelectionDomainRow:
+    funded = [p for p in own if p.status in FUNDED]
+    return SelectionDomainRow(
+        domain_name=name,
+        received=len(own),
+        eligible=sum(
+            1
+            for p in own
+            if p.status
+            not in (
+                ProposalStatus.SUBMITTED,
+                ProposalStatus.INELIGIBLE,
+                ProposalStatus.DRAFT,
+                ProposalStatus.WITHDRAWN,
+            )
+        ),
+        reviewed=sum(1 for p in own if p.id in reviewed),
+        funded=len(funded),
+        funded_fen=sum(p.requested_fen for p in funded),
+    )

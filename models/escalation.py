@@ -1,0 +1,138 @@
+"""The reminder ladder for missing daily reports, and yellow cards (黄牌).
+
+Each evening the check looks at the due days before today that still have no
+report (today's report is due only by midnight). Counting working days after
+the oldest such day:
+- 1 or more: the agency is reminded;
+- 3 or more: the street officer is told as well (an escalation);
+- the second escalation of a project within one calendar month puts a yellow
+  card on the agency's record, once per project and month.
+A project gets at most one notice a day, keyed `daily:<project>:<day>`, so
+running the check again that day sends nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+REMIND_AFTER = 1
+ESCALATE_AFTER = 3
+YELLOW_CARD_AT_ESCALATION = 2
+LISTED_DAYS = 10
+
+
+class NoticeKind(StrEnum):
+    REMIND = "remind"
+    ESCALATE = "escalate"
+    TRANCHE_HELD = "tranche_held"
+
+
+NOTICE_KIND_LABELS = {
+    NoticeKind.REMIND: "提醒机构",
+    NoticeKind.ESCALATE: "督办（告知街道）",
+    NoticeKind.TRANCHE_HELD: "暂缓拨付",
+}
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    """The subject and body of one e-mail."""
+
+    subject: str
+    body: str
+
+
+def working_days_after(earlier: date, later: date) -> int:
+    """Count the working days (Monday to Friday) in (earlier, later]."""
+    count, day = 0, earlier + timedelta(days=1)
+    while day <= later:
+        count += day.weekday() < 5
+        day += timedelta(days=1)
+    return count
+
+
+def overdue_days(due: Iterable[date], reported: set[date], *, day: date) -> list[date]:
+    """List the due days before `day` that have no report yet, oldest first."""
+    return sorted(d for d in due if d < day and d not in reported)
+
+
+def notice_kind(overdue: Sequence[date], *, day: date) -> NoticeKind | None:
+    """Return the rung of the ladder a project stands on today, or None."""
+    if not overdue:
+        return None
+    late_by = working_days_after(min(overdue), day)
+    if late_by >= ESCALATE_AFTER:
+        return NoticeKind.ESCALATE
+    if late_by >= REMIND_AFTER:
+        return NoticeKind.REMIND
+    return None
+
+
+def is_yellow_card_due(escalations_this_month: int) -> bool:
+    """Tell whether this many escalations in a month earn a yellow card."""
+    return escalations_this_month >= YELLOW_CARD_AT_ESCALATION
+
+
+def daily_notice_key(project_id: int, day: date) -> str:
+    """Key the one notice a project may get on `day`."""
+    return f"daily:{project_id}:{day.isoformat()}"
+
+
+def compose_daily_notice(
+    kind: NoticeKind,
+    *,
+    project_title: str,
+    agency_name: str,
+    overdue: Sequence[date],
+    day: date,
+    yellow_card: bool,
+) -> NoticeText:
+    """Write the reminder or escalation e-mail about missing daily reports."""
+    title = _one_line(project_title)
+    listed = "、".join(f"{d.month}月{d.day}日" for d in overdue[:LISTED_DAYS])
+    if len(overdue) > LISTED_DAYS:
+        listed += f" 等 {len(overdue)} 天"
+    late_by = working_days_after(min(overdue), day)
+    if kind == NoticeKind.REMIND:
+        subject = f"【日报告提醒】「{title}」缺交 {len(overdue)} 天"
+        lines = [f"{agency_name}：", "", f"服务项目「{title}」以下日期的日报告尚未提交：{listed}。"]
+        lines.append("请于今日 23:59 前补交。")
+    else:
+        subject = f"【日报告督办】「{title}」已逾期 {late_by} 个工作日"
+        lines = [
+            f"{agency_name}、街道项目负责人：",
+            "",
+            f"服务项目「{title}」以下日期的日报告逾期 {late_by} 个工作日仍未提交：{listed}。",
+            "请机构立即补交，街道跟进督办。",
+        ]
+    if yellow_card:
+        lines.append("本月已第二次督办，按规定在机构记录中记黄牌一次。")
+    lines += ["", f"（公益创投系统自动发送，{day.isoformat()}）"]
+    return NoticeText(subject, "\n".join(lines))
+
+
+def compose_tranche_held(
+    *, project_title: str, agency_name: str, seq: int, amount: str, grade: str, month: str
+) -> NoticeText:
+    """Write the e-mail telling agency and officer that a tranche is held."""
+    title = _one_line(project_title)
+    subject = f"【拨付暂缓】「{title}」第 {seq} 期资金暂缓拨付"
+    body = "\n".join(
+        [
+            f"{agency_name}、街道项目负责人：",
+            "",
+            f"服务项目「{title}」{month} 中期评估等级为「{grade}」，未达到合格，",
+            f"第 {seq} 期资金 {amount} 元暂缓拨付。请机构提交整改说明，街道复核后再议。",
+            "",
+            "（公益创投系统自动发送）",
+        ]
+    )
+    return NoticeText(subject, body)
+
+
+def _one_line(text: str) -> str:
+    # A line break in a subject would split the e-mail header.
+    return " ".join(text.split())
