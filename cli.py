@@ -312,6 +312,73 @@ def selection_decide(
     console.print(f"终审决定已记录，遴选流程 {run_id} 继续运行。")
 
 
+@selection_app.command("run")
+def selection_run(
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+    reviewers: Annotated[Path, typer.Option(help="评审专家库（CSV/XLSX，列：评审专家）。")],
+    conflicts: Annotated[
+        Path, typer.Option(help="利益冲突申报（列：评审专家、机构名称、冲突类型、说明）。")
+    ],
+    scores: Annotated[
+        Path, typer.Option(help="评分表（列：评审环节、评审专家、项目名称及各评分指标）。")
+    ],
+    wait: Annotated[int, typer.Option(help="终审时等待评审委员会决定的最长秒数。")] = 3600,
+) -> None:
+    """运行分层遴选：初审、路演答辩，终审时等待评审委员会决定（另开终端执行 selection decide），然后公示。"""
+    _selection_setup()
+    from flows.select_projects import select_projects
+
+    summary = select_projects(
+        call, str(reviewers), str(conflicts), str(scores), today_in_office(), wait_seconds=wait
+    )
+    if summary.errors:
+        for line in summary.errors:
+            console.print(f"[red]{line}[/]", highlight=False)
+        raise fail(f"评分表有 {len(summary.errors)} 处错误，未写入任何数据")
+    console.print(
+        f"立项 {summary.approved} 个，候补 {summary.waitlisted} 个；公示至 {summary.notice_ends_on}：{summary.notice_pdf}"
+    )
+
+
+@selection_app.command("conclude")
+def selection_conclude(
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+    start: Annotated[str, typer.Option(help="项目开始日期 YYYY-MM-DD。")],
+) -> None:
+    """公示期满后：候补递补、签订资助协议、拨付首期资金并生成协议 PDF。"""
+    _selection_setup()
+    from flows.conclude_publicity import check_window, conclude_publicity
+    from models.publicity import PublicityError
+
+    try:
+        starts_on = date.fromisoformat(start)
+        check_window.fn(call, today_in_office())  # refuse early, without a flow-run traceback
+        summary = conclude_publicity(call, today_in_office(), starts_on)
+    except (PublicityError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    console.print(
+        f"签约 {len(summary.contracts)} 份，递补 {len(summary.replacements)} 个；{summary.summary_pdf}"
+    )
+
+
+@selection_app.command("sheet")
+def selection_sheet(
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+    reviewer: Annotated[str, typer.Option(help="评审专家姓名。")],
+    output: Annotated[Path, typer.Option(help="评分表输出路径（CSV）。")],
+    stage: Annotated[str, typer.Option(help="评审环节：preliminary 或 defence。")] = "preliminary",
+) -> None:
+    """导出评审专家的评分表（只含分配给他的申报书；初审按申报指南要求隐去机构名称）。"""
+    _selection_setup()
+    from flows.selection_stages import export_score_sheet
+
+    try:
+        count = export_score_sheet(call, stage, reviewer, output)
+    except (LookupError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"已导出 {count} 份申报书的评分表：{output}")
+
+
 @selection_app.command("what-if")
 def selection_what_if(
     call: Annotated[int, typer.Option(help="申报指南编号。")],

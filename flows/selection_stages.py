@@ -10,6 +10,7 @@ instead of refused, as if each reviewer scored only their assignments.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -251,3 +252,46 @@ def close_preliminary(call_id: int, averages: dict[int, float]) -> dict[str, str
             if not passed:
                 failed[proposal.title] = note
     return failed
+
+
+def _cell(value: str) -> str:
+    """Write a cell so a spreadsheet never runs it as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def export_score_sheet(call_id: int, stage: str, reviewer: str, target: Path) -> int:
+    """Write a reviewer's blank score sheet for their seats; blind in 初审 when the call says so."""
+    with session_scope() as session:
+        call = calls.get_call(session, call_id)
+        blind = read_selection_rules(call.rules).blind_preliminary and stage == Stage.PRELIMINARY
+        criteria = [c.name for c in read_call_rules(call.rules).review_criteria]
+        ids = {u.name: u.id for u in users.list_users(session, role=Role.EVALUATOR)}
+        if reviewer not in ids:
+            raise LookupError(f"评审专家库中没有 {reviewer}")
+        seats = {
+            a.proposal_id
+            for a in selection.list_assignments(session, call_id=call_id, stage=stage)
+            if a.reviewer_id == ids[reviewer] and a.status == AssignmentStatus.ASSIGNED
+        }
+        agencies = {a.id: a.name for a in calls.list_agencies(session)}
+        rows = [
+            (p.title, "（盲审）" if blind else agencies[p.agency_id], p.summary)
+            for p in proposals.list_proposals(session, call_id=call_id)
+            if p.id in seats
+        ]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["评审环节", "评审专家", "项目名称", "申报机构", "项目简介", *criteria])
+        for title, agency, summary in rows:
+            writer.writerow(
+                [
+                    STAGE_LABELS[Stage(stage)],
+                    reviewer,
+                    _cell(title),
+                    _cell(agency),
+                    _cell(summary),
+                    *[""] * len(criteria),
+                ]
+            )
+    return len(rows)
