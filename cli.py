@@ -179,6 +179,7 @@ def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: igno
     errors = [
         *summary.intake.errors,
         *summary.fund.errors,
+        *summary.agencies.errors,
         *summary.bids.errors,
         *summary.selection.selection.errors,
         *summary.evaluation.errors,
@@ -187,33 +188,32 @@ def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: igno
     table.add_column("环节")
     table.add_column("结果")
     table.add_row(
-        "需求征集", f"{summary.intake.rows} 条需求，合并重复 {summary.intake.needs_merged} 条"
+        "需求征集",
+        f"{summary.intake.rows} 条需求，合并重复 {summary.intake.needs_merged} 条"
+        f"（{summary.categorisation.groups_merged} 组）",
     )
     table.add_row(
         "需求归类",
-        f"自动归类 {summary.categorisation.classified} 条，待人工确认 {summary.categorisation.in_review} 条",
+        f"自动归类 {summary.categorisation.classified} 项，待人工确认 {summary.categorisation.in_review} 项"
+        + (f"；{Path(summary.needs_survey.pdf).name}" if summary.needs_survey else ""),
     )
     table.add_row(
         "公益基金",
-        f"现金 {format_fen(summary.fund.raised_fen)} 元，实物/服务捐赠 {summary.fund.in_kind_gifts} 项",
+        f"现金 {format_fen(summary.fund.raised_fen)} 元（"
+        + "，".join(f"{k} {format_fen(v)}" for k, v in summary.fund.by_donor_type.items())
+        + f"），实物/服务捐赠 {summary.fund.in_kind_gifts} 项；"
+        f"捐赠资金去向说明 {len(summary.donor_statements)} 份",
     )
+    table.add_row("申报指南", f"已发布：{Path(summary.call_pdf).name}" if summary.call_pdf else "—")
     table.add_row(
         "申报与资格审查",
-        f"{summary.bids.agencies} 家机构；通过 {summary.screening.eligible} 份，未通过 {len(summary.screening.ineligible)} 份",
+        f"{summary.agencies.added + summary.agencies.updated} 家机构，"
+        f"{summary.bids.received + summary.bids.already_there} 份申报书"
+        f"（提醒 {len(summary.bids.warnings)} 条）；通过 {summary.screening.eligible} 份，"
+        f"未通过 {len(summary.screening.ineligible)} 份",
     )
     table.add_row("分层遴选", _selection_line(summary.selection))
-    table.add_row(
-        "日报告",
-        f"本月提交 {summary.daily_reports} 份（新增）；{summary.daily.day} 提醒 {len(summary.daily.reminders)} 个项目",
-    )
-    table.add_row(
-        "周例会",
-        f"{len(summary.meetings)} 次，待办 {sum(m.action_items for m in summary.meetings)} 项",
-    )
-    grades = {}
-    for grade in summary.evaluation.grades.values():
-        grades[grade] = grades.get(grade, 0) + 1
-    table.add_row("月评估", "，".join(f"{g} {n}" for g, n in grades.items()))
+    _add_monitoring_rows(table, summary)
     console.print(table)
     if errors:
         for line in errors:
@@ -221,7 +221,7 @@ def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: igno
         raise typer.Exit(1)
     folder = (output / summary.evaluation.month).resolve()
     console.print(
-        f"[green]完成[/]：PDF 报告 {len(summary.evaluation.pdfs)} 份，位于 [bold]{folder}[/]"
+        f"[green]完成[/]：PDF 报告 {_monitoring_pdf_count(summary)} 份，位于 [bold]{folder}[/] 等"
     )
     console.print(f"用时 {elapsed:.1f} 秒")
 
@@ -239,32 +239,728 @@ def _selection_line(result) -> str:  # type: ignore[no-untyped-def]
     return line
 
 
-@needs_app.command("import")
-def needs_import(
-    path: Annotated[Path, typer.Argument(help="需求表（CSV 或 XLSX）。")],
-    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
-) -> None:
-    """导入居民需求表（全部有效才写入；重复导入不会重复添加）。"""
+# --- needs commands (居民需求) ---
+
+
+ERRORS_SHOWN = 50
+ActorOption = Annotated[str, typer.Option("--by", help="操作人（记入审计日志与更正记录）。")]
+
+
+def _actor(name: str) -> str:
+    import getpass
+
+    return name.strip() or getpass.getuser()
+
+
+def _print_errors(errors: tuple[str, ...]) -> None:
+    for line in errors[:ERRORS_SHOWN]:
+        console.print(f"[red]{line}[/]", highlight=False)
+    if len(errors) > ERRORS_SHOWN:
+        console.print(f"[red]……另有 {len(errors) - ERRORS_SHOWN} 处错误[/]", highlight=False)
+
+
+def _flows_ready() -> Settings:
     settings = load_settings()
     prepare_prefect(settings)
     try:
         upgrade(settings)
     except UserFacingError as exc:
         raise fail(str(exc)) from None
+    return settings
+
+
+@needs_app.command("import")
+def needs_import(
+    path: Annotated[
+        Path, typer.Argument(help="需求表（CSV 或 XLSX），列见 data/needs_template.xlsx。")
+    ],
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    today: Annotated[str, typer.Option(help="以哪天为“今天”检查提交日期（YYYY-MM-DD）。")] = "",
+) -> None:
+    """导入居民需求表：全部有效才写入，重复导入不会重复添加；随后合并重复、自动归类。"""
+    _flows_ready()
     from flows.needs_intake import needs_intake
 
-    summary = needs_intake(cycle, str(path))
+    summary = needs_intake(cycle, str(path), _day(today) if today else None, progress=True)
+    table = Table(title=f"{summary.file} 导入结果")
+    for column in (
+        "行数",
+        "有效",
+        "有错误",
+        "新增",
+        "已导入过",
+        "合并重复",
+        "自动归类",
+        "待人工确认",
+    ):
+        table.add_column(column, justify="right")
+    sorted_needs = summary.categorisation
+    table.add_row(
+        *map(
+            str,
+            (
+                summary.rows,
+                summary.accepted,
+                summary.rejected,
+                summary.added,
+                summary.already_there,
+                summary.needs_merged,
+                sorted_needs.classified,
+                sorted_needs.in_review,
+            ),
+        )
+    )
+    console.print(table)
     if summary.errors:
-        for line in summary.errors:
-            console.print(f"[red]{line}[/]", highlight=False)
+        _print_errors(summary.errors)
         raise fail(f"{summary.file} 有 {len(summary.errors)} 处错误，未写入任何数据")
-    console.print(f"{summary.file}：新增 {summary.added} 条，已导入过 {summary.already_there} 条")
 
 
-# --- needs commands (居民需求) ---
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"日期格式应为 2026-03-31，收到 {value!r}") from None
+
+
+@needs_app.command("classify")
+def needs_classify(
+    source: Annotated[Path, typer.Argument(help="要归类的表（CSV 或 XLSX），需有 text 列。")],
+    output: Annotated[Path, typer.Option(help="输出 CSV：原有各列，加 domain 和 confidence。")],
+    cycle: Annotated[
+        int | None, typer.Option(help="按此创投周期的服务领域归类；默认用四个默认领域。")
+    ] = None,
+) -> None:
+    """给表中每条 text 归入服务领域，并给出置信度。"""
+    from models.rows import RowError, RowsRejected, read_all
+    from store.exports import write_csv
+    from store.spreadsheets import read_rows
+
+    settings = _flows_ready() if cycle is not None else load_settings()
+    try:
+        rows = read_rows(source, required=("text",))
+        texts = read_all(rows, lambda row: row.text("text", max_length=500))
+    except RowsRejected as rejected:
+        _print_errors(tuple(str(e) for e in rejected.errors))
+        raise fail(f"{source.name} 有 {len(rejected.errors)} 处错误，未写出结果") from None
+    except RowError as error:
+        raise fail(str(error)) from None
+    suggestions = _classify_with_progress(texts, cycle, str(settings.needs_training_file))
+    columns = list(rows[0].values) if rows else ["text"]
+    write_csv(
+        output,
+        [*columns, "domain", "confidence"],
+        (
+            [*(row.values.get(c, "") for c in columns), s.domain_key or "", f"{s.confidence:.3f}"]
+            for row, s in zip(rows, suggestions, strict=True)
+        ),
+    )
+    unsure = sum(1 for s in suggestions if s.needs_review(settings.needs_review_threshold))
+    console.print(
+        f"已归类 {len(suggestions)} 条，置信度低于 {settings.needs_review_threshold} 的 {unsure} 条；"
+        f"结果写入 {output}"
+    )
+
+
+def _classify_with_progress(texts: list[str], cycle: int | None, training: str):  # type: ignore[no-untyped-def]
+    from rich.progress import Progress
+
+    from flows.categorise_needs import load_classifier
+
+    try:
+        classifier = load_classifier(cycle, training)
+    except LookupError as error:
+        raise fail(str(error)) from None
+    chunk, suggestions = 2_000, []
+    with Progress(console=console, transient=True, disable=len(texts) < chunk) as progress:
+        task = progress.add_task("归类", total=len(texts))
+        for start in range(0, len(texts), chunk):
+            suggestions += classifier.classify(texts[start : start + chunk])
+            progress.advance(task, len(texts[start : start + chunk]))
+    return suggestions
+
+
+@needs_app.command("review")
+def needs_review(
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    by: ActorOption = "",
+) -> None:
+    """列出待人工确认的需求（联系人已脱敏；查看记入审计日志）。"""
+    from models.privacy import mask_name, mask_phone, mask_text
+    from store import cycles, needs, users
+    from store.database import open_session
+
+    settings = load_settings()
+    with open_session(settings.database_url) as session:
+        names = {d.id: d.key for d in cycles.list_domains(session, cycle_id=cycle)}
+        queue = needs.list_review_queue(session, cycle_id=cycle)
+        users.add_audit_event(
+            session,
+            actor=_actor(by),
+            action="view_needs_review",
+            subject_type="cycle",
+            subject_id=cycle,
+            detail=f"查看待确认需求 {len(queue)} 条（联系人已脱敏）",
+        )
+    table = Table(title=f"待人工确认的需求：{len(queue)} 项")
+    for column in (
+        "编号",
+        "需求内容",
+        "服务对象",
+        "建议领域",
+        "置信度",
+        "人次",
+        "联系人",
+        "联系电话",
+    ):
+        table.add_column(column)
+    for need in queue:
+        table.add_row(
+            str(need.id),
+            mask_text(need.text),
+            need.target_group,
+            names.get(need.domain_id, "—") if need.domain_id else "—",
+            f"{need.confidence:.2f}" if need.confidence is not None else "—",
+            str(need.weight),
+            mask_name(need.contact_name),
+            mask_phone(need.contact_phone),
+        )
+    console.print(table)
+    console.print("确认建议：gongyi needs confirm 编号…；改为其他领域：加 --domain 领域键")
+
+
+@needs_app.command("confirm")
+def needs_confirm(
+    ids: Annotated[list[int], typer.Argument(help="需求编号（合并组的第一条）。")],
+    domain: Annotated[
+        str, typer.Option(help="改为此服务领域（键，如 special）；不填则确认建议。")
+    ] = "",
+    by: ActorOption = "",
+) -> None:
+    """确认或更改需求的服务领域；每个决定都作为训练样本，下次归类时生效。"""
+    from store.database import open_session
+
+    settings = load_settings()
+    try:
+        with open_session(settings.database_url) as session:
+            now = datetime.now(ZoneInfo(settings.timezone))
+            lines = [_confirm_one(session, need_id, domain, _actor(by), now) for need_id in ids]
+    except (LookupError, ValueError) as error:
+        raise fail(f"{error}（未保存任何更改）") from None
+    for line in lines:
+        console.print(line, highlight=False)
+    console.print("已保存为人工更正，下次归类（导入或 gongyi needs reclassify）时生效。")
+
+
+def _confirm_one(session, need_id: int, key: str, actor: str, now: datetime) -> str:  # type: ignore[no-untyped-def]
+    from models.classifier import classifier_input
+    from models.status import NEED_TRANSITIONS, NeedStatus, Role, apply_transition
+    from store import cycles, needs, training
+
+    need = needs.get_need(session, need_id)
+    if need.duplicate_of_id is not None:
+        raise ValueError(
+            f"#{need_id} 已并入 #{need.duplicate_of_id}，请确认 #{need.duplicate_of_id}"
+        )
+    domains = {d.key: d for d in cycles.list_domains(session, cycle_id=need.cycle_id)}
+    keys = {d.id: k for k, d in domains.items()}
+    suggested = keys.get(need.domain_id, "") if need.domain_id else ""
+    chosen = key or suggested
+    if chosen not in domains:
+        raise ValueError(
+            f"#{need_id}：请用 --domain 指定服务领域（{'、'.join(domains)}），收到 {chosen!r}"
+        )
+    if need.status != NeedStatus.CONFIRMED:
+        apply_transition(
+            NEED_TRANSITIONS, NeedStatus(need.status), NeedStatus.CONFIRMED, role=Role.STAFF
+        )
+    training.add_correction(
+        session,
+        need=need,
+        text=classifier_input(need.text, need.target_group),
+        domain_key=chosen,
+        suggested_key=suggested,
+        actor=actor,
+        at=now,
+    )
+    needs.set_need_domain(
+        session,
+        need,
+        domain_id=domains[chosen].id,
+        confidence=need.confidence,
+        status=NeedStatus.CONFIRMED,
+    )
+    change = "确认" if chosen == suggested else f"由 {suggested or '—'} 改为"
+    return f"#{need_id} {change} {domains[chosen].name}（{chosen}）"
+
+
+@needs_app.command("groups")
+def needs_groups(cycle: Annotated[int, typer.Option(help="创投周期编号。")]) -> None:
+    """列出合并的重复需求：每组由哪几条组成、为什么合并。"""
+    from models.privacy import mask_text
+    from store import needs
+    from store.database import open_session
+
+    with open_session(load_settings().database_url) as session:
+        groups = needs.list_groups(session, cycle_id=cycle)
+    for lead, members in groups:
+        console.print(
+            f"[bold]#{lead.id}[/] {mask_text(lead.text)}（{1 + len(members)} 人次）",
+            highlight=False,
+        )
+        for member in members:
+            console.print(
+                f"    #{member.id} {mask_text(member.text)} — {member.merge_reason}",
+                highlight=False,
+            )
+    console.print(f"共 {len(groups)} 组。拆开：gongyi needs split 编号…")
+
+
+@needs_app.command("split")
+def needs_split(
+    ids: Annotated[list[int], typer.Argument(help="要拆出的需求编号；给出组的第一条则拆散整组。")],
+    by: ActorOption = "",
+) -> None:
+    """把需求从合并组中拆出，以后不再与原组合并；随后重新合并与归类。"""
+    from store import needs
+    from store.database import open_session
+
+    settings = _flows_ready()
+    actor, cycles_touched = _actor(by), set()
+    try:
+        with open_session(settings.database_url) as session:
+            for need_id in ids:
+                need = needs.get_need(session, need_id)
+                freed = (
+                    [need] if need.duplicate_of_id else needs.list_members(session, lead_id=need_id)
+                )
+                if not freed:
+                    raise ValueError(f"#{need_id} 不在任何合并组中")
+                for member in freed:
+                    needs.set_split(
+                        session,
+                        need=member,
+                        actor=actor,
+                        at=datetime.now(ZoneInfo(settings.timezone)),
+                    )
+                cycles_touched.add(need.cycle_id)
+    except (LookupError, ValueError) as error:
+        raise fail(f"{error}（未保存任何更改）") from None
+    from flows.categorise_needs import categorise_needs
+
+    for cycle_id in sorted(cycles_touched):
+        summary = categorise_needs(cycle_id)
+        console.print(
+            f"已拆出并重新归类：重新合并 {summary.needs_merged} 条，待人工确认 {summary.in_review} 项"
+        )
+
+
+@needs_app.command("keywords")
+def needs_keywords(
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    domain: Annotated[str, typer.Argument(help="服务领域键，如 elderly；不填则列出全部。")] = "",
+    add: Annotated[list[str] | None, typer.Option("--add", help="添加的关键词（可多次）。")] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="删除的关键词（可多次）。")
+    ] = None,
+) -> None:
+    """查看或编辑服务领域的种子关键词（下次归类时生效）。"""
+    from models.categorisation import KeywordError, edit_keywords
+    from store import cycles, training
+    from store.database import open_session
+
+    try:
+        with open_session(load_settings().database_url) as session:
+            domains = {d.key: d for d in cycles.list_domains(session, cycle_id=cycle)}
+            if domain and domain not in domains:
+                raise KeywordError(f"没有服务领域 {domain!r}（可选：{'、'.join(domains)}）")
+            if domain and (add or remove):
+                words = edit_keywords(domains[domain].keywords, add=add or (), remove=remove or ())
+                training.set_domain_keywords(session, domain=domains[domain], keywords=words)
+            shown = [domains[domain]] if domain else list(domains.values())
+            lines = [f"{d.key} {d.name}：{'、'.join(d.keywords)}" for d in shown]
+    except KeywordError as error:
+        raise fail(str(error)) from None
+    for line in lines:
+        console.print(line, highlight=False)
+    if add or remove:
+        console.print("关键词已保存，下次归类（导入或 gongyi needs reclassify）时生效。")
+
+
+@needs_app.command("reclassify")
+def needs_reclassify(cycle: Annotated[int, typer.Option(help="创投周期编号。")]) -> None:
+    """按最新的关键词和人工更正，重新合并与归类未确认的需求。"""
+    _flows_ready()
+    from flows.categorise_needs import categorise_needs
+
+    summary = categorise_needs(cycle)
+    console.print(
+        f"合并重复 {summary.needs_merged} 条；自动归类 {summary.classified} 项，待人工确认 {summary.in_review} 项"
+    )
+
+
+@needs_app.command("summary")
+def needs_summary(
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    today: Annotated[str, typer.Option(help="报告日期（YYYY-MM-DD），默认今天。")] = "",
+) -> None:
+    """生成需求调研报告（PDF，含图表）和需求汇总表（XLSX，联系人已脱敏）。"""
+    _flows_ready()
+    from flows.needs_survey import needs_survey
+    from reports.errors import ReportError
+
+    try:
+        summary = needs_survey(cycle, _day(today) if today else None)
+    except ReportError as error:
+        raise fail(str(error)) from None
+    console.print(f"{summary.residents} 人次，{summary.groups} 项需求")
+    console.print(f"需求调研报告：{summary.pdf}")
+    console.print(f"需求汇总表：{summary.xlsx}")
 
 
 # --- fund, call, agency and proposal commands (基金、申报指南、社会组织、申报书) ---
+
+
+def _fund_setup() -> Settings:
+    settings = load_settings()
+    prepare_prefect(settings)
+    try:
+        upgrade(settings)
+    except UserFacingError as exc:
+        raise fail(str(exc)) from None
+    return settings
+
+
+def _local_now(settings: Settings, text: str = ""):  # type: ignore[no-untyped-def]
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(settings.timezone)
+    if not text:
+        return datetime.now(tz)
+    try:
+        moment = datetime.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise fail(f"时间格式应为 2026-05-10 14:30，收到 {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _print_errors(errors, what: str) -> None:  # type: ignore[no-untyped-def]
+    if errors:
+        for line in errors:
+            console.print(f"[red]{line}[/]", highlight=False)
+        raise fail(f"{what}有 {len(errors)} 处错误，未写入任何数据")
+
+
+@fund_app.command("import")
+def fund_import(
+    donations: Annotated[Path, typer.Argument(help="现金捐赠表（CSV 或 XLSX）。")],
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    name: Annotated[str, typer.Option(help="公益基金名称。")],
+    in_kind: Annotated[Path | None, typer.Option(help="实物/服务捐赠表。")] = None,
+) -> None:
+    """导入捐赠（全部有效才写入；重复导入不会重复记账；基金关闭后拒收）。"""
+    _fund_setup()
+    from flows.raise_fund import raise_fund
+
+    summary = raise_fund(cycle, name, str(donations), str(in_kind or ""))
+    _print_errors(summary.errors, "捐赠表")
+    console.print(f"新增 {summary.added} 笔；现金合计 {summary.raised_fen / 100:,.2f} 元")
+
+
+@fund_app.command("donate")
+def fund_donate(
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    donor: Annotated[str, typer.Option(help="捐赠方名称。")],
+    donor_type: Annotated[
+        str, typer.Option("--type", help="机关事业单位 / 爱心企业 / 热心人士 / 其他。")
+    ],
+    amount: Annotated[str, typer.Option(help="金额（元），最多两位小数。")],
+    day: Annotated[str, typer.Option("--date", help="捐赠日期，如 2026-04-08。")],
+    domain: Annotated[str, typer.Option(help="限定领域（服务领域键，如 youth），可不填。")] = "",
+    receipt: Annotated[str, typer.Option(help="收据编号；同一捐赠方同日同额的两笔靠它区分。")] = "",
+) -> None:
+    """登记一笔现金捐赠。"""
+    _fund_setup()
+    from flows.raise_fund import donate
+
+    summary = donate(cycle, donor, donor_type, day, amount, domain, receipt)
+    _print_errors(summary.errors, "这笔捐赠")
+    word = "已登记" if summary.added else "已登记过，未重复记账"
+    console.print(f"{donor}：{word}；基金现金合计 {summary.raised_fen / 100:,.2f} 元")
+
+
+@fund_app.command("close")
+def fund_close(
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    user: Annotated[str, typer.Option(help="操作人。")],
+    day: Annotated[str, typer.Option("--date", help="关闭日期，默认今天。")] = "",
+) -> None:
+    """关闭公益基金：此后拒收新的捐赠。"""
+    settings = _fund_setup()
+    from datetime import date
+
+    from flows.raise_fund import close_fund
+
+    try:
+        close_fund(cycle, date.fromisoformat(day) if day else _local_now(settings).date(), user)
+    except (LookupError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    console.print("公益基金已关闭，不再接受捐赠。")
+
+
+@fund_app.command("show")
+def fund_show(cycle: Annotated[int, typer.Option(help="创投周期编号。")]) -> None:
+    """显示基金台账余额：募集、承诺、拨付、退回，及各资金池可用余额。"""
+    settings = _fund_setup()
+    from models.ledger import available_by_pool, check_ledger, held_by_pool, sum_balance
+    from models.money import format_fen
+    from store import cycles, fund
+    from store.database import open_session
+
+    with open_session(settings.database_url) as session:
+        try:
+            the_fund = fund.get_fund(session, cycle_id=cycle)
+        except LookupError as exc:
+            raise fail(str(exc)) from None
+        movements = fund.list_movements(session, fund_id=the_fund.id)  # type: ignore[arg-type]
+        names = {d.id: d.name for d in cycles.list_domains(session, cycle_id=cycle)}
+    balance = sum_balance(movements)
+    console.print(
+        f"{the_fund.name}（{'开放' if the_fund.status == 'open' else '已关闭'}）：募集 {format_fen(balance.raised_fen)} 元，"
+        f"承诺 {format_fen(balance.committed_fen)}，拨付 {format_fen(balance.paid_fen)}，"
+        f"退回 {format_fen(balance.refunded_fen)}；持有现金 {format_fen(balance.held_fen)}，可承诺 {format_fen(balance.available_fen)}"
+    )
+    table = Table("资金池", "可承诺（元）", "持有现金（元）")
+    held = held_by_pool(movements)
+    for pool, left in available_by_pool(movements).items():
+        table.add_row(
+            names.get(pool, "非限定") if pool else "非限定",
+            format_fen(left),
+            format_fen(held.get(pool, 0)),
+        )  # type: ignore[arg-type]
+    console.print(table)
+    for problem in check_ledger(movements):
+        console.print(f"[red]台账异常：{problem}[/]")
+
+
+@fund_app.command("statement")
+def fund_statement(
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    donor: Annotated[
+        list[str] | None, typer.Option(help="只为这些捐赠方生成，可多次给出。")
+    ] = None,
+    day: Annotated[str, typer.Option("--date", help="截至日期，默认今天。")] = "",
+) -> None:
+    """生成捐赠资金去向说明（PDF，每位捐赠方一份）。"""
+    settings = _fund_setup()
+    from datetime import date
+
+    from flows.donor_statement import donor_statement
+
+    try:
+        paths = donor_statement(
+            cycle, date.fromisoformat(day) if day else _local_now(settings).date(), donor or []
+        )
+    except LookupError as exc:
+        raise fail(str(exc)) from None
+    for path in paths:
+        console.print(path, highlight=False)
+    console.print(f"共 {len(paths)} 份捐赠资金去向说明")
+
+
+@call_app.command("check")
+def call_check(rules: Annotated[Path, typer.Argument(help="申报指南规则文件（TOML）。")]) -> None:
+    """只检查规则文件（不连数据库）：未知键、类型、一致性，错误指出行号。"""
+    from models.call_file import read_rules_text
+    from models.call_keys import RulesError
+
+    try:
+        parsed, _ = read_rules_text(rules.read_text(encoding="utf-8"), file_name=rules.name)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"无法读取 {rules}：{exc}") from None
+    except RulesError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"{rules.name}：六个统一标准齐全、一致（{parsed.title}，第 {parsed.version} 版）")
+
+
+@call_app.command("publish")
+def call_publish(
+    rules: Annotated[Path, typer.Argument(help="申报指南规则文件（TOML）。")],
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    day: Annotated[str, typer.Option("--date", help="发布日期，默认今天。")] = "",
+) -> None:
+    """检查规则文件、生成申报指南 PDF 并开放申报。"""
+    settings = _fund_setup()
+    from datetime import date
+
+    from flows.publish_call import CallFileError, publish_call, published_call_pdf
+
+    try:
+        call_id = publish_call(
+            cycle, str(rules), date.fromisoformat(day) if day else _local_now(settings).date()
+        )
+    except CallFileError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"申报指南 #{call_id} 已发布：{published_call_pdf(call_id)}", highlight=False)
+
+
+@call_app.command("close")
+def call_close(
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+    day: Annotated[str, typer.Option("--date", help="截止后的审查日期，默认今天。")] = "",
+) -> None:
+    """截止申报并自动开展资格审查（结果同时发布为 Prefect artifact）。"""
+    settings = _fund_setup()
+    from datetime import date
+
+    from flows.close_call import CallNotDueError, close_call
+
+    try:
+        summary = close_call(call, date.fromisoformat(day) if day else _local_now(settings).date())
+    except CallNotDueError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"资格审查：通过 {summary.eligible} 份，未通过 {len(summary.ineligible)} 份")
+    for title, reason in summary.ineligible.items():
+        console.print(f"  未通过「{title}」：{reason}", highlight=False)
+
+
+@agency_app.command("import")
+def agency_import(
+    registry: Annotated[Path, typer.Argument(help="社会组织名录（CSV 或 XLSX）。")],
+    track_records: Annotated[
+        Path | None, typer.Option(help="往期记录（机构名称、年度、评估等级、黄牌次数）。")
+    ] = None,
+) -> None:
+    """导入社会组织名录（校验统一社会信用代码；按信用代码更新，不重复添加）。"""
+    _fund_setup()
+    from flows.register_agencies import register_agencies
+
+    summary = register_agencies(str(registry), str(track_records or ""))
+    _print_errors(summary.errors, f"{registry.name} ")
+    console.print(
+        f"新增 {summary.added} 家，更新 {summary.updated} 家，往期记录 {summary.track_records} 条"
+    )
+
+
+@agency_app.command("check-code")
+def agency_check_code(code: Annotated[str, typer.Argument(help="18 位统一社会信用代码。")]) -> None:
+    """校验统一社会信用代码的两个校验码（GB 32100、GB 11714）。"""
+    from models.credit_code import CreditCodeError, check_credit_code
+
+    try:
+        console.print(f"{check_credit_code(code)}：校验通过")
+    except CreditCodeError as exc:
+        raise fail(f"{code}：{exc}") from None
+
+
+@proposal_app.command("template")
+def proposal_template(output: Annotated[Path, typer.Argument(help="写出的 XLSX 模板。")]) -> None:
+    """写出申报书 XLSX 模板（申报书、预算明细、绩效指标、进度安排四张表）。"""
+    from flows.proposal_template import write_template
+
+    console.print(f"已写出申报书模板：{write_template(output)}", highlight=False)
+
+
+def _receive(path: Path, call: int, *, submit: bool, at: str, agencies: Path | None) -> None:
+    settings = _fund_setup()
+    from flows.receive_bids import receive_bids
+
+    summary = receive_bids(
+        call,
+        str(agencies or ""),
+        str(path),
+        received_at=_local_now(settings, at),
+        submit=submit,
+        refuse_repeats=submit,
+    )
+    _print_errors(summary.errors, f"{path.name} ")
+    for line in summary.warnings:
+        console.print(f"[yellow]提醒：{line}[/]", highlight=False)
+    word = "提交" if submit else "保存为草稿"
+    console.print(f"{word} {summary.received} 份申报书（已有相同内容 {summary.already_there} 份）")
+
+
+@proposal_app.command("submit")
+def proposal_submit(
+    path: Annotated[
+        Path,
+        typer.Argument(help="填好的申报书模板（XLSX），或申报书 CSV（预算等表在同一文件夹）。"),
+    ],
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+    at: Annotated[str, typer.Option(help="提交时间，默认现在；截止后拒收。")] = "",
+    agencies: Annotated[Path | None, typer.Option(help="同时导入的社会组织名录。")] = None,
+) -> None:
+    """提交申报书：按申报指南逐条校验，全部通过才写入；截止后拒收，重复提交拒收。"""
+    _receive(path, call, submit=True, at=at, agencies=agencies)
+
+
+@proposal_app.command("draft")
+def proposal_draft(
+    path: Annotated[Path, typer.Argument(help="申报书模板（XLSX）或申报书 CSV。")],
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+) -> None:
+    """保存申报书草稿：格式错误拒收，不符合申报指南之处列为提醒。"""
+    _receive(path, call, submit=False, at="", agencies=None)
+
+
+@proposal_app.command("withdraw")
+def proposal_withdraw(
+    proposal: Annotated[int, typer.Argument(help="申报书编号。")],
+    user: Annotated[str, typer.Option(help="操作人（机构经办人）。")],
+    at: Annotated[str, typer.Option(help="撤回时间，默认现在；截止后不能撤回。")] = "",
+) -> None:
+    """撤回已提交的申报书（截止前）。"""
+    settings = _fund_setup()
+    from flows.withdraw_proposal import DeadlinePassedError, withdraw_proposal
+    from models.status import TransitionError
+
+    try:
+        withdraw_proposal(proposal, user, _local_now(settings, at))
+    except (DeadlinePassedError, TransitionError, LookupError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"申报书 #{proposal} 已撤回")
+
+
+@proposal_app.command("screening")
+def proposal_screening(call: Annotated[int, typer.Option(help="申报指南编号。")]) -> None:
+    """列出资格审查结果：每份申报书逐条规则的通过与否和理由。"""
+    settings = _fund_setup()
+    from store import proposals
+    from store.database import open_session
+
+    with open_session(settings.database_url) as session:
+        rows = proposals.list_proposals(session, call_id=call)
+        checks = proposals.list_screening_checks(session, call_id=call)
+    table = Table("编号", "申报书", "结果", "未通过的规则", show_lines=False)
+    for p in rows:
+        failed = "；".join(f"{c.label}：{c.reason}" for c in checks.get(p.id, []) if not c.passed)  # type: ignore[arg-type]
+        outcome = {"eligible": "通过", "ineligible": "未通过"}.get(p.status, p.status)
+        if p.override_by:
+            outcome += f"（{p.override_by}改判）"
+        table.add_row(str(p.id), p.title, outcome, failed or "—")
+    console.print(table)
+
+
+@proposal_app.command("override")
+def proposal_override(
+    proposal: Annotated[int, typer.Argument(help="申报书编号。")],
+    user: Annotated[str, typer.Option(help="操作人（街道工作人员）。")],
+    reason: Annotated[str, typer.Option(help="改判理由（记入审计日志）。")],
+    eligible: Annotated[bool, typer.Option("--eligible/--ineligible", help="改判为通过或不通过。")],
+) -> None:
+    """人工改判资格审查结果，理由与操作人记入审计日志。"""
+    _fund_setup()
+    from flows.override_screening import override_screening
+    from models.status import TransitionError
+
+    try:
+        status = override_screening(proposal, eligible=eligible, reason=reason, user=user)
+    except (TransitionError, LookupError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    console.print(
+        f"申报书 #{proposal} 资格审查已改判为 {'通过' if status == 'eligible' else '不通过'}"
+    )
 
 
 # --- selection commands (分层遴选) ---
@@ -476,6 +1172,371 @@ def selection_resolve(
 
 
 # --- monitoring commands (日报告、周例会、月评估、serve) ---
+
+monitor_report_app = typer.Typer(help="日报告：逐份提交或批量导入。", no_args_is_help=True)
+monitor_action_app = typer.Typer(help="周例会待办事项：新增与关闭。", no_args_is_help=True)
+monitor_app.add_typer(monitor_report_app, name="report")
+monitor_app.add_typer(monitor_action_app, name="action")
+CycleOption = Annotated[
+    int | None, typer.Option("--cycle", help="创投周期编号（默认：正在执行的周期）。")
+]
+
+
+def _monitor_setup() -> Settings:
+    settings = load_settings()
+    prepare_prefect(settings)
+    try:
+        upgrade(settings)
+    except UserFacingError as exc:
+        raise fail(str(exc)) from None
+    return settings
+
+
+def _run_flow(flow, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Run a flow in-process with heartbeats off, turning a user's mistake into one line."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from models.calendar import PeriodError
+
+    try:
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            return flow(*args, **kwargs)
+    except (LookupError, ValueError, PeriodError) as exc:
+        raise fail(str(exc)) from None
+
+
+def _print_problems(errors, *, what: str) -> None:  # type: ignore[no-untyped-def]
+    if errors:
+        for line in errors:
+            console.print(f"[red]{line}[/]", highlight=False)
+        raise fail(f"{what}：{len(errors)} 处错误，未写入任何数据")
+
+
+@monitor_report_app.command("submit")
+def monitor_report_submit(
+    project: Annotated[str, typer.Argument(help="项目名称或编号。")],
+    day: Annotated[str, typer.Option(help="服务日期，如 2026-06-03。")] = "",
+    activity: Annotated[
+        list[str], typer.Option(help="活动：类型:名称:人次，如 小组:智能手机课:18；可重复。")
+    ] = [],  # noqa: B006
+    beneficiaries: Annotated[str, typer.Option(help="受益人化名编号，逗号分隔。")] = "",
+    hours: Annotated[str, typer.Option(help="服务时长（小时）。")] = "0",
+    volunteers: Annotated[int, typer.Option(help="志愿者人次。")] = 0,
+    volunteer_hours: Annotated[str, typer.Option(help="志愿服务时长（小时）。")] = "0",
+    spend: Annotated[
+        str, typer.Option(help="支出：科目:金额（元），如 活动费:120.50；物资费:30。")
+    ] = "",
+    issues: Annotated[str, typer.Option(help="问题。")] = "",
+    risks: Annotated[str, typer.Option(help="风险。")] = "",
+    attachment: Annotated[list[str], typer.Option(help="附件（文件名或链接）；可重复。")] = [],  # noqa: B006
+    summary: Annotated[str, typer.Option(help="服务摘要。")] = "",
+    no_activity: Annotated[str, typer.Option(help="当天无活动时填写原因。")] = "",
+    revise: Annotated[bool, typer.Option(help="修改已提交的日报告（保存为新版本）。")] = False,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="改为读取 JSON 文件（与 API 相同的格式）。")
+    ] = None,
+    cycle: CycleOption = None,
+) -> None:
+    """提交一份日报告（校验不通过则不保存；修改请加 --revise）。"""
+    import json
+
+    from models.report_input import (
+        InputError,
+        parse_activities,
+        parse_minutes,
+        parse_refs,
+        parse_spend,
+    )
+
+    _monitor_setup()
+    from flows.daily_report_intake import submit_daily_report
+
+    try:
+        if json_file is not None:
+            payload = json.loads(json_file.read_text(encoding="utf-8"))
+        else:
+            payload = {
+                "project": project,
+                "day": day,
+                "service_hours": hours,
+                "volunteers": volunteers,
+                "volunteer_hours": volunteer_hours,
+                "issues": issues,
+                "risks": risks,
+                "attachments": attachment,
+                "summary": summary,
+                "no_activity_reason": no_activity,
+                "revise": revise,
+                "activities": [a.__dict__ for text in activity for a in parse_activities(text)],
+                "beneficiaries": list(parse_refs(beneficiaries)),
+                "spend_fen": parse_spend(spend),
+            }
+            parse_minutes(hours, field="服务时长（小时）")
+    except (InputError, OSError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    result = _run_flow(submit_daily_report, payload, cycle, "cli")
+    _print_problems(result.errors, what="日报告未保存")
+    if result.unchanged:
+        raise fail(result.unchanged[0])
+    console.print("日报告已保存" + ("（新版本）" if result.revised else "") + "。")
+
+
+@monitor_report_app.command("import")
+def monitor_report_import(
+    path: Annotated[Path, typer.Argument(help="日报告表（XLSX 或 CSV），每行一个项目一天。")],
+    cycle: CycleOption = None,
+) -> None:
+    """批量导入日报告（全部有效才写入；与已保存内容相同的行跳过）。"""
+    _monitor_setup()
+    from flows.daily_report_intake import daily_report_intake
+
+    result = _run_flow(daily_report_intake, str(path), cycle)
+    _print_problems(result.errors, what=path.name)
+    console.print(
+        f"{path.name}：新增 {result.added} 份，修订 {result.revised} 份，与已保存内容相同 {len(result.unchanged)} 份"
+    )
+
+
+@monitor_app.command("check")
+def monitor_check(
+    day: Annotated[str, typer.Option(help="检查日期（默认今天）。")] = "",
+    since: Annotated[str, typer.Option(help="从这一天起逐个工作日补做检查。")] = "",
+    cycle: CycleOption = None,
+) -> None:
+    """每日检查：缺交与迟交、进度、提醒与督办邮件、黄牌。"""
+    from datetime import date
+
+    _monitor_setup()
+    from flows.daily_check import daily_check
+
+    result = _run_flow(
+        daily_check,
+        cycle,
+        date.fromisoformat(day) if day else None,
+        date.fromisoformat(since) if since else None,
+    )
+    console.print(
+        f"{result.day}：应交 {result.due}，已交 {result.reported}；提醒 {len(result.reminders)}，督办 {len(result.escalations)}，"
+        f"本月黄牌 {len(result.yellow_cards)}；邮件 已发 {result.notices['sent']}，未发 {result.notices['unsent']}，失败 {result.notices['failed']}"
+    )
+
+
+@monitor_app.command("week")
+def monitor_week(
+    week_start: Annotated[str, typer.Option(help="所议一周的周一（默认上周）。")] = "",
+    cycle: CycleOption = None,
+) -> None:
+    """生成周例会议程（PDF），会后用 minutes 录入纪要。"""
+    from datetime import date
+
+    _monitor_setup()
+    from flows.weekly_meeting import weekly_meeting
+
+    result = _run_flow(
+        weekly_meeting, cycle, date.fromisoformat(week_start) if week_start else None
+    )
+    console.print(f"{result.headline}\nPDF：{result.pdf}")
+
+
+@monitor_app.command("minutes")
+def monitor_minutes(
+    week_start: Annotated[str, typer.Argument(help="所议一周的周一，如 2026-06-08。")],
+    text: Annotated[Path | None, typer.Option(help="会议记录（UTF-8 文本）。")] = None,
+    actions: Annotated[Path | None, typer.Option(help="待办事项表（XLSX 或 CSV）。")] = None,
+    attendees: Annotated[str, typer.Option(help="参会人员。")] = "",
+    recorder: Annotated[str, typer.Option(help="记录人。")] = "",
+    cycle: CycleOption = None,
+) -> None:
+    """录入周例会纪要与待办事项，并重新生成周例会纪要 PDF。"""
+    from datetime import date
+
+    _monitor_setup()
+    from flows.meeting_minutes import record_minutes
+
+    result = _run_flow(
+        record_minutes,
+        date.fromisoformat(week_start),
+        str(text) if text else None,
+        str(actions) if actions else None,
+        attendees,
+        recorder,
+        cycle,
+    )
+    _print_problems(result.errors, what="纪要未保存")
+    console.print(
+        f"待办 {result.action_items} 项（本次关闭 {result.closed} 项）；PDF：{result.pdf}"
+    )
+
+
+@monitor_action_app.command("add")
+def monitor_action_add(
+    week_start: Annotated[str, typer.Argument(help="所议一周的周一。")],
+    text: Annotated[str, typer.Option(help="事项。")],
+    owner: Annotated[str, typer.Option(help="责任人。")],
+    due: Annotated[str, typer.Option(help="完成时限，如 2026-06-19。")],
+    project: Annotated[str, typer.Option(help="项目名称（空：全体）。")] = "",
+    cycle: CycleOption = None,
+) -> None:
+    """给一次周例会新增一项待办。"""
+    from datetime import date
+
+    _monitor_setup()
+    from flows.meeting_minutes import add_action_item
+
+    result = _run_flow(
+        add_action_item,
+        date.fromisoformat(week_start),
+        text,
+        owner,
+        date.fromisoformat(due),
+        project,
+        cycle,
+    )
+    _print_problems(result.errors, what="待办未保存")
+    console.print(f"已新增待办；PDF：{result.pdf}")
+
+
+@monitor_action_app.command("close")
+def monitor_action_close(
+    item: Annotated[int, typer.Argument(help="待办事项编号。")],
+    note: Annotated[str, typer.Option(help="完成情况说明。")] = "",
+    dropped: Annotated[bool, typer.Option(help="取消而不是完成。")] = False,
+) -> None:
+    """关闭一项待办（完成或取消）。"""
+    _monitor_setup()
+    from flows.meeting_minutes import close_action_item
+    from models.status import TransitionError
+
+    try:
+        console.print(_run_flow(close_action_item, item, note, dropped))
+    except TransitionError as exc:
+        raise fail(str(exc)) from None
+
+
+@monitor_app.command("month")
+def monitor_month(
+    month: Annotated[str, typer.Argument(help="评估月份，如 2026-06（默认上个月）。")] = "",
+    scores: Annotated[Path | None, typer.Option(help="评估专家评分表（XLSX 或 CSV）。")] = None,
+    drafts: Annotated[bool, typer.Option(help="同时为待审核的评估生成草稿 PDF。")] = False,
+    cycle: CycleOption = None,
+) -> None:
+    """运行月评估：测算指标、录入评分、发布已审定的评估、生成 PDF、中期拨付。"""
+    _monitor_setup()
+    from flows.monthly_evaluation import monthly_evaluation
+
+    result = _run_flow(
+        monthly_evaluation, cycle, month or None, str(scores) if scores else None, None, drafts
+    )
+    _print_problems(result.errors, what="评分表被拒绝")
+    console.print(
+        f"{result.month}："
+        + "，".join(f"{k} {v}" for k, v in result.statuses.items())
+        + f"；PDF {len(result.pdfs)} 份"
+    )
+    if result.releases and (result.releases.released or result.releases.held):
+        console.print(
+            f"中期拨付：拨付 {len(result.releases.released)} 个，暂缓 {len(result.releases.held)} 个"
+        )
+
+
+@monitor_app.command("review")
+def monitor_review(
+    project: Annotated[str, typer.Argument(help="项目名称或编号。")],
+    month: Annotated[str, typer.Argument(help="评估月份，如 2026-06。")],
+    reviewer: Annotated[str, typer.Option(help="审核人（不能是评分的评估专家）。")],
+    send_back: Annotated[bool, typer.Option(help="退回修改而不是审定。")] = False,
+    comment: Annotated[str, typer.Option(help="审核意见（退回时必填）。")] = "",
+    cycle: CycleOption = None,
+) -> None:
+    """审定或退回一份月评估；审定后下一次月评估运行时发布并生成 PDF。"""
+    _monitor_setup()
+    from flows.evaluation_review import review_evaluation
+
+    outcome = _run_flow(review_evaluation, project, month, reviewer, not send_back, comment, cycle)
+    if not outcome.ok:
+        raise fail(outcome.message)
+    console.print(outcome.message)
+
+
+@monitor_app.command("release")
+def monitor_release(cycle: CycleOption = None) -> None:
+    """按中期评估结果拨付或暂缓第二期资金（不会重复拨付）。"""
+    _monitor_setup()
+    from flows.release_tranches import release_tranches
+
+    result = _run_flow(release_tranches, cycle)
+    console.print(
+        f"拨付 {len(result.released)} 个项目，暂缓 {len(result.held)} 个，待中期评估 {result.waiting} 个"
+    )
+    for line in result.errors:
+        console.print(f"[red]{line}[/]", highlight=False)
+
+
+@app.command()
+def serve(
+    port: Annotated[
+        int | None, typer.Option(help="Prefect 服务器端口（默认 GONGYI_SERVE_PORT 或 4200）。")
+    ] = None,
+    cycle: CycleOption = None,
+) -> None:
+    """启动本地 Prefect 服务器并按计划运行日报告检查、周例会与月评估（Ctrl-C 停止）。"""
+    settings = _monitor_setup()
+    from flows.deployments import local_server, serve_schedules
+
+    port = port or settings.serve_port
+    home = (settings.var_dir / "prefect-server").resolve()
+    try:
+        with local_server(home, port=port) as api_url:
+            console.print(f"Prefect 服务器：http://127.0.0.1:{port}（数据在 {home}）")
+            serve_schedules(api_url, timezone=settings.timezone, cycle_id=cycle)
+    except RuntimeError as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        console.print("已停止。")
+
+
+def _add_monitoring_rows(table: Table, summary) -> None:  # type: ignore[no-untyped-def]
+    from models.money import format_fen
+
+    daily, monitoring = summary.daily, summary.monitoring
+    table.add_row(
+        "日报告",
+        f"新增 {summary.daily_reports} 份（6—8 月）；{daily.days_checked} 个工作日的晚间检查："
+        f"提醒 {daily.reminded} 次，督办 {daily.escalated} 次，黄牌 {len(daily.yellow_cards)} 张",
+    )
+    minutes = monitoring.minutes if monitoring else None
+    table.add_row(
+        "周例会",
+        f"{len(summary.meetings)} 次议程"
+        + (f"；{minutes.week_start} 一周的纪要，待办 {minutes.action_items} 项" if minutes else ""),
+    )
+    for label, result in (
+        ("月评估", summary.evaluation),
+        ("中期评估", monitoring.midterm if monitoring else None),
+    ):
+        if result is None:
+            continue
+        grades: dict[str, int] = {}
+        for grade in result.grades.values():
+            grades[grade] = grades.get(grade, 0) + 1
+        table.add_row(
+            label,
+            f"{result.month} 已发布 {len(result.grades)} 个："
+            + "，".join(f"{g} {n}" for g, n in grades.items()),
+        )
+    releases = monitoring.midterm.releases if monitoring else None
+    if releases is not None:
+        table.add_row(
+            "中期拨付",
+            f"拨付 {len(releases.released)} 个项目 {format_fen(releases.released_fen)} 元；暂缓 {len(releases.held)} 个"
+            + (f"（{'、'.join(releases.held)}）" if releases.held else ""),
+        )
+
+
+def _monitoring_pdf_count(summary) -> int:  # type: ignore[no-untyped-def]
+    monitoring = summary.monitoring
+    extra = len(monitoring.midterm.pdfs) + (1 if monitoring.minutes.pdf else 0) if monitoring else 0
+    return len(summary.evaluation.pdfs) + extra
 
 
 def main() -> None:

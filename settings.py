@@ -30,6 +30,26 @@ class Settings(BaseSettings):
     )
     timezone: str = Field(default="Asia/Shanghai", description="Time zone for schedules.")
     language: str = Field(default="zh-CN", description="Language of the UI and reports.")
+    # Monitoring (日报告提醒、督办): e-mail over SMTP; with no host, notices are kept unsent.
+    smtp_host: str = Field(default="", description="SMTP server for reminders; empty: none.")
+    smtp_port: int = Field(default=25, description="SMTP port (465 = implicit TLS).")
+    smtp_sender: str = Field(default="gongyi@localhost", description="From address of e-mails.")
+    smtp_user: str = Field(default="", description="SMTP login; empty: no login.")
+    smtp_password: str = Field(default="", description="SMTP password.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP link with STARTTLS.")
+    officer_email: str = Field(default="", description="The street officer told of escalations.")
+    render_processes: int = Field(
+        default=0, ge=0, description="Processes that render PDFs; 0: one per CPU core."
+    )
+    serve_port: int = Field(default=4200, description="Port of the Prefect server `serve` starts.")
+    # Needs (居民需求): the classifier's shipped training set and its review threshold.
+    needs_training_file: Path = Field(
+        default=PROJECT_ROOT / "data" / "needs_labelled.csv",
+        description="Labelled needs (text,domain) the classifier learns from.",
+    )
+    needs_review_threshold: float = Field(
+        default=0.6, gt=0, le=1, description="Below this confidence a need goes to staff review."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -1,76 +1,286 @@
-"""Flow `daily_check`: each evening, see which projects reported today and which did not.
+"""Flow `daily_check`: each working evening, find missing and late 日报告, remind and escalate.
 
-Compliance runs month to date. A project that has not reported today gets a
-reminder; one missing three or more due days this month is escalated to
-staff. The check only reads, so running it twice is harmless. Sending the
-reminders (SMS, portal notice) belongs to the monitoring issue; here they
-are listed in the flow's log and its result.
+For every running project it measures month-to-date compliance (on time,
+late, missing) and service progress against the month's plan, then climbs
+the reminder ladder of `models.escalation`: the agency is reminded of a
+report one working day overdue, the street officer is told at three, and a
+second escalation in a month puts a yellow card on the agency's record.
+Each project gets at most one notice a day, however often the check runs;
+notices go out by e-mail (`flows.notices`). Reports count as of the check's
+time, so checking past days again (`since`) gives what the evening saw.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 
 from prefect import flow
+from sqlmodel import Session
 
-from flows.runtime import get_tz, io_task, session_scope
+from flows.notices import send_notices
+from flows.runtime import get_mail_settings, get_now, io_task, resolve_cycle, session_scope
+from models.calendar import month_bounds
 from models.compliance import ReportStamp, due_days, measure_compliance
+from models.escalation import (
+    NoticeKind,
+    compose_daily_notice,
+    daily_notice_key,
+    is_yellow_card_due,
+    notice_kind,
+    overdue_days,
+)
+from models.evaluation import monthly_plan
+from models.indicators import SERVICE_VISITS, month_index
+from models.monitoring import DailyReport, Notice, YellowCard
+from models.project import Project
 from models.status import ProjectStatus
-from store import awards, monitoring
+from store import agencies, awards, monitoring, notices, plans
 
-ESCALATE_AFTER_MISSING = 3
+LOOKBACK_DAYS = 45
+
+
+@dataclass(frozen=True)
+class ProjectCheck:
+    """One project on the check day."""
+
+    project_id: int
+    title: str
+    due_today: bool
+    reported_today: bool
+    late_this_month: int
+    compliance_percent: int
+    overdue: tuple[date, ...]
+    kind: str
+    served_to_date: int
+    planned_to_date: int
 
 
 @dataclass(frozen=True)
 class DailyCheckSummary:
-    """Today's reporting: who is due, who reported, who is reminded or escalated."""
+    """What the evening check found and did, for the last day checked."""
 
     day: date
+    days_checked: int
     due: int
     reported: int
     late_this_month: int
     reminders: tuple[str, ...]
     escalations: tuple[str, ...]
+    yellow_cards: tuple[str, ...]
+    behind_plan: tuple[str, ...]
+    notices: dict[str, int]
+    reminded: int = 0
+    escalated: int = 0
+
+
+def check_project(
+    project: Project,
+    reports: Sequence[DailyReport],
+    *,
+    day: date,
+    as_of: datetime,
+    month_target: int,
+    escalated: set[date],
+) -> ProjectCheck:
+    """Measure one project's reporting and progress as the evening of `day` sees them."""
+    tz = as_of.tzinfo
+    arrived = [r for r in reports if r.first_submitted_at.astimezone(tz) <= as_of]
+    first, last = month_bounds(day.strftime("%Y-%m"))
+    run = {"starts_on": project.starts_on, "ends_on": project.ends_on}
+    lookback = due_days(day - timedelta(days=LOOKBACK_DAYS), day, **run)
+    reported = {r.day for r in arrived}
+    month_due = [d for d in due_days(first, day, **run) if d < day or d in reported]
+    stamps = [ReportStamp(r.day, r.first_submitted_at) for r in arrived]
+    compliance = measure_compliance(month_due, stamps, tz=tz)  # type: ignore[arg-type]
+    overdue = overdue_days(lookback, reported, day=day)
+    whole_month = len(due_days(first, last, **run)) or 1
+    return ProjectCheck(
+        project.id,  # type: ignore[arg-type]
+        project.title,
+        day in lookback,
+        day in reported,
+        compliance.late,
+        compliance.percent,
+        tuple(overdue),
+        notice_kind(overdue, day=day, escalated=escalated) or "",
+        sum(r.people_served for r in arrived if r.day >= first),
+        month_target * len(due_days(first, day, **run)) // whole_month,
+    )
+
+
+def _month_target(project: Project, targets: dict[int, dict[str, int]], day: date) -> int:
+    planned = targets.get(month_index(project.starts_on, day.strftime("%Y-%m")), {})
+    return planned.get(SERVICE_VISITS, monthly_plan(project.people_planned, project.months))
+
+
+def _file_notice(session: Session, check: ProjectCheck, project: Project, *, day: date) -> str:
+    """Claim the day's notice for a project, with a yellow card on a repeat escalation."""
+    key = daily_notice_key(check.project_id, day)
+    agency = agencies.get_agency(session, project.agency_id)
+    kind = NoticeKind(check.kind)
+    notice, is_new = notices.add_notice(
+        session,
+        Notice(
+            key=key,
+            kind=kind,
+            project_id=project.id,
+            day=day,
+            overdue_since=check.overdue[0],
+            subject="",
+            body="",
+        ),
+    )
+    if not is_new:
+        return key
+    first, last = month_bounds(day.strftime("%Y-%m"))
+    card = kind == NoticeKind.ESCALATE and is_yellow_card_due(
+        notices.count_notices(
+            session, project_id=check.project_id, kind=kind, first=first, last=last
+        )
+    )
+    if card:
+        reason = f"本月第二次督办：{check.overdue[0]} 起的日报告逾期未交"
+        card = notices.add_yellow_card(
+            session,
+            YellowCard(
+                agency_id=project.agency_id,
+                project_id=project.id,
+                month=first.strftime("%Y-%m"),
+                issued_on=day,
+                reason=reason,
+            ),  # type: ignore[arg-type]
+        )[1]
+    text = compose_daily_notice(
+        kind,
+        project_title=project.title,
+        agency_name=agency.name,
+        overdue=check.overdue,
+        day=day,
+        yellow_card=card,
+    )
+    officer = get_mail_settings().officer_email if kind == NoticeKind.ESCALATE else ""
+    notice.subject, notice.body = text.subject, text.body
+    notice.recipients = [address for address in (agency.contact_email, officer) if address]
+    session.add(notice)
+    return key
 
 
 @io_task
-def check_reports(cycle_id: int, day: date) -> DailyCheckSummary:
-    """Measure month-to-date compliance of every active project."""
-    first = day.replace(day=1)
-    tz = get_tz()
+def check_day(
+    cycle_id: int, day: date, as_of: datetime
+) -> tuple[list[ProjectCheck], list[str], list[str]]:
+    """Check every running project on `day`; file its notices; return checks, keys and cards."""
     with session_scope() as session:
-        reports = monitoring.list_daily_reports(session, cycle_id=cycle_id, first=first, last=day)
-        due = reported = late = 0
-        reminders, escalations = [], []
-        for project in awards.list_projects(session, cycle_id=cycle_id):
-            if project.status != ProjectStatus.ACTIVE:
-                continue
-            days = due_days(first, day, starts_on=project.starts_on, ends_on=project.ends_on)
-            stamps = [
-                ReportStamp(r.day, r.submitted_at) for r in reports if r.project_id == project.id
-            ]
-            compliance = measure_compliance(days, stamps, tz=tz)
-            late += compliance.late
-            if day in days:
-                due += 1
-                if day in compliance.missing_days:
-                    reminders.append(project.title)
-                else:
-                    reported += 1
-            if len(compliance.missing_days) >= ESCALATE_AFTER_MISSING:
-                escalations.append(f"{project.title}（本月缺交 {len(compliance.missing_days)} 天）")
-    return DailyCheckSummary(day, due, reported, late, tuple(reminders), tuple(escalations))
+        projects = [
+            p
+            for p in awards.list_projects(session, cycle_id=cycle_id)
+            if p.status == ProjectStatus.ACTIVE and p.starts_on <= day
+        ]
+        ids = [p.id for p in projects]
+        reports = monitoring.list_project_reports(
+            session,
+            project_ids=ids,
+            first=day - timedelta(days=LOOKBACK_DAYS),
+            last=day,  # type: ignore[arg-type]
+        )
+        targets = plans.list_month_targets(session, project_ids=ids)  # type: ignore[arg-type]
+        gaps = notices.list_escalated_gaps(
+            session,
+            project_ids=ids,  # type: ignore[arg-type]
+            kind=NoticeKind.ESCALATE,
+            before=day,
+        )
+        checks, keys = [], []
+        for project in projects:
+            check = check_project(
+                project,
+                reports.get(project.id, []),
+                day=day,
+                as_of=as_of,  # type: ignore[arg-type]
+                month_target=_month_target(project, targets.get(project.id, {}), day),  # type: ignore[arg-type]
+                escalated=gaps.get(project.id, set()),  # type: ignore[arg-type]
+            )
+            checks.append(check)
+            if check.kind:
+                keys.append(_file_notice(session, check, project, day=day))
+        month = day.strftime("%Y-%m")
+        cards = [
+            c.project_id for c in notices.list_yellow_cards(session, cycle_id=cycle_id, month=month)
+        ]
+        titles = {p.id: p.title for p in projects}
+        return checks, keys, [titles[c] for c in cards if c in titles]
+
+
+def _summarise(
+    day: date, days: int, checks: list[ProjectCheck], cards: list[str], sent: dict[str, int]
+) -> DailyCheckSummary:
+    return DailyCheckSummary(
+        day=day,
+        days_checked=days,
+        due=sum(c.due_today for c in checks),
+        reported=sum(c.due_today and c.reported_today for c in checks),
+        late_this_month=sum(c.late_this_month for c in checks),
+        reminders=tuple(c.title for c in checks if c.kind == NoticeKind.REMIND),
+        escalations=tuple(
+            f"{c.title}（{c.overdue[0]:%m-%d} 起缺交 {len(c.overdue)} 天）"
+            for c in checks
+            if c.kind == NoticeKind.ESCALATE
+        ),
+        yellow_cards=tuple(cards),
+        behind_plan=tuple(
+            c.title for c in checks if c.served_to_date < c.planned_to_date * 7 // 10
+        ),
+        notices=sent,
+    )
+
+
+def _working_days(first: date, last: date) -> list[date]:
+    # Reports are due Monday to Friday, so a weekend evening has nothing to check.
+    return [
+        first + timedelta(n)
+        for n in range((last - first).days + 1)
+        if (first + timedelta(n)).weekday() < 5
+    ]
+
+
+def _as_of(day: date, now: datetime) -> datetime:
+    # Today's check sees the reports in so far; a past day's check sees that evening's.
+    if day == now.date():
+        return now
+    return datetime.combine(day, time(23, 59, 59), now.tzinfo)
 
 
 @flow(name="daily_check", log_prints=True)
-def daily_check(cycle_id: int, day: date | None = None) -> DailyCheckSummary:
-    """Check a day's daily reports (default: today in the office's time zone)."""
-    day = day or datetime.now(get_tz()).date()
-    summary = check_reports(cycle_id, day)
+def daily_check(
+    cycle_id: int | None = None, day: date | None = None, since: date | None = None
+) -> DailyCheckSummary:
+    """Check one working day's reports (default: today), or every working day from `since`."""
+    now = get_now()
+    day = day or now.date()
+    cycle_id = resolve_cycle(cycle_id)
+    days = _working_days(since or day, day)
+    checks: list[ProjectCheck] = []
+    cards: list[str] = []
+    keys: list[str] = []
+    ladder = {NoticeKind.REMIND: 0, NoticeKind.ESCALATE: 0}
+    for checked in days:
+        checks, day_keys, cards = check_day(cycle_id, checked, _as_of(checked, now))
+        keys += day_keys
+        for check in checks:
+            if check.kind:
+                ladder[NoticeKind(check.kind)] += 1
+    sent = send_notices(keys)
+    summary = replace(
+        _summarise(day, len(days), checks, cards, sent),
+        reminded=ladder[NoticeKind.REMIND],
+        escalated=ladder[NoticeKind.ESCALATE],
+    )
     print(
-        f"{day} 日报告：应交 {summary.due}，已交 {summary.reported}，"
-        f"提醒 {len(summary.reminders)} 个项目，升级督办 {len(summary.escalations)} 个项目"
+        f"{day} 日报告：应交 {summary.due}，已交 {summary.reported}，本月迟交 {summary.late_this_month} 份；"
+        f"提醒 {len(summary.reminders)} 个项目，督办 {len(summary.escalations)} 个，黄牌 {len(cards)} 张；"
+        f"邮件 已发 {sent['sent']}，未发 {sent['unsent']}，失败 {sent['failed']}"
     )
     for line in summary.escalations:
         print(f"  督办：{line}")

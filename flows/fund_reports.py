@@ -120,62 +120,66 @@ def build_call_context(call_id: int, today: date) -> CallContext:
 
 @io_task
 def build_donor_statements(
-    cycle_id: int, today: date, donor: str = ""
+    cycle_id: int, today: date, donors: list[str] | None = None
 ) -> list[DonorStatementContext]:
-    """Build one 捐赠资金去向说明 context per donor (or for the one donor named)."""
+    """Build one 捐赠资金去向说明 context per donor (or for each donor named)."""
     with session_scope() as session:
         cycle = cycles.get_cycle(session, cycle_id)
         the_fund = fund.get_fund(session, cycle_id=cycle_id)
         donations = fund.list_donations(session, fund_id=the_fund.id)  # type: ignore[arg-type]
         movements = fund.list_movements(session, fund_id=the_fund.id)  # type: ignore[arg-type]
         projects = _projects_by_award(session, cycle_id, today)
-    if donor and donor not in {g.donor_name for g in donations}:
-        raise LookupError(f"公益基金「{the_fund.name}」没有捐赠方「{donor}」")
-    shares = attribute_gifts(
-        [
-            Gift(g.id, g.restricted_domain_id, g.amount_fen)  # type: ignore[arg-type]
-            for g in donations
-            if g.kind == GiftKind.CASH
-        ],
-        movements,
-    )
+    unknown = sorted(set(donors or ()) - {g.donor_name for g in donations})
+    if unknown:
+        raise LookupError(f"公益基金「{the_fund.name}」没有这些捐赠方：{'、'.join(unknown)}")
+    cash = [
+        Gift(g.id, g.restricted_domain_id, g.amount_fen)
+        for g in donations
+        if g.kind == GiftKind.CASH
+    ]  # type: ignore[arg-type]
+    shares = attribute_gifts(cash, movements)
     balance = sum_balance(movements)
-    header = DocumentHeader(cycle.street_office, cycle.name, "捐赠资金去向说明", today)
+    common = {
+        "header": DocumentHeader(cycle.street_office, cycle.name, "捐赠资金去向说明", today),
+        "as_of": today,
+        "fund_name": the_fund.name,
+        "fund_raised_fen": balance.raised_fen,
+        "fund_committed_fen": balance.committed_fen - balance.refunded_fen,
+        "fund_paid_fen": balance.paid_fen - balance.refunded_fen,
+    }
     by_donor: dict[tuple[str, str], list[Donation]] = defaultdict(list)
     for gift in donations:
-        if not donor or gift.donor_name == donor:
+        if not donors or gift.donor_name in donors:
             by_donor[(gift.donor_name, gift.donor_type)].append(gift)
-    contexts = []
-    for (name, kind), gifts in by_donor.items():
-        ids = {g.id for g in gifts}
-        mine = [s for s in shares if s.donation_id in ids]
-        committed: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for share in mine:
-            committed[share.award_id][0] += share.committed_fen
-            committed[share.award_id][1] += share.paid_fen
-        cash = sum(g.amount_fen for g in gifts if g.kind == GiftKind.CASH)
-        contexts.append(
-            DonorStatementContext(
-                header=header,
-                donor_name=name,
-                donor_type=DONOR_TYPE_LABELS[kind],  # type: ignore[index]
-                as_of=today,
-                fund_name=the_fund.name,
-                cash_fen=cash,
-                committed_fen=sum(c for c, _ in committed.values()),
-                paid_fen=sum(p for _, p in committed.values()),
-                uncommitted_fen=cash - sum(c for c, _ in committed.values()),
-                gifts=tuple(_gift_line(g, projects["domains"]) for g in gifts),  # type: ignore[arg-type]
-                projects=tuple(
-                    _attributed(award_id, c, p, movements, projects)
-                    for award_id, (c, p) in sorted(committed.items())
-                ),
-                fund_raised_fen=balance.raised_fen,
-                fund_committed_fen=balance.committed_fen - balance.refunded_fen,
-                fund_paid_fen=balance.paid_fen - balance.refunded_fen,
-            )
-        )
-    return contexts
+    return [
+        _statement(name, kind, gifts, shares, movements, projects, common)
+        for (name, kind), gifts in by_donor.items()
+    ]
+
+
+def _statement(name, kind, gifts, shares, movements, projects, common) -> DonorStatementContext:  # type: ignore[no-untyped-def]
+    ids = {g.id for g in gifts}
+    by_award: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for share in shares:
+        if share.donation_id in ids:
+            by_award[share.award_id][0] += share.committed_fen
+            by_award[share.award_id][1] += share.paid_fen
+    cash = sum(g.amount_fen for g in gifts if g.kind == GiftKind.CASH)
+    committed = sum(c for c, _ in by_award.values())
+    return DonorStatementContext(
+        donor_name=name,
+        donor_type=DONOR_TYPE_LABELS[kind],
+        cash_fen=cash,
+        committed_fen=committed,
+        paid_fen=sum(p for _, p in by_award.values()),
+        uncommitted_fen=cash - committed,
+        gifts=tuple(_gift_line(g, projects["domains"]) for g in gifts),
+        projects=tuple(
+            _attributed(award_id, c, p, movements, projects)
+            for award_id, (c, p) in sorted(by_award.items())
+        ),
+        **common,
+    )
 
 
 def _gift_line(gift: Donation, domains: dict[int, str]) -> GiftLine:

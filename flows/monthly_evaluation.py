@@ -1,212 +1,249 @@
-"""Flow `monthly_evaluation`: score every project's month and write the PDF reports.
+"""Flow `monthly_evaluation`: measure every project's month, score it, publish it, write the PDFs.
 
-Reporting compliance and service progress are measured from the daily
-reports; the evaluator's scores and comments come in as a score sheet. The
-call's monthly criteria weigh them into a total and a grade. Each project
-gets a 月度评估报告 and the street office a 街道月度汇总报告. Running the same
-month again updates the same evaluation rows and rewrites the same PDFs.
+On the 1st of each month it evaluates the month before:
+1. measures each running project's month against plan (`flows.monthly_measures`),
+   in batches; approved evaluations stay frozen;
+2. records the evaluators' score sheet if one is given (draft → 待审核);
+3. publishes the evaluations reviewers approved (已审定 → 已发布);
+4. renders a 项目月度评估报告 for each published evaluation, in batches spread
+   over the render processes (`reports.batch`), and the 街道月度汇总报告;
+5. releases the mid-term tranches whose evaluation is now published.
+Running the same month again updates the same rows, rewrites the same PDFs
+and pays nothing twice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from prefect import flow
+from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.report_contexts import build_assessment_context, build_street_summary_context
-from flows.runtime import get_output_dir, get_templates_dir, get_tz, io_task, session_scope
+from flows.evaluation_scores import EvaluatorScore, read_score_sheet, record_scores
+from flows.monthly_measures import measure_month
+from flows.release_tranches import ReleaseSummary, release_tranches
+from flows.report_contexts import assessment_contexts
+from flows.runtime import (
+    current_render_pool,
+    get_now,
+    get_output_dir,
+    get_render_processes,
+    get_tz,
+    io_task,
+    render_pool,
+    resolve_cycle,
+    session_scope,
+)
+from flows.street_summary import street_summary_context
 from models.calendar import month_bounds
-from models.call_rules import CallRules, read_call_rules
-from models.compliance import ReportStamp, due_days, measure_compliance
-from models.evaluation import COMPLIANCE, PROGRESS, monthly_plan, score_month
-from models.monitoring import MonthlyEvaluation
-from models.rows import Row, RowError, RowsRejected, read_all
-from models.status import ProjectStatus, Role
-from reports.contexts import MonthlyAssessmentContext, StreetSummaryContext
-from reports.render import render_monthly_assessment, render_street_summary
-from store import awards, calls, monitoring, users
-from store.spreadsheets import read_rows
+from models.call_rules import read_call_rules
+from models.rows import RowError, RowsRejected
+from models.status import (
+    EVALUATION_STATUS_LABELS,
+    EVALUATION_TRANSITIONS,
+    EvaluationStatus,
+    ProjectStatus,
+    Role,
+    apply_transition,
+)
+from reports.batch import RenderJob
+from reports.render import MONTHLY_ASSESSMENT_TEMPLATE, STREET_SUMMARY_TEMPLATE
+from store import awards, calls, evaluations
 
-
-@dataclass(frozen=True)
-class EvaluatorScore:
-    """The evaluator's scores and comment for one project."""
-
-    evaluator: str
-    title: str
-    scores: dict[str, int]
-    comment: str
+BATCH_SIZE = 20
+# Threads that build contexts while the render processes work; more than the
+# processes, so a process never waits for its next batch.
+TASK_THREADS = 8
+RENDERED = (EvaluationStatus.PUBLISHED,)
+DRAFTS = (EvaluationStatus.IN_REVIEW, EvaluationStatus.APPROVED)
 
 
 @dataclass(frozen=True)
 class EvaluationSummary:
-    """The month's grades and the PDFs written."""
+    """The month's evaluations, the PDFs written and the tranches decided."""
 
     month: str
+    measured: int
+    scored: int
+    published: int
     grades: dict[str, str]
+    statuses: dict[str, int]
     pdfs: tuple[str, ...]
+    releases: ReleaseSummary | None = None
     errors: tuple[str, ...] = ()
 
 
-def _evaluator_criteria(rules: CallRules) -> list[str]:
-    return [c.name for c in rules.monthly_criteria if c.name not in (COMPLIANCE, PROGRESS)]
+def previous_month(day: date) -> str:
+    """Return the month before the one `day` is in, as YYYY-MM."""
+    return (day.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
 
-def _read_score(row: Row, *, titles: set[str], criteria: list[str]) -> EvaluatorScore:
-    title = row.text("项目名称", max_length=200)
-    if title not in titles:
-        raise row.error("项目名称", f"不是本周期在执行的项目：{title!r}")
-    scores = {}
-    for name in criteria:
-        scores[name] = row.count(name)
-        if scores[name] > 100:
-            raise row.error(name, "得分应在 0–100 之间")
-    return EvaluatorScore(
-        row.text("评估专家", max_length=100), title, scores, row.text("评语", max_length=2000)
-    )
-
-
-@io_task
-def read_evaluator_scores(cycle_id: int, path: str) -> list[EvaluatorScore]:
-    """Read the evaluator's score sheet; every active project must have one row."""
-    with session_scope() as session:
-        rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
-        titles = {
-            p.title
-            for p in awards.list_projects(session, cycle_id=cycle_id)
-            if p.status == ProjectStatus.ACTIVE
-        }
-    criteria = _evaluator_criteria(rules)
-    rows = read_rows(Path(path), required=("评估专家", "项目名称", "评语", *criteria))
-    scores = read_all(rows, lambda row: _read_score(row, titles=titles, criteria=criteria))
-    missing = sorted(titles - {s.title for s in scores})
-    if missing:
-        raise RowsRejected(
-            [RowError(Path(path).name, 0, "项目名称", f"缺少「{t}」的评分") for t in missing]
-        )
-    return scores
-
-
-@io_task
-def evaluate_projects(cycle_id: int, month: str, sheet: list[EvaluatorScore]) -> dict[str, str]:
-    """Measure each project's month, combine with the evaluator's scores, store the grade."""
-    first, last = month_bounds(month)
-    by_title = {s.title: s for s in sheet}
-    grades = {}
-    with session_scope() as session:
-        rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
-        reports = monitoring.list_daily_reports(session, cycle_id=cycle_id, first=first, last=last)
-        for project in awards.list_projects(session, cycle_id=cycle_id):
-            if project.title not in by_title:
-                continue
-            own = [r for r in reports if r.project_id == project.id]
-            days = due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on)
-            compliance = measure_compliance(
-                days, [ReportStamp(r.day, r.submitted_at) for r in own], tz=get_tz()
-            )
-            planned = monthly_plan(project.people_planned, project.months)
-            served = sum(r.people_served for r in own)
-            entry = by_title[project.title]
-            result = score_month(
-                compliance_percent=compliance.percent,
-                people_served=served,
-                people_planned=planned,
-                evaluator_scores=entry.scores,
-                criteria=rules.monthly_criteria,
-                bands=rules.grade_bands,
-            )
-            evaluator = users.add_user(session, name=entry.evaluator, role=Role.EVALUATOR)
-            monitoring.set_monthly_evaluation(
-                session,
-                MonthlyEvaluation(
-                    project_id=project.id,
-                    month=month,
-                    evaluator_id=evaluator.id,  # type: ignore[arg-type]
-                    reports_expected=compliance.expected,
-                    reports_submitted=compliance.submitted,
-                    reports_late=compliance.late,
-                    people_planned=planned,
-                    people_served=served,
-                    scores=result.scores,
-                    total_score=result.total,
-                    grade=result.grade,
-                    comment=entry.comment,
-                ),
-            )
-            grades[project.title] = result.grade
-    return grades
-
-
-@io_task
-def list_evaluated_projects(cycle_id: int, month: str) -> list[tuple[int, str]]:
-    """List (id, title) of the projects evaluated for the month."""
-    with session_scope() as session:
-        evaluated = {
-            e.project_id
-            for e in monitoring.list_monthly_evaluations(session, cycle_id=cycle_id, month=month)
-        }
-        return [
-            (p.id, p.title)
-            for p in awards.list_projects(session, cycle_id=cycle_id)
-            if p.id in evaluated
-        ]  # type: ignore[misc]
-
-
-@io_task
-def read_monthly_weights(cycle_id: int) -> dict[str, int]:
-    """Read the call's monthly criteria and weights."""
-    with session_scope() as session:
-        rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
-    return {c.name: c.weight for c in rules.monthly_criteria}
-
-
-@io_task
-def write_assessment_pdf(context: MonthlyAssessmentContext, target: str) -> str:
-    """Render one project's 月度评估报告."""
-    return str(
-        render_monthly_assessment(context, templates_dir=get_templates_dir(), target=Path(target))
-    )
-
-
-@io_task
-def write_summary_pdf(context: StreetSummaryContext, target: str) -> str:
-    """Render the street office's 街道月度汇总报告."""
-    return str(
-        render_street_summary(context, templates_dir=get_templates_dir(), target=Path(target))
-    )
-
-
-def _safe_name(text: str) -> str:
+def safe_name(text: str) -> str:
+    """Make a project title safe to use in a file name."""
     return "".join("_" if ch in '/\\:*?"<>|' else ch for ch in text)
 
 
-@flow(name="monthly_evaluation", log_prints=True)
-def monthly_evaluation(
-    cycle_id: int, month: str, scores_path: str, today: date
-) -> EvaluationSummary:
-    """Evaluate every running project for `month` and write the PDF reports."""
-    month_bounds(month)
-    try:
-        sheet = read_evaluator_scores(cycle_id, scores_path)
-    except RowsRejected as rejected:
-        print(f"评分表被拒绝：{rejected}")
-        return EvaluationSummary(month, {}, (), tuple(str(e) for e in rejected.errors))
-    grades = evaluate_projects(cycle_id, month, sheet)
-    weights = read_monthly_weights(cycle_id)
-    folder = get_output_dir() / month
-    pdfs = []
-    evaluated = list_evaluated_projects(cycle_id, month)
-    for index, (project_id, title) in enumerate(evaluated, start=1):
-        context = build_assessment_context(project_id, month, weights, today)
-        pdfs.append(
-            write_assessment_pdf(
-                context, str(folder / f"月度评估-{project_id:02d}-{_safe_name(title)}.pdf")
-            )
+@io_task
+def list_month_projects(cycle_id: int, month: str) -> list[int]:
+    """List the projects that ran during `month` and are not terminated."""
+    first, last = month_bounds(month)
+    with session_scope() as session:
+        return [
+            p.id  # type: ignore[misc]
+            for p in awards.list_projects(session, cycle_id=cycle_id)
+            if p.status in (ProjectStatus.ACTIVE, ProjectStatus.COMPLETED)
+            and p.starts_on <= last
+            and p.ends_on >= first
+        ]
+
+
+@io_task
+def publish_approved(cycle_id: int, month: str, today: date) -> int:
+    """Publish the month's approved evaluations; return how many."""
+    with session_scope() as session:
+        approved = evaluations.list_monthly_evaluations(
+            session, cycle_id=cycle_id, month=month, status=EvaluationStatus.APPROVED
         )
-        print(f"  [{index}/{len(evaluated)}] {title}：{grades.get(title, '')}")
-    summary = build_street_summary_context(cycle_id, month, today)
-    pdfs.append(write_summary_pdf(summary, str(folder / f"街道月度汇总-{month}.pdf")))
-    print(f"{month} 月评估完成：{len(grades)} 个项目，PDF 共 {len(pdfs)} 份，位于 {folder}")
-    return EvaluationSummary(month, grades, tuple(pdfs))
+        for evaluation in approved:
+            evaluation.status = apply_transition(
+                EVALUATION_TRANSITIONS,
+                EvaluationStatus.APPROVED,
+                EvaluationStatus.PUBLISHED,
+                role=Role.SYSTEM,
+            )
+            evaluation.published_on = today
+            evaluations.set_evaluation(session, evaluation)
+        return len(approved)
+
+
+@io_task
+def list_rendered(cycle_id: int, month: str, drafts: bool) -> list[int]:
+    """List the projects whose evaluation gets a PDF: published ones (and drafts if asked)."""
+    wanted = RENDERED + (DRAFTS if drafts else ())
+    with session_scope() as session:
+        return [
+            e.project_id
+            for e in evaluations.list_monthly_evaluations(session, cycle_id=cycle_id, month=month)
+            if e.status in wanted
+        ]
+
+
+@io_task
+def write_assessment_batch(
+    cycle_id: int, month: str, project_ids: list[int], today: date
+) -> list[str]:
+    """Build a batch of 项目月度评估报告 contexts and render them in a render process."""
+    with session_scope() as session:
+        rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
+        contexts = assessment_contexts(
+            session,
+            cycle_id=cycle_id,
+            month=month,
+            project_ids=project_ids,
+            weights={c.name: c.weight for c in rules.monthly_criteria},
+            today=today,
+            tz=get_tz(),
+        )
+    folder = get_output_dir() / month
+    jobs = [
+        RenderJob(
+            MONTHLY_ASSESSMENT_TEMPLATE, ctx, _target(folder, pid, ctx.project_title, ctx.is_final)
+        )
+        for pid, ctx in contexts
+    ]
+    return [str(path) for path in current_render_pool().render(jobs)]
+
+
+def _target(folder: Path, project_id: int, title: str, is_final: bool) -> Path:
+    name = f"月度评估-{project_id:02d}-{safe_name(title)}.pdf"
+    return folder / name if is_final else folder / "草稿" / name
+
+
+@io_task
+def write_street_summary(cycle_id: int, month: str, today: date) -> str:
+    """Build and render the 街道月度汇总报告."""
+    with session_scope() as session:
+        context = street_summary_context(session, cycle_id=cycle_id, month=month, today=today)
+    target = get_output_dir() / month / f"街道月度汇总-{month}.pdf"
+    return str(
+        current_render_pool().render([RenderJob(STREET_SUMMARY_TEMPLATE, context, target)])[0]
+    )
+
+
+@io_task
+def read_outcome(cycle_id: int, month: str) -> tuple[dict[str, str], dict[str, int]]:
+    """Return the published grades by project title, and how many evaluations are in each status."""
+    with session_scope() as session:
+        titles = {p.id: p.title for p in awards.list_projects(session, cycle_id=cycle_id)}
+        found = evaluations.list_monthly_evaluations(session, cycle_id=cycle_id, month=month)
+    grades = {
+        titles[e.project_id]: e.grade for e in found if e.status == EvaluationStatus.PUBLISHED
+    }
+    statuses: dict[str, int] = {}
+    for e in found:
+        label = EVALUATION_STATUS_LABELS[EvaluationStatus(e.status)]
+        statuses[label] = statuses.get(label, 0) + 1
+    return grades, statuses
+
+
+def plan_batches(ids: list[int], *, processes: int) -> list[list[int]]:
+    """Split projects into batches: enough to keep every process busy, none over BATCH_SIZE."""
+    ids = sorted(ids)
+    size = min(BATCH_SIZE, max(1, -(-len(ids) // max(processes, 1))))
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def _render_month(cycle_id: int, month: str, today: date, *, drafts: bool) -> tuple[str, ...]:
+    rendered = list_rendered(cycle_id, month, drafts)
+    batches = plan_batches(rendered, processes=get_render_processes())
+    # Starting a process costs about a second: never start more than there are batches.
+    with render_pool(min(get_render_processes(), max(len(batches), 1))):
+        futures = [write_assessment_batch.submit(cycle_id, month, b, today) for b in batches]
+        summary = write_street_summary.submit(cycle_id, month, today)
+        pdfs = [path for future in futures for path in future.result()]
+        return (*pdfs, summary.result())
+
+
+def _read_sheet(cycle_id: int, scores_path: str | None) -> list[EvaluatorScore] | None:
+    return read_score_sheet(cycle_id, scores_path) if scores_path else None
+
+
+@flow(
+    name="monthly_evaluation",
+    log_prints=True,
+    task_runner=ThreadPoolTaskRunner(max_workers=TASK_THREADS),
+)
+def monthly_evaluation(
+    cycle_id: int | None = None,
+    month: str | None = None,
+    scores_path: str | None = None,
+    today: date | None = None,
+    drafts: bool = False,
+) -> EvaluationSummary:
+    """Evaluate every running project for `month` (default: last month) and write the PDFs."""
+    today = today or get_now().date()
+    month = month or previous_month(today)
+    month_bounds(month)
+    cycle_id = resolve_cycle(cycle_id)
+    try:
+        sheet = _read_sheet(cycle_id, scores_path)
+        batches = plan_batches(list_month_projects(cycle_id, month), processes=TASK_THREADS)
+        measured = sum(
+            f.result() for f in [measure_month.submit(cycle_id, month, b) for b in batches]
+        )
+        scored = record_scores(cycle_id, month, sheet) if sheet else 0
+    except (RowError, RowsRejected) as rejected:
+        errors = rejected.errors if isinstance(rejected, RowsRejected) else [rejected]
+        print(f"评分表被拒绝，未写入任何评分：{len(errors)} 处错误")
+        return EvaluationSummary(month, 0, 0, 0, {}, {}, (), None, tuple(str(e) for e in errors))
+    published = publish_approved(cycle_id, month, today)
+    pdfs = _render_month(cycle_id, month, today, drafts=drafts)
+    releases = release_tranches(cycle_id, today)
+    grades, statuses = read_outcome(cycle_id, month)
+    print(
+        f"{month} 月评估：测算 {measured} 个项目，录入评分 {scored} 个，发布 {published} 个；"
+        f"状态 {'，'.join(f'{k} {v}' for k, v in statuses.items())}；PDF {len(pdfs)} 份"
+    )
+    return EvaluationSummary(month, measured, scored, published, grades, statuses, pdfs, releases)

@@ -1,47 +1,81 @@
-"""Flow `needs_intake`: import residents' needs from a file and merge duplicates.
+"""Flow `needs_intake`: import residents' needs, then merge, classify, queue and summarise them.
 
-The whole file is validated before anything is written; one bad row rejects
-the file, and the summary lists every bad row. Importing the same file again
-adds nothing, because each need carries a fingerprint of what was submitted.
+The whole file is checked before anything is written: one bad row rejects
+the file, and the summary lists every bad cell by row and column. Importing
+the same file again adds nothing, because each need carries a fingerprint of
+what was submitted. After the import the `categorise_needs` flow merges
+duplicates, sorts the needs into the cycle's domains, fills the review queue
+and posts the demand summary as a Prefect artifact.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from prefect import flow
+from rich.progress import track
 
-from flows.runtime import io_task, session_scope
-from models.intake import NEED_COLUMNS, NeedRef, NeedRow, group_duplicates, read_need_row
-from models.rows import RowError, RowsRejected, read_all
+from flows.categorise_needs import CategorisationSummary, categorise_needs
+from flows.runtime import get_tz, io_task, session_scope
+from models.intake import REQUIRED_NEED_COLUMNS, NeedRow, read_need_row
+from models.rows import RowError, RowsRejected
 from store import cycles, needs
 from store.spreadsheets import read_rows
+
+PROGRESS_FROM = 2_000
+
+
+@dataclass(frozen=True)
+class CheckedRows:
+    """A needs file read and checked: its good rows, and every bad cell."""
+
+    rows: list[NeedRow]
+    total: int
+    errors: list[RowError]
 
 
 @dataclass(frozen=True)
 class IntakeSummary:
-    """What an import did: rows accepted, already known, merged, and rejected."""
+    """What an import did: rows accepted and rejected, added, already there, then sorted."""
 
     file: str
     rows: int = 0
+    rejected: int = 0
     added: int = 0
     already_there: int = 0
-    groups_merged: int = 0
-    needs_merged: int = 0
-    errors: tuple[str, ...] = field(default_factory=tuple)
+    errors: tuple[str, ...] = ()
+    categorisation: CategorisationSummary = field(default_factory=CategorisationSummary)
+
+    @property
+    def accepted(self) -> int:
+        """How many rows passed every check."""
+        return self.rows - self.rejected
+
+    @property
+    def needs_merged(self) -> int:
+        """How many needs joined a group of duplicates."""
+        return self.categorisation.needs_merged
 
 
 @io_task
-def read_need_rows(cycle_id: int, path: str) -> list[NeedRow]:
-    """Read and validate every row of a needs file."""
+def read_need_rows(cycle_id: int, path: str, today: date, progress: bool = False) -> CheckedRows:
+    """Read a needs file and check every row against the office's communities and `today`."""
     with session_scope() as session:
         cycle = cycles.get_cycle(session, cycle_id)
-        names = [
+        names = {
             c.name for c in cycles.list_communities(session, street_office=cycle.street_office)
-        ]
-    rows = read_rows(Path(path), required=NEED_COLUMNS)
-    return read_all(rows, lambda row: read_need_row(row, communities=names))
+        }
+    rows = read_rows(Path(path), required=REQUIRED_NEED_COLUMNS)
+    good, errors = [], []
+    shown = progress and len(rows) >= PROGRESS_FROM
+    for row in track(rows, description="检查每一行", disable=not shown, transient=True):
+        try:
+            good.append(read_need_row(row, communities=names, today=today))
+        except RowError as error:
+            errors.append(error)
+    return CheckedRows(good, len(rows), errors)
 
 
 @io_task
@@ -56,34 +90,34 @@ def store_needs(cycle_id: int, rows: list[NeedRow]) -> tuple[int, int]:
         return needs.add_needs(session, cycle_id=cycle_id, rows=rows, community_ids=ids)  # type: ignore[arg-type]
 
 
-@io_task
-def merge_duplicates(cycle_id: int) -> tuple[int, int]:
-    """Group duplicate needs of the cycle; return (groups, needs merged into them)."""
-    with session_scope() as session:
-        refs = [
-            NeedRef(n.id, n.community_id, n.text, n.submitted_on)  # type: ignore[arg-type]
-            for n in needs.list_needs(session, cycle_id=cycle_id)
-        ]
-        groups = [g for g in group_duplicates(refs) if g.member_ids]
-        needs.set_duplicate_groups(session, groups=groups)
-        return len(groups), sum(len(g.member_ids) for g in groups)
-
-
 @flow(name="needs_intake", log_prints=True)
-def needs_intake(cycle_id: int, path: str) -> IntakeSummary:
-    """Import a needs file into the cycle, all or nothing, then merge duplicates."""
+def needs_intake(
+    cycle_id: int, path: str, today: date | None = None, progress: bool = False
+) -> IntakeSummary:
+    """Import a needs file into the cycle, all or nothing, then merge, classify and summarise."""
     name = Path(path).name
+    today = today or datetime.now(get_tz()).date()
     try:
-        rows = read_need_rows(cycle_id, path)
+        checked = read_need_rows(cycle_id, path, today, progress)
     except RowsRejected as rejected:
         print(f"{name}：{rejected}")
-        return IntakeSummary(name, errors=tuple(str(e) for e in rejected.errors))
+        return IntakeSummary(
+            name,
+            rejected=len({e.row for e in rejected.errors}),
+            errors=tuple(str(e) for e in rejected.errors),
+        )
     except RowError as error:
         print(str(error))
         return IntakeSummary(name, errors=(str(error),))
-    added, known = store_needs(cycle_id, rows)
-    groups, merged = merge_duplicates(cycle_id)
-    print(
-        f"{name}：{len(rows)} 行，新增 {added}，已导入过 {known}；合并重复 {groups} 组 {merged} 条"
-    )
-    return IntakeSummary(name, len(rows), added, known, groups, merged)
+    if checked.errors:
+        print(f"{name}：{len(checked.errors)} 处错误，未写入任何数据")
+        return IntakeSummary(
+            name,
+            rows=checked.total,
+            rejected=len({e.row for e in checked.errors}),
+            errors=tuple(str(e) for e in checked.errors),
+        )
+    added, known = store_needs(cycle_id, checked.rows)
+    print(f"{name}：{checked.total} 行全部有效，新增 {added}，已导入过 {known}")
+    sorted_needs = categorise_needs(cycle_id)
+    return IntakeSummary(name, checked.total, 0, added, known, categorisation=sorted_needs)

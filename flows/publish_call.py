@@ -1,20 +1,33 @@
-"""Flow `publish_call`: publish the cycle's call for proposals from its rules file.
+"""Flow `publish_call`: check the cycle's rules file, render the 申报指南 PDF and open the call.
 
 The rules file (TOML) holds the six unified standards. It is checked in full
-before it is stored; publishing the same version twice changes nothing.
+— unknown keys, types, consistency, and against the cycle: its domains, its
+fund's name and what the fund has raised — and every refusal names the line.
+Publishing the same version again changes nothing and re-renders the same
+PDF; publishing a changed file under a version already published is refused,
+so a published call never changes silently.
 """
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from prefect import flow
 
-from flows.runtime import get_tz, io_task, session_scope
+from flows.fund_reports import build_call_context
+from flows.runtime import get_output_dir, get_templates_dir, get_tz, io_task, session_scope
 from models.call import Call
-from models.call_rules import STANDARD_LABELS, read_call_rules
+from models.call_file import locate_error, read_rules_text
+from models.call_keys import RulesError
+from models.call_rules import (
+    CallRules,
+    check_domains_known,
+    check_rules_fit_fund,
+    read_call_rules,
+)
+from models.ledger import sum_balance
 from models.status import (
     CALL_TRANSITIONS,
     CYCLE_TRANSITIONS,
@@ -23,73 +36,122 @@ from models.status import (
     Role,
     apply_transition,
 )
-from store import calls, cycles
+from reports.render import render_report
+from store import calls, cycles, fund
+
+CALL_TEMPLATE = "reports/call.html"
 
 
 class CallFileError(ValueError):
-    """A rules file that cannot be read."""
+    """A rules file that cannot be read or does not fit the cycle."""
 
 
 @io_task
-def read_rules_file(path: str) -> dict:
-    """Parse the TOML rules file and check its six standards."""
+def read_rules_file(cycle_id: int, path: str) -> dict[str, Any]:
+    """Read the rules file, check it against the cycle, and return its JSON-safe data."""
+    file = Path(path)
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CallFileError(f"找不到申报指南文件 {path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CallFileError(f"{Path(path).name} 格式错误：{exc}") from None
-    read_call_rules(data)
-    for key in ("title", "opens_on", "deadline"):
-        if key not in data:
-            raise CallFileError(f"{Path(path).name} 缺少 {key}")
+    except UnicodeDecodeError:
+        raise CallFileError(f"{file.name} 不是 UTF-8 文本，请另存为 UTF-8") from None
+    try:
+        rules, data = read_rules_text(text, file_name=file.name)
+    except RulesError as error:
+        raise CallFileError(str(error)) from None
+    try:
+        _check_against_cycle(cycle_id, rules)
+    except RulesError as error:
+        raise CallFileError(str(locate_error(error, text=text, file_name=file.name))) from None
     return data
 
 
-@io_task
-def store_call(cycle_id: int, rules: dict, published_on: date) -> int:
-    """Store the call version as published and open the cycle's call."""
-    deadline = datetime.fromisoformat(str(rules["deadline"])).replace(tzinfo=get_tz())
+def _check_against_cycle(cycle_id: int, rules: CallRules) -> None:
     with session_scope() as session:
-        call = calls.add_call(
+        keys = {d.key for d in cycles.list_domains(session, cycle_id=cycle_id)}
+        try:
+            the_fund = fund.get_fund(session, cycle_id=cycle_id)
+        except LookupError as missing:
+            raise CallFileError(f"{missing}：请先登记捐赠（gongyi fund donate）") from None
+        raised = sum_balance(fund.list_movements(session, fund_id=the_fund.id)).raised_fen  # type: ignore[arg-type]
+    check_domains_known(rules, keys)
+    check_rules_fit_fund(rules, fund_name=the_fund.name, raised_fen=raised)
+
+
+@io_task
+def store_call(cycle_id: int, data: dict[str, Any], published_on: date) -> int:
+    """Store the call version as published and open the cycle's call."""
+    title, version = data["title"], int(data["version"])
+    with session_scope() as session:
+        call, is_new = calls.add_call(
             session,
             Call(
                 cycle_id=cycle_id,
-                version=int(rules.get("version", 1)),
-                title=rules["title"],
-                opens_on=date.fromisoformat(str(rules["opens_on"])),
-                deadline=deadline,
-                rules=rules,
+                version=version,
+                title=title,
+                opens_on=date.fromisoformat(str(data["opens_on"])),
+                deadline=_deadline(data),
+                rules=data,
             ),
         )
+        if not is_new and call.rules != data:
+            raise CallFileError(
+                f"第 {version} 版申报指南已发布，内容与此文件不同；修改后请把 version 改为 {version + 1}"
+            )
         if call.status == CallStatus.DRAFT:
             call.status = apply_transition(
                 CALL_TRANSITIONS, CallStatus.DRAFT, CallStatus.PUBLISHED, role=Role.SYSTEM
             )
             call.published_on = published_on
-            session.add(call)
-        cycle = cycles.get_cycle(session, cycle_id)
-        if cycle.status == CycleStatus.COLLECTING:
-            cycles.set_cycle_status(
-                session,
-                cycle,
-                apply_transition(
-                    CYCLE_TRANSITIONS,
-                    CycleStatus.COLLECTING,
-                    CycleStatus.CALL_OPEN,
-                    role=Role.SYSTEM,
-                ),
-            )
+            calls.set_call(session, call)
+        _open_cycle_call(session, cycle_id)
         return call.id  # type: ignore[return-value]
+
+
+def _deadline(data: dict[str, Any]) -> datetime:
+    return read_call_rules(data).deadline.replace(tzinfo=get_tz())
+
+
+def _open_cycle_call(session, cycle_id: int) -> None:  # type: ignore[no-untyped-def]
+    cycle = cycles.get_cycle(session, cycle_id)
+    if cycle.status == CycleStatus.COLLECTING:
+        cycles.set_cycle_status(
+            session,
+            cycle,
+            apply_transition(
+                CYCLE_TRANSITIONS, CycleStatus.COLLECTING, CycleStatus.CALL_OPEN, role=Role.SYSTEM
+            ),
+        )
+
+
+def call_pdf_path(title: str, version: int) -> Path:
+    """Return where the 申报指南 PDF of a call version is written."""
+    return get_output_dir() / "申报指南" / f"{title}（第{version}版）.pdf"
+
+
+@io_task
+def published_call_pdf(call_id: int) -> str:
+    """Return the path of a published call's PDF."""
+    with session_scope() as session:
+        call = calls.get_call(session, call_id)
+    return str(call_pdf_path(call.title, call.version))
+
+
+@io_task
+def render_call(call_id: int, today: date) -> str:
+    """Render the 申报指南 PDF of a call; return its path."""
+    context = build_call_context.fn(call_id, today)
+    target = call_pdf_path(context.title, context.version)
+    render_report(CALL_TEMPLATE, context, templates_dir=get_templates_dir(), target=target)
+    return str(target)
 
 
 @flow(name="publish_call", log_prints=True)
 def publish_call(cycle_id: int, rules_path: str, published_on: date) -> int:
-    """Check and publish the call's rules; return the call's id."""
-    rules = read_rules_file(rules_path)
-    call_id = store_call(cycle_id, rules, published_on)
-    standards = "、".join(STANDARD_LABELS.values())
-    print(
-        f"申报指南 #{call_id}「{rules['title']}」已发布，截止 {rules['deadline']}；统一标准：{standards}"
-    )
+    """Check and publish the call's rules and render its PDF; return the call's id."""
+    data = read_rules_file(cycle_id, rules_path)
+    call_id = store_call(cycle_id, data, published_on)
+    pdf = render_call(call_id, published_on)
+    print(f"申报指南 #{call_id}「{data['title']}」已发布，截止 {data['deadline']}；PDF：{pdf}")
     return call_id

@@ -192,7 +192,13 @@ def donate(
     receipt: str = "",
 ) -> FundSummary:
     """Record one cash donation typed at the counter, checked like a row of the file."""
-    values = dict(zip(DONATION_COLUMNS, (donor, donor_type, donated_on, amount_yuan, restricted_domain), strict=True))
+    values = dict(
+        zip(
+            DONATION_COLUMNS,
+            (donor, donor_type, donated_on, amount_yuan, restricted_domain),
+            strict=True,
+        )
+    )
     row = Row("命令行", 1, {**values, RECEIPT: receipt})
     try:
         gifts = read_all([row], lambda r: read_cash(r, _domains(cycle_id)))

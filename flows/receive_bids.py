@@ -1,39 +1,31 @@
-"""Flow `receive_bids`: take agencies' records and their proposals under a call.
+"""Flow `receive_bids`: take agencies' records and a batch of proposals under a call.
 
-Both files are validated in full before anything is written: every proposal
-must name a known agency, one of the cycle's domains and one of the office's
-communities. A proposal already received (same agency and title) is kept.
+The registry and the four proposal tables (see `flows.bid_files`) are read
+and every proposal validated against the call — amount, budget, matching
+money, KPIs, schedule, cited needs, the deadline — before anything is
+written; then agencies and proposals are stored in one transaction. A
+proposal already received with the same content is kept as it is, so the
+same batch can be received again; the same proposal with other content, or
+one that was withdrawn, is refused. With `submit=False` the batch is saved
+as drafts (草稿), with the call's objections listed as warnings.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import datetime, tzinfo
 
 from prefect import flow
+from sqlmodel import Session
 
+from flows.bid_files import BidContext, ParsedBid, parse_bids, read_bid_files
+from flows.register_agencies import read_registry, store_registry
 from flows.runtime import get_tz, io_task, session_scope
-from models.agency import Agency
-from models.proposal import Proposal
-from models.rows import Row, RowsRejected, read_all
-from models.status import ProposalStatus, Stage
-from store import calls, cycles, proposals
-from store.spreadsheets import read_rows
-
-AGENCY_COLUMNS = ("机构名称", "组织类型", "统一社会信用代码", "登记日期", "年检结果", "异常名录")
-PROPOSAL_COLUMNS = (
-    "机构名称",
-    "项目名称",
-    "服务领域",
-    "社区",
-    "申请金额（元）",
-    "计划服务人次",
-    "项目周期（月）",
-    "项目简介",
-    "提交时间",
-)
-_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+from models.call_rules import read_call_rules
+from models.proposal import BudgetLine, KpiTarget, Proposal
+from models.rows import RowError, RowsRejected
+from models.status import PROPOSAL_TRANSITIONS, ProposalStatus, Role, Stage, apply_transition
+from store import agencies, calls, cycles, needs, proposals
 
 
 @dataclass(frozen=True)
@@ -43,118 +35,159 @@ class BidsSummary:
     agencies: int = 0
     received: int = 0
     already_there: int = 0
+    warnings: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ProposalRow:
-    """A validated proposal row, still naming its agency, domain and community."""
-
-    agency: str
-    domain_key: str
-    community: str
-    proposal: Proposal
-
-
-def _read_agency(row: Row) -> Agency:
-    code = row.text("统一社会信用代码", max_length=18).upper()
-    if not _CREDIT_CODE.match(code):
-        raise row.error("统一社会信用代码", "应为 18 位统一社会信用代码")
-    return Agency(
-        name=row.text("机构名称", max_length=200),
-        org_type=row.text("组织类型", max_length=40),
-        credit_code=code,
-        registered_on=row.day("登记日期"),
-        annual_inspection=row.text("年检结果", required=False, max_length=20),
-        on_abnormal_list=row.choice("异常名录", {"是": "1", "否": ""}) == "1",
-        contact_name=row.text("联系人", required=False, max_length=50),
-        contact_phone=row.text("联系电话", required=False, max_length=30),
-    )
-
-
-def _read_proposal(
-    row: Row, *, agencies: set[str], domains: set[str], communities: set[str]
-) -> ProposalRow:
-    agency = row.text("机构名称", max_length=200)
-    if agency not in agencies:
-        raise row.error("机构名称", f"未登记的机构：{agency!r}")
-    domain = row.text("服务领域", max_length=40)
-    if domain not in domains:
-        raise row.error("服务领域", f"应为 {'/'.join(sorted(domains))} 之一，收到 {domain!r}")
-    community = row.text("社区", max_length=100)
-    if community not in communities:
-        raise row.error("社区", f"不是本街道的社区：{community!r}")
-    proposal = Proposal(
-        call_id=0,
-        agency_id=0,
-        domain_id=0,
-        community_id=0,
-        title=row.text("项目名称", max_length=200),
-        requested_fen=row.fen("申请金额（元）") or 0,
-        planned_people=row.count("计划服务人次", minimum=1),
-        months=row.count("项目周期（月）", minimum=1),
-        summary=row.text("项目简介", max_length=2000),
-        submitted_at=row.moment("提交时间", tz=get_tz()),
-    )
-    return ProposalRow(agency, domain, community, proposal)
-
-
 @io_task
-def read_bids(
-    call_id: int, agencies_path: str, proposals_path: str
-) -> tuple[list[Agency], list[ProposalRow]]:
-    """Read and validate the agencies file and the proposals file."""
-    agencies = read_all(read_rows(Path(agencies_path), required=AGENCY_COLUMNS), _read_agency)
+def load_bid_context(call_id: int, extra_agencies: list[str], now: datetime) -> BidContext:
+    """Gather what the batch is checked against: the call, domains, communities, needs."""
     with session_scope() as session:
         call = calls.get_call(session, call_id)
         cycle = cycles.get_cycle(session, call.cycle_id)
-        domains = {d.key for d in cycles.list_domains(session, cycle_id=cycle.id)}  # type: ignore[arg-type]
-        communities = {
-            c.name for c in cycles.list_communities(session, street_office=cycle.street_office)
-        }
-        known = {a.name for a in calls.list_agencies(session)} | {a.name for a in agencies}
-    rows = read_rows(Path(proposals_path), required=PROPOSAL_COLUMNS)
-    bids = read_all(
-        rows,
-        lambda row: _read_proposal(row, agencies=known, domains=domains, communities=communities),
-    )
-    return agencies, bids
+        return BidContext(
+            rules=read_call_rules(call.rules),
+            deadline=call.deadline,
+            agencies=frozenset(
+                {a.name for a in agencies.list_agencies(session)} | set(extra_agencies)
+            ),
+            domains=frozenset(d.key for d in cycles.list_domains(session, cycle_id=cycle.id)),  # type: ignore[arg-type]
+            communities=frozenset(
+                c.name for c in cycles.list_communities(session, street_office=cycle.street_office)
+            ),
+            need_ids=frozenset(n.id for n in needs.list_needs(session, cycle_id=cycle.id)),  # type: ignore[arg-type, misc]
+            now=now,
+            tz=get_tz(),
+        )
 
 
 @io_task
-def store_bids(call_id: int, agencies: list[Agency], bids: list[ProposalRow]) -> BidsSummary:
+def store_bids(
+    call_id: int, registry: tuple, bids: list[ParsedBid], *, submit: bool, refuse_repeats: bool
+) -> BidsSummary:
     """Add agencies and proposals in one transaction."""
     with session_scope() as session:
-        for agency in agencies:
-            calls.add_agency(session, agency)
+        registered = store_registry(session, *registry) if registry[0] else None
         call = calls.get_call(session, call_id)
-        cycle = cycles.get_cycle(session, call.cycle_id)
-        agency_ids = {a.name: a.id for a in calls.list_agencies(session)}
-        domain_ids = {d.key: d.id for d in cycles.list_domains(session, cycle_id=cycle.id)}  # type: ignore[arg-type]
-        community_ids = {
-            c.name: c.id
-            for c in cycles.list_communities(session, street_office=cycle.street_office)
-        }
-        received = 0
+        ids = _ids(session, call.cycle_id)
+        received, errors = 0, []
         for bid in bids:
-            proposal = bid.proposal
-            proposal.call_id, proposal.agency_id = call_id, agency_ids[bid.agency]  # type: ignore[assignment]
-            proposal.domain_id = domain_ids[bid.domain_key]  # type: ignore[assignment]
-            proposal.community_id = community_ids[bid.community]  # type: ignore[assignment]
-            proposal.status, proposal.stage = ProposalStatus.SUBMITTED, Stage.ELIGIBILITY
-            _, is_new = proposals.add_proposal(session, proposal)
-            received += is_new
-        return BidsSummary(len(agencies), received, len(bids) - received)
+            try:
+                received += _store_bid(
+                    session, call_id, bid, ids, submit=submit, refuse_repeats=refuse_repeats
+                )
+            except RowError as error:
+                errors.append(error)
+        if errors:
+            raise RowsRejected(errors)
+        warnings = tuple(f"「{b.draft.title}」{w}" for b in bids for w in b.warnings)
+        count = registered.added + registered.updated if registered else 0
+        return BidsSummary(count, received, len(bids) - received, warnings)
+
+
+def _ids(session: Session, cycle_id: int) -> dict[str, dict[str, int]]:
+    cycle = cycles.get_cycle(session, cycle_id)
+    return {
+        "agency": {a.name: a.id for a in agencies.list_agencies(session)},  # type: ignore[misc]
+        "domain": {d.key: d.id for d in cycles.list_domains(session, cycle_id=cycle_id)},  # type: ignore[misc]
+        "community": {
+            c.name: c.id
+            for c in cycles.list_communities(session, street_office=cycle.street_office)  # type: ignore[misc]
+        },
+    }
+
+
+def _store_bid(
+    session: Session, call_id: int, bid: ParsedBid, ids, *, submit: bool, refuse_repeats: bool
+) -> int:  # type: ignore[no-untyped-def]
+    agency_id = ids["agency"][bid.agency]
+    found = proposals.find_proposal(
+        session, call_id=call_id, agency_id=agency_id, title=bid.draft.title
+    )
+    if found is not None and found.status != ProposalStatus.DRAFT:
+        if (
+            found.content_key == bid.content_key
+            and not refuse_repeats
+            and found.status != ProposalStatus.WITHDRAWN
+        ):
+            return 0
+        raise bid.row.error("项目名称", _repeat_reason(found, get_tz()))
+    proposal = found or Proposal(
+        call_id=call_id,
+        agency_id=agency_id,
+        domain_id=0,
+        community_id=0,
+        title=bid.draft.title,
+        requested_fen=0,
+        planned_people=0,
+        months=0,
+    )
+    _fill(proposal, bid, ids)
+    if submit:
+        proposal.status = apply_transition(
+            PROPOSAL_TRANSITIONS, ProposalStatus.DRAFT, ProposalStatus.SUBMITTED, role=Role.AGENCY
+        )
+        proposal.submitted_at, proposal.stage = bid.submitted_at, Stage.ELIGIBILITY
+    proposals.set_proposal(session, proposal)
+    proposals.set_proposal_lines(
+        session,
+        proposal.id,  # type: ignore[arg-type]
+        budget=[
+            BudgetLine(proposal_id=0, category=b.category, amount_fen=b.amount_fen)
+            for b in bid.draft.budget
+        ],
+        kpis=[
+            KpiTarget(proposal_id=0, month=k.month, indicator=k.indicator, planned=k.planned)
+            for k in bid.draft.kpis
+        ],
+    )
+    return 1
+
+
+def _repeat_reason(found: Proposal, tz: tzinfo) -> str:
+    if found.status == ProposalStatus.WITHDRAWN:
+        return "同名申报书已撤回，不能再次提交；请改用新的项目名称"
+    when = f"{found.submitted_at.astimezone(tz):%Y-%m-%d %H:%M} " if found.submitted_at else ""
+    return f"这份申报书已于 {when}提交（状态：{found.status}），不能重复提交；如需修改请先撤回"
+
+
+def _fill(proposal: Proposal, bid: ParsedBid, ids) -> None:  # type: ignore[no-untyped-def]
+    draft = bid.draft
+    proposal.domain_id = ids["domain"][draft.domain_key]
+    proposal.community_id = ids["community"][bid.community]
+    proposal.requested_fen, proposal.matching_fen = draft.requested_fen, draft.matching_fen
+    proposal.planned_people, proposal.months = draft.planned_people, draft.months
+    proposal.summary, proposal.content_key = bid.summary, bid.content_key
+    proposal.target_groups = list(draft.target_groups)
+    proposal.cited_need_ids = list(draft.cited_need_ids)
+    proposal.schedule = [{"month": s.month, "activity": s.activity} for s in draft.schedule]
 
 
 @flow(name="receive_bids", log_prints=True)
-def receive_bids(call_id: int, agencies_path: str, proposals_path: str) -> BidsSummary:
+def receive_bids(
+    call_id: int,
+    agencies_path: str,
+    proposals_path: str,
+    budget_path: str = "",
+    kpis_path: str = "",
+    schedule_path: str = "",
+    received_at: datetime | None = None,
+    submit: bool = True,
+    refuse_repeats: bool = False,
+) -> BidsSummary:
     """Receive agencies' records and proposals under a call, all or nothing."""
+    now = received_at or datetime.now(get_tz())
     try:
-        agencies, bids = read_bids(call_id, agencies_path, proposals_path)
+        registry = read_registry(agencies_path) if agencies_path else ([], [])
+        tables = read_bid_files(proposals_path, budget_path, kpis_path, schedule_path)
+        context = load_bid_context(call_id, [a.name for a in registry[0]], now)
+        bids = parse_bids(tables, context, submit=submit)
+        summary = store_bids(call_id, registry, bids, submit=submit, refuse_repeats=refuse_repeats)
     except RowsRejected as rejected:
         print(f"申报材料被拒绝：{rejected}")
         return BidsSummary(errors=tuple(str(e) for e in rejected.errors))
-    summary = store_bids(call_id, agencies, bids)
+    except RowError as error:
+        print(f"申报材料被拒绝：{error}")
+        return BidsSummary(errors=(str(error),))
     print(f"收到 {summary.agencies} 家机构的 {len(bids)} 份申报书（新增 {summary.received}）")
     return summary

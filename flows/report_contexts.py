@@ -1,239 +1,257 @@
-"""Tasks that read the database and build the documented report contexts.
+"""Building the 项目月度评估报告 contexts from stored rows, a batch of projects at a time.
 
-Every figure a PDF shows is read here from stored rows; the contexts carry
-plain values only. Contact details of residents are never read into a
-report context.
+Every figure a PDF shows is read here from the evaluation the monthly flow
+stored and from the daily reports; the contexts carry plain values only. The
+queries cover the whole batch at once, so a thousand projects cost a few
+dozen queries, not thousands. Contact details of residents are never read
+into a report context, and beneficiaries appear as counts only.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
 
 from sqlmodel import Session
 
-from flows.runtime import io_task, session_scope
 from models.calendar import month_bounds, month_label
-from models.fund import DONOR_TYPE_LABELS, GiftKind
-from models.ledger import sum_balance
-from models.monitoring import MonthlyEvaluation
+from models.compliance import ReportStamp, due_days, is_late
+from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation
 from models.project import Project
-from models.status import TrancheStatus
-from models.user import User
+from models.status import (
+    EVALUATION_STATUS_LABELS,
+    ActionItemStatus,
+    EvaluationStatus,
+    TrancheStatus,
+)
 from reports.contexts import (
+    ActionRow,
+    BudgetRow,
     CriterionScore,
     DailyNote,
+    DayPoint,
     DocumentHeader,
-    DomainRow,
-    DonorTypeRow,
-    GradeCount,
-    IndicatorRow,
+    IssueRow,
     MonthlyAssessmentContext,
-    ProjectRow,
-    StreetSummaryContext,
+    OutputRow,
 )
-from store import awards, calls, cycles, fund, monitoring, needs
+from store import agencies, awards, cycles, evaluations, meetings, monitoring
 
 NOTES_IN_REPORT = 6
+ACTION_STATUS_LABELS = {
+    ActionItemStatus.OPEN: "未完成",
+    ActionItemStatus.DONE: "已完成",
+    ActionItemStatus.DROPPED: "已取消",
+}
 
 
-def _header(session: Session, cycle_id: int, title: str, today: date) -> DocumentHeader:
+@dataclass(frozen=True)
+class Names:
+    """The names a batch of reports shows, looked up once."""
+
+    street_office: str
+    cycle_name: str
+    agencies: dict[int, str]
+    domains: dict[int, str]
+    communities: dict[int, str]
+    users: dict[int, str]
+
+
+def load_names(session: Session, cycle_id: int, *, user_ids: set[int]) -> Names:
+    """Look up the office, cycle, agency, domain, community and user names once."""
     cycle = cycles.get_cycle(session, cycle_id)
-    return DocumentHeader(cycle.street_office, cycle.name, title, today)
-
-
-def _paid_fen(session: Session, award_id: int) -> int:
-    return sum(
-        t.amount_fen
-        for t in awards.list_tranches(session, award_id=award_id)
-        if t.status == TrancheStatus.RELEASED
+    return Names(
+        cycle.street_office,
+        cycle.name,
+        {a.id: a.name for a in agencies.list_agencies(session)},  # type: ignore[misc]
+        {d.id: d.name for d in cycles.list_domains(session, cycle_id=cycle_id)},  # type: ignore[misc]
+        {
+            c.id: c.name  # type: ignore[misc]
+            for c in cycles.list_communities(session, street_office=cycle.street_office)
+        },
+        evaluations.list_user_names(session, user_ids=user_ids),
     )
 
 
-@io_task
-def build_assessment_context(
-    project_id: int, month: str, weights: dict[str, int], today: date
-) -> MonthlyAssessmentContext:
-    """Build one project's 月度评估报告 context from stored rows."""
+def day_points(
+    project: Project, reports: Sequence[DailyReport], *, month: str, tz: tzinfo
+) -> tuple[DayPoint, ...]:
+    """Describe each day of the month for the daily trend chart."""
     first, last = month_bounds(month)
-    with session_scope() as session:
-        project = awards.get_project(session, project_id)
-        evaluation = _evaluation(session, project, month)
-        reports = [
-            r
-            for r in monitoring.list_daily_reports(
-                session, cycle_id=project.cycle_id, first=first, last=last
+    due = set(due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on))
+    by_day = {r.day: r for r in reports}
+    points = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        report = by_day.get(day)
+        if day not in due:
+            state = "not_due"
+        elif report is None:
+            state = "missing"
+        elif report.no_activity_reason:
+            state = "no_activity"
+        else:
+            state = (
+                "late" if is_late(ReportStamp(day, report.first_submitted_at), tz=tz) else "on_time"
             )
-            if r.project_id == project_id
-        ]
-        award = session.get_one(awards.Award, project.award_id)
-        evaluator = session.get(User, evaluation.evaluator_id) if evaluation.evaluator_id else None
-        planned = evaluation.people_planned
-        return MonthlyAssessmentContext(
-            header=_header(session, project.cycle_id, "月度评估报告", today),
-            month=month_label(month),
-            project_title=project.title,
-            agency_name=_agency_name(session, project.agency_id),
-            domain_name=_domain_name(session, project),
-            community_name=_community_name(session, project),
-            award_fen=award.amount_fen,
-            paid_fen=_paid_fen(session, award.id),  # type: ignore[arg-type]
-            reports_expected=evaluation.reports_expected,
-            reports_submitted=evaluation.reports_submitted,
-            reports_late=evaluation.reports_late,
-            people_planned=planned,
-            people_served=evaluation.people_served,
-            indicators=(
-                IndicatorRow(
-                    "日报告", "份", evaluation.reports_expected, evaluation.reports_submitted
-                ),
-                IndicatorRow(
-                    "按时日报告",
-                    "份",
-                    evaluation.reports_expected,
-                    evaluation.reports_submitted - evaluation.reports_late,
-                ),
-            ),
-            criteria=tuple(
-                CriterionScore(name, weight, evaluation.scores[name])
-                for name, weight in weights.items()
-            ),
-            total_score=evaluation.total_score,
-            grade=evaluation.grade,
-            evaluator_name=evaluator.name if evaluator else "",
-            comment=evaluation.comment,
-            open_action_items=tuple(
-                f"{i.text}（责任方：{i.owner}，{i.due_on:%m月%d日}前）"
-                for i in monitoring.list_open_action_items(
-                    session, project_id=project_id, until=last
-                )
-            ),
-            notes=tuple(DailyNote(r.day, r.people_served, r.summary) for r in reports if r.summary)[
-                -NOTES_IN_REPORT:
-            ],
-        )
+        points.append(DayPoint(day, report.people_served if report else 0, state))
+    return tuple(points)
 
 
-def _evaluation(session: Session, project: Project, month: str) -> MonthlyEvaluation:
-    for evaluation in monitoring.list_monthly_evaluations(
-        session, cycle_id=project.cycle_id, month=month
-    ):
-        if evaluation.project_id == project.id:
-            return evaluation
-    raise LookupError(f"项目「{project.title}」还没有 {month} 的月评估")
-
-
-def _agency_name(session: Session, agency_id: int) -> str:
-    return next(a.name for a in calls.list_agencies(session) if a.id == agency_id)
-
-
-def _domain_name(session: Session, project: Project) -> str:
-    return next(
-        d.name
-        for d in cycles.list_domains(session, cycle_id=project.cycle_id)
-        if d.id == project.domain_id
-    )
-
-
-def _community_name(session: Session, project: Project) -> str:
-    cycle = cycles.get_cycle(session, project.cycle_id)
-    return next(
-        c.name
-        for c in cycles.list_communities(session, street_office=cycle.street_office)
-        if c.id == project.community_id
-    )
-
-
-@io_task
-def build_street_summary_context(cycle_id: int, month: str, today: date) -> StreetSummaryContext:
-    """Build the street-wide 街道月度汇总报告 context from stored rows."""
-    with session_scope() as session:
-        projects = awards.list_projects(session, cycle_id=cycle_id)
-        evaluations = {
-            e.project_id: e
-            for e in monitoring.list_monthly_evaluations(session, cycle_id=cycle_id, month=month)
-        }
-        the_fund = fund.get_fund(session, cycle_id=cycle_id)
-        balance = sum_balance(fund.list_movements(session, fund_id=the_fund.id))  # type: ignore[arg-type]
-        gifts = fund.list_donations(session, fund_id=the_fund.id)  # type: ignore[arg-type]
-        agencies = {a.id: a.name for a in calls.list_agencies(session)}
-        domains = cycles.list_domains(session, cycle_id=cycle_id)
-        award_fen = {p.id: session.get_one(awards.Award, p.award_id).amount_fen for p in projects}
-        return StreetSummaryContext(
-            header=_header(session, cycle_id, "街道月度汇总报告", today),
-            month=month_label(month),
-            domains=len({p.domain_id for p in projects}),
-            agencies=len({p.agency_id for p in projects}),
-            projects=len(projects),
-            people_reached=sum(e.people_served for e in evaluations.values()),
-            fund_raised_fen=balance.raised_fen,
-            committed_fen=balance.committed_fen,
-            paid_fen=balance.paid_fen,
-            balance_fen=balance.available_fen,
-            in_kind_gifts=sum(1 for g in gifts if g.kind == GiftKind.IN_KIND),
-            donor_types=_donor_rows(gifts),
-            domain_rows=_domain_rows(session, cycle_id, domains, projects, evaluations, award_fen),
-            project_rows=_project_rows(session, projects, evaluations, agencies, domains),
-            grade_counts=tuple(
-                GradeCount(grade, count)
-                for grade, count in Counter(e.grade for e in evaluations.values()).most_common()
-            ),
-        )
-
-
-def _donor_rows(gifts: list) -> tuple[DonorTypeRow, ...]:  # type: ignore[type-arg]
-    donors: dict[str, set[str]] = defaultdict(set)
-    amounts: dict[str, int] = defaultdict(int)
-    for gift in gifts:
-        if gift.kind == GiftKind.CASH:
-            donors[gift.donor_type].add(gift.donor_name)
-            amounts[gift.donor_type] += gift.amount_fen
-    return tuple(
-        DonorTypeRow(label, len(donors[key]), amounts[key])
-        for key, label in DONOR_TYPE_LABELS.items()
-        if key in donors
-    )
-
-
-def _domain_rows(
-    session, cycle_id, domains, projects, evaluations, award_fen
-) -> tuple[DomainRow, ...]:  # type: ignore[no-untyped-def]
-    leads = needs.list_needs(session, cycle_id=cycle_id, leads_only=True)
+def _issues(project: Project, reports: Sequence[DailyReport]) -> tuple[IssueRow, ...]:
     rows = []
-    for domain in domains:
-        own = [p for p in projects if p.domain_id == domain.id]
-        rows.append(
-            DomainRow(
-                domain_name=domain.name,
-                needs=sum(1 for n in leads if n.domain_id == domain.id),
-                needs_weight=sum(n.weight for n in leads if n.domain_id == domain.id),
-                projects=len(own),
-                award_fen=sum(award_fen[p.id] for p in own),
-                people_served=sum(
-                    evaluations[p.id].people_served for p in own if p.id in evaluations
-                ),
-            )
-        )
+    for report in reports:
+        if report.issues:
+            rows.append(IssueRow(project.title, report.day, "问题", report.issues))
+        if report.risks:
+            rows.append(IssueRow(project.title, report.day, "风险", report.risks))
     return tuple(rows)
 
 
-def _project_rows(session, projects, evaluations, agencies, domains) -> tuple[ProjectRow, ...]:  # type: ignore[no-untyped-def]
-    names = {d.id: d.name for d in domains}
-    rows = [
-        ProjectRow(
-            project_title=p.title,
-            agency_name=agencies[p.agency_id],
-            domain_name=names[p.domain_id],
-            total_score=evaluations[p.id].total_score,
-            grade=evaluations[p.id].grade,
-            compliance_percent=round(
-                100
-                * (evaluations[p.id].reports_submitted - evaluations[p.id].reports_late)
-                / max(evaluations[p.id].reports_expected, 1)
-            ),
-            people_served=evaluations[p.id].people_served,
-        )
-        for p in projects
-        if p.id in evaluations
+def action_row(item: ActionItem, project_title: str) -> ActionRow:
+    """Describe an action item for a report."""
+    return ActionRow(
+        item.seq,
+        project_title,
+        item.text,
+        item.owner,
+        item.due_on,
+        ACTION_STATUS_LABELS[ActionItemStatus(item.status)],
+        item.closed_on,
+    )
+
+
+def _month_items(items: Sequence[ActionItem], *, first: date, last: date) -> list[ActionItem]:
+    # The month's items: those still open at its end and those closed during it.
+    return [
+        i
+        for i in items
+        if i.status == ActionItemStatus.OPEN or (i.closed_on is not None and first <= i.closed_on)
     ]
-    return tuple(sorted(rows, key=lambda r: (-r.total_score, r.project_title)))
+
+
+def assessment_context(
+    project: Project,
+    evaluation: MonthlyEvaluation,
+    reports: Sequence[DailyReport],
+    *,
+    contract: tuple[str, int, int],
+    items: Sequence[ActionItem],
+    weights: dict[str, int],
+    names: Names,
+    today: date,
+    tz: tzinfo,
+) -> MonthlyAssessmentContext:
+    """Build one project's 项目月度评估报告 context."""
+    first, last = month_bounds(evaluation.month)
+    contract_no, award_fen, paid_fen = contract
+    users = names.users
+    return MonthlyAssessmentContext(
+        header=DocumentHeader(names.street_office, names.cycle_name, "项目月度评估报告", today),
+        month=month_label(evaluation.month),
+        status_label=EVALUATION_STATUS_LABELS[EvaluationStatus(evaluation.status)],
+        is_final=evaluation.status == EvaluationStatus.PUBLISHED,
+        project_title=project.title,
+        agency_name=names.agencies.get(project.agency_id, ""),
+        domain_name=names.domains.get(project.domain_id, ""),
+        community_name=names.communities.get(project.community_id, ""),
+        contract_no=contract_no,
+        starts_on=project.starts_on,
+        ends_on=project.ends_on,
+        month_index=evaluation.month_index,
+        months=project.months,
+        award_fen=award_fen,
+        paid_fen=paid_fen,
+        reports_expected=evaluation.reports_expected,
+        reports_submitted=evaluation.reports_submitted,
+        reports_late=evaluation.reports_late,
+        outputs=tuple(OutputRow(**row) for row in evaluation.indicators),
+        beneficiaries_new=evaluation.beneficiaries_new,
+        beneficiaries_to_date=evaluation.beneficiaries_to_date,
+        volunteers=evaluation.volunteers,
+        volunteer_minutes=evaluation.volunteer_minutes,
+        service_minutes=evaluation.service_minutes,
+        satisfaction_percent=evaluation.satisfaction_percent,
+        budget_rows=tuple(BudgetRow(**row) for row in evaluation.budget_lines),
+        budget_flagged=evaluation.budget_flagged,
+        daily_points=day_points(project, reports, month=evaluation.month, tz=tz),
+        issues=_issues(project, reports),
+        items_closed=evaluation.items_closed,
+        items_open=evaluation.items_open,
+        action_items=tuple(
+            action_row(i, project.title) for i in _month_items(items, first=first, last=last)
+        ),
+        criteria=tuple(
+            CriterionScore(name, weight, evaluation.scores[name])
+            for name, weight in weights.items()
+            if name in evaluation.scores
+        ),
+        total_score=evaluation.total_score,
+        grade=evaluation.grade,
+        veto=evaluation.veto,
+        evaluator_name=users.get(evaluation.evaluator_id or 0, ""),
+        comment=evaluation.comment,
+        reviewer_name=users.get(evaluation.reviewer_id or 0, ""),
+        review_comment=evaluation.review_comment,
+        published_on=evaluation.published_on,
+        notes=tuple(DailyNote(r.day, r.people_served, r.summary) for r in reports if r.summary)[
+            -NOTES_IN_REPORT:
+        ],
+    )
+
+
+def assessment_contexts(
+    session: Session,
+    *,
+    cycle_id: int,
+    month: str,
+    project_ids: list[int],
+    weights: dict[str, int],
+    today: date,
+    tz: tzinfo,
+) -> list[tuple[int, MonthlyAssessmentContext]]:
+    """Build (project id, context) for a batch of projects' evaluations for a month."""
+    first, last = month_bounds(month)
+    wanted = set(project_ids)
+    projects = [p for p in awards.list_projects(session, cycle_id=cycle_id) if p.id in wanted]
+    found = evaluations.list_project_evaluations(session, project_ids=project_ids, months=[month])
+    reports = monitoring.list_project_reports(
+        session, project_ids=project_ids, first=first, last=last
+    )
+    contracts = _contracts(session, cycle_id, projects)
+    items = meetings.list_action_items(session, cycle_id=cycle_id, raised_by=last)
+    user_ids = {u for e in found.values() for u in (e.evaluator_id, e.reviewer_id) if u}
+    names = load_names(session, cycle_id, user_ids=user_ids)
+    return [
+        (
+            project.id,  # type: ignore[misc]
+            assessment_context(
+                project,
+                found[(project.id, month)],  # type: ignore[index]
+                reports.get(project.id, []),  # type: ignore[arg-type]
+                contract=contracts[project.id],  # type: ignore[index]
+                items=[i for i in items if i.project_id == project.id],
+                weights=weights,
+                names=names,
+                today=today,
+                tz=tz,
+            ),
+        )
+        for project in projects
+        if (project.id, month) in found
+    ]
+
+
+def _contracts(
+    session: Session, cycle_id: int, projects: Sequence[Project]
+) -> dict[int, tuple[str, int, int]]:
+    paid: dict[int, int] = {}
+    for tranche, project in awards.list_cycle_tranches(session, cycle_id=cycle_id):
+        if tranche.status == TrancheStatus.RELEASED:
+            paid[project.id] = paid.get(project.id, 0) + tranche.amount_fen  # type: ignore[index]
+    found = awards.list_awards_by_id(session, award_ids=[p.award_id for p in projects])
+    return {
+        p.id: (found[p.award_id].contract_no, found[p.award_id].amount_fen, paid.get(p.id, 0))  # type: ignore[misc]
+        for p in projects
+    }

@@ -1,111 +1,229 @@
-"""Flow `weekly_meeting`: build the 周例会 agenda from the week's daily reports.
+"""Flow `weekly_meeting`: on Monday morning, build the street's 周例会 agenda from last week.
 
-The agenda has the week's reporting figures, every project that missed two or
-more due days, and every issue agencies raised in their reports. Each becomes
-an action item with an owner and a due date. The minutes start as a draft
-written from the same figures, for staff to complete after the meeting.
-Running it again for the same week rewrites the same meeting and items.
+The agenda sets out, for every running project, the week's reports (due, on
+time, late) and 服务人次 against the week's share of the month's plan; the
+issues and risks agencies raised; the action items past their due date; and
+the projects at risk, with the reasons (`models.indicators.risk_reasons`).
+It is stored with the meeting and printed as the 周例会纪要 PDF, which gains
+the minutes and new action items once they are recorded
+(`flows.meeting_minutes`). Running it again for a week replaces the agenda
+and keeps the minutes.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from prefect import flow
+from sqlmodel import Session
 
-from flows.runtime import get_tz, io_task, session_scope
+from flows.minutes_report import write_minutes_pdf
+from flows.runtime import get_now, get_tz, io_task, resolve_cycle, session_scope
 from models.calendar import week_start as monday_of
 from models.compliance import ReportStamp, due_days, measure_compliance
-from models.monitoring import ActionItem, WeeklyMeeting
-from models.status import ProjectStatus
-from store import awards, calls, monitoring
-
-MISSING_IN_WEEK = 2
+from models.evaluation import monthly_plan
+from models.indicators import SERVICE_VISITS, month_index, risk_reasons
+from models.monitoring import DailyReport, WeeklyMeeting
+from models.project import Project
+from models.status import ActionItemStatus, ProjectStatus
+from store import agencies, awards, meetings, monitoring, notices, plans
 
 
 @dataclass(frozen=True)
 class MeetingSummary:
-    """The meeting's agenda and action items."""
+    """The week's agenda in figures, and the PDF written."""
 
     week_start: date
-    agenda: tuple[str, ...]
-    action_items: int
+    held_on: date
+    headline: str
+    issues: int
+    overdue_items: int
+    at_risk: tuple[str, ...]
+    pdf: str
+
+
+def _week_plan(project: Project, targets: dict[int, dict[str, int]], week_start: date) -> int:
+    month = week_start.strftime("%Y-%m")
+    first = week_start.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    planned = targets.get(month_index(project.starts_on, month), {}).get(
+        SERVICE_VISITS, monthly_plan(project.people_planned, project.months)
+    )
+    run = {"starts_on": project.starts_on, "ends_on": project.ends_on}
+    in_month = len(due_days(first, last, **run)) or 1
+    return planned * len(due_days(week_start, week_start + timedelta(days=6), **run)) // in_month
+
+
+def project_week(
+    project: Project, reports: list[DailyReport], *, week_start: date, planned: int, agency: str
+) -> dict[str, Any]:
+    """Sum up one project's week for the agenda."""
+    week_end = week_start + timedelta(days=6)
+    due = due_days(week_start, week_end, starts_on=project.starts_on, ends_on=project.ends_on)
+    stamps = [ReportStamp(r.day, r.first_submitted_at) for r in reports]
+    compliance = measure_compliance(due, stamps, tz=get_tz())
+    return {
+        "project_title": project.title,
+        "agency_name": agency,
+        "reports_expected": compliance.expected,
+        "reports_on_time": compliance.submitted - compliance.late,
+        "reports_late": compliance.late,
+        "people_served": sum(r.people_served for r in reports),
+        "people_planned": planned,
+        "compliance_percent": compliance.percent,
+    }
+
+
+def _issues(project: Project, reports: list[DailyReport]) -> list[dict[str, str]]:
+    rows = []
+    for r in reports:
+        for kind, text in (("问题", r.issues), ("风险", r.risks)):
+            if text:
+                rows.append(
+                    {
+                        "project_title": project.title,
+                        "day": r.day.isoformat(),
+                        "kind": kind,
+                        "text": text,
+                    }
+                )
+    return rows
+
+
+def build_agenda(
+    session: Session, cycle_id: int, week_start: date, *, as_of: datetime
+) -> dict[str, Any]:
+    """Build the week's agenda from the reports in by `as_of`, action items and yellow cards."""
+    week_end, held_on = week_start + timedelta(days=6), week_start + timedelta(days=7)
+    projects = [
+        p
+        for p in awards.list_projects(session, cycle_id=cycle_id)
+        if p.status == ProjectStatus.ACTIVE and p.starts_on <= week_end and p.ends_on >= week_start
+    ]
+    ids = [p.id for p in projects]
+    reports = {
+        project_id: [r for r in own if r.first_submitted_at <= as_of]
+        for project_id, own in monitoring.list_project_reports(
+            session,
+            project_ids=ids,  # type: ignore[arg-type]
+            first=week_start,
+            last=week_end,
+        ).items()
+    }
+
+    targets = plans.list_month_targets(session, project_ids=ids)  # type: ignore[arg-type]
+    names = {a.id: a.name for a in agencies.list_agencies(session)}
+    titles = {p.id: p.title for p in projects}
+    overdue = [
+        i
+        for i in meetings.list_action_items(
+            session, cycle_id=cycle_id, raised_by=week_end, status=ActionItemStatus.OPEN
+        )
+        if i.due_on < held_on
+    ]
+    cards = Counter(
+        c.project_id
+        for c in notices.list_yellow_cards(
+            session, cycle_id=cycle_id, month=week_end.strftime("%Y-%m")
+        )
+    )
+    progress, issues, at_risk = [], [], []
+    for project in projects:
+        own = reports.get(project.id, [])  # type: ignore[call-overload]
+        line = project_week(
+            project,
+            own,
+            week_start=week_start,
+            agency=names.get(project.agency_id, ""),
+            planned=_week_plan(project, targets.get(project.id, {}), week_start),  # type: ignore[arg-type]
+        )
+        progress.append(line)
+        issues += _issues(project, own)
+        reasons = risk_reasons(
+            compliance_percent=line["compliance_percent"],
+            progress=min(100.0, 100 * line["people_served"] / line["people_planned"])
+            if line["people_planned"]
+            else 100.0,
+            budget_flagged=False,
+            yellow_cards=cards[project.id],
+            overdue_items=sum(1 for i in overdue if i.project_id == project.id),
+            risks_reported=sum(1 for r in own if r.risks),
+        )
+        if reasons:
+            at_risk.append(
+                {
+                    "project_title": project.title,
+                    "agency_name": line["agency_name"],
+                    "reasons": list(reasons),
+                }
+            )
+    expected = sum(p["reports_expected"] for p in progress)
+    on_time = sum(p["reports_on_time"] for p in progress)
+    late = sum(p["reports_late"] for p in progress)
+    return {
+        "headline": f"本周日报告应交 {expected} 份，已交 {on_time + late} 份，其中迟交 {late} 份；需要关注的项目 {len(at_risk)} 个",
+        "progress": progress,
+        "issues": issues,
+        "overdue": [
+            {
+                "seq": i.seq,
+                "project_title": titles.get(i.project_id or 0, ""),
+                "text": i.text,
+                "owner": i.owner,
+                "due_on": i.due_on.isoformat(),
+            }
+            for i in overdue
+        ],
+        "at_risk": at_risk,
+    }
 
 
 @io_task
-def prepare_meeting(cycle_id: int, week_start: date) -> MeetingSummary:
-    """Write the week's agenda, draft minutes and action items."""
-    week_end, tz = week_start + timedelta(days=6), get_tz()
+def prepare_agenda(cycle_id: int, week_start: date) -> dict[str, Any]:
+    """Build and store the week's agenda; keep minutes already recorded."""
+    held_on = week_start + timedelta(days=7)
+    # The agenda is what was known when the meeting began, however late it is built.
+    as_of = min(get_now(), datetime.combine(held_on, time(9), get_tz()))
     with session_scope() as session:
-        reports = monitoring.list_daily_reports(
-            session, cycle_id=cycle_id, first=week_start, last=week_end
-        )
-        agencies = {a.id: a.name for a in calls.list_agencies(session)}
-        agenda, items = [], []
-        expected = submitted = late = 0
-        for project in awards.list_projects(session, cycle_id=cycle_id):
-            if project.status != ProjectStatus.ACTIVE:
-                continue
-            own = [r for r in reports if r.project_id == project.id]
-            days = due_days(
-                week_start, week_end, starts_on=project.starts_on, ends_on=project.ends_on
-            )
-            compliance = measure_compliance(
-                days, [ReportStamp(r.day, r.submitted_at) for r in own], tz=tz
-            )
-            expected, submitted, late = (
-                expected + compliance.expected,
-                submitted + compliance.submitted,
-                late + compliance.late,
-            )
-            owner = agencies[project.agency_id]
-            if len(compliance.missing_days) >= MISSING_IN_WEEK:
-                text = f"「{project.title}」本周缺交 {len(compliance.missing_days)} 份日报告，请说明原因并补交"
-                agenda.append(text)
-                items.append((project.id, "补交日报告", text, owner))
-            for report in own:
-                if report.issues:
-                    text = f"「{project.title}」{report.day:%m-%d} 反映：{report.issues}"
-                    agenda.append(text)
-                    items.append((project.id, f"问题跟进{report.day:%m%d}", text, owner))
-        headline = f"本周日报告应交 {expected} 份，已交 {submitted} 份，其中迟交 {late} 份"
-        agenda.insert(0, headline)
-        meeting = monitoring.set_weekly_meeting(
+        agenda = build_agenda(session, cycle_id, week_start, as_of=as_of)
+        meetings.set_meeting_agenda(
             session,
             WeeklyMeeting(
                 cycle_id=cycle_id,
                 week_start=week_start,
-                agenda=[{"seq": i, "text": t} for i, t in enumerate(agenda, start=1)],
-                minutes=f"（纪要草稿）{headline}。议题 {len(agenda)} 项，待办 {len(items)} 项。",
+                held_on=week_start + timedelta(days=7),
+                agenda=agenda,
             ),
         )
-        for project_id, topic, text, owner in items:
-            monitoring.set_action_item(
-                session,
-                ActionItem(
-                    meeting_id=meeting.id,
-                    project_id=project_id,
-                    topic=topic,
-                    text=text,  # type: ignore[arg-type]
-                    owner=owner,
-                    due_on=week_start + timedelta(days=7),
-                ),
-            )
-        return MeetingSummary(week_start, tuple(agenda), len(items))
+        return agenda
 
 
 @flow(name="weekly_meeting", log_prints=True)
-def weekly_meeting(cycle_id: int, week_start: date | None = None) -> MeetingSummary:
-    """Prepare the meeting of the week starting `week_start` (default: the week just ended)."""
+def weekly_meeting(cycle_id: int | None = None, week_start: date | None = None) -> MeetingSummary:
+    """Prepare the meeting about the week starting `week_start` (default: the week just ended)."""
+    today = get_now().date()
     if week_start is None:
-        week_start = monday_of(datetime.now(get_tz()).date()) - timedelta(days=7)
+        week_start = monday_of(today) - timedelta(days=7)
     if week_start.weekday() != 0:
         raise ValueError(
             f"周例会按周一起算：{week_start} 是星期{'一二三四五六日'[week_start.weekday()]}"
         )
-    summary = prepare_meeting(cycle_id, week_start)
+    cycle_id = resolve_cycle(cycle_id)
+    agenda = prepare_agenda(cycle_id, week_start)
+    pdf = write_minutes_pdf(cycle_id, week_start, today)
+    summary = MeetingSummary(
+        week_start,
+        week_start + timedelta(days=7),
+        agenda["headline"],
+        len(agenda["issues"]),
+        len(agenda["overdue"]),
+        tuple(r["project_title"] for r in agenda["at_risk"]),
+        pdf,
+    )
     print(
-        f"{week_start} 周例会：议题 {len(summary.agenda)} 项，待办 {summary.action_items} 项；{summary.agenda[0]}"
+        f"{week_start} 周例会：{summary.headline}；问题与风险 {summary.issues} 条，逾期待办 {summary.overdue_items} 项"
     )
     return summary

@@ -96,10 +96,14 @@ class _Scan:
                 self.i += 1
             elif c == "#":
                 self._skip_to_line_end()
+            elif self.depth == 0 and self.line_start:
+                # A line that starts a header or a key, quoted or bare.
+                if c == "[":
+                    self._header()
+                else:
+                    self._key()
             elif c in "\"'":
                 self._skip_string()
-            elif self.depth == 0 and self.line_start:
-                self._header() if c == "[" else self._key()
             else:
                 self._bracket(c)
 

@@ -109,14 +109,18 @@ def where(path: Path) -> str:
     return f"申报指南 [{head}]（{STANDARD_LABELS[head]}）{tail}".rstrip()
 
 
+def say(path: Path, text: str) -> str:
+    """Write a message about the key at `path`: 申报指南 [amount]（资助金额）max_yuan 应为…."""
+    name = where(path)
+    return f"{name}{'' if name.endswith(('）', '申报指南')) else ' '}{text}"
+
+
 def refuse_unknown(data: Mapping[str, Any], known: Mapping[str, Any], path: Path) -> None:
     """Refuse the first key of `data` that `known` does not list."""
     for key in data:
         if key not in known:
             allowed = "、".join(known)
-            raise RulesError(
-                f"{where(path)} 有未知的键 {key}（可用：{allowed}）", path=(*path, key)
-            )
+            raise RulesError(say(path, f"有未知的键 {key}（可用：{allowed}）"), path=(*path, key))
 
 
 def read_value(value: Any, kind: str, path: Path) -> Any:
@@ -126,33 +130,33 @@ def read_value(value: Any, kind: str, path: Path) -> Any:
 
 def _text(value: Any, path: Path) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise RulesError(f"{where(path)} 应为文字，实为 {value!r}", path=path)
+        raise RulesError(say(path, f"应为文字，实为 {value!r}"), path=path)
     return value.strip()
 
 
 def _texts(value: Any, path: Path) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise RulesError(f"{where(path)} 应为文字列表，实为 {value!r}", path=path)
+        raise RulesError(say(path, f"应为文字列表，实为 {value!r}"), path=path)
     if len(set(value)) != len(value):
-        raise RulesError(f"{where(path)} 有重复项", path=path)
+        raise RulesError(say(path, "有重复项"), path=path)
     return tuple(v.strip() for v in value)
 
 
 def _whole(value: Any, path: Path) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RulesError(f"{where(path)} 应为非负整数，实为 {value!r}", path=path)
+        raise RulesError(say(path, f"应为非负整数，实为 {value!r}"), path=path)
     return value
 
 
 def _number(value: Any, path: Path) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-        raise RulesError(f"{where(path)} 应为 0–100 之间的数，实为 {value!r}", path=path)
+        raise RulesError(say(path, f"应为 0–100 之间的数，实为 {value!r}"), path=path)
     return float(value)
 
 
 def _flag(value: Any, path: Path) -> bool:
     if not isinstance(value, bool):
-        raise RulesError(f"{where(path)} 应为 true 或 false，实为 {value!r}", path=path)
+        raise RulesError(say(path, f"应为 true 或 false，实为 {value!r}"), path=path)
     return value
 
 
@@ -162,9 +166,7 @@ def _day(value: Any, path: Path) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise RulesError(
-            f"{where(path)} 应为日期，如 2026-05-01，实为 {value!r}", path=path
-        ) from None
+        raise RulesError(say(path, f"应为日期，如 2026-05-01，实为 {value!r}"), path=path) from None
 
 
 def _moment(value: Any, path: Path) -> datetime:
@@ -174,23 +176,23 @@ def _moment(value: Any, path: Path) -> datetime:
         return datetime.fromisoformat(str(value)).replace(tzinfo=None)
     except ValueError:
         raise RulesError(
-            f"{where(path)} 应为时间，如 2026-05-20 17:00，实为 {value!r}", path=path
+            say(path, f"应为时间，如 2026-05-20 17:00，实为 {value!r}"), path=path
         ) from None
 
 
 def _tables(value: Any, path: Path) -> list[dict[str, Any]]:
     fields = TABLE_FIELDS[str(path[-1])]
     if not isinstance(value, list) or not value:
-        raise RulesError(f"{where(path)} 应为非空列表，每项有 {'、'.join(fields)}", path=path)
+        raise RulesError(say(path, f"应为非空列表，每项有 {'、'.join(fields)}"), path=path)
     items = []
     for index, item in enumerate(value):
         here = (*path, index)
         if not isinstance(item, Mapping):
-            raise RulesError(f"{where(path)} 第 {index + 1} 项应有 {'、'.join(fields)}", path=here)
+            raise RulesError(say(path, f"第 {index + 1} 项应有 {'、'.join(fields)}"), path=here)
         refuse_unknown(item, fields, here)
         missing = [f for f in fields if f not in item]
         if missing:
-            raise RulesError(f"{where(path)} 第 {index + 1} 项缺少 {'、'.join(missing)}", path=here)
+            raise RulesError(say(path, f"第 {index + 1} 项缺少 {'、'.join(missing)}"), path=here)
         items.append({f: read_value(item[f], kind, (*here, f)) for f, kind in fields.items()})
     return items
 
@@ -207,13 +209,13 @@ def _bands(value: Any, path: Path) -> tuple[tuple[float, str], ...]:
         )
 
     if not isinstance(value, list) or not value or not all(is_band(b) for b in value):
-        raise RulesError(f"{where(path)} 应为 [[分数下限, 等级名], …]", path=path)
+        raise RulesError(say(path, "应为 [[分数下限, 等级名], …]"), path=path)
     return tuple((float(floor), grade.strip()) for floor, grade in value)
 
 
 def _table(value: Any, path: Path) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, Mapping):
-        raise RulesError(f'{where(path)} 应为表，如 {{ daily = "…" }}', path=path)
+        raise RulesError(say(path, '应为表，如 { daily = "…" }'), path=path)
     refuse_unknown(value, CALENDAR_KEYS, path)
     return tuple((key, _text(text, (*path, key))) for key, text in value.items())
 

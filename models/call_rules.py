@@ -24,7 +24,7 @@ from models.call_keys import (
     RulesError,
     read_value,
     refuse_unknown,
-    where,
+    say,
 )
 from models.grading import GradeBands
 from models.money import FEN_PER_YUAN, format_fen
@@ -165,7 +165,7 @@ def _read_all(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     for name, keys in SECTION_KEYS.items():
         section = data[name]
         if not isinstance(section, Mapping):
-            raise RulesError(f"{where((name,))} 应为一节 [{name}]", path=(name,))
+            raise RulesError(say((name,), f"应为一节 [{name}]"), path=(name,))
         values[name] = _read_section(section, keys, (name,))
     return values
 
@@ -179,7 +179,7 @@ def _read_section(
         if key in section:
             values[key] = read_value(section[key], kind, (*path, key))
         elif required:
-            raise RulesError(f"{where(path)} 缺少 {key}", path=path or (key,))
+            raise RulesError(say(path, f"缺少 {key}"), path=path or (key,))
     return values
 
 
@@ -194,7 +194,7 @@ def check_consistency(rules: CallRules) -> None:
 
 
 def _refuse(path: Path, reason: str) -> RulesError:
-    return RulesError(f"{where(path)} {reason}", path=path)
+    return RulesError(say(path, reason), path=path)
 
 
 def _check_dates(rules: CallRules) -> None:

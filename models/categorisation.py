@@ -1,9 +1,11 @@
-"""Sorting needs into domains: the default domains and a keyword-seed classifier.
+"""Sorting needs into domains: the default domains, their seed keywords, and the review rule.
 
-This is the baseline classifier: each domain has seed keywords, and a need
-goes to the domain whose keywords it mentions most, weighted by keyword
-length. Confidence is that domain's share of all matched weight. A need that
-matches nothing, or whose best domain wins by too little, goes to staff review.
+Each domain has seed keywords that staff can edit. `suggest_domain` is the
+keyword baseline: a need goes to the domain whose keywords it mentions most,
+weighted by keyword length. The learned classifier (`models.classifier`)
+takes the seeds as training data too, and uses `suggest_domain` to show which
+seed words a need matched. A suggestion whose confidence is below
+`REVIEW_THRESHOLD` goes to staff review.
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ DEFAULT_DOMAINS: tuple[DomainSeed, ...] = (
             "银龄",
             "长者",
             "陪诊",
+            "敬老",
+            "助老",
+            "托老",
+            "日间照料",
+            "老年大学",
+            "高龄津贴",
         ),
     ),
     DomainSeed(
@@ -73,6 +81,15 @@ DEFAULT_DOMAINS: tuple[DomainSeed, ...] = (
             "幼儿",
             "家庭教育",
             "未成年",
+            "青春期",
+            "夏令营",
+            "课后",
+            "放学",
+            "早教",
+            "托育",
+            "婴幼儿",
+            "中考",
+            "高考",
         ),
     ),
     DomainSeed(
@@ -99,6 +116,25 @@ DEFAULT_DOMAINS: tuple[DomainSeed, ...] = (
             "帮扶",
             "孤寡",
             "临时救助",
+            "失业",
+            "零就业",
+            "孤儿",
+            "孤残",
+            "孤独症",
+            "自闭症",
+            "脑瘫",
+            "唐氏",
+            "智障",
+            "视障",
+            "听障",
+            "瘫痪",
+            "截肢",
+            "大病",
+            "低收入",
+            "刑满释放",
+            "社区矫正",
+            "安置帮教",
+            "五保",
         ),
     ),
     DomainSeed(
@@ -126,6 +162,16 @@ DEFAULT_DOMAINS: tuple[DomainSeed, ...] = (
             "充电",
             "宠物",
             "物业",
+            "业主",
+            "监控",
+            "充电桩",
+            "快递",
+            "议事",
+            "小广告",
+            "积水",
+            "下水道",
+            "高空抛物",
+            "养犬",
         ),
     ),
 )
@@ -164,3 +210,27 @@ def suggest_domain(text: str, seeds: Sequence[DomainSeed]) -> Suggestion:
 
 def _position(seeds: Sequence[DomainSeed], key: str) -> int:
     return next(index for index, seed in enumerate(seeds) if seed.key == key)
+
+
+MAX_KEYWORD = 20
+
+
+class KeywordError(ValueError):
+    """A keyword edit that would leave a domain's seeds unusable."""
+
+
+def edit_keywords(
+    keywords: Sequence[str], *, add: Sequence[str] = (), remove: Sequence[str] = ()
+) -> tuple[str, ...]:
+    """Return a domain's keywords with `add` appended and `remove` taken out."""
+    words = [word.strip() for word in add]
+    for word in words:
+        if not word:
+            raise KeywordError("关键词不能为空")
+        if len(word) > MAX_KEYWORD:
+            raise KeywordError(f"关键词「{word}」超过 {MAX_KEYWORD} 字")
+    unknown = [word for word in remove if word not in keywords]
+    if unknown:
+        raise KeywordError(f"这些词不在关键词中：{'、'.join(unknown)}")
+    kept = [word for word in keywords if word not in set(remove)]
+    return tuple(dict.fromkeys([*kept, *words]))

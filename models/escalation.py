@@ -3,10 +3,12 @@
 Each evening the check looks at the due days before today that still have no
 report (today's report is due only by midnight). Counting working days after
 the oldest such day:
-- 1 or more: the agency is reminded;
-- 3 or more: the street officer is told as well (an escalation);
-- the second escalation of a project within one calendar month puts a yellow
-  card on the agency's record, once per project and month.
+- 1 or more: the agency is reminded, every evening until the gap is filled;
+- 3 or more: the street officer is told as well (an escalation), once per
+  gap — a gap is known by its oldest missing day;
+- a second escalation of a project within one calendar month (a repeat: a new
+  gap after the first) puts a yellow card on the agency's record, once per
+  project and month.
 A project gets at most one notice a day, keyed `daily:<project>:<day>`, so
 running the check again that day sends nothing more.
 """
@@ -59,12 +61,19 @@ def overdue_days(due: Iterable[date], reported: set[date], *, day: date) -> list
     return sorted(d for d in due if d < day and d not in reported)
 
 
-def notice_kind(overdue: Sequence[date], *, day: date) -> NoticeKind | None:
-    """Return the rung of the ladder a project stands on today, or None."""
+def notice_kind(
+    overdue: Sequence[date], *, day: date, escalated: Iterable[date] = ()
+) -> NoticeKind | None:
+    """Return the rung of the ladder a project stands on today, or None.
+
+    `escalated` lists the oldest overdue days the officer was already told
+    about: a gap is escalated once, and the agency is reminded while it lasts.
+    """
     if not overdue:
         return None
-    late_by = working_days_after(min(overdue), day)
-    if late_by >= ESCALATE_AFTER:
+    oldest = min(overdue)
+    late_by = working_days_after(oldest, day)
+    if late_by >= ESCALATE_AFTER and oldest not in set(escalated):
         return NoticeKind.ESCALATE
     if late_by >= REMIND_AFTER:
         return NoticeKind.REMIND
@@ -72,7 +81,7 @@ def notice_kind(overdue: Sequence[date], *, day: date) -> NoticeKind | None:
 
 
 def is_yellow_card_due(escalations_this_month: int) -> bool:
-    """Tell whether this many escalations in a month earn a yellow card."""
+    """Tell whether this many escalations (gaps the officer was told of) in a month earn a card."""
     return escalations_this_month >= YELLOW_CARD_AT_ESCALATION
 
 

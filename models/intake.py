@@ -1,10 +1,10 @@
-"""Needs intake rules: reading a need row, its fingerprint, and duplicate groups.
+"""Needs intake rules: the columns of a needs file, reading one row, and its fingerprint.
 
 A need's fingerprint covers everything the resident gave, so importing the
-same file twice adds nothing. Duplicates are different residents saying the
-same thing in the same community: their texts are equal once punctuation and
-spaces are removed. The first submission stands for the group and carries
-its weight; the others point at it, with the reason written down.
+same file twice adds nothing. A row is refused, naming its row and column,
+when its text is empty or longer than 500 characters, its community is not
+one of the street office's, its source is unknown, its phone is not a phone
+number, or its date is in the wrong format or later than `today`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import defaultdict
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -20,9 +20,12 @@ from datetime import date
 from models.rows import Row
 
 NEED_COLUMNS = ("需求内容", "社区", "服务对象", "来源", "提交日期", "联系人", "联系电话")
+REQUIRED_NEED_COLUMNS = ("需求内容", "社区", "来源", "提交日期")
 SOURCES = ("居民", "网格员", "问卷", "微信群", "座谈会", "热线", "其他")
+MAX_TEXT = 500
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_DAY = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _PUNCTUATION = re.compile(r"[\s，。！？、；：,.!?;:“”‘’\"'（）()【】\[\]《》「」『』〈〉…—～~-]+")
 
 
@@ -56,8 +59,8 @@ class NeedRow:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def read_need_row(row: Row, *, communities: Iterable[str]) -> NeedRow:
-    """Validate one row of a needs file."""
+def read_need_row(row: Row, *, communities: Iterable[str], today: date) -> NeedRow:
+    """Validate one row of a needs file submitted no later than `today`."""
     community = row.text("社区", max_length=100)
     if community not in set(communities):
         raise row.error("社区", f"不是本街道的社区：{community!r}")
@@ -68,54 +71,33 @@ def read_need_row(row: Row, *, communities: Iterable[str]) -> NeedRow:
     if phone and not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
         raise row.error("联系电话", "应为 11 位手机号或带区号的固定电话")
     return NeedRow(
-        text=row.text("需求内容", max_length=500),
+        text=row.text("需求内容", max_length=MAX_TEXT),
         community=community,
         target_group=row.text("服务对象", required=False, max_length=100),
         source=source,
-        submitted_on=row.day("提交日期"),
+        submitted_on=read_submission_day(row, today=today),
         contact_name=row.text("联系人", required=False, max_length=50),
         contact_phone=phone,
     )
 
 
+def read_submission_day(row: Row, *, today: date) -> date:
+    """Read 提交日期 (2026-03-01, 2026/3/1, 2026.3.1 or 2026年3月1日), not later than `today`."""
+    value = row.text("提交日期")
+    found = _DAY.match(value)
+    try:
+        if found is None:
+            raise ValueError(value)
+        day = date(*(int(part) for part in found.groups()))
+    except ValueError:
+        raise row.error("提交日期", f"日期格式应为 2026-03-01，收到 {value!r}") from None
+    if day > today:
+        raise row.error(
+            "提交日期", f"{day.isoformat()} 晚于今天（{today.isoformat()}），请核对日期"
+        )
+    return day
+
+
 def normalise_text(text: str) -> str:
     """Reduce a need's text to what decides whether two needs say the same thing."""
-    return _PUNCTUATION.sub("", text).lower()
-
-
-@dataclass(frozen=True)
-class NeedRef:
-    """What grouping needs of a stored need."""
-
-    need_id: int
-    community_id: int
-    text: str
-    submitted_on: date
-
-
-@dataclass(frozen=True)
-class DuplicateGroup:
-    """Needs that say the same thing in one community; the first one stands."""
-
-    lead_id: int
-    member_ids: tuple[int, ...]
-    reason: str
-
-    @property
-    def weight(self) -> int:
-        """How many residents raised this need."""
-        return 1 + len(self.member_ids)
-
-
-def group_duplicates(needs: Iterable[NeedRef]) -> list[DuplicateGroup]:
-    """Group needs with the same normalised text in the same community."""
-    buckets: dict[tuple[int, str], list[NeedRef]] = defaultdict(list)
-    for need in needs:
-        buckets[(need.community_id, normalise_text(need.text))].append(need)
-    groups = []
-    for (_, key), members in sorted(buckets.items()):
-        ordered = sorted(members, key=lambda n: (n.submitted_on, n.need_id))
-        lead, rest = ordered[0], ordered[1:]
-        reason = f"同一社区内文字相同（忽略标点空格）：「{key[:20]}」" if rest else ""
-        groups.append(DuplicateGroup(lead.need_id, tuple(n.need_id for n in rest), reason))
-    return sorted(groups, key=lambda g: g.lead_id)
+    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text)).lower()

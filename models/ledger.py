@@ -137,6 +137,10 @@ def held_by_pool(movements: Sequence[Movement]) -> dict[Pool, int]:
             pools[m.domain_id] += m.amount_fen
     for (_, pool), gross in _gross_paid_by_pool(movements).items():
         pools[pool] -= gross
+    # A payment that names no award has no commitment to follow: it leaves unrestricted cash.
+    pools[None] -= sum(
+        m.amount_fen for m in movements if m.kind == LedgerKind.PAYMENT and m.award_id is None
+    )
     return dict(pools)
 
 
@@ -229,6 +233,11 @@ def check_ledger(movements: Sequence[Movement]) -> list[str]:
     """List every way a ledger breaks the fund's rules; an empty list means it is sound."""
     problems = [
         f"第 {n} 笔金额应大于 0" for n, m in enumerate(movements, start=1) if m.amount_fen <= 0
+    ]
+    problems += [
+        f"第 {n} 笔{'拨付' if m.kind == LedgerKind.PAYMENT else '退回'}没有对应的立项"
+        for n, m in enumerate(movements, start=1)
+        if m.kind in (LedgerKind.PAYMENT, LedgerKind.REFUND) and m.award_id is None
     ]
     label = {None: "非限定资金"}
     for pool, left in available_by_pool(movements).items():

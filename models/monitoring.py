@@ -134,6 +134,7 @@ class MonthlyEvaluation(SQLModel, table=True):
     planned_to_date_fen: int = 0
     budget_flagged: bool = False
     issues_raised: int = 0
+    risks_reported: int = 0
     items_closed: int = 0
     items_open: int = 0
     satisfaction_percent: int | None = None
@@ -176,6 +177,7 @@ class Notice(SQLModel, table=True):
     kind: str = Field(sa_type=STATUS)
     project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
     day: date
+    overdue_since: date | None = None
     recipients: list[str] = Field(default_factory=list, sa_type=JSON_VALUE)
     subject: str = Field(max_length=200)
     body: str = Field(max_length=4000)

@@ -43,6 +43,7 @@ class Proposal(SQLModel, table=True):
     screening_note: str = Field(default="", max_length=1000)
     override_by: str = Field(default="", max_length=100)
     override_reason: str = Field(default="", max_length=500)
+    content_key: str = Field(default="", max_length=64)
 
 
 class BudgetLine(SQLModel, table=True):

@@ -96,7 +96,7 @@ def read_activity(kind: Any, title: Any, people: Any, *, field: str = "活动") 
 
 def read_count(value: Any, *, field: str) -> int:
     """Read a whole number that is not negative."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise InputError(field, f"应为整数，收到 {value!r}")
     try:
         number = int(str(value).strip() or "0")
@@ -108,7 +108,7 @@ def read_count(value: Any, *, field: str) -> int:
 
 
 def parse_minutes(value: Any, *, field: str) -> int:
-    """Read hours with at most one decimal (2.5) as whole minutes."""
+    """Read hours (2.5) as whole minutes; a fraction of a minute is refused."""
     if isinstance(value, bool):
         raise InputError(field, f"应为小时数，收到 {value!r}")
     text = str(value).strip() or "0"
@@ -120,7 +120,7 @@ def parse_minutes(value: Any, *, field: str) -> int:
         raise InputError(field, f"不能为负数，收到 {value!r}")
     minutes = hours * 60
     if minutes != minutes.to_integral_value():
-        raise InputError(field, f"小时数最多一位小数，收到 {value!r}")
+        raise InputError(field, f"小时数应能折算为整分钟（如 2.5），收到 {value!r}")
     return int(minutes)
 
 

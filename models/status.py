@@ -126,6 +126,9 @@ NEED_TRANSITIONS: Transitions = {
     (NeedStatus.NEW, NeedStatus.CLASSIFIED): _STAFF,
     (NeedStatus.NEW, NeedStatus.IN_REVIEW): _STAFF,
     (NeedStatus.NEW, NeedStatus.MERGED): _STAFF,
+    # The classifier runs again with new corrections and keywords; it may change its mind.
+    (NeedStatus.CLASSIFIED, NeedStatus.IN_REVIEW): _STAFF,
+    (NeedStatus.IN_REVIEW, NeedStatus.CLASSIFIED): _STAFF,
     (NeedStatus.IN_REVIEW, NeedStatus.CONFIRMED): frozenset({Role.STAFF}),
     (NeedStatus.CLASSIFIED, NeedStatus.CONFIRMED): frozenset({Role.STAFF}),
     (NeedStatus.MERGED, NeedStatus.NEW): frozenset({Role.STAFF}),
@@ -269,3 +272,12 @@ class NoticeStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNSENT = "unsent"
+
+
+NEED_STATUS_LABELS = {
+    NeedStatus.NEW: "待归类",
+    NeedStatus.CLASSIFIED: "已自动归类",
+    NeedStatus.IN_REVIEW: "待人工确认",
+    NeedStatus.CONFIRMED: "已人工确认",
+    NeedStatus.MERGED: "已合并",
+}

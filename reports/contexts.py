@@ -51,29 +51,112 @@ class DailyNote:
 
 
 @dataclass(frozen=True)
+class OutputRow:
+    """One output of a month against its plan; `planned` is None when the plan has none."""
+
+    name: str
+    unit: str
+    planned: int | None
+    actual: int
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    """One budget line: its amount, the plan to date and the spend (fen)."""
+
+    category: str
+    budget_fen: int
+    planned_to_date_fen: int
+    spent_to_date_fen: int
+    spent_month_fen: int
+    deviation_percent: float | None
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class DayPoint:
+    """One day of the month in the daily trend: 服务人次 and the report's state.
+
+    `state` is one of on_time, late, missing, no_activity, not_due.
+    """
+
+    day: date
+    people_served: int
+    state: str
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    """An issue or risk an agency raised in a daily report; `text` is raw user text."""
+
+    project_title: str
+    day: date
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action item from a weekly meeting; `text` is raw user text."""
+
+    seq: int
+    project_title: str
+    text: str
+    owner: str
+    due_on: date
+    status_label: str
+    closed_on: date | None
+
+
+@dataclass(frozen=True)
 class MonthlyAssessmentContext:
-    """月度评估报告 for one project and one month."""
+    """项目月度评估报告 for one project and one month.
+
+    `is_final` is true once the evaluation is published; before that the
+    report is marked as a draft. Beneficiaries appear as counts only.
+    """
 
     header: DocumentHeader
     month: str
+    status_label: str
+    is_final: bool
     project_title: str
     agency_name: str
     domain_name: str
     community_name: str
+    contract_no: str
+    starts_on: date
+    ends_on: date
+    month_index: int
+    months: int
     award_fen: int
     paid_fen: int
     reports_expected: int
     reports_submitted: int
     reports_late: int
-    people_planned: int
-    people_served: int
-    indicators: tuple[IndicatorRow, ...]
+    outputs: tuple[OutputRow, ...]
+    beneficiaries_new: int
+    beneficiaries_to_date: int
+    volunteers: int
+    volunteer_minutes: int
+    service_minutes: int
+    satisfaction_percent: int | None
+    budget_rows: tuple[BudgetRow, ...]
+    budget_flagged: bool
+    daily_points: tuple[DayPoint, ...]
+    issues: tuple[IssueRow, ...]
+    items_closed: int
+    items_open: int
+    action_items: tuple[ActionRow, ...]
     criteria: tuple[CriterionScore, ...]
-    total_score: float
+    total_score: float | None
     grade: str
+    veto: str
     evaluator_name: str
     comment: str
-    open_action_items: tuple[str, ...]
+    reviewer_name: str
+    review_comment: str
+    published_on: date | None
     notes: tuple[DailyNote, ...]
 
 
@@ -88,27 +171,33 @@ class DonorTypeRow:
 
 @dataclass(frozen=True)
 class DomainRow:
-    """Demand and supply in one service domain."""
+    """Demand, money and the month's grades in one service domain."""
 
     domain_name: str
     needs: int
     needs_weight: int
     projects: int
     award_fen: int
+    paid_fen: int
+    spent_to_date_fen: int
     people_served: int
+    grades: tuple[GradeCount, ...]
 
 
 @dataclass(frozen=True)
 class ProjectRow:
-    """One project's line in the street-wide summary."""
+    """One project's line in the street-wide summary; `grade` is empty until published."""
 
     project_title: str
     agency_name: str
     domain_name: str
-    total_score: float
+    status_label: str
+    total_score: float | None
     grade: str
     compliance_percent: int
     people_served: int
+    spent_to_date_fen: int
+    budget_flagged: bool
 
 
 @dataclass(frozen=True)
@@ -120,8 +209,17 @@ class GradeCount:
 
 
 @dataclass(frozen=True)
+class RiskRow:
+    """A project at risk and why."""
+
+    project_title: str
+    agency_name: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StreetSummaryContext:
-    """街道月度汇总报告: the whole cycle for one month."""
+    """街道月度汇总报告: every project of the cycle for one month."""
 
     header: DocumentHeader
     month: str
@@ -129,15 +227,21 @@ class StreetSummaryContext:
     agencies: int
     projects: int
     people_reached: int
+    beneficiaries_new: int
+    volunteer_minutes: int
+    published: int
     fund_raised_fen: int
     committed_fen: int
     paid_fen: int
     balance_fen: int
+    spent_to_date_fen: int
     in_kind_gifts: int
+    yellow_cards: int
     donor_types: tuple[DonorTypeRow, ...]
     domain_rows: tuple[DomainRow, ...]
     project_rows: tuple[ProjectRow, ...]
     grade_counts: tuple[GradeCount, ...]
+    at_risk: tuple[RiskRow, ...]
 
 
 @dataclass(frozen=True)
@@ -356,3 +460,106 @@ class DonorStatementContext:
     fund_raised_fen: int
     fund_committed_fen: int
     fund_paid_fen: int
+
+
+@dataclass(frozen=True)
+class WeeklyProgressRow:
+    """One project's week in the 周例会 agenda: reports and 服务人次 against plan."""
+
+    project_title: str
+    agency_name: str
+    reports_expected: int
+    reports_on_time: int
+    reports_late: int
+    people_served: int
+    people_planned: int
+
+
+@dataclass(frozen=True)
+class WeeklyMinutesContext:
+    """周例会纪要 of one street office: the agenda from a week's reports, then the minutes.
+
+    Until minutes are recorded (`minutes` empty) the document is the meeting's
+    agenda (周例会议程), with room to write. `issues`, `minutes` and the
+    action items' text are raw user text.
+    """
+
+    header: DocumentHeader
+    week_label: str
+    held_on: date
+    headline: str
+    progress: tuple[WeeklyProgressRow, ...]
+    issues: tuple[IssueRow, ...]
+    overdue_items: tuple[ActionRow, ...]
+    at_risk: tuple[RiskRow, ...]
+    attendees: str
+    recorder: str
+    minutes: str
+    action_items: tuple[ActionRow, ...]
+
+
+@dataclass(frozen=True)
+class DemandDomainRow:
+    """Residents and distinct needs in one domain; `funded_residents` have a funded project."""
+
+    name: str
+    theme: str
+    residents: int
+    groups: int
+    funded_residents: int
+
+
+@dataclass(frozen=True)
+class DemandCommunityRow:
+    """One community's residents per domain, in the order of the report's domain rows."""
+
+    community: str
+    residents: tuple[int, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class DemandCountRow:
+    """A target group or a source, and the residents and distinct needs behind it."""
+
+    label: str
+    residents: int
+    groups: int
+
+
+@dataclass(frozen=True)
+class DemandNeedRow:
+    """One group of needs; `text` is raw resident text, masked and escaped by the template."""
+
+    community: str
+    domain_name: str
+    target_group: str
+    text: str
+    residents: int
+    coverage_label: str
+
+
+@dataclass(frozen=True)
+class NeedsSurveyContext:
+    """需求调研报告: what residents asked for, by domain, community and target group.
+
+    Every figure counts residents (a group of twelve duplicates counts twelve).
+    Counts and need texts only: no resident's name or phone reaches it.
+    """
+
+    header: DocumentHeader
+    first_day: date | None
+    last_day: date | None
+    residents: int
+    groups: int
+    communities: int
+    in_review_groups: int
+    domain_rows: tuple[DemandDomainRow, ...]
+    community_rows: tuple[DemandCommunityRow, ...]
+    target_rows: tuple[DemandCountRow, ...]
+    source_rows: tuple[DemandCountRow, ...]
+    top_needs: tuple[DemandNeedRow, ...]
+    unanswered: tuple[DemandNeedRow, ...]
+    proposals_cite_needs: bool
+    answered_residents: int
+    funded_residents: int

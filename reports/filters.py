@@ -45,3 +45,9 @@ def format_cn_date(day: date) -> str:
 def format_score(score: float) -> str:
     """Write a score with one decimal, rounding half up: 87.25 -> 87.3."""
     return str(Decimal(str(score)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def format_hours(minutes: int) -> str:
+    """Write minutes as hours with one decimal, rounding half up: 150 -> 2.5."""
+    tenths = (minutes * 10 + 30) // 60
+    return f"{tenths // 10}.{tenths % 10}"

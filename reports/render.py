@@ -3,9 +3,10 @@
 `render_html` fills a template with one context dataclass, passed as `ctx`.
 `write_pdf` is the only function in gongyi that calls WeasyPrint. It reads
 nothing outside the templates folder, uses the process's one font
-configuration, fails if any character would print as an empty box, and
-writes atomically: a failed render leaves no half-written PDF behind.
-`render_report` and the two named helpers do both steps for a flow task.
+configuration, fails if any character would print as an empty box, writes
+PDF/A-3u for archiving, and writes atomically: a failed render leaves no
+half-written PDF behind. `render_report` and the named helpers do both steps
+for a flow task; `reports.batch` renders many in several processes.
 """
 
 from __future__ import annotations
@@ -20,14 +21,21 @@ from typing import Any
 
 from jinja2 import Environment
 
-from reports.contexts import MonthlyAssessmentContext, StreetSummaryContext
+from reports.contexts import (
+    MonthlyAssessmentContext,
+    StreetSummaryContext,
+    WeeklyMinutesContext,
+)
 from reports.environment import build_environment
 from reports.errors import ReportError
 from reports.fonts import get_font_state, watch_missing_glyphs
 
 MONTHLY_ASSESSMENT_TEMPLATE = "reports/monthly_assessment.html"
 STREET_SUMMARY_TEMPLATE = "reports/street_summary.html"
+WEEKLY_MINUTES_TEMPLATE = "reports/weekly_minutes.html"
 STYLESHEET_FOLDER = "reports"
+# PDF/A-3u: the archival form street offices file; "u" keeps every character's Unicode.
+PDF_VARIANT = "pdf/a-3u"
 
 
 def render_html(env: Environment, template_name: str, context: Any) -> str:
@@ -49,7 +57,7 @@ def write_pdf(html: str, *, target: Path, templates_dir: Path) -> Path:
     with _atomic_target(target) as partial, state.lock, watch_missing_glyphs():
         try:
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-            document.write_pdf(partial, font_config=state.font_config)
+            document.write_pdf(partial, font_config=state.font_config, pdf_variant=PDF_VARIANT)
         except FatalURLFetchingError as error:
             raise _fetch_error(error) from error
     return target
@@ -92,6 +100,19 @@ def render_street_summary(
     """Render the street office's 街道月度汇总报告 to a PDF at `target`."""
     return render_report(
         STREET_SUMMARY_TEMPLATE, ctx, templates_dir=templates_dir, target=target, env=env
+    )
+
+
+def render_weekly_minutes(
+    ctx: WeeklyMinutesContext,
+    *,
+    templates_dir: Path,
+    target: Path,
+    env: Environment | None = None,
+) -> Path:
+    """Render a street office's 周例会纪要 to a PDF at `target`."""
+    return render_report(
+        WEEKLY_MINUTES_TEMPLATE, ctx, templates_dir=templates_dir, target=target, env=env
     )
 
 

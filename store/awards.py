@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, col, select
 
 from models.award import Award, Tranche
 from models.project import Project
+from models.status import ProjectStatus
 
 
 def add_award(session: Session, award: Award) -> tuple[Award, bool]:
@@ -71,3 +74,66 @@ def list_awards(session: Session, *, proposal_ids: list[int]) -> list[Award]:
             select(Award).where(col(Award.proposal_id).in_(proposal_ids)).order_by(Award.id)
         )
     )
+
+
+def get_award(session: Session, award_id: int) -> Award:
+    """Return an award by id, or raise LookupError."""
+    award = session.get(Award, award_id)
+    if award is None:
+        raise LookupError(f"找不到立项 #{award_id}")
+    return award
+
+
+def list_awards_by_id(session: Session, *, award_ids: list[int]) -> dict[int, Award]:
+    """Return the awards with these ids, by id."""
+    if not award_ids:
+        return {}
+    return {a.id: a for a in session.exec(select(Award).where(col(Award.id).in_(award_ids)))}  # type: ignore[misc]
+
+
+def list_cycle_tranches(session: Session, *, cycle_id: int) -> list[tuple[Tranche, Project]]:
+    """List every tranche of the cycle's projects with its project, by project and step."""
+    return [
+        (tranche, project)
+        for tranche, project in session.exec(
+            select(Tranche, Project)
+            .join(Project, Project.award_id == Tranche.award_id)  # type: ignore[arg-type]
+            .where(Project.cycle_id == cycle_id)
+            .order_by(Project.id, Tranche.seq)
+        )
+    ]
+
+
+def set_tranche_status(
+    session: Session, tranche: Tranche, *, status: str, released_on: date | None = None
+) -> None:
+    """Store a tranche status that `models.status.apply_transition` allowed."""
+    tranche.status = status
+    if released_on is not None:
+        tranche.released_on = released_on
+    session.add(tranche)
+    session.flush()
+
+
+def get_project_by_title(session: Session, *, cycle_id: int, title: str) -> Project:
+    """Return the cycle's project with this title (or this id, written as a number)."""
+    query = select(Project).where(Project.cycle_id == cycle_id)
+    if title.isdigit():
+        found = session.exec(query.where(Project.id == int(title))).first()
+    else:
+        found = session.exec(query.where(Project.title == title)).first()
+    if found is None:
+        raise LookupError(f"本周期没有服务项目「{title}」")
+    return found
+
+
+def get_monitored_cycle_id(session: Session) -> int:
+    """Return the newest cycle that has running projects, or raise LookupError."""
+    found = session.exec(
+        select(Project.cycle_id)
+        .where(Project.status == ProjectStatus.ACTIVE)
+        .order_by(col(Project.cycle_id).desc())
+    ).first()
+    if found is None:
+        raise LookupError("没有执行中的服务项目：请先完成遴选与签约")
+    return found

@@ -60,7 +60,9 @@ def has_donation(session: Session, *, fund_id: int, source_key: str) -> bool:
     """Tell whether the fund already has the gift with that source key."""
     return (
         session.exec(
-            select(Donation.id).where(Donation.fund_id == fund_id, Donation.source_key == source_key)
+            select(Donation.id).where(
+                Donation.fund_id == fund_id, Donation.source_key == source_key
+            )
         ).first()
         is not None
     )

@@ -1,139 +1,93 @@
-"""Queries for daily reports, weekly meetings, action items and monthly evaluations.
+"""Queries for daily reports (日报告) and their versions.
 
-Each `set_` function is keyed by project and period, so running a monitoring
-flow again updates the same row instead of adding another.
+A day's report is stored once per version; only the current version counts.
+`add_report_version` retires the current one and adds the next in the same
+transaction, and the (project, day, version) key stops two editors from both
+writing the same version.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
 from sqlmodel import Session, col, select
 
-from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation, WeeklyMeeting
+from models.monitoring import DailyReport
 from models.project import Project
-from models.status import ActionItemStatus
 
 
-def add_daily_report(session: Session, report: DailyReport) -> bool:
-    """Add a daily report unless the project already reported that day."""
-    found = session.exec(
-        select(DailyReport.id).where(
-            DailyReport.project_id == report.project_id, DailyReport.day == report.day
+def get_current_report(session: Session, *, project_id: int, day: date) -> DailyReport | None:
+    """Return the current version of a project's report for `day`, if any."""
+    return session.exec(
+        select(DailyReport).where(
+            DailyReport.project_id == project_id,
+            DailyReport.day == day,
+            col(DailyReport.is_current).is_(True),
         )
     ).first()
-    if found:
-        return False
+
+
+def add_report_version(
+    session: Session, report: DailyReport, *, current: DailyReport | None
+) -> DailyReport:
+    """Store `report` as the day's current version, keeping the one it replaces."""
+    if current is not None:
+        current.is_current = False
+        session.add(current)
+        session.flush()
     session.add(report)
-    return True
+    session.flush()
+    return report
+
+
+def list_report_versions(session: Session, *, project_id: int, day: date) -> list[DailyReport]:
+    """List every version of a project's report for `day`, oldest first."""
+    return list(
+        session.exec(
+            select(DailyReport)
+            .where(DailyReport.project_id == project_id, DailyReport.day == day)
+            .order_by(DailyReport.version)
+        )
+    )
 
 
 def list_daily_reports(
     session: Session, *, cycle_id: int, first: date, last: date
 ) -> list[DailyReport]:
-    """List the cycle's daily reports for service days in [first, last]."""
+    """List the current reports of the cycle's projects for days in [first, last]."""
     return list(
         session.exec(
             select(DailyReport)
             .join(Project, Project.id == DailyReport.project_id)  # type: ignore[arg-type]
-            .where(Project.cycle_id == cycle_id, DailyReport.day >= first, DailyReport.day <= last)
+            .where(
+                Project.cycle_id == cycle_id,
+                DailyReport.day >= first,
+                DailyReport.day <= last,
+                col(DailyReport.is_current).is_(True),
+            )
             .order_by(DailyReport.project_id, DailyReport.day)
         )
     )
 
 
-def set_weekly_meeting(session: Session, meeting: WeeklyMeeting) -> WeeklyMeeting:
-    """Store the week's meeting, replacing the agenda of an earlier run."""
-    found = session.exec(
-        select(WeeklyMeeting).where(
-            WeeklyMeeting.cycle_id == meeting.cycle_id,
-            WeeklyMeeting.week_start == meeting.week_start,
-        )
-    ).first()
-    if found is None:
-        session.add(meeting)
-        session.flush()
-        return meeting
-    found.agenda = meeting.agenda
-    found.minutes = meeting.minutes
-    session.add(found)
-    session.flush()
-    return found
-
-
-def set_action_item(session: Session, item: ActionItem) -> ActionItem:
-    """Add an action item unless the meeting already has one on that topic for that project."""
-    found = session.exec(
-        select(ActionItem).where(
-            ActionItem.meeting_id == item.meeting_id,
-            ActionItem.project_id == item.project_id,
-            ActionItem.topic == item.topic,
-        )
-    ).first()
-    if found is None:
-        session.add(item)
-        session.flush()
-        return item
-    found.text, found.due_on = item.text, item.due_on
-    session.add(found)
-    return found
-
-
-def list_open_action_items(session: Session, *, project_id: int, until: date) -> list[ActionItem]:
-    """List a project's open action items raised at meetings held by `until`."""
-    return list(
-        session.exec(
-            select(ActionItem)
-            .join(WeeklyMeeting, WeeklyMeeting.id == ActionItem.meeting_id)  # type: ignore[arg-type]
+def list_project_reports(
+    session: Session, *, project_ids: Iterable[int], first: date, last: date
+) -> dict[int, list[DailyReport]]:
+    """Return the current reports of some projects for days in [first, last], by project."""
+    ids = list(project_ids)
+    reports: dict[int, list[DailyReport]] = defaultdict(list)
+    for chunk in range(0, len(ids), 500):
+        for report in session.exec(
+            select(DailyReport)
             .where(
-                ActionItem.project_id == project_id,
-                ActionItem.status == ActionItemStatus.OPEN,
-                col(WeeklyMeeting.week_start) <= until,
+                col(DailyReport.project_id).in_(ids[chunk : chunk + 500]),
+                DailyReport.day >= first,
+                DailyReport.day <= last,
+                col(DailyReport.is_current).is_(True),
             )
-            .order_by(ActionItem.due_on, ActionItem.id)
-        )
-    )
-
-
-def set_monthly_evaluation(session: Session, evaluation: MonthlyEvaluation) -> MonthlyEvaluation:
-    """Store a project's evaluation for a month, replacing an earlier run's."""
-    found = session.exec(
-        select(MonthlyEvaluation).where(
-            MonthlyEvaluation.project_id == evaluation.project_id,
-            MonthlyEvaluation.month == evaluation.month,
-        )
-    ).first()
-    if found is None:
-        session.add(evaluation)
-        session.flush()
-        return evaluation
-    for field in (
-        "evaluator_id",
-        "reports_expected",
-        "reports_submitted",
-        "reports_late",
-        "people_planned",
-        "people_served",
-        "scores",
-        "total_score",
-        "grade",
-        "comment",
-    ):
-        setattr(found, field, getattr(evaluation, field))
-    session.add(found)
-    session.flush()
-    return found
-
-
-def list_monthly_evaluations(
-    session: Session, *, cycle_id: int, month: str
-) -> list[MonthlyEvaluation]:
-    """List the cycle's evaluations for one month, by project."""
-    return list(
-        session.exec(
-            select(MonthlyEvaluation)
-            .join(Project, Project.id == MonthlyEvaluation.project_id)  # type: ignore[arg-type]
-            .where(Project.cycle_id == cycle_id, MonthlyEvaluation.month == month)
-            .order_by(MonthlyEvaluation.project_id)
-        )
-    )
+            .order_by(DailyReport.project_id, DailyReport.day)
+        ):
+            reports[report.project_id].append(report)
+    return reports

@@ -33,7 +33,7 @@ def test_the_demo_call_is_a_valid_rules_file():
     assert rules.min_years_registered == 1
     assert rules.annual_inspection_ok == ("合格", "基本合格")
     assert rules.max_proposals_per_agency == 6
-    assert rules.funding_mode == "full"
+    assert rules.funding_mode == "full" and rules.matching_percent == 0
     assert rules.tranches == (
         TrancheShare(50, "on_signing"),
         TrancheShare(30, "midterm_pass"),
@@ -84,7 +84,7 @@ def test_every_missing_section_is_named_at_once():
         ("applicants", "min_years_registered"),
         ("applicants", "annual_inspection_ok"),
         ("applicants", "max_proposals_per_agency"),
-        ("funding_mode", "mode"),
+        ("funding_mode", "matching_percent"),
         ("funding_mode", "tranches"),
         ("content", "domains"),
         ("amount", "min_yuan"),
@@ -102,6 +102,7 @@ def test_missing_key_is_named_with_its_section(section, key):
     with pytest.raises(RulesError) as refused:
         read_call_rules(data)
     assert str(refused.value) == f"申报指南 [{section}]（{STANDARD_LABELS[section]}）缺少 {key}"
+    assert refused.value.path == (section,)
 
 
 def test_award_line_is_optional_and_defaults_to_zero():
@@ -122,7 +123,9 @@ def test_criteria_weights_not_summing_to_100_are_rejected(key, weights):
 @pytest.mark.parametrize("percents", [(50, 30), (50, 30, 30), (100, 1)])
 def test_tranche_percentages_not_summing_to_100_are_rejected(percents):
     tranches = [{"percent": p, "condition": "on_signing"} for p in percents]
-    with pytest.raises(RulesError, match=r"\[funding_mode\] tranches 的比例之和应为 100"):
+    with pytest.raises(
+        RulesError, match=r"\[funding_mode\]（资助方式）tranches 的比例之和应为 100"
+    ):
         read_call_rules(changed("funding_mode", "tranches", tranches))
 
 
@@ -133,7 +136,7 @@ def test_tranche_percentages_not_summing_to_100_are_rejected(percents):
 def test_amounts_must_rise_from_minimum_to_cap_to_total(min_yuan, max_yuan, total_yuan):
     data = copy.deepcopy(DEMO)
     data["amount"] |= {"min_yuan": min_yuan, "max_yuan": max_yuan, "total_yuan": total_yuan}
-    with pytest.raises(RulesError, match="0 < min_yuan ≤ max_yuan ≤ total_yuan"):
+    with pytest.raises(RulesError, match="（0 < min_yuan ≤ max_yuan ≤ total_yuan）"):
         read_call_rules(data)
 
 

@@ -103,3 +103,27 @@ def test_any_text_gets_a_known_domain_or_none_with_a_confidence_between_0_and_1(
     assert 0.0 <= suggestion.confidence <= 1.0
     assert (suggestion.domain_key is None) == (suggestion.matched == ())
     assert all(word in text for word in suggestion.matched)
+
+
+def test_staff_can_add_and_remove_seed_keywords_keeping_their_order_and_no_repeats():
+    from models.categorisation import edit_keywords
+
+    assert edit_keywords(("老人", "助餐"), add=(" 喘息服务 ", "老人"), remove=("助餐",)) == (
+        "老人",
+        "喘息服务",
+    )
+
+
+@pytest.mark.parametrize(
+    ("add", "remove", "message"),
+    [
+        (("",), (), "关键词不能为空"),
+        (("字" * 21,), (), "超过 20 字"),
+        ((), ("没有的词",), "这些词不在关键词中：没有的词"),
+    ],
+)
+def test_a_keyword_edit_that_would_spoil_the_seeds_is_refused(add, remove, message):
+    from models.categorisation import KeywordError, edit_keywords
+
+    with pytest.raises(KeywordError, match=message):
+        edit_keywords(("老人",), add=add, remove=remove)

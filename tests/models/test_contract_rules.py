@@ -79,3 +79,38 @@ def test_tranche_plans_sum_exactly_to_the_award(amount, percents):
 )
 def test_contract_number_is_year_and_three_digit_rank(year, rank, number):
     assert contract_number(year, rank) == number
+
+
+def _rules(changes=None):  # type: ignore[no-untyped-def]
+    import copy
+    import tomllib
+
+    from models.call_rules import read_call_rules
+    from tests.builders import DEMO_DIR
+
+    data = tomllib.loads((DEMO_DIR / "call.toml").read_text(encoding="utf-8"))
+    for (section, key), value in (changes or {}).items():
+        data = copy.deepcopy(data)
+        data[section][key] = value
+    return read_call_rules(data)
+
+
+def test_full_grant_terms_plan_the_award_and_owe_no_matching_money():
+    from models.contract import draft_terms
+
+    terms = draft_terms(_rules(), award_fen=1_000_000, matching_fen=100_000)
+    assert terms.funding_mode == "full" and terms.matching_fen == 0
+    assert [t.amount_fen for t in terms.tranches] == [500_000, 300_000, 200_000]
+    assert terms.matching_tranches == ()
+    assert (terms.personnel_share_max, terms.admin_share_max) == (40, 10)
+    assert dict(terms.reporting)["weekly"] == "每周一上午周例会"
+
+
+def test_matching_terms_owe_the_larger_of_the_ratio_and_the_offer_in_the_same_steps():
+    from models.contract import draft_terms
+
+    rules = _rules({("funding_mode", "matching_percent"): 20})
+    terms = draft_terms(rules, award_fen=1_000_000, matching_fen=150_000)
+    assert terms.funding_mode == "matching" and terms.matching_fen == 200_000
+    assert [t.amount_fen for t in terms.matching_tranches] == [100_000, 60_000, 40_000]
+    assert draft_terms(rules, award_fen=1_000_000, matching_fen=300_000).matching_fen == 300_000

@@ -12,8 +12,17 @@ import pytest
 
 from reports.errors import ReportError
 from reports.fonts import check_cjk_font, get_font_state
-from reports.render import render_monthly_assessment, render_street_summary, write_pdf
-from reports.samples import build_sample_monthly_assessment, build_sample_street_summary
+from reports.render import (
+    render_monthly_assessment,
+    render_street_summary,
+    render_weekly_minutes,
+    write_pdf,
+)
+from reports.samples import (
+    build_sample_monthly_assessment,
+    build_sample_street_summary,
+    build_sample_weekly_minutes,
+)
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
@@ -51,8 +60,8 @@ def test_monthly_assessment_pdf_reads_back_as_chinese_with_embedded_cjk_font(
     )
     assert written == target
     text = pdf_text(target)
-    assert "月度评估报告" in text
-    assert "第1页/共2页" in text
+    assert "项目月度评估报告" in text
+    assert "第1页/共3页" in text
     assert "银龄互助·长者食堂陪伴计划" in text
     assert "80,000.00元" in text
     assert "138****1234" in text and "13812341234" not in text
@@ -181,3 +190,55 @@ def test_renders_from_several_threads_each_write_a_whole_pdf(templates_dir, tmp_
     assert written == targets
     sizes = {target.stat().st_size for target in targets}
     assert len(sizes) == 1 and sizes.pop() > 10_000
+
+
+def pdf_metadata(pdf: Path) -> str:
+    """Return the XMP metadata pdfinfo reads from the PDF."""
+    out = subprocess.run(["pdfinfo", "-meta", str(pdf)], capture_output=True, check=True, text=True)
+    return out.stdout
+
+
+@needs_poppler
+def test_every_report_is_archived_as_pdf_a_3u(templates_dir, tmp_path):
+    target = tmp_path / "a.pdf"
+    write_pdf(minimal_html("<p>中文</p>"), target=target, templates_dir=templates_dir)
+    meta = pdf_metadata(target)
+    assert 'pdfaid:part="3"' in meta and 'pdfaid:conformance="U"' in meta
+
+
+@needs_poppler
+def test_chart_labels_are_text_in_the_pdf_not_pictures(templates_dir, tmp_path):
+    target = tmp_path / "monthly.pdf"
+    render_monthly_assessment(
+        build_sample_monthly_assessment(), templates_dir=templates_dir, target=target
+    )
+    text = pdf_text(target)
+    for label in (
+        "按时提交",
+        "当日无活动",
+        "日均计划29人次",
+        "预算30,000.00",
+        "支出11,500.50",
+        "人员费",
+    ):
+        assert label in text, label
+
+
+@needs_poppler
+def test_a_long_table_repeats_its_header_on_the_next_page(templates_dir, tmp_path):
+    target = tmp_path / "street.pdf"
+    render_street_summary(build_sample_street_summary(), templates_dir=templates_dir, target=target)
+    pages = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, check=True, text=True
+    ).stdout.split("\f")
+    with_project_head = [p for p in pages if "序号" in p and "累计支出（元）" in p]
+    assert len(with_project_head) >= 2
+
+
+@needs_poppler
+def test_weekly_minutes_pdf_reads_back_as_chinese(templates_dir, tmp_path):
+    target = tmp_path / "minutes.pdf"
+    render_weekly_minutes(build_sample_weekly_minutes(), templates_dir=templates_dir, target=target)
+    text = pdf_text(target)
+    assert "周例会纪要" in text and "本周日报告应交110份" in text
+    assert "139****5678" in text

@@ -1,0 +1,132 @@
+"""The monitoring schedules as deployments, and `gongyi serve`, which makes them fire.
+
+Prefect's embedded (ephemeral) mode runs flows but never schedules, so
+`serve` starts a local Prefect server on SQLite (its home under var/), then
+serves the three monitoring deployments from this process: the evening
+daily check (Monday to Friday, 20:00), the Monday 09:00 weekly meeting and
+the monthly evaluation on the 1st at 10:00, all in Asia/Shanghai. The
+Prefect UI at http://127.0.0.1:<port> shows them and their scheduled runs.
+The same schedules are in `prefect.yaml` for running with a work pool.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flows.daily_check import daily_check
+from flows.monthly_evaluation import monthly_evaluation
+from flows.weekly_meeting import weekly_meeting
+
+STARTUP_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One scheduled deployment: its name, flow, cron and what it is for."""
+
+    name: str
+    flow: Any
+    cron: str
+    description: str
+
+
+SCHEDULES = (
+    Schedule(
+        "daily-check", daily_check, "0 20 * * 1-5", "工作日 20:00 检查日报告：缺交提醒、督办、黄牌"
+    ),
+    Schedule("weekly-meeting", weekly_meeting, "0 9 * * 1", "每周一 09:00 生成周例会议程与纪要"),
+    Schedule(
+        "monthly-evaluation",
+        monthly_evaluation,
+        "0 10 1 * *",
+        "每月 1 日 10:00 上月月评估与 PDF 报告",
+    ),
+)
+
+
+def build_deployments(*, timezone: str, cycle_id: int | None) -> list[Any]:
+    """Build the runner deployments of the monitoring schedules."""
+    from prefect.schedules import Cron
+
+    parameters = {"cycle_id": cycle_id} if cycle_id is not None else {}
+    return [
+        s.flow.to_deployment(
+            name=s.name,
+            description=s.description,
+            schedules=[Cron(s.cron, timezone=timezone)],
+            parameters=parameters,
+            tags=["gongyi", "monitoring"],
+        )
+        for s in SCHEDULES
+    ]
+
+
+def is_server_up(api_url: str) -> bool:
+    """Tell whether a Prefect server answers at `api_url`."""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as answer:  # noqa: S310 (local URL)
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def local_server(home: Path, *, port: int) -> Iterator[str]:
+    """Run `prefect server start` on 127.0.0.1 with its SQLite under `home`; yield the API URL."""
+    api_url = f"http://127.0.0.1:{port}/api"
+    if is_server_up(api_url):
+        raise RuntimeError(f"端口 {port} 上已有 Prefect 服务器：请换一个端口（--port）或先停止它")
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    command = [
+        sys.executable,
+        "-m",
+        "prefect",
+        "server",
+        "start",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    with (home / "server.log").open("ab") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(api_url, server, home / "server.log")
+        yield api_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _wait_for(api_url: str, server: subprocess.Popen, log: Path) -> None:  # type: ignore[type-arg]
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"Prefect 服务器未能启动，请查看 {log}")
+        if is_server_up(api_url):
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"Prefect 服务器 {STARTUP_SECONDS} 秒内没有就绪，请查看 {log}")
+
+
+def serve_schedules(api_url: str, *, timezone: str, cycle_id: int | None) -> None:
+    """Register the monitoring deployments with the server at `api_url` and run them as scheduled."""
+    from prefect import serve
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        serve(*build_deployments(timezone=timezone, cycle_id=cycle_id))

@@ -1,0 +1,119 @@
+"""Task `write_minutes_pdf`: render a weekly meeting's 周例会纪要 from what is stored.
+
+The document is the stored agenda, the minutes and the meeting's action
+items. Before minutes are recorded it is titled 周例会议程 and leaves room
+to write; afterwards it is the 周例会纪要. The PDF goes to
+`output/<month of the meeting>/周例会纪要-<reviewed week's Monday>.pdf`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flows.report_contexts import action_row
+from flows.runtime import current_render_pool, get_output_dir, io_task, session_scope
+from models.monitoring import ActionItem
+from reports.batch import RenderJob
+from reports.contexts import (
+    ActionRow,
+    DocumentHeader,
+    IssueRow,
+    RiskRow,
+    WeeklyMinutesContext,
+    WeeklyProgressRow,
+)
+from reports.render import WEEKLY_MINUTES_TEMPLATE
+from store import awards, cycles, meetings
+
+PROGRESS_FIELDS = (
+    "project_title",
+    "agency_name",
+    "reports_expected",
+    "reports_on_time",
+    "reports_late",
+    "people_served",
+    "people_planned",
+)
+
+
+def _week_label(week_start: date) -> str:
+    end = week_start + timedelta(days=6)
+    return f"{week_start.year}年{week_start.month}月{week_start.day}日至{end.month}月{end.day}日"
+
+
+def minutes_context(
+    agenda: dict[str, Any],
+    *,
+    header: DocumentHeader,
+    week_start: date,
+    held_on: date,
+    minutes: tuple[str, str, str],
+    items: list[ActionRow],
+) -> WeeklyMinutesContext:
+    """Turn a stored agenda, the minutes and the action items into the report's context."""
+    text, attendees, recorder = minutes
+    return WeeklyMinutesContext(
+        header=header,
+        week_label=_week_label(week_start),
+        held_on=held_on,
+        headline=agenda.get("headline", ""),
+        progress=tuple(
+            WeeklyProgressRow(**{k: row[k] for k in PROGRESS_FIELDS})
+            for row in agenda.get("progress", [])
+        ),
+        issues=tuple(
+            IssueRow(i["project_title"], date.fromisoformat(i["day"]), i["kind"], i["text"])
+            for i in agenda.get("issues", [])
+        ),
+        overdue_items=tuple(
+            ActionRow(
+                o["seq"],
+                o["project_title"],
+                o["text"],
+                o["owner"],
+                date.fromisoformat(o["due_on"]),
+                "未完成",
+                None,
+            )
+            for o in agenda.get("overdue", [])
+        ),
+        at_risk=tuple(
+            RiskRow(r["project_title"], r["agency_name"], tuple(r["reasons"]))
+            for r in agenda.get("at_risk", [])
+        ),
+        attendees=attendees,
+        recorder=recorder,
+        minutes=text,
+        action_items=tuple(items),
+    )
+
+
+def _rows(items: list[ActionItem], titles: dict[int, str]) -> list[ActionRow]:
+    return [action_row(i, titles.get(i.project_id or 0, "")) for i in items]
+
+
+@io_task
+def write_minutes_pdf(cycle_id: int, week_start: date, today: date) -> str:
+    """Render the meeting's 周例会纪要 (or agenda, before minutes) and return the PDF's path."""
+    with session_scope() as session:
+        meeting = meetings.get_weekly_meeting(session, cycle_id=cycle_id, week_start=week_start)
+        cycle = cycles.get_cycle(session, cycle_id)
+        titles = {p.id: p.title for p in awards.list_projects(session, cycle_id=cycle_id)}
+        items = _rows(meetings.list_meeting_items(session, meeting_id=meeting.id), titles)  # type: ignore[arg-type, arg-type]
+        title = "周例会纪要" if meeting.minutes else "周例会议程"
+        context = minutes_context(
+            meeting.agenda,
+            header=DocumentHeader(cycle.street_office, cycle.name, title, today),
+            week_start=week_start,
+            held_on=meeting.held_on,
+            minutes=(meeting.minutes, meeting.attendees, meeting.recorder),
+            items=items,
+        )
+    folder = get_output_dir() / meeting.held_on.strftime("%Y-%m")
+    target = folder / f"{title}-{week_start.isoformat()}.pdf"
+    if title == "周例会纪要":
+        # The agenda printed before the meeting is superseded by the minutes.
+        (folder / f"周例会议程-{week_start.isoformat()}.pdf").unlink(missing_ok=True)
+    job = RenderJob(WEEKLY_MINUTES_TEMPLATE, context, target)
+    return str(current_render_pool().render([job])[0])

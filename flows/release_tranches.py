@@ -1,0 +1,170 @@
+"""Flow `release_tranches`: pay the mid-term tranches whose condition holds, hold the others.
+
+For each project's `midterm_pass` tranche it reads the published evaluation
+of the project's middle month (`models.tranche_release`). A passing grade
+pays the tranche: a ledger payment keyed `payment:tranche:<id>` (so it is
+never paid twice) after `models.ledger.plan_payment` checks the award still
+owes it and the fund holds the cash. A failing grade holds the tranche and
+tells the agency and the street officer by e-mail, once. Tranches paid on
+signing, and the final tranche (the close-cycle flow), are not touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from prefect import flow
+from sqlmodel import Session
+
+from flows.notices import send_notices
+from flows.runtime import get_mail_settings, get_now, io_task, resolve_cycle, session_scope
+from models.award import Tranche, TrancheCondition
+from models.call_rules import read_call_rules
+from models.escalation import NoticeKind, compose_tranche_held
+from models.fund import LedgerEntry, LedgerKind
+from models.ledger import FundError, plan_payment
+from models.money import format_fen
+from models.monitoring import Notice
+from models.project import Project
+from models.status import (
+    TRANCHE_TRANSITIONS,
+    EvaluationStatus,
+    Role,
+    TrancheStatus,
+    apply_transition,
+)
+from models.tranche_release import (
+    TrancheDecision,
+    decide_tranche,
+    midterm_month_index,
+    project_month,
+)
+from store import agencies, awards, calls, evaluations, fund, notices
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    """Which mid-term tranches were paid, held, or are still waiting."""
+
+    released: tuple[str, ...]
+    released_fen: int
+    held: tuple[str, ...]
+    waiting: int
+    errors: tuple[str, ...] = ()
+
+
+def _midterm_grade(session: Session, project: Project) -> tuple[str, str | None]:
+    month = project_month(project.starts_on, midterm_month_index(project.months))
+    found = evaluations.get_evaluation(session, project_id=project.id, month=month)  # type: ignore[arg-type]
+    if found is None or found.status != EvaluationStatus.PUBLISHED:
+        return month, None
+    return month, found.grade
+
+
+def _pay(session: Session, cycle_id: int, tranche: Tranche, project: Project, day: date) -> None:
+    the_fund = fund.get_fund(session, cycle_id=cycle_id)
+    fund.lock_fund(session, fund_id=the_fund.id)  # type: ignore[arg-type]
+    movements = fund.list_movements(session, fund_id=the_fund.id)  # type: ignore[arg-type]
+    plan_payment(movements, tranche.amount_fen, award_id=tranche.award_id)
+    status = apply_transition(
+        TRANCHE_TRANSITIONS, TrancheStatus(tranche.status), TrancheStatus.RELEASED, role=Role.SYSTEM
+    )
+    awards.set_tranche_status(session, tranche, status=status, released_on=day)
+    fund.add_ledger_entry(
+        session,
+        LedgerEntry(
+            fund_id=the_fund.id,  # type: ignore[arg-type]
+            kind=LedgerKind.PAYMENT,
+            amount_fen=tranche.amount_fen,
+            occurred_on=day,
+            domain_id=project.domain_id,
+            award_id=tranche.award_id,
+            tranche_id=tranche.id,
+            memo=f"第 {tranche.seq} 期拨付（中期评估合格）：{project.title}",
+            idempotency_key=f"payment:tranche:{tranche.id}",
+        ),
+    )
+
+
+def _hold(
+    session: Session, tranche: Tranche, project: Project, *, grade: str, month: str, day: date
+) -> str:
+    status = apply_transition(
+        TRANCHE_TRANSITIONS, TrancheStatus.PLANNED, TrancheStatus.WITHHELD, role=Role.SYSTEM
+    )
+    awards.set_tranche_status(session, tranche, status=status)
+    agency = agencies.get_agency(session, project.agency_id)
+    text = compose_tranche_held(
+        project_title=project.title,
+        agency_name=agency.name,
+        seq=tranche.seq,
+        amount=format_fen(tranche.amount_fen),
+        grade=grade,
+        month=month,
+    )
+    key = f"tranche-held:{tranche.id}"
+    recipients = [a for a in (agency.contact_email, get_mail_settings().officer_email) if a]
+    notices.add_notice(
+        session,
+        Notice(
+            key=key,
+            kind=NoticeKind.TRANCHE_HELD,
+            project_id=project.id,
+            day=day,
+            recipients=recipients,
+            subject=text.subject,
+            body=text.body,
+        ),
+    )
+    return key
+
+
+@io_task
+def decide_midterm_tranches(cycle_id: int, day: date) -> tuple[ReleaseSummary, list[str]]:
+    """Pay or hold every mid-term tranche whose evaluation is published."""
+    released, held, keys, errors = [], [], [], []
+    released_fen = waiting = 0
+    with session_scope() as session:
+        bands = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules).grade_bands
+        for tranche, project in awards.list_cycle_tranches(session, cycle_id=cycle_id):
+            if tranche.condition != TrancheCondition.MIDTERM_PASS:
+                continue
+            month, grade = _midterm_grade(session, project)
+            decision = decide_tranche(
+                condition=tranche.condition, status=tranche.status, grade=grade, bands=bands
+            )
+            if decision == TrancheDecision.RELEASE:
+                try:
+                    _pay(session, cycle_id, tranche, project, day)
+                except FundError as error:
+                    errors.append(f"「{project.title}」第 {tranche.seq} 期未能拨付：{error}")
+                    continue
+                released.append(project.title)
+                released_fen += tranche.amount_fen
+            elif decision == TrancheDecision.HOLD:
+                keys.append(
+                    _hold(session, tranche, project, grade=grade or "", month=month, day=day)
+                )
+                held.append(project.title)
+            elif tranche.status == TrancheStatus.PLANNED:
+                waiting += 1
+    summary = ReleaseSummary(tuple(released), released_fen, tuple(held), waiting, tuple(errors))
+    return summary, keys
+
+
+@flow(name="release_tranches", log_prints=True)
+def release_tranches(cycle_id: int | None = None, today: date | None = None) -> ReleaseSummary:
+    """Release the mid-term tranches that passed and hold those that failed."""
+    day = today or get_now().date()
+    summary, keys = decide_midterm_tranches(resolve_cycle(cycle_id), day)
+    send_notices(keys)
+    print(
+        f"{day} 中期拨付：拨付 {len(summary.released)} 个项目共 {format_fen(summary.released_fen)} 元，"
+        f"暂缓 {len(summary.held)} 个，待中期评估 {summary.waiting} 个"
+    )
+    for title in summary.held:
+        print(f"  暂缓：{title}")
+    for line in summary.errors:
+        print(f"  {line}")
+    return summary

@@ -1,0 +1,205 @@
+"""The evening check: reminders by e-mail to a real SMTP sink, escalation, yellow cards, re-runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import pytest
+from sqlmodel import Session, select
+
+from flows.daily_check import check_day, check_project, daily_check
+from flows.notices import send_notices
+from models.monitoring import Notice, YellowCard
+from models.project import Project
+from tests.monitoring_builders import (
+    SHANGHAI,
+    SmtpSink,
+    build_running_cycle,
+    evening,
+    free_port,
+    store_report,
+    working_days,
+)
+
+MON, TUE, WED, THU, FRI = (date(2026, 6, d) for d in range(1, 6))
+
+
+@pytest.fixture
+def sink(monkeypatch: pytest.MonkeyPatch) -> Iterator[SmtpSink]:
+    """A local SMTP server the flows are pointed at, with an officer to tell."""
+    from aiosmtpd.controller import Controller
+
+    handler, port = SmtpSink(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("GONGYI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("GONGYI_SMTP_PORT", str(port))
+    monkeypatch.setenv("GONGYI_OFFICER_EMAIL", "officer@street.example")
+    yield handler
+    controller.stop()
+
+
+def run_check(day: date) -> list[str]:
+    """Check `day` as its evening saw it and send the notices; return the notice keys."""
+    _, keys, _ = check_day.fn(1, day, datetime.combine(day, evening(day).timetz()).replace(hour=20))
+    send_notices.fn(keys)
+    return keys
+
+
+def notices(session: Session) -> list[Notice]:
+    session.expire_all()
+    return list(session.exec(select(Notice).order_by(Notice.id)))
+
+
+def report_every_day(session: Session, project_id: int, days: list[date]) -> None:
+    for day in days:
+        store_report(session, project_id, day)
+
+
+def test_a_report_one_working_day_late_gets_the_agency_a_reminder(
+    session: Session, sink: SmtpSink
+) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    report_every_day(session, cycle.project_ids[0], [MON, TUE])
+    store_report(session, cycle.project_ids[1], TUE)
+    run_check(TUE)
+    [message] = sink.messages
+    assert message["To"] == "agency2@example.org"
+    assert message["Subject"] == "【日报告提醒】「测试项目2」缺交 1 天"
+    assert "6月1日" in message.get_content()
+
+
+def test_three_working_days_late_tells_the_officer_as_well(
+    session: Session, sink: SmtpSink
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    run_check(THU)
+    [message] = sink.messages
+    assert message["To"] == "agency1@example.org, officer@street.example"
+    assert message["Subject"] == "【日报告督办】「测试项目1」已逾期 3 个工作日"
+
+
+def test_running_the_check_again_that_evening_sends_nothing_more(
+    session: Session, sink: SmtpSink
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    assert cycle.project_ids
+    run_check(TUE)
+    run_check(TUE)
+    run_check(TUE)
+    assert len(sink.messages) == 1
+    assert [n.key for n in notices(session)] == [f"daily:{cycle.project_ids[0]}:2026-06-02"]
+
+
+def test_a_gap_is_escalated_once_and_the_agency_reminded_while_it_lasts(
+    session: Session, sink: SmtpSink
+) -> None:
+    build_running_cycle(session, projects=1)
+    for day in (TUE, WED, THU, FRI, date(2026, 6, 8)):
+        run_check(day)
+    subjects = [m["Subject"][:7] for m in sink.messages]
+    assert subjects == [
+        "【日报告提醒】",
+        "【日报告提醒】",
+        "【日报告督办】",
+        "【日报告提醒】",
+        "【日报告提醒】",
+    ]
+
+
+def test_a_second_gap_escalated_in_a_month_puts_a_yellow_card_on_the_agency(
+    session: Session, sink: SmtpSink
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    project = cycle.project_ids[0]
+    run_check(THU)  # 6-01 missing for three working days: first escalation
+    report_every_day(session, project, working_days(MON, date(2026, 6, 12)))
+    run_check(date(2026, 6, 12))
+    assert session.exec(select(YellowCard)).all() == []
+    run_check(date(2026, 6, 18))  # 6-15 missing for three working days: the repeat
+    [card] = session.exec(select(YellowCard)).all()
+    assert (card.agency_id, card.month, card.issued_on) == (
+        cycle.agency_ids[0],
+        "2026-06",
+        date(2026, 6, 18),
+    )
+    assert "记黄牌一次" in sink.messages[-1].get_content()
+    run_check(date(2026, 6, 18))
+    assert len(session.exec(select(YellowCard)).all()) == 1
+
+
+def test_without_an_smtp_server_notices_wait_and_go_out_once_one_is_set(
+    session: Session, monkeypatch: pytest.MonkeyPatch, sink: SmtpSink
+) -> None:
+    build_running_cycle(session, projects=1)
+    monkeypatch.setenv("GONGYI_SMTP_HOST", "")
+    keys = run_check(TUE)
+    [waiting] = notices(session)
+    assert (waiting.status, waiting.error) == (
+        "unsent",
+        "未配置邮件服务器（GONGYI_SMTP_HOST），通知未发送",
+    )
+    monkeypatch.setenv("GONGYI_SMTP_HOST", "127.0.0.1")
+    send_notices.fn(keys)
+    send_notices.fn(keys)
+    assert len(sink.messages) == 1
+    assert notices(session)[0].status == "sent"
+
+
+def test_an_unreachable_smtp_server_marks_the_notice_failed(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_running_cycle(session, projects=1)
+    monkeypatch.setenv("GONGYI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("GONGYI_SMTP_PORT", str(free_port()))
+    run_check(TUE)
+    [failed] = notices(session)
+    assert failed.status == "failed" and "无法连接邮件服务器" in failed.error
+
+
+def test_a_report_that_arrives_after_the_check_does_not_count_for_it(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    project = session.get(Project, cycle.project_ids[0])
+    late = store_report(session, project.id, MON, sent=datetime(2026, 6, 2, 21, tzinfo=SHANGHAI))  # type: ignore[union-attr, arg-type]
+    seen_at_eight = check_project(
+        project, [late], day=TUE, as_of=evening(TUE, 20), month_target=200, escalated=set()
+    )  # type: ignore[arg-type]
+    seen_at_ten = check_project(
+        project, [late], day=TUE, as_of=evening(TUE, 22), month_target=200, escalated=set()
+    )  # type: ignore[arg-type]
+    assert (seen_at_eight.overdue, seen_at_eight.kind) == ((MON,), "remind")
+    assert (seen_at_ten.overdue, seen_at_ten.late_this_month) == ((), 1)
+
+
+def test_the_check_keeps_running_visits_against_the_plan_to_date(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    project = session.get(Project, cycle.project_ids[0])
+    reports = [
+        store_report(session, project.id, d, people=5) for d in working_days(MON, date(2026, 6, 10))
+    ]  # type: ignore[union-attr, arg-type]
+    check = check_project(
+        project,
+        reports,
+        day=date(2026, 6, 10),
+        as_of=evening(date(2026, 6, 10), 20),
+        month_target=220,
+        escalated=set(),
+    )  # type: ignore[arg-type]
+    # 8 of June's 22 working days have passed: 80 of the month's 220 visits were planned.
+    assert (check.served_to_date, check.planned_to_date, check.compliance_percent) == (40, 80, 100)
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_catching_up_a_fortnight_as_a_flow_gives_what_each_evening_saw(
+    session: Session, sink: SmtpSink
+) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    report_every_day(session, cycle.project_ids[0], working_days(MON, date(2026, 6, 12)))
+    summary = daily_check(cycle.cycle_id, date(2026, 6, 12), MON)
+    assert (summary.days_checked, summary.due, summary.reported) == (10, 2, 1)
+    assert summary.escalations == ("测试项目2（06-01 起缺交 9 天）",)
+    assert summary.yellow_cards == ()
+    again = daily_check(cycle.cycle_id, date(2026, 6, 12), MON)
+    assert again.notices["sent"] == 0
+    assert len(sink.messages) == summary.notices["sent"] == 9
