@@ -252,7 +252,7 @@ def _actor(name: str) -> str:
     return name.strip() or getpass.getuser()
 
 
-def _print_errors(errors: tuple[str, ...]) -> None:
+def _print_need_errors(errors: tuple[str, ...]) -> None:
     for line in errors[:ERRORS_SHOWN]:
         console.print(f"[red]{line}[/]", highlight=False)
     if len(errors) > ERRORS_SHOWN:
@@ -312,7 +312,7 @@ def needs_import(
     )
     console.print(table)
     if summary.errors:
-        _print_errors(summary.errors)
+        _print_need_errors(summary.errors)
         raise fail(f"{summary.file} 有 {len(summary.errors)} 处错误，未写入任何数据")
 
 
@@ -341,7 +341,7 @@ def needs_classify(
         rows = read_rows(source, required=("text",))
         texts = read_all(rows, lambda row: row.text("text", max_length=500))
     except RowsRejected as rejected:
-        _print_errors(tuple(str(e) for e in rejected.errors))
+        _print_need_errors(tuple(str(e) for e in rejected.errors))
         raise fail(f"{source.name} 有 {len(rejected.errors)} 处错误，未写出结果") from None
     except RowError as error:
         raise fail(str(error)) from None
@@ -402,30 +402,19 @@ def needs_review(
             subject_id=cycle,
             detail=f"查看待确认需求 {len(queue)} 条（联系人已脱敏）",
         )
-    table = Table(title=f"待人工确认的需求：{len(queue)} 项")
-    for column in (
-        "编号",
-        "需求内容",
-        "服务对象",
-        "建议领域",
-        "置信度",
-        "人次",
-        "联系人",
-        "联系电话",
-    ):
-        table.add_column(column)
+    console.print(f"[bold]待人工确认的需求：{len(queue)} 项[/]", highlight=False)
     for need in queue:
-        table.add_row(
-            str(need.id),
-            mask_text(need.text),
-            need.target_group,
-            names.get(need.domain_id, "—") if need.domain_id else "—",
-            f"{need.confidence:.2f}" if need.confidence is not None else "—",
-            str(need.weight),
-            mask_name(need.contact_name),
-            mask_phone(need.contact_phone),
+        suggested = names.get(need.domain_id, "—") if need.domain_id else "—"
+        confidence = f"{need.confidence:.2f}" if need.confidence is not None else "—"
+        console.print(
+            f"#{need.id}［建议 {suggested} {confidence} · {need.weight} 人次］{mask_text(need.text)}",
+            highlight=False,
         )
-    console.print(table)
+        console.print(
+            f"    服务对象：{need.target_group or '—'}　联系人：{mask_name(need.contact_name) or '—'}"
+            f" {mask_phone(need.contact_phone)}",
+            highlight=False,
+        )
     console.print("确认建议：gongyi needs confirm 编号…；改为其他领域：加 --domain 领域键")
 
 
@@ -621,13 +610,20 @@ def needs_summary(
 # --- fund, call, agency and proposal commands (基金、申报指南、社会组织、申报书) ---
 
 
+def _refuse(message: object) -> typer.Exit:
+    # Messages quote rules keys such as [amount]; escaped, rich prints them instead of eating them.
+    from rich.markup import escape
+
+    return fail(escape(str(message)))
+
+
 def _fund_setup() -> Settings:
     settings = load_settings()
     prepare_prefect(settings)
     try:
         upgrade(settings)
     except UserFacingError as exc:
-        raise fail(str(exc)) from None
+        raise _refuse(str(exc)) from None
     return settings
 
 
@@ -641,15 +637,17 @@ def _local_now(settings: Settings, text: str = ""):  # type: ignore[no-untyped-d
     try:
         moment = datetime.fromisoformat(text.replace("/", "-"))
     except ValueError:
-        raise fail(f"时间格式应为 2026-05-10 14:30，收到 {text!r}") from None
+        raise _refuse(f"时间格式应为 2026-05-10 14:30，收到 {text!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
 def _print_errors(errors, what: str) -> None:  # type: ignore[no-untyped-def]
+    from rich.markup import escape
+
     if errors:
         for line in errors:
-            console.print(f"[red]{line}[/]", highlight=False)
-        raise fail(f"{what}有 {len(errors)} 处错误，未写入任何数据")
+            console.print(f"[red]{escape(line)}[/]", highlight=False)
+        raise _refuse(f"{what}有 {len(errors)} 处错误，未写入任何数据")
 
 
 @fund_app.command("import")
@@ -705,7 +703,7 @@ def fund_close(
     try:
         close_fund(cycle, date.fromisoformat(day) if day else _local_now(settings).date(), user)
     except (LookupError, ValueError) as exc:
-        raise fail(str(exc)) from None
+        raise _refuse(str(exc)) from None
     console.print("公益基金已关闭，不再接受捐赠。")
 
 
@@ -713,6 +711,8 @@ def fund_close(
 def fund_show(cycle: Annotated[int, typer.Option(help="创投周期编号。")]) -> None:
     """显示基金台账余额：募集、承诺、拨付、退回，及各资金池可用余额。"""
     settings = _fund_setup()
+    from rich.markup import escape
+
     from models.ledger import available_by_pool, check_ledger, held_by_pool, sum_balance
     from models.money import format_fen
     from store import cycles, fund
@@ -722,7 +722,7 @@ def fund_show(cycle: Annotated[int, typer.Option(help="创投周期编号。")])
         try:
             the_fund = fund.get_fund(session, cycle_id=cycle)
         except LookupError as exc:
-            raise fail(str(exc)) from None
+            raise _refuse(str(exc)) from None
         movements = fund.list_movements(session, fund_id=the_fund.id)  # type: ignore[arg-type]
         names = {d.id: d.name for d in cycles.list_domains(session, cycle_id=cycle)}
     balance = sum_balance(movements)
@@ -741,7 +741,7 @@ def fund_show(cycle: Annotated[int, typer.Option(help="创投周期编号。")])
         )  # type: ignore[arg-type]
     console.print(table)
     for problem in check_ledger(movements):
-        console.print(f"[red]台账异常：{problem}[/]")
+        console.print(f"[red]台账异常：{escape(problem)}[/]")
 
 
 @fund_app.command("statement")
@@ -763,7 +763,7 @@ def fund_statement(
             cycle, date.fromisoformat(day) if day else _local_now(settings).date(), donor or []
         )
     except LookupError as exc:
-        raise fail(str(exc)) from None
+        raise _refuse(str(exc)) from None
     for path in paths:
         console.print(path, highlight=False)
     console.print(f"共 {len(paths)} 份捐赠资金去向说明")
@@ -778,9 +778,9 @@ def call_check(rules: Annotated[Path, typer.Argument(help="申报指南规则文
     try:
         parsed, _ = read_rules_text(rules.read_text(encoding="utf-8"), file_name=rules.name)
     except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"无法读取 {rules}：{exc}") from None
+        raise _refuse(f"无法读取 {rules}：{exc}") from None
     except RulesError as exc:
-        raise fail(str(exc)) from None
+        raise _refuse(str(exc)) from None
     console.print(f"{rules.name}：六个统一标准齐全、一致（{parsed.title}，第 {parsed.version} 版）")
 
 
@@ -801,7 +801,7 @@ def call_publish(
             cycle, str(rules), date.fromisoformat(day) if day else _local_now(settings).date()
         )
     except CallFileError as exc:
-        raise fail(str(exc)) from None
+        raise _refuse(str(exc)) from None
     console.print(f"申报指南 #{call_id} 已发布：{published_call_pdf(call_id)}", highlight=False)
 
 
@@ -819,7 +819,7 @@ def call_close(
     try:
         summary = close_call(call, date.fromisoformat(day) if day else _local_now(settings).date())
     except CallNotDueError as exc:
-        raise fail(str(exc)) from None
+        raise _refuse(str(exc)) from None
     console.print(f"资格审查：通过 {summary.eligible} 份，未通过 {len(summary.ineligible)} 份")
     for title, reason in summary.ineligible.items():
         console.print(f"  未通过「{title}」：{reason}", highlight=False)
@@ -851,7 +851,7 @@ def agency_check_code(code: Annotated[str, typer.Argument(help="18 位统一社�
     try:
         console.print(f"{check_credit_code(code)}：校验通过")
     except CreditCodeError as exc:
-        raise fail(f"{code}：{exc}") from None
+        raise _refuse(f"{code}：{exc}") from None
 
 
 @proposal_app.command("template")
@@ -864,6 +864,8 @@ def proposal_template(output: Annotated[Path, typer.Argument(help="写出的 XLS
 
 def _receive(path: Path, call: int, *, submit: bool, at: str, agencies: Path | None) -> None:
     settings = _fund_setup()
+    from rich.markup import escape
+
     from flows.receive_bids import receive_bids
 
     summary = receive_bids(
@@ -876,7 +878,7 @@ def _receive(path: Path, call: int, *, submit: bool, at: str, agencies: Path | N
     )
     _print_errors(summary.errors, f"{path.name} ")
     for line in summary.warnings:
-        console.print(f"[yellow]提醒：{line}[/]", highlight=False)
+        console.print(f"[yellow]提醒：{escape(line)}[/]", highlight=False)
     word = "提交" if submit else "保存为草稿"
     console.print(f"{word} {summary.received} 份申报书（已有相同内容 {summary.already_there} 份）")
 
@@ -918,7 +920,7 @@ def proposal_withdraw(
     try:
         withdraw_proposal(proposal, user, _local_now(settings, at))
     except (DeadlinePassedError, TransitionError, LookupError) as exc:
-        raise fail(str(exc)) from None
+        raise _refuse(str(exc)) from None
     console.print(f"申报书 #{proposal} 已撤回")
 
 
@@ -957,7 +959,7 @@ def proposal_override(
     try:
         status = override_screening(proposal, eligible=eligible, reason=reason, user=user)
     except (TransitionError, LookupError, ValueError) as exc:
-        raise fail(str(exc)) from None
+        raise _refuse(str(exc)) from None
     console.print(
         f"申报书 #{proposal} 资格审查已改判为 {'通过' if status == 'eligible' else '不通过'}"
     )
@@ -1184,6 +1186,8 @@ CycleOption = Annotated[
 
 def _monitor_setup() -> Settings:
     settings = load_settings()
+    # Prefect cannot create its home (var/prefect) when var/ itself is missing.
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
     prepare_prefect(settings)
     try:
         upgrade(settings)

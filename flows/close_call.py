@@ -76,7 +76,7 @@ def screen_proposals(call_id: int, today: date) -> ScreeningSummary:
                 continue
             results = screen_bid(
                 Bid(
-                    _draft(
+                    to_draft(
                         proposal,
                         domain_keys,
                         budget.get(proposal.id, []),
@@ -115,7 +115,8 @@ def _agency_records(session) -> dict[int, AgencyRecord]:  # type: ignore[no-unty
     }
 
 
-def _draft(proposal: Proposal, domain_keys: dict, budget: list, kpis: list) -> ProposalDraft:  # type: ignore[type-arg]
+def to_draft(proposal: Proposal, domain_keys: dict, budget: list, kpis: list) -> ProposalDraft:  # type: ignore[type-arg]
+    """Turn a stored proposal and its lines into the plain draft the rules read."""
     return ProposalDraft(
         title=proposal.title,
         domain_key=domain_keys[proposal.domain_id],

@@ -12,6 +12,7 @@ The same schedules are in `prefect.yaml` for running with a work pool.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -128,5 +129,11 @@ def serve_schedules(api_url: str, *, timezone: str, cycle_id: int | None) -> Non
     from prefect import serve
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    # A plain `kill` should stop the server too, as Ctrl-C does, not leave it running.
+    signal.signal(signal.SIGTERM, _interrupt)
     with temporary_settings(updates={PREFECT_API_URL: api_url}):
         serve(*build_deployments(timezone=timezone, cycle_id=cycle_id))
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -109,7 +109,7 @@ def build_call_context(call_id: int, today: date) -> CallContext:
         stages=tuple(STAGE_LABELS[s] for s in rules.stages),  # type: ignore[index]
         objection_days=rules.objection_days,
         reviewers_per_proposal=rules.reviewers_per_proposal,
-        blind_review=rules.blind_review,
+        blind_preliminary=rules.blind_preliminary,
         review_criteria=tuple(CallCriterion(c.name, c.weight) for c in rules.review_criteria),
         monthly_criteria=tuple(CallCriterion(c.name, c.weight) for c in rules.monthly_criteria),
         grade_bands=tuple((format_score(f).removesuffix(".0"), g) for f, g in rules.grade_bands),

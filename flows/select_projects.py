@@ -146,7 +146,9 @@ def select_projects(
         )
         _scored_stage(call_id, Stage.DEFENCE, names, scores_path, score_book)
     except RowsRejected as rejected:
-        print(f"评分表被拒绝：{rejected}")
+        print(f"遴选材料被拒绝：{rejected}")
+        for error in rejected.errors:
+            print(f"  {error}")
         return SelectionSummary(errors=tuple(str(e) for e in rejected.errors))
     proposed, _ = compute_allocation(call_id)
     print(f"终审：拟资助 {sum(o.is_funded for o in proposed)} 个项目")

@@ -72,8 +72,12 @@ SECTION_KEYS: dict[str, dict[str, tuple[str, bool]]] = {
         "monthly_criteria": ("tables", True),
         "calendar": ("table", True),
         "reviewers_per_proposal": ("whole", False),
-        "blind_review": ("flag", False),
+        "blind_preliminary": ("flag", False),
         "publish_panel": ("flag", False),
+        "holidays": ("days", False),
+        "preliminary_pass_score": ("number", False),
+        "domain_max_yuan": ("quota", False),
+        "domain_min_projects": ("quota", False),
     },
 }
 TABLE_FIELDS = {
@@ -213,6 +217,20 @@ def _bands(value: Any, path: Path) -> tuple[tuple[float, str], ...]:
     return tuple((float(floor), grade.strip()) for floor, grade in value)
 
 
+def _days(value: Any, path: Path) -> tuple[date, ...]:
+    if not isinstance(value, list):
+        raise RulesError(say(path, f'应为日期列表，如 ["2026-06-19"]，实为 {value!r}'), path=path)
+    return tuple(_day(day, (*path, index)) for index, day in enumerate(value))
+
+
+def _quota(value: Any, path: Path) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, Mapping):
+        raise RulesError(
+            say(path, f"应为按服务领域的表，如 {{ youth = 2 }}，实为 {value!r}"), path=path
+        )
+    return tuple((str(key), _whole(number, (*path, key))) for key, number in value.items())
+
+
 def _table(value: Any, path: Path) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, Mapping):
         raise RulesError(say(path, '应为表，如 { daily = "…" }'), path=path)
@@ -231,4 +249,6 @@ _READERS = {
     "tables": _tables,
     "bands": _bands,
     "table": _table,
+    "days": _days,
+    "quota": _quota,
 }

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from models.award import TrancheCondition
+from models.call_checks import check_consistency
 from models.call_keys import (
     SECTION_KEYS,
     STANDARD_LABELS,
@@ -28,7 +28,6 @@ from models.call_keys import (
 )
 from models.grading import GradeBands
 from models.money import FEN_PER_YUAN, format_fen
-from models.status import Stage
 
 __all__ = ["STANDARD_LABELS", "CallRules", "Criterion", "RulesError", "TrancheShare"]
 
@@ -93,8 +92,12 @@ class CallRules:
     min_award_score: float
     calendar: tuple[tuple[str, str], ...]
     reviewers_per_proposal: int | None
-    blind_review: bool
+    blind_preliminary: bool
     publish_panel: bool
+    holidays: tuple[date, ...]
+    preliminary_pass_score: float
+    domain_max_fen: Mapping[str, int]
+    domain_min_projects: Mapping[str, int]
     raw: Mapping[str, Any]
 
     @property
@@ -148,8 +151,12 @@ def read_call_rules(data: Mapping[str, Any]) -> CallRules:
         min_award_score=evaluation.get("min_award_score", 0.0),
         calendar=evaluation["calendar"],
         reviewers_per_proposal=evaluation.get("reviewers_per_proposal"),
-        blind_review=evaluation.get("blind_review", False),
-        publish_panel=evaluation.get("publish_panel", False),
+        blind_preliminary=evaluation.get("blind_preliminary", True),
+        publish_panel=evaluation.get("publish_panel", True),
+        holidays=evaluation.get("holidays", ()),
+        preliminary_pass_score=evaluation.get("preliminary_pass_score", 60.0),
+        domain_max_fen={k: v * FEN_PER_YUAN for k, v in evaluation.get("domain_max_yuan", ())},
+        domain_min_projects=dict(evaluation.get("domain_min_projects", ())),
         raw=data,
     )
     check_consistency(rules)
@@ -187,89 +194,8 @@ def _criteria(items: list[dict[str, Any]]) -> tuple[Criterion, ...]:
     return tuple(Criterion(c["name"], c["weight"]) for c in items)
 
 
-def check_consistency(rules: CallRules) -> None:
-    """Raise RulesError, naming the key, where the standards contradict each other."""
-    for check in (_check_dates, _check_money, _check_content, _check_evaluation, _check_applicants):
-        check(rules)
-
-
 def _refuse(path: Path, reason: str) -> RulesError:
     return RulesError(say(path, reason), path=path)
-
-
-def _check_dates(rules: CallRules) -> None:
-    if rules.deadline.date() < rules.opens_on:
-        raise _refuse(("deadline",), f"{rules.deadline:%Y-%m-%d %H:%M} 早于开始日期 opens_on")
-    if rules.version < 1:
-        raise _refuse(("version",), "应从 1 开始")
-
-
-def _check_money(rules: CallRules) -> None:
-    if rules.min_fen == 0:
-        raise _refuse(("amount", "min_yuan"), "应大于 0（0 < min_yuan ≤ max_yuan ≤ total_yuan）")
-    if rules.max_fen < rules.min_fen:
-        raise _refuse(
-            ("amount", "max_yuan"), "低于 min_yuan（0 < min_yuan ≤ max_yuan ≤ total_yuan）"
-        )
-    if rules.total_fen < rules.max_fen:
-        raise _refuse(
-            ("amount", "total_yuan"), "低于 max_yuan（0 < min_yuan ≤ max_yuan ≤ total_yuan）"
-        )
-    if rules.matching_percent > 100:
-        raise _refuse(("funding_mode", "matching_percent"), "应在 0–100 之间（0 = 全额资助）")
-    percents = [t.percent for t in rules.tranches]
-    if sum(percents) != 100 or 0 in percents:
-        raise _refuse(("funding_mode", "tranches"), "的比例之和应为 100，且每期大于 0")
-    for index, tranche in enumerate(rules.tranches):
-        if tranche.condition not in set(TrancheCondition):
-            known = "、".join(TrancheCondition)
-            raise _refuse(
-                ("funding_mode", "tranches", index, "condition"),
-                f"第 {index + 1} 期的条件「{tranche.condition}」不认识（可用：{known}）",
-            )
-
-
-def _check_content(rules: CallRules) -> None:
-    for key in ("personnel_category", "admin_category"):
-        if getattr(rules, key) not in rules.budget_categories:
-            raise _refuse(("content", key), "应是 budget_categories 中的一项")
-    for key in ("personnel_share_max", "admin_share_max"):
-        if getattr(rules, key) > 100:
-            raise _refuse(("content", key), "是占申请金额的百分比，应在 0–100 之间")
-    if rules.max_months == 0:
-        raise _refuse(("content", "max_months"), "应大于 0")
-
-
-def _check_evaluation(rules: CallRules) -> None:
-    for key in ("review_criteria", "monthly_criteria"):
-        criteria = getattr(rules, key)
-        if sum(c.weight for c in criteria) != 100:
-            raise _refuse(("evaluation", key), "的权重之和应为 100")
-        if len({c.name for c in criteria}) != len(criteria):
-            raise _refuse(("evaluation", key), "有重名的指标")
-    order = list(Stage)
-    unknown = [s for s in rules.stages if s not in order]
-    if unknown or not rules.stages or rules.stages[0] != Stage.ELIGIBILITY:
-        raise _refuse(
-            ("evaluation", "stages"),
-            f"应以 eligibility 开始，按 {' → '.join(order)} 的顺序取用",
-        )
-    if [order.index(s) for s in rules.stages] != sorted(order.index(s) for s in rules.stages):
-        raise _refuse(("evaluation", "stages"), f"应按 {' → '.join(order)} 的顺序")
-    floors = [floor for floor, _ in rules.grade_bands]
-    names = [name for _, name in rules.grade_bands]
-    if floors != sorted(set(floors), reverse=True) or floors[-1] != 0 or floors[0] > 100:
-        raise _refuse(
-            ("evaluation", "grade_bands"), "的分数下限应从高到低排列、互不相同，最后一档为 0"
-        )
-    if len(set(names)) != len(names):
-        raise _refuse(("evaluation", "grade_bands"), "有重名的等级")
-
-
-def _check_applicants(rules: CallRules) -> None:
-    names = [name for _, name in rules.grade_bands]
-    if rules.min_past_grade is not None and rules.min_past_grade not in names:
-        raise _refuse(("applicants", "min_past_grade"), f"应为等级之一：{'、'.join(names)}")
 
 
 def check_rules_fit_fund(rules: CallRules, *, fund_name: str, raised_fen: int) -> None:

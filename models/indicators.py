@@ -213,7 +213,7 @@ def risk_reasons(
     if compliance_percent < LOW_COMPLIANCE_PERCENT:
         reasons.append(f"日报告按时率 {compliance_percent}%（低于 {LOW_COMPLIANCE_PERCENT}%）")
     if progress < LOW_PROGRESS_PERCENT:
-        reasons.append(f"产出完成 {progress}%（低于计划的 {LOW_PROGRESS_PERCENT}%）")
+        reasons.append(f"产出完成 {progress:.1f}%（低于计划的 {LOW_PROGRESS_PERCENT}%）")
     if budget_flagged:
         reasons.append(f"预算执行偏差超过 {DEVIATION_LIMIT_PERCENT}%")
     if yellow_cards:

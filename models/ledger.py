@@ -246,12 +246,15 @@ def check_ledger(movements: Sequence[Movement]) -> list[str]:
     for pool, cash in held_by_pool(movements).items():
         if cash < 0:
             problems.append(f"{label.get(pool, f'限定领域 #{pool}')}拨付超出持有现金")
-    awards = {m.award_id for m in movements if m.award_id is not None}
-    for award_id in sorted(awards):
-        money = award_money(movements, award_id=award_id)
-        if money.paid_fen > money.committed_fen:
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for m in movements:
+        if m.award_id is not None:
+            totals[m.award_id][m.kind] += m.amount_fen
+    for award_id in sorted(totals):
+        kinds = totals[award_id]
+        if kinds[LedgerKind.PAYMENT] > kinds[LedgerKind.COMMITMENT]:
             problems.append(f"立项 #{award_id} 拨付超过承诺")
-        if money.refunded_fen > money.paid_fen:
+        if kinds[LedgerKind.REFUND] > kinds[LedgerKind.PAYMENT]:
             problems.append(f"立项 #{award_id} 退回超过拨付")
     return problems
 

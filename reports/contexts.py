@@ -399,7 +399,7 @@ class CallContext:
     stages: tuple[str, ...]
     objection_days: int
     reviewers_per_proposal: int | None
-    blind_review: bool
+    blind_preliminary: bool
     review_criteria: tuple[CallCriterion, ...]
     monthly_criteria: tuple[CallCriterion, ...]
     grade_bands: tuple[tuple[str, str], ...]

@@ -11,7 +11,7 @@ not hold — a movement that would break a rule is taken back and refused.
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.fund import Donation, Fund, LedgerEntry
 from models.ledger import FundError, Movement, check_ledger
@@ -77,20 +77,35 @@ def list_donations(session: Session, *, fund_id: int) -> list[Donation]:
 
 def add_ledger_entry(session: Session, entry: LedgerEntry) -> bool:
     """Add a ledger entry unless its idempotency key is taken; say whether it was new."""
-    found = session.exec(
-        select(LedgerEntry.id).where(LedgerEntry.idempotency_key == entry.idempotency_key)
-    ).first()
-    if found:
-        return False
-    lock_fund(session, fund_id=entry.fund_id)
-    session.add(entry)
+    return add_ledger_entries(session, [entry]) == 1
+
+
+def add_ledger_entries(session: Session, entries: list[LedgerEntry]) -> int:
+    """Add the entries whose keys are new, then check the ledger once; return how many were added."""
+    keys = [entry.idempotency_key for entry in entries]
+    taken = set(
+        session.exec(
+            select(LedgerEntry.idempotency_key).where(col(LedgerEntry.idempotency_key).in_(keys))
+        )
+    )
+    fresh = []
+    for entry in entries:
+        if entry.idempotency_key not in taken:
+            taken.add(entry.idempotency_key)
+            fresh.append(entry)
+    for fund_id in sorted({e.fund_id for e in fresh}):
+        lock_fund(session, fund_id=fund_id)
+    session.add_all(fresh)
     session.flush()
-    problems = check_ledger(list_movements(session, fund_id=entry.fund_id))
-    if problems:
-        session.delete(entry)
-        session.flush()
-        raise FundError(f"台账拒绝「{entry.memo or entry.kind}」：{'；'.join(problems)}")
-    return True
+    for fund_id in sorted({e.fund_id for e in fresh}):
+        problems = check_ledger(list_movements(session, fund_id=fund_id))
+        if problems:
+            for entry in fresh:
+                session.delete(entry)
+            session.flush()
+            what = "、".join(e.memo or e.kind for e in fresh if e.fund_id == fund_id)
+            raise FundError(f"台账拒绝「{what}」：{'；'.join(problems)}")
+    return len(fresh)
 
 
 def lock_fund(session: Session, *, fund_id: int) -> None:
@@ -110,7 +125,12 @@ def list_ledger_entries(session: Session, *, fund_id: int) -> list[LedgerEntry]:
 
 def list_movements(session: Session, *, fund_id: int) -> list[Movement]:
     """Return the fund's ledger as the plain movements the rules read."""
-    return [
-        Movement(entry.kind, entry.amount_fen, entry.domain_id, entry.award_id)
-        for entry in list_ledger_entries(session, fund_id=fund_id)
-    ]
+    # Columns, not entities: every ledger write reads the whole ledger back to check it.
+    rows = session.exec(
+        select(
+            LedgerEntry.kind, LedgerEntry.amount_fen, LedgerEntry.domain_id, LedgerEntry.award_id
+        )
+        .where(LedgerEntry.fund_id == fund_id)
+        .order_by(LedgerEntry.id)  # type: ignore[arg-type]
+    )
+    return [Movement(*row) for row in rows]

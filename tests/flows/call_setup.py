@@ -28,7 +28,7 @@ FUND_NAME = "淮河路街道专项公益基金"
 BEFORE_DEADLINE = datetime(2026, 5, 15, 9, 0, tzinfo=SHANGHAI)
 
 
-def open_demo_cycle() -> int:
+def open_demo_cycle(year: int = 2026) -> int:
     """Open the demo cycle with its communities, domains and 110 needs; return its id."""
     names = [
         r["社区"] for r in csv.DictReader((DEMO_DIR / "communities.csv").open(encoding="utf-8"))
@@ -37,8 +37,8 @@ def open_demo_cycle() -> int:
         cycle = cycles.add_cycle(
             session,
             street_office=OFFICE,
-            year=2026,
-            name="2026年度公益创投",
+            year=year,
+            name=f"{year}年度公益创投",
             starts_on=date(2026, 3, 1),
             ends_on=date(2026, 12, 31),
         )
@@ -53,7 +53,7 @@ def open_demo_cycle() -> int:
                     community_id=ids[row["社区"]],  # type: ignore[arg-type]
                     text=row["需求内容"],
                     submitted_on=date.fromisoformat(row["提交日期"]),
-                    fingerprint=f"demo-{n}",
+                    fingerprint=f"demo-{year}-{n}",
                 )
             )
         cycles.set_cycle_status(session, cycle, CycleStatus.COLLECTING)

@@ -198,7 +198,8 @@ def test_catching_up_a_fortnight_as_a_flow_gives_what_each_evening_saw(
     report_every_day(session, cycle.project_ids[0], working_days(MON, date(2026, 6, 12)))
     summary = daily_check(cycle.cycle_id, date(2026, 6, 12), MON)
     assert (summary.days_checked, summary.due, summary.reported) == (10, 2, 1)
-    assert summary.escalations == ("测试项目2（06-01 起缺交 9 天）",)
+    # The gap from 06-01 was escalated once (06-04); every other evening reminded the agency.
+    assert (summary.escalated, summary.reminded, summary.reminders) == (1, 8, ("测试项目2",))
     assert summary.yellow_cards == ()
     again = daily_check(cycle.cycle_id, date(2026, 6, 12), MON)
     assert again.notices["sent"] == 0

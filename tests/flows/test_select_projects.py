@@ -46,7 +46,7 @@ def _prepare() -> int:
         str(DEMO_DIR / "communities.csv"),
     )
     raise_fund(
-        cycle_id, "专项公益基金", str(DEMO_DIR / "donations.csv"), str(DEMO_DIR / "in_kind.csv")
+        cycle_id, "淮河路街道专项公益基金", str(DEMO_DIR / "donations.csv"), str(DEMO_DIR / "in_kind.csv")
     )
     call_id = publish_call(cycle_id, str(DEMO_DIR / "call.toml"), date(2026, 5, 1))
     receive_bids(call_id, str(DEMO_DIR / "agencies.csv"), str(DEMO_DIR / "proposals.csv"))

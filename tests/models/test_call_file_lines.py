@@ -224,3 +224,25 @@ def test_a_call_naming_a_domain_the_cycle_lacks_is_refused():
     check_domains_known(rules, {"elderly", "youth", "special", "community"})
     with pytest.raises(RulesError, match="有本周期没有的服务领域：special"):
         check_domains_known(rules, {"elderly", "youth", "community"})
+
+
+def test_selection_settings_are_read_and_checked_against_the_domains():
+    text = DEMO_TEXT.replace(
+        "objection_days = 5",
+        'objection_days = 5\nholidays = [2026-06-19, "2026-10-01"]\n'
+        "domain_max_yuan = { youth = 80000 }\ndomain_min_projects = { special = 2 }",
+    )
+    rules, data = read_rules_text(text, file_name="call.toml")
+    assert [d.isoformat() for d in rules.holidays] == ["2026-06-19", "2026-10-01"]
+    assert data["evaluation"]["holidays"] == ["2026-06-19", "2026-10-01"]
+    assert rules.domain_max_fen == {"youth": 8_000_000}
+    assert rules.domain_min_projects == {"special": 2}
+    assert rules.blind_preliminary is True and rules.preliminary_pass_score == 60.0
+
+
+def test_a_quota_for_a_domain_the_call_does_not_fund_is_refused_with_its_line():
+    message, text = refused(
+        "objection_days = 5", "objection_days = 5\ndomain_max_yuan = { health = 1 }"
+    )
+    assert message.startswith(f"call.toml 第 {line_of(text, 'domain_max_yuan')} 行：")
+    assert "有资助内容 domains 之外的领域：health" in message

@@ -8,8 +8,8 @@ from models.fund import LedgerKind
 from models.ledger import (
     FundError,
     Movement,
-    award_money,
     available_by_pool,
+    award_money,
     check_ledger,
     held_by_pool,
     paid_by_pool,

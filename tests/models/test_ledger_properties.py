@@ -19,8 +19,8 @@ from models.fund import LedgerKind
 from models.ledger import (
     FundError,
     Movement,
-    award_money,
     available_by_pool,
+    award_money,
     check_ledger,
     held_by_pool,
     plan_commitment,

@@ -233,3 +233,22 @@ def test_movements_carry_their_award_and_a_payment_follows_its_commitment(sessio
         ("commitment", award.id),
         ("payment", award.id),
     ]
+
+
+def test_a_batch_of_entries_is_checked_once_and_refused_whole(session: Session) -> None:
+    fund_id = _fund(session)
+    good = _entry(fund_id, LedgerKind.COMMITMENT, 600_000, "c1")
+    bad = _entry(fund_id, LedgerKind.COMMITMENT, 400_001, "c2")
+    with pytest.raises(FundError, match="台账拒绝「c1、c2」"):
+        fund.add_ledger_entries(session, [good, bad])
+    session.commit()
+    assert len(fund.list_movements(session, fund_id=fund_id)) == 1
+    again = [
+        _entry(fund_id, LedgerKind.COMMITMENT, 600_000, "c1"),
+        _entry(fund_id, LedgerKind.COMMITMENT, 600_000, "c1"),
+    ]
+    assert fund.add_ledger_entries(session, again) == 1
+    assert (
+        fund.add_ledger_entries(session, [_entry(fund_id, LedgerKind.COMMITMENT, 600_000, "c1")])
+        == 0
+    )

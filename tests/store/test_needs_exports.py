@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from store.exports import Sheet, write_csv, write_xlsx
@@ -52,8 +53,6 @@ def test_a_failed_export_leaves_no_file_behind(tmp_path: Path) -> None:
             raise RuntimeError("磁盘已满")
 
     target = tmp_path / "out.csv"
-    try:
+    with pytest.raises(RuntimeError, match="磁盘已满"):
         write_csv(target, ["text"], [[Unwritable()]])  # type: ignore[list-item]
-    except RuntimeError:
-        pass
     assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,262 @@
+"""How the monthly flow scales: 1,000 projects with 30 daily reports each.
+
+It stores a cycle of N projects (default 1,000), each with 30 daily reports
+for June 2026, a budget and KPI targets; runs `monthly_evaluation` once with
+an evaluator's score sheet (measure + score, untimed set-up) and has every
+evaluation approved; then prints:
+
+1. the wall time of the publishing run of the flow (publish, build contexts,
+   render N 项目月度评估报告 and the 街道月度汇总报告) with one render process,
+   divided by the time WeasyPrint alone takes to render the same PDFs from the
+   same HTML in this process (target ≤ 1.15);
+2. the speed-up of the same run from 1 to 2 render processes (target ≥ 1.8×);
+3. the peak memory of the whole process tree — this process, the render
+   processes and Prefect's local server — sampled from /proc (target ≤ 1 GiB).
+
+Run from the repository root (takes about 20 minutes for 1,000 projects on 2 cores):
+
+    PYTHONPATH=. python benchmarks/monthly.py [--projects 1000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONTH = "2026-06"
+BUDGET = {"人员费": 400_000, "活动费": 500_000, "物资费": 300_000}
+TARGETS = {"服务人次": 200, "活动场次": 20, "受益人数": 30, "志愿服务时长": 40}
+GIB = 1024**3
+
+
+class TreeMemory:
+    """Sample the summed RSS of this process and all its descendants; keep the peak."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.peak, self.every = 0, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss(os.getpid()))
+            self._stop.wait(self.every)
+
+
+def tree_rss(root: int) -> int:
+    """Return the resident memory in bytes of `root` and every process below it."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    family, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in family} - family
+        family |= more
+        grew = bool(more)
+    return sum(_rss(pid) for pid in family)
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def store_cycle(url: str, projects: int, reports: int) -> int:
+    """Store a cycle of `projects` running projects with `reports` daily reports each."""
+    from sqlmodel import Session, SQLModel
+
+    import models  # noqa: F401
+    from store.database import get_engine
+    from tests.monitoring_builders import build_running_cycle
+
+    engine = get_engine(url)
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        cycle = build_running_cycle(session, projects=projects)
+        session.add_all(_reports(cycle.project_ids, reports))
+        session.commit()
+    return cycle.cycle_id
+
+
+def _reports(project_ids: tuple[int, ...], count: int) -> list:  # type: ignore[type-arg]
+    from models.monitoring import DailyReport
+
+    rows = []
+    for project in project_ids:
+        for n in range(count):
+            day = date(2026, 6, 1) + timedelta(days=n)
+            sent = datetime.combine(day + timedelta(days=n % 9 == 4), clock(18), SHANGHAI)
+            rows.append(
+                DailyReport(
+                    project_id=project,
+                    day=day,
+                    first_submitted_at=sent,
+                    submitted_at=sent,
+                    activities=[{"kind": "group", "title": "长者手工小组", "people": 9}],
+                    people_served=9,
+                    beneficiary_refs=[f"E{project}-{n % 11}"],
+                    service_minutes=180,
+                    volunteers=2,
+                    volunteer_minutes=240,
+                    spend_fen={"活动费": 2_500},
+                    issues="场地临时被占用" if n == 7 else "",
+                    summary=f"第{n + 1}天：开展长者手工小组，9位老人参加。",
+                )
+            )
+    return rows
+
+
+def write_sheet(path: Path, projects: int) -> str:
+    lines = ["评估专家,项目名称,服务质量,评语"]
+    lines += [
+        f"周立衡,测试项目{n},{70 + n % 30},服务规范，台账完整。" for n in range(1, projects + 1)
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return str(path)
+
+
+def approve_all(url: str, cycle_id: int) -> None:
+    from flows.evaluation_review import review
+    from models.status import EvaluationStatus
+    from store import evaluations
+    from store.database import open_session
+
+    with open_session(url) as session:
+        for evaluation in evaluations.list_monthly_evaluations(
+            session, cycle_id=cycle_id, month=MONTH, status=EvaluationStatus.IN_REVIEW
+        ):
+            review(
+                session,
+                evaluation,
+                reviewer="陈慧敏",
+                approve=True,
+                comment="",
+                now=datetime.now(UTC),
+            )
+
+
+def run_month(cycle_id: int, processes: int, **options: object) -> tuple[float, int]:
+    from flows.monthly_evaluation import monthly_evaluation
+
+    os.environ["GONGYI_RENDER_PROCESSES"] = str(processes)
+    start = time.perf_counter()
+    summary = monthly_evaluation(cycle_id, MONTH, today=date(2026, 7, 5), **options)  # type: ignore[arg-type]
+    return time.perf_counter() - start, len(summary.pdfs)
+
+
+def weasyprint_alone(url: str, cycle_id: int, out: Path, templates: Path) -> tuple[float, int]:
+    """Render the same reports' HTML, then time WeasyPrint alone on it, in this process."""
+    from flows.report_contexts import assessment_contexts
+    from flows.street_summary import street_summary_context
+    from models.call_rules import read_call_rules
+    from reports.environment import build_environment
+    from reports.render import (
+        MONTHLY_ASSESSMENT_TEMPLATE,
+        STREET_SUMMARY_TEMPLATE,
+        render_html,
+        write_pdf,
+    )
+    from store import awards, calls
+    from store.database import open_session
+
+    env = build_environment(templates)
+    with open_session(url) as session:
+        rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
+        ids = [p.id for p in awards.list_projects(session, cycle_id=cycle_id)]
+        contexts = assessment_contexts(
+            session,
+            cycle_id=cycle_id,
+            month=MONTH,
+            project_ids=ids,  # type: ignore[arg-type]
+            weights={c.name: c.weight for c in rules.monthly_criteria},
+            today=date(2026, 7, 5),
+            tz=SHANGHAI,
+        )
+        street = street_summary_context(
+            session, cycle_id=cycle_id, month=MONTH, today=date(2026, 7, 5)
+        )
+    pages = [render_html(env, MONTHLY_ASSESSMENT_TEMPLATE, ctx) for _, ctx in contexts]
+    pages.append(render_html(env, STREET_SUMMARY_TEMPLATE, street))
+    write_pdf(pages[0], target=out / "warm-up.pdf", templates_dir=templates)
+    start = time.perf_counter()
+    for n, html in enumerate(pages):
+        write_pdf(html, target=out / f"{n:05d}.pdf", templates_dir=templates)
+    return time.perf_counter() - start, len(pages)
+
+
+def main() -> None:
+    """Print the flow-to-WeasyPrint ratio, the 1 → 2 process speed-up and the peak memory."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--reports", type=int, default=30)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="gongyi-bench-"))
+    url = args.database_url or f"sqlite:///{work / 'bench.db'}"
+    os.environ.update(
+        GONGYI_DATABASE_URL=url,
+        GONGYI_OUTPUT_DIR=str(work / "output"),
+        PREFECT_HOME=str(work / "prefect"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL="WARNING",
+        PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL="WARNING",
+    )
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    with (
+        TreeMemory() as memory,
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
+        start = time.perf_counter()
+        cycle_id = store_cycle(url, args.projects, args.reports)
+        stored = time.perf_counter() - start
+        scoring, _ = run_month(
+            cycle_id, 1, scores_path=write_sheet(work / "scores.csv", args.projects)
+        )
+        approve_all(url, cycle_id)
+        one, pdfs = run_month(cycle_id, 1)
+        two, _ = run_month(cycle_id, 2)
+        (work / "direct").mkdir()
+        direct, rendered = weasyprint_alone(url, cycle_id, work / "direct", templates)
+    print(f"月评估 × {args.projects} 个项目 × {args.reports} 份日报告（{url.split(':')[0]}）")
+    print(f"  storing the cycle and reports:           {stored:8.1f} s")
+    print(f"  measure + score run (set-up):            {scoring:8.1f} s")
+    print(f"  publish + render run, 1 process:         {one:8.1f} s  ({pdfs} PDFs)")
+    print(f"  same run again, 2 processes:             {two:8.1f} s")
+    print(f"  WeasyPrint alone, same {rendered} PDFs:       {direct:8.1f} s")
+    print(f"  flow ÷ WeasyPrint (target ≤ 1.15):       {one / direct:8.2f}")
+    print(f"  speed-up 1 → 2 processes (target ≥ 1.8): {one / two:8.2f}×")
+    print(
+        f"  peak memory, whole process tree:         {memory.peak / 2**20:8.0f} MiB (target ≤ {GIB // 2**20})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""The 周例会: an agenda from the week's reports, minutes and action items tracked until done."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from flows.meeting_minutes import (
+    close_action_item,
+    read_action_sheet,
+    record_minutes,
+    store_minutes,
+)
+from flows.weekly_meeting import build_agenda, prepare_agenda, weekly_meeting
+from models.monitoring import ActionItem, WeeklyMeeting
+from models.rows import RowsRejected
+from tests.monitoring_builders import SHANGHAI, build_running_cycle, store_report, working_days
+
+WEEK = date(2026, 6, 1)
+NEXT_WEEK = date(2026, 6, 8)
+ACTIONS = ("序号", "项目名称", "事项", "责任人", "完成时限", "完成情况", "完成日期", "说明")
+
+
+def write_actions(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ACTIONS)
+        writer.writerows(rows)
+    return path
+
+
+def agenda(session: Session, cycle_id: int, week_start: date = WEEK) -> dict:  # type: ignore[type-arg]
+    return build_agenda(session, cycle_id, week_start, as_of=datetime(2026, 7, 1, tzinfo=SHANGHAI))
+
+
+def test_the_agenda_sets_each_projects_week_against_its_plan(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    for day in working_days(WEEK, date(2026, 6, 5)):
+        store_report(session, cycle.project_ids[0], day, people=12)
+    store_report(session, cycle.project_ids[1], WEEK, sent=datetime(2026, 6, 3, 9, tzinfo=SHANGHAI))
+    progress = agenda(session, cycle.cycle_id)["progress"]
+    # A month of 200 visits over June's 22 working days: 45 for a five-day week.
+    assert [
+        (p["reports_on_time"], p["reports_late"], p["people_served"], p["people_planned"])
+        for p in progress
+    ] == [
+        (5, 0, 60, 45),
+        (0, 1, 10, 45),
+    ]
+
+
+def test_the_agenda_counts_only_reports_in_when_the_meeting_began(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    store_report(
+        session, cycle.project_ids[0], WEEK, sent=datetime(2026, 6, 8, 10, tzinfo=SHANGHAI)
+    )
+    before = build_agenda(
+        session, cycle.cycle_id, WEEK, as_of=datetime(2026, 6, 8, 9, tzinfo=SHANGHAI)
+    )
+    assert before["progress"][0]["reports_late"] == 0
+
+
+def test_issues_and_risks_from_the_reports_are_on_the_agenda(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    store_report(
+        session, cycle.project_ids[0], date(2026, 6, 2), issues="场地被占用", risks="老人跌倒风险"
+    )
+    assert agenda(session, cycle.cycle_id)["issues"] == [
+        {"project_title": "测试项目1", "day": "2026-06-02", "kind": "问题", "text": "场地被占用"},
+        {"project_title": "测试项目1", "day": "2026-06-02", "kind": "风险", "text": "老人跌倒风险"},
+    ]
+
+
+def test_a_project_that_reported_little_is_on_the_agenda_as_at_risk(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    store_report(session, cycle.project_ids[0], WEEK, people=3)
+    [risk] = agenda(session, cycle.cycle_id)["at_risk"]
+    assert risk["reasons"] == ["日报告按时率 20%（低于 80%）", "产出完成 6.7%（低于计划的 70%）"]
+
+
+def test_minutes_and_action_items_are_stored_all_or_nothing(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    prepare_agenda.fn(cycle.cycle_id, WEEK)
+    bad = write_actions(
+        tmp_path / "bad.csv",
+        [
+            ["1", "测试项目1", "补交日报告", "机构", "2026-06-12", "", "", ""],
+            ["2", "没有的项目", "x", "机构", "2026-06-12", "", "", ""],
+        ],
+    )
+    entries = read_action_sheet.fn(str(bad), NEXT_WEEK)
+    with pytest.raises(RowsRejected) as refused:
+        store_minutes.fn(cycle.cycle_id, WEEK, "会议记录", "各机构", "李晓雯", entries)
+    assert [str(e) for e in refused.value.errors] == [
+        "bad.csv 第 3 行「项目名称」：本周期没有服务项目「没有的项目」"
+    ]
+    session.expire_all()
+    assert session.exec(select(ActionItem)).all() == []
+    assert session.exec(select(WeeklyMeeting)).one().minutes == ""
+
+
+def test_an_action_item_due_before_the_meeting_is_refused(tmp_path: Path) -> None:
+    path = write_actions(tmp_path / "a.csv", [["1", "", "x", "机构", "2026-06-05", "", "", ""]])
+    with pytest.raises(RowsRejected, match="1 处错误"):
+        read_action_sheet.fn(str(path), NEXT_WEEK)
+
+
+def test_an_open_item_past_its_date_is_on_the_next_agenda_until_done(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    prepare_agenda.fn(cycle.cycle_id, WEEK)
+    sheet = write_actions(
+        tmp_path / "a.csv", [["1", "测试项目1", "补交日报告", "机构", "2026-06-10", "", "", ""]]
+    )
+    store_minutes.fn(cycle.cycle_id, WEEK, "", "", "", read_action_sheet.fn(str(sheet), NEXT_WEEK))
+    overdue = agenda(session, cycle.cycle_id, NEXT_WEEK)["overdue"]
+    assert [(o["text"], o["due_on"]) for o in overdue] == [("补交日报告", "2026-06-10")]
+    item = session.exec(select(ActionItem)).one()
+    assert "已完成" in close_action_item.fn(item.id, "已补交", False, date(2026, 6, 11))
+    assert agenda(session, cycle.cycle_id, NEXT_WEEK)["overdue"] == []
+    assert "已是该状态" in close_action_item.fn(item.id, "", False, None)
+
+
+def test_importing_the_tracker_again_updates_the_same_items(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    prepare_agenda.fn(cycle.cycle_id, WEEK)
+    rows = [
+        ["1", "测试项目1", "补交日报告", "机构", "2026-06-12", "", "", ""],
+        ["2", "", "核对台账", "各机构", "2026-06-12", "", "", ""],
+    ]
+    store_minutes.fn(
+        cycle.cycle_id,
+        WEEK,
+        "",
+        "",
+        "",
+        read_action_sheet.fn(str(write_actions(tmp_path / "a.csv", rows)), NEXT_WEEK),
+    )
+    rows[1][5:7] = ["已完成", "2026-06-11"]
+    assert store_minutes.fn(
+        cycle.cycle_id,
+        WEEK,
+        "",
+        "",
+        "",
+        read_action_sheet.fn(str(write_actions(tmp_path / "b.csv", rows)), NEXT_WEEK),
+    ) == (2, 1)
+    session.expire_all()
+    items = session.exec(select(ActionItem).order_by(ActionItem.seq)).all()
+    assert [(i.seq, i.status, i.closed_on) for i in items] == [
+        (1, "open", None),
+        (2, "done", date(2026, 6, 11)),
+    ]
+    rows[1][5:7] = ["未完成", ""]
+    with pytest.raises(RowsRejected, match="1 处错误"):
+        store_minutes.fn(
+            cycle.cycle_id,
+            WEEK,
+            "",
+            "",
+            "",
+            read_action_sheet.fn(str(write_actions(tmp_path / "c.csv", rows)), NEXT_WEEK),
+        )
+
+
+def test_running_the_week_again_replaces_the_agenda_and_keeps_the_minutes(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    prepare_agenda.fn(cycle.cycle_id, WEEK)
+    store_minutes.fn(cycle.cycle_id, WEEK, "一、通报情况。", "各机构", "李晓雯", [])
+    store_report(session, cycle.project_ids[0], WEEK, issues="新问题")
+    prepare_agenda.fn(cycle.cycle_id, WEEK)
+    session.expire_all()
+    meeting = session.exec(select(WeeklyMeeting)).one()
+    assert meeting.minutes == "一、通报情况。"
+    assert [i["text"] for i in meeting.agenda["issues"]] == ["新问题"]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_meeting_prints_an_agenda_then_the_minutes_as_a_pdf(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    store_report(session, cycle.project_ids[0], WEEK, risks="家属电话13812345678，需回访")
+    first = weekly_meeting(cycle.cycle_id, WEEK)
+    assert Path(first.pdf).name == "周例会议程-2026-06-01.pdf"
+    minutes = tmp_path / "minutes.txt"
+    minutes.write_text("一、通报上周日报告。\n二、测试项目2说明缺交原因。", encoding="utf-8")
+    sheet = write_actions(
+        tmp_path / "a.csv",
+        [["1", "测试项目2", "补交日报告", "测试社工机构2", "2026-06-12", "", "", ""]],
+    )
+    result = record_minutes(
+        WEEK, str(minutes), str(sheet), "各机构负责人", "李晓雯", cycle.cycle_id
+    )
+    assert (result.action_items, result.errors) == (1, ())
+    assert not Path(first.pdf).exists()
+    text = subprocess.run(
+        ["pdftotext", result.pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "周例会纪要" in text and "测试项目2说明缺交原因" in text and "补交日报告" in text
+    assert "138****5678" in text and "13812345678" not in text
+    meta = subprocess.run(
+        ["pdfinfo", "-meta", result.pdf], capture_output=True, text=True, check=True
+    ).stdout
+    assert 'pdfaid:part="3"' in meta
