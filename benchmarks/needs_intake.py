@@ -28,7 +28,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 COMMUNITIES = [
     f"{name}社区"
-    for name in "长淮 龙湖 明珠 新安 锦绣 淮滨 东升 和平 幸福 光明 春晖 朝阳 滨河 文昌 青年 建设 友谊 南山 北苑 西城".split()
+    for name in (
+        "长淮",
+        "龙湖",
+        "明珠",
+        "新安",
+        "锦绣",
+        "淮滨",
+        "东升",
+        "和平",
+        "幸福",
+        "光明",
+        "春晖",
+        "朝阳",
+        "滨河",
+        "文昌",
+        "青年",
+        "建设",
+        "友谊",
+        "南山",
+        "北苑",
+        "西城",
+    )
 ]
 PREFIXES = ["", "", "", "我觉得", "建议", "强烈希望", "我们楼", "麻烦社区", "反映一下："]
 SUFFIXES = ["", "。", "！", "，谢谢", "，希望尽快解决", "，盼回复", "。急！"]
@@ -46,6 +67,7 @@ GROUPS = [
 ]
 SOURCES = ["居民", "网格员", "问卷", "微信群", "座谈会", "热线"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+TODAY = date(2026, 3, 31)
 
 
 def base_texts() -> list[str]:
@@ -111,56 +133,71 @@ def run(rows: int, url: str | None) -> None:
         from prefect.testing.utilities import prefect_test_harness
         from sqlmodel import SQLModel
 
-        from flows.categorise_needs import classify_needs, merge_duplicates
-        from flows.needs_intake import needs_intake, read_need_rows, store_needs
         from flows.open_cycle import open_cycle
-        from settings import get_settings
         from store.database import get_engine
 
-        needs_file = folder / "needs.csv"
-        communities = folder / "communities.csv"
+        needs_file, communities = folder / "needs.csv", folder / "communities.csv"
         communities.write_text("社区\n" + "\n".join(COMMUNITIES) + "\n", encoding="utf-8")
         timed(f"write {rows:,} needs to CSV", lambda: write_needs(needs_file, rows))
         SQLModel.metadata.create_all(get_engine(os.environ["GONGYI_DATABASE_URL"]))
-        settings, today = get_settings(), date(2026, 3, 31)
-        training = str(settings.needs_training_file)
         with prefect_test_harness(server_startup_timeout=120):
-            opened = [
+            first, second = (
                 open_cycle(
                     "基准街道", y, f"{y}年度", date(y, 1, 1), date(y, 12, 31), str(communities)
                 )
                 for y in (2026, 2027)
-            ]
-            print(f"Stages, called directly (cycle #{opened[0]}):")
-            checked = timed(
-                "read and check every row",
-                lambda: read_need_rows.fn(opened[0], str(needs_file), today),
             )
-            assert not checked.errors, checked.errors[:3]
-            timed("bulk insert", lambda: store_needs.fn(opened[0], checked.rows))
-            groups, merged = timed(
-                "merge duplicates", lambda: merge_duplicates.fn(opened[0], training)
-            )
-            sorted_, unsure = timed(
-                "train and classify every lead",
-                lambda: classify_needs.fn(opened[0], training, settings.needs_review_threshold),
-            )
-            print(
-                f"  -> {merged:,} needs merged into {groups:,} groups; {sorted_:,} leads sorted, {unsure:,} to review"
-            )
-            print(f"The whole needs_intake flow on a fresh cycle (#{opened[1]}):")
-            summary = timed(
-                "needs_intake (import → merge → classify)",
-                lambda: needs_intake(opened[1], str(needs_file), today),
-            )
-            timed(
-                "needs_intake again (adds nothing)",
-                lambda: needs_intake(opened[1], str(needs_file), today),
-            )
-            print(
-                f"  -> added {summary.added:,}, merged {summary.needs_merged:,}, in review {summary.categorisation.in_review:,}"
-            )
+            run_stages(first, needs_file)
+            run_flow(second, needs_file)
     print(f"Peak RSS of this process: {peak_rss_mib():.0f} MiB")
+
+
+def run_stages(cycle_id: int, needs_file: Path) -> None:
+    """Time each stage of the import, called directly."""
+    from flows.categorise_needs import classify_needs, merge_duplicates
+    from flows.needs_intake import check_need_rows
+    from flows.runtime import session_scope
+    from settings import get_settings
+    from store import cycles, needs
+
+    settings, training = get_settings(), str(get_settings().needs_training_file)
+    print(f"Stages, called directly (cycle #{cycle_id}):")
+    checked = timed(
+        "read and check every row", lambda: check_need_rows(cycle_id, str(needs_file), TODAY)
+    )
+    assert not checked.errors, checked.errors[:3]
+
+    def insert() -> None:
+        with session_scope() as session:
+            ids = {c.name: c.id for c in cycles.list_communities(session, street_office="基准街道")}
+            needs.add_needs(session, cycle_id=cycle_id, rows=checked.rows, community_ids=ids)  # type: ignore[arg-type]
+
+    timed("bulk insert (one transaction)", insert)
+    groups, merged = timed("merge duplicates", lambda: merge_duplicates.fn(cycle_id, training))
+    sorted_, unsure = timed(
+        "train and classify every lead",
+        lambda: classify_needs.fn(cycle_id, training, settings.needs_review_threshold),
+    )
+    print(
+        f"  -> {merged:,} needs merged into {groups:,} groups; {sorted_:,} leads sorted, {unsure:,} to review"
+    )
+
+
+def run_flow(cycle_id: int, needs_file: Path) -> None:
+    """Time the whole needs_intake flow, then a second import of the same file."""
+    from flows.needs_intake import needs_intake
+
+    print(f"The whole needs_intake flow on a fresh cycle (#{cycle_id}):")
+    summary = timed(
+        "needs_intake (import → merge → classify)",
+        lambda: needs_intake(cycle_id, str(needs_file), TODAY),
+    )
+    timed(
+        "needs_intake again (adds nothing)", lambda: needs_intake(cycle_id, str(needs_file), TODAY)
+    )
+    print(
+        f"  -> added {summary.added:,}, merged {summary.needs_merged:,}, in review {summary.categorisation.in_review:,}"
+    )
 
 
 def main() -> None:

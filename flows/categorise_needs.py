@@ -50,7 +50,7 @@ def merge_duplicates(cycle_id: int, training_path: str) -> tuple[int, int]:
         merges = group_duplicates(
             refs,
             kept_apart=needs.list_kept_apart(session, cycle_id=cycle_id),
-            background=[*background, *needs.list_member_texts(session, cycle_id=cycle_id)],
+            background=background,
         )
         if merges:
             apply_transition(NEED_TRANSITIONS, NeedStatus.NEW, NeedStatus.MERGED, role=Role.SYSTEM)

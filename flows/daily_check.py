@@ -115,43 +115,41 @@ def _month_target(project: Project, targets: dict[int, dict[str, int]], day: dat
     return planned.get(SERVICE_VISITS, monthly_plan(project.people_planned, project.months))
 
 
+def _card_for_repeat(session: Session, check: ProjectCheck, project: Project, *, day: date) -> bool:
+    """Give the project a yellow card if this escalation is its second this month."""
+    first, last = month_bounds(day.strftime("%Y-%m"))
+    escalations = notices.count_notices(
+        session, project_id=check.project_id, kind=NoticeKind.ESCALATE, first=first, last=last
+    )
+    if not is_yellow_card_due(escalations):
+        return False
+    card = YellowCard(
+        agency_id=project.agency_id,
+        project_id=check.project_id,
+        month=first.strftime("%Y-%m"),
+        issued_on=day,
+        reason=f"本月第二次督办：{check.overdue[0]} 起的日报告逾期未交",
+    )
+    return notices.add_yellow_card(session, card)[1]
+
+
 def _file_notice(session: Session, check: ProjectCheck, project: Project, *, day: date) -> str:
     """Claim the day's notice for a project, with a yellow card on a repeat escalation."""
-    key = daily_notice_key(check.project_id, day)
-    agency = agencies.get_agency(session, project.agency_id)
-    kind = NoticeKind(check.kind)
-    notice, is_new = notices.add_notice(
-        session,
-        Notice(
-            key=key,
-            kind=kind,
-            project_id=project.id,
-            day=day,
-            overdue_since=check.overdue[0],
-            subject="",
-            body="",
-        ),
+    key, kind = daily_notice_key(check.project_id, day), NoticeKind(check.kind)
+    claim = Notice(
+        key=key,
+        kind=kind,
+        project_id=project.id,
+        day=day,
+        overdue_since=check.overdue[0],
+        subject="",
+        body="",
     )
+    notice, is_new = notices.add_notice(session, claim)
     if not is_new:
         return key
-    first, last = month_bounds(day.strftime("%Y-%m"))
-    card = kind == NoticeKind.ESCALATE and is_yellow_card_due(
-        notices.count_notices(
-            session, project_id=check.project_id, kind=kind, first=first, last=last
-        )
-    )
-    if card:
-        reason = f"本月第二次督办：{check.overdue[0]} 起的日报告逾期未交"
-        card = notices.add_yellow_card(
-            session,
-            YellowCard(
-                agency_id=project.agency_id,
-                project_id=project.id,
-                month=first.strftime("%Y-%m"),
-                issued_on=day,
-                reason=reason,
-            ),  # type: ignore[arg-type]
-        )[1]
+    card = kind == NoticeKind.ESCALATE and _card_for_repeat(session, check, project, day=day)
+    agency = agencies.get_agency(session, project.agency_id)
     text = compose_daily_notice(
         kind,
         project_title=project.title,

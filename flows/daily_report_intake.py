@@ -96,26 +96,28 @@ def file_reports(
     )
     if problems:
         raise ReportsRejected(problems)
+    return _store(session, plan, now=now, source=source)
+
+
+def _store(session: Session, plan: list, *, now: datetime, source: str) -> IntakeSummary:  # type: ignore[type-arg]
+    """Store each checked report as a new or next version; duplicates are only counted."""
     added = revised = 0
+    unchanged = []
     for submission, project, current, filing in plan:
         if filing == Filing.DUPLICATE:
+            unchanged.append(duplicate_message(submission.report, current))
             continue
         version = build_version(
             submission.report,
             project_id=project.id,
             current=current,
             now=submission.at or now,
-            source=source,  # type: ignore[arg-type]
+            source=source,
         )
         monitoring.add_report_version(session, version, current=current)
         added += filing == Filing.NEW
         revised += filing == Filing.REVISION
-    unchanged = tuple(
-        duplicate_message(s.report, current)  # type: ignore[arg-type]
-        for s, _, current, filing in plan
-        if filing == Filing.DUPLICATE
-    )
-    return IntakeSummary(source, added, revised, unchanged)
+    return IntakeSummary(source, added, revised, tuple(unchanged))
 
 
 def _projects(session: Session, cycle_id: int, submissions: list[Submission]) -> dict[str, Project]:

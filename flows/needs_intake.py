@@ -10,7 +10,7 @@ and posts the demand summary as a Prefect artifact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,15 +25,6 @@ from store import cycles, needs
 from store.spreadsheets import read_rows
 
 PROGRESS_FROM = 2_000
-
-
-@dataclass(frozen=True)
-class CheckedRows:
-    """A needs file read and checked: its good rows, and every bad cell."""
-
-    rows: list[NeedRow]
-    total: int
-    errors: list[RowError]
 
 
 @dataclass(frozen=True)
@@ -59,8 +50,16 @@ class IntakeSummary:
         return self.categorisation.needs_merged
 
 
-@io_task
-def read_need_rows(cycle_id: int, path: str, today: date, progress: bool = False) -> CheckedRows:
+@dataclass(frozen=True)
+class CheckedRows:
+    """A needs file read and checked: its good rows, and every bad cell."""
+
+    rows: list[NeedRow]
+    total: int
+    errors: list[RowError]
+
+
+def check_need_rows(cycle_id: int, path: str, today: date, progress: bool = False) -> CheckedRows:
     """Read a needs file and check every row against the office's communities and `today`."""
     with session_scope() as session:
         cycle = cycles.get_cycle(session, cycle_id)
@@ -79,15 +78,37 @@ def read_need_rows(cycle_id: int, path: str, today: date, progress: bool = False
 
 
 @io_task
-def store_needs(cycle_id: int, rows: list[NeedRow]) -> tuple[int, int]:
-    """Add the new needs in one transaction; return (added, already there)."""
+def import_needs(cycle_id: int, path: str, today: date, progress: bool = False) -> IntakeSummary:
+    """Check every row of a needs file; only if all are good, add the new ones in one transaction."""
+    # One task, so a hundred thousand rows never travel between tasks as parameters.
+    name = Path(path).name
+    try:
+        checked = check_need_rows(cycle_id, path, today, progress)
+    except RowsRejected as rejected:
+        return _rejected(name, 0, rejected.errors)
+    except RowError as error:
+        return IntakeSummary(name, errors=(str(error),))
+    if checked.errors:
+        return _rejected(name, checked.total, checked.errors)
     with session_scope() as session:
         cycle = cycles.get_cycle(session, cycle_id)
         ids = {
             c.name: c.id
             for c in cycles.list_communities(session, street_office=cycle.street_office)
         }
-        return needs.add_needs(session, cycle_id=cycle_id, rows=rows, community_ids=ids)  # type: ignore[arg-type]
+        added, known = needs.add_needs(
+            session,
+            cycle_id=cycle_id,
+            rows=checked.rows,
+            community_ids=ids,  # type: ignore[arg-type]
+        )
+    return IntakeSummary(name, checked.total, 0, added, known)
+
+
+def _rejected(name: str, total: int, errors: list[RowError]) -> IntakeSummary:
+    return IntakeSummary(
+        name, rows=total, rejected=len({e.row for e in errors}), errors=tuple(map(str, errors))
+    )
 
 
 @flow(name="needs_intake", log_prints=True)
@@ -95,29 +116,13 @@ def needs_intake(
     cycle_id: int, path: str, today: date | None = None, progress: bool = False
 ) -> IntakeSummary:
     """Import a needs file into the cycle, all or nothing, then merge, classify and summarise."""
-    name = Path(path).name
     today = today or datetime.now(get_tz()).date()
-    try:
-        checked = read_need_rows(cycle_id, path, today, progress)
-    except RowsRejected as rejected:
-        print(f"{name}：{rejected}")
-        return IntakeSummary(
-            name,
-            rejected=len({e.row for e in rejected.errors}),
-            errors=tuple(str(e) for e in rejected.errors),
-        )
-    except RowError as error:
-        print(str(error))
-        return IntakeSummary(name, errors=(str(error),))
-    if checked.errors:
-        print(f"{name}：{len(checked.errors)} 处错误，未写入任何数据")
-        return IntakeSummary(
-            name,
-            rows=checked.total,
-            rejected=len({e.row for e in checked.errors}),
-            errors=tuple(str(e) for e in checked.errors),
-        )
-    added, known = store_needs(cycle_id, checked.rows)
-    print(f"{name}：{checked.total} 行全部有效，新增 {added}，已导入过 {known}")
-    sorted_needs = categorise_needs(cycle_id)
-    return IntakeSummary(name, checked.total, 0, added, known, categorisation=sorted_needs)
+    imported = import_needs(cycle_id, path, today, progress)
+    if imported.errors:
+        print(f"{imported.file}：{len(imported.errors)} 处错误，未写入任何数据")
+        return imported
+    print(
+        f"{imported.file}：{imported.rows} 行全部有效，"
+        f"新增 {imported.added}，已导入过 {imported.already_there}"
+    )
+    return replace(imported, categorisation=categorise_needs(cycle_id))

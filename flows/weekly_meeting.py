@@ -26,7 +26,7 @@ from models.calendar import week_start as monday_of
 from models.compliance import ReportStamp, due_days, measure_compliance
 from models.evaluation import monthly_plan
 from models.indicators import SERVICE_VISITS, month_index, risk_reasons
-from models.monitoring import DailyReport, WeeklyMeeting
+from models.monitoring import ActionItem, DailyReport, WeeklyMeeting
 from models.project import Project
 from models.status import ActionItemStatus, ProjectStatus
 from store import agencies, awards, meetings, monitoring, notices, plans
@@ -93,90 +93,110 @@ def _issues(project: Project, reports: list[DailyReport]) -> list[dict[str, str]
     return rows
 
 
+def _running(session: Session, cycle_id: int, first: date, last: date) -> list[Project]:
+    return [
+        p
+        for p in awards.list_projects(session, cycle_id=cycle_id)
+        if p.status == ProjectStatus.ACTIVE and p.starts_on <= last and p.ends_on >= first
+    ]
+
+
+def _reports_in(
+    session: Session, ids: list[int], week_start: date, *, as_of: datetime
+) -> dict[int, list[DailyReport]]:
+    week = monitoring.list_project_reports(
+        session, project_ids=ids, first=week_start, last=week_start + timedelta(days=6)
+    )
+    return {pid: [r for r in own if r.first_submitted_at <= as_of] for pid, own in week.items()}
+
+
+def _overdue(session: Session, cycle_id: int, week_start: date) -> list[ActionItem]:
+    held_on = week_start + timedelta(days=7)
+    still_open = meetings.list_action_items(
+        session,
+        cycle_id=cycle_id,
+        raised_by=held_on - timedelta(days=1),
+        status=ActionItemStatus.OPEN,
+    )
+    return [i for i in still_open if i.due_on < held_on]
+
+
+def _risk(
+    line: dict[str, Any], own: list[DailyReport], *, cards: int, overdue: int
+) -> dict[str, Any] | None:
+    planned = line["people_planned"]
+    reasons = risk_reasons(
+        compliance_percent=line["compliance_percent"],
+        progress=min(100.0, 100 * line["people_served"] / planned) if planned else 100.0,
+        # Budget execution is judged monthly, against whole months of the plan.
+        budget_flagged=False,
+        yellow_cards=cards,
+        overdue_items=overdue,
+        risks_reported=sum(1 for r in own if r.risks),
+    )
+    if not reasons:
+        return None
+    return {
+        "project_title": line["project_title"],
+        "agency_name": line["agency_name"],
+        "reasons": list(reasons),
+    }
+
+
+def _overdue_row(item: ActionItem, titles: dict[int, str]) -> dict[str, Any]:
+    return {
+        "seq": item.seq,
+        "project_title": titles.get(item.project_id or 0, ""),
+        "text": item.text,
+        "owner": item.owner,
+        "due_on": item.due_on.isoformat(),
+    }
+
+
+def _headline(progress: list[dict[str, Any]], at_risk: int) -> str:
+    expected = sum(p["reports_expected"] for p in progress)
+    late = sum(p["reports_late"] for p in progress)
+    sent = sum(p["reports_on_time"] for p in progress) + late
+    return f"本周日报告应交 {expected} 份，已交 {sent} 份，其中迟交 {late} 份；需要关注的项目 {at_risk} 个"
+
+
 def build_agenda(
     session: Session, cycle_id: int, week_start: date, *, as_of: datetime
 ) -> dict[str, Any]:
     """Build the week's agenda from the reports in by `as_of`, action items and yellow cards."""
-    week_end, held_on = week_start + timedelta(days=6), week_start + timedelta(days=7)
-    projects = [
-        p
-        for p in awards.list_projects(session, cycle_id=cycle_id)
-        if p.status == ProjectStatus.ACTIVE and p.starts_on <= week_end and p.ends_on >= week_start
-    ]
+    week_end = week_start + timedelta(days=6)
+    projects = _running(session, cycle_id, week_start, week_end)
     ids = [p.id for p in projects]
-    reports = {
-        project_id: [r for r in own if r.first_submitted_at <= as_of]
-        for project_id, own in monitoring.list_project_reports(
-            session,
-            project_ids=ids,  # type: ignore[arg-type]
-            first=week_start,
-            last=week_end,
-        ).items()
-    }
-
+    reports = _reports_in(session, ids, week_start, as_of=as_of)  # type: ignore[arg-type]
     targets = plans.list_month_targets(session, project_ids=ids)  # type: ignore[arg-type]
     names = {a.id: a.name for a in agencies.list_agencies(session)}
-    titles = {p.id: p.title for p in projects}
-    overdue = [
-        i
-        for i in meetings.list_action_items(
-            session, cycle_id=cycle_id, raised_by=week_end, status=ActionItemStatus.OPEN
-        )
-        if i.due_on < held_on
-    ]
+    overdue = _overdue(session, cycle_id, week_start)
+    month = week_end.strftime("%Y-%m")
     cards = Counter(
-        c.project_id
-        for c in notices.list_yellow_cards(
-            session, cycle_id=cycle_id, month=week_end.strftime("%Y-%m")
-        )
+        c.project_id for c in notices.list_yellow_cards(session, cycle_id=cycle_id, month=month)
     )
     progress, issues, at_risk = [], [], []
     for project in projects:
         own = reports.get(project.id, [])  # type: ignore[call-overload]
+        plan = _week_plan(project, targets.get(project.id, {}), week_start)  # type: ignore[arg-type]
         line = project_week(
             project,
             own,
             week_start=week_start,
+            planned=plan,
             agency=names.get(project.agency_id, ""),
-            planned=_week_plan(project, targets.get(project.id, {}), week_start),  # type: ignore[arg-type]
         )
         progress.append(line)
         issues += _issues(project, own)
-        reasons = risk_reasons(
-            compliance_percent=line["compliance_percent"],
-            progress=min(100.0, 100 * line["people_served"] / line["people_planned"])
-            if line["people_planned"]
-            else 100.0,
-            budget_flagged=False,
-            yellow_cards=cards[project.id],
-            overdue_items=sum(1 for i in overdue if i.project_id == project.id),
-            risks_reported=sum(1 for r in own if r.risks),
-        )
-        if reasons:
-            at_risk.append(
-                {
-                    "project_title": project.title,
-                    "agency_name": line["agency_name"],
-                    "reasons": list(reasons),
-                }
-            )
-    expected = sum(p["reports_expected"] for p in progress)
-    on_time = sum(p["reports_on_time"] for p in progress)
-    late = sum(p["reports_late"] for p in progress)
+        late_items = sum(1 for i in overdue if i.project_id == project.id)
+        if risk := _risk(line, own, cards=cards[project.id], overdue=late_items):
+            at_risk.append(risk)
+    titles = {p.id: p.title for p in projects}
     return {
-        "headline": f"本周日报告应交 {expected} 份，已交 {on_time + late} 份，其中迟交 {late} 份；需要关注的项目 {len(at_risk)} 个",
+        "headline": _headline(progress, len(at_risk)),
         "progress": progress,
         "issues": issues,
-        "overdue": [
-            {
-                "seq": i.seq,
-                "project_title": titles.get(i.project_id or 0, ""),
-                "text": i.text,
-                "owner": i.owner,
-                "due_on": i.due_on.isoformat(),
-            }
-            for i in overdue
-        ],
+        "overdue": [_overdue_row(i, titles) for i in overdue],  # type: ignore[arg-type]
         "at_risk": at_risk,
     }
 

@@ -23,11 +23,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from difflib import SequenceMatcher
 
 from models.intake import normalise_text
 
 SIMILAR = 0.45
+# A member this similar to the need it joined all but repeats it: it is not indexed again.
+ECHO = 0.8
 # Only words that never carry the need itself; single characters such as 就 or 会
 # are left in, because dropping them would break 就业 or 社会.
 FILLER = (
@@ -96,7 +97,10 @@ class Merge:
 
 def content_pairs(text: str) -> frozenset[str]:
     """Return the character pairs of a need's text once punctuation and filler are dropped."""
-    normal = normalise_text(text)
+    return _pairs_of(normalise_text(text))
+
+
+def _pairs_of(normal: str) -> frozenset[str]:
     pieces = [piece for piece in _FILLER.split(normal) if piece] or [normal]
     pairs = {piece[i : i + 2] for piece in pieces for i in range(len(piece) - 1)}
     return frozenset(pairs or {piece for piece in pieces if piece})
@@ -110,8 +114,11 @@ def group_duplicates(
     threshold: float = SIMILAR,
 ) -> list[Merge]:
     """Find the needs that repeat an earlier need of their community; return one merge each."""
-    pairs = {need.need_id: content_pairs(need.text) for need in needs}
-    index = _Index(_idf(pairs.values(), background), threshold, kept_apart)
+    normal = {need.need_id: normalise_text(need.text) for need in needs}
+    pairs = {text: _pairs_of(text) for text in set(normal.values())}
+    weights = _idf([pairs[normal[n.need_id]] for n in needs], background)
+    texts = {text: _Text(text, found, weights) for text, found in pairs.items()}
+    index = _Index(weights, threshold, kept_apart)
     by_community: dict[int, list[NeedRef]] = defaultdict(list)
     for need in needs:
         by_community[need.community_id].append(need)
@@ -122,8 +129,9 @@ def group_duplicates(
             by_community[community], key=lambda n: (n.settled is False, n.submitted_on, n.need_id)
         )
         for need in ordered:
-            merge = None if need.settled else index.match(need, pairs[need.need_id])
-            index.add(need, pairs[need.need_id], lead_id=merge.lead_id if merge else need.need_id)
+            text = texts[normal[need.need_id]]
+            merge = None if need.settled else index.match(need, text)
+            index.add(need, text, merge)
             if merge is not None:
                 merges.append(merge)
     return sorted(merges, key=lambda m: m.need_id)
@@ -146,11 +154,32 @@ def _idf(documents: Iterable[frozenset[str]], background: Iterable[str]) -> dict
     return {pair: math.log((total + 1) / (count + 1)) + 1.0 for pair, count in counts.items()}
 
 
+class _Text:
+    """One distinct normalised text: its pairs, their total weight, rarest first."""
+
+    __slots__ = ("normal", "pairs", "rarest", "total")
+
+    def __init__(self, normal: str, pairs: frozenset[str], weights: dict[str, float]) -> None:
+        self.normal = normal
+        self.pairs = pairs
+        self.rarest = sorted(pairs, key=lambda pair: (-weights[pair], pair))
+        self.total = sum(weights[pair] for pair in pairs)
+
+    def prefix(self, weights: dict[str, float], share: float) -> list[str]:
+        """Return the rarest pairs, enough that any text sharing `share` of this one's weight has one."""
+        remaining, needed, prefix = self.total, share * self.total, []
+        for pair in self.rarest:
+            if remaining < needed:
+                break
+            prefix.append(pair)
+            remaining -= weights[pair]
+        return prefix
+
+
 @dataclass(frozen=True)
 class _Entry:
     need: NeedRef
-    pairs: frozenset[str]
-    total: float
+    text: _Text
     lead_id: int
 
 
@@ -170,26 +199,30 @@ class _Index:
     def clear(self) -> None:
         self._entries: list[_Entry] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
-        self._exact: dict[str, int] = {}
+        self._exact: dict[str, list[int]] = defaultdict(list)
 
-    def add(self, need: NeedRef, pairs: frozenset[str], *, lead_id: int) -> None:
+    def add(self, need: NeedRef, text: _Text, merge: Merge | None) -> None:
+        """Index a need; a member that all but repeats an indexed need adds nothing to find."""
         position = len(self._entries)
-        self._entries.append(_Entry(need, pairs, self._total(pairs), lead_id))
-        self._exact.setdefault(normalise_text(need.text), position)
-        for pair in self._prefix(pairs):
-            self._postings[pair].append(position)
+        self._entries.append(_Entry(need, text, merge.lead_id if merge else need.need_id))
+        seen = text.normal in self._exact
+        self._exact[text.normal].append(position)
+        if merge is None or (not seen and merge.similarity < ECHO):
+            for pair in text.prefix(self._weights, self._share):
+                self._postings[pair].append(position)
 
-    def match(self, need: NeedRef, pairs: frozenset[str]) -> Merge | None:
+    def match(self, need: NeedRef, text: _Text) -> Merge | None:
         """Return the merge into the group of the most similar earlier need, if any."""
-        exact = self._exact.get(normalise_text(need.text))
-        if exact is not None and self._may_join(need, self._entries[exact]):
-            return _merge(need, self._entries[exact], 1.0)
-        total = self._total(pairs)
+        weights = self._weights
+        for position in self._exact.get(text.normal, ()):
+            if self._may_join(need, self._entries[position]):
+                return _merge(need, self._entries[position], 1.0)
         best: tuple[float, int] | None = None
-        for position in sorted({p for pair in self._prefix(pairs) for p in self._postings[pair]}):
+        found = {p for pair in text.prefix(weights, self._share) for p in self._postings[pair]}
+        for position in sorted(found):
             entry = self._entries[position]
-            shared = sum(self._weights[pair] for pair in pairs & entry.pairs)
-            similarity = 2 * shared / (total + entry.total)
+            shared = sum(weights[pair] for pair in text.pairs & entry.text.pairs)
+            similarity = 2 * shared / (text.total + entry.text.total)
             better = best is None or similarity > best[0]
             if similarity >= self._threshold and better and self._may_join(need, entry):
                 best = (similarity, position)
@@ -201,29 +234,29 @@ class _Index:
             and frozenset((need.need_id, entry.lead_id)) not in self._apart
         )
 
-    def _total(self, pairs: frozenset[str]) -> float:
-        return sum(self._weights[pair] for pair in pairs)
-
-    def _prefix(self, pairs: frozenset[str]) -> list[str]:
-        """Return the rarest pairs, enough that any similar need must share one of them."""
-        ordered = sorted(pairs, key=lambda pair: (-self._weights[pair], pair))
-        remaining = self._total(pairs)
-        needed = self._share * remaining
-        prefix = []
-        for pair in ordered:
-            if remaining < needed:
-                break
-            prefix.append(pair)
-            remaining -= self._weights[pair]
-        return prefix
-
 
 def _merge(need: NeedRef, like: _Entry, similarity: float) -> Merge:
     if similarity >= 1.0:
         return Merge(need.need_id, like.lead_id, like.need.need_id, 1.0, ())
-    a, b = normalise_text(need.text), normalise_text(like.need.text)
-    blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
-    shared = tuple(
-        a[m.a : m.a + m.size] for m in sorted(blocks, key=lambda m: -m.size) if m.size >= 2
+    return Merge(
+        need.need_id,
+        like.lead_id,
+        like.need.need_id,
+        round(similarity, 2),
+        _shared_runs(normalise_text(need.text), like.text.pairs),
     )
-    return Merge(need.need_id, like.lead_id, like.need.need_id, round(similarity, 2), shared)
+
+
+def _shared_runs(text: str, pairs: frozenset[str]) -> tuple[str, ...]:
+    """Return the stretches of `text` made of pairs the other need has too, longest first."""
+    runs, start = [], None
+    for i in range(len(text) - 1):
+        if text[i : i + 2] in pairs:
+            start = i if start is None else start
+            continue
+        if start is not None:
+            runs.append(text[start : i + 1])
+            start = None
+    if start is not None:
+        runs.append(text[start:])
+    return tuple(sorted(dict.fromkeys(runs), key=lambda run: -len(run)))

@@ -90,14 +90,6 @@ def list_need_refs(session: Session, *, cycle_id: int) -> list[NeedRef]:
     ]
 
 
-def list_member_texts(session: Session, *, cycle_id: int) -> list[str]:
-    """List the texts of the needs already merged into a group."""
-    query = select(Need.text).where(
-        Need.cycle_id == cycle_id, col(Need.duplicate_of_id).is_not(None)
-    )
-    return list(session.exec(query))
-
-
 def set_merges(session: Session, *, merges: Sequence[Merge]) -> None:
     """Point each merged need at its group's lead, with the reason, and mark it merged."""
     statement = (

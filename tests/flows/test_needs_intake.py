@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from flows.categorise_needs import categorise_needs
-from flows.needs_intake import needs_intake, read_need_rows
+from flows.needs_intake import check_need_rows, needs_intake
 from flows.needs_survey import needs_survey
 from flows.open_cycle import open_cycle
 from models.classifier import classifier_input
@@ -313,4 +313,4 @@ def test_a_missing_column_is_reported_before_any_row(tmp_path: Path, database_ur
     cycle_id = _open(tmp_path)
     path = write_csv(tmp_path / "needs.csv", NEED_HEADER[:3], [need_row()[:3]])
     with pytest.raises(Exception, match="来源"):
-        read_need_rows.fn(cycle_id, str(path), TODAY)
+        check_need_rows(cycle_id, str(path), TODAY)
