@@ -1,7 +1,7 @@
 """Flow `categorise_needs`: merge a cycle's duplicate needs, sort them into domains, post a summary.
 
-It runs after every import, and again whenever staff split a group, edit
-seed keywords or correct a domain, so that what they changed counts at once.
+It runs after every import, after staff split a group, and on `gongyi needs
+reclassify` once staff have edited seed keywords or corrected domains.
 New needs join the group of an earlier need they repeat; every group's lead
 gets a domain and a confidence from a classifier trained on the seed
 keywords, the shipped labelled set and all staff corrections. Below the
@@ -20,7 +20,14 @@ from prefect.artifacts import create_markdown_artifact
 from flows.runtime import io_task, session_scope
 from models.categorisation import DEFAULT_DOMAINS, DomainSeed
 from models.classifier import Classifier, classifier_input, train_classifier
-from models.demand import UNSORTED, count_demand, rank_groups, top_unanswered, total_by
+from models.demand import (
+    UNSORTED,
+    DemandNeed,
+    count_demand,
+    rank_groups,
+    top_unanswered,
+    total_by,
+)
 from models.duplicates import group_duplicates
 from models.privacy import mask_text
 from models.status import NEED_TRANSITIONS, NeedStatus, Role, apply_transition
@@ -113,33 +120,44 @@ def post_needs_artifact(cycle_id: int) -> dict[str, int]:
         cycle = cycles.get_cycle(session, cycle_id)
         names = {d.key: d.name for d in cycles.list_domains(session, cycle_id=cycle_id)}
         demand = needs.list_demand_needs(session, cycle_id=cycle_id)
-        queue = needs.list_review_queue(session, cycle_id=cycle_id)
+        queue = len(needs.list_review_queue(session, cycle_id=cycle_id))
     names[UNSORTED] = "待人工确认"
     by_domain = total_by(count_demand(demand), "domain_key")
     spread = {names.get(key, key): count for key, count in by_domain.items()}
-    lines = [
-        f"# {cycle.name} · 居民需求汇总",
-        "",
-        f"共 {len(demand)} 条需求，合并后 {sum(1 for n in demand if n.lead_id == n.need_id)} 项；"
-        f"待人工确认 {len(queue)} 项。",
-        "",
-        "| 服务领域 | 居民人次 |",
-        "| --- | ---: |",
-        *(f"| {name} | {count} |" for name, count in sorted(spread.items(), key=lambda i: -i[1])),
-        "",
-        "## 呼声最高、尚无项目回应的需求",
-        "",
-        "| 人次 | 社区 | 需求 |",
-        "| ---: | --- | --- |",
-        *(
-            f"| {g.residents} | {g.community} | {_cell(mask_text(g.text))} |"
-            for g in top_unanswered(rank_groups(demand), limit=ARTIFACT_TOP)
-        ),
-    ]
     create_markdown_artifact(
-        key=f"needs-cycle-{cycle_id}", markdown="\n".join(lines), description="居民需求汇总"
+        key=f"needs-cycle-{cycle_id}",
+        markdown=_artifact_markdown(cycle.name, demand, queue, spread),
+        description="居民需求汇总",
     )
     return spread
+
+
+def _artifact_markdown(
+    cycle_name: str, demand: list[DemandNeed], queue: int, spread: dict[str, int]
+) -> str:
+    groups = sum(1 for n in demand if n.lead_id == n.need_id)
+    rows = sorted(spread.items(), key=lambda item: -item[1])
+    unanswered = top_unanswered(rank_groups(demand), limit=ARTIFACT_TOP)
+    return "\n".join(
+        [
+            f"# {cycle_name} · 居民需求汇总",
+            "",
+            f"共 {len(demand)} 条需求，合并后 {groups} 项；待人工确认 {queue} 项。",
+            "",
+            "| 服务领域 | 居民人次 |",
+            "| --- | ---: |",
+            *(f"| {name} | {count} |" for name, count in rows),
+            "",
+            "## 呼声最高、尚无项目回应的需求",
+            "",
+            "| 人次 | 社区 | 需求 |",
+            "| ---: | --- | --- |",
+            *(
+                f"| {g.residents} | {g.community} | {_cell(mask_text(g.text))} |"
+                for g in unanswered
+            ),
+        ]
+    )
 
 
 def _cell(text: str) -> str:

@@ -52,48 +52,55 @@ class ScreeningSummary:
 @io_task
 def screen_proposals(call_id: int, today: date) -> ScreeningSummary:
     """Screen every submitted proposal, store the results per rule, and close the call."""
+    tz = get_tz()
     with session_scope() as session:
         call = calls.get_call(session, call_id)
-        if today < call.deadline.astimezone(get_tz()).date():
+        deadline = call.deadline.astimezone(tz)
+        if today < deadline.date():
             raise CallNotDueError(
-                f"申报指南「{call.title}」截止时间为 {call.deadline.astimezone(get_tz()):%Y-%m-%d %H:%M}，"
+                f"申报指南「{call.title}」截止时间为 {deadline:%Y-%m-%d %H:%M}，"
                 f"{today} 还不能截止并开展资格审查"
             )
         rules = read_call_rules(call.rules)
+        bids = _bids(session, call_id, call.cycle_id)
         records = _agency_records(session)
-        domain_keys = {d.id: d.key for d in cycles.list_domains(session, cycle_id=call.cycle_id)}
         need_ids = [n.id for n in needs.list_needs(session, cycle_id=call.cycle_id)]
-        every = proposals.list_proposals(session, call_id=call_id)
-        counted = [
-            p for p in every if p.status not in (ProposalStatus.DRAFT, ProposalStatus.WITHDRAWN)
-        ]
-        per_agency = Counter(p.agency_id for p in counted)
-        budget = proposals.list_budget_lines(session, call_id=call_id)
-        kpis = proposals.list_kpi_targets(session, call_id=call_id)
         checked_at = datetime.now(UTC)
-        for proposal in every:
-            if proposal.status != ProposalStatus.SUBMITTED:
-                continue
+        for proposal, bid in bids:
             results = screen_bid(
-                Bid(
-                    to_draft(
-                        proposal,
-                        domain_keys,
-                        budget.get(proposal.id, []),
-                        kpis.get(proposal.id, []),
-                    ),  # type: ignore[arg-type]
-                    proposal.submitted_at,
-                    per_agency[proposal.agency_id],
-                ),
+                bid,
                 agency=records[proposal.agency_id],
                 rules=rules,
-                deadline=call.deadline.astimezone(get_tz()),
+                deadline=deadline,
                 today=today,
                 known_need_ids=need_ids,  # type: ignore[arg-type]
             )
             _record(session, proposal, results, checked_at)
         _close(session, call)
         return _summary(proposals.list_proposals(session, call_id=call_id))
+
+
+def _bids(session, call_id: int, cycle_id: int) -> list[tuple[Proposal, Bid]]:  # type: ignore[no-untyped-def]
+    """Pair every proposal still to be screened with what screening reads of it."""
+    domain_keys = {d.id: d.key for d in cycles.list_domains(session, cycle_id=cycle_id)}
+    every = proposals.list_proposals(session, call_id=call_id)
+    # Drafts and withdrawn proposals do not count towards an agency's number of bids.
+    live = [p for p in every if p.status not in (ProposalStatus.DRAFT, ProposalStatus.WITHDRAWN)]
+    per_agency = Counter(p.agency_id for p in live)
+    budget = proposals.list_budget_lines(session, call_id=call_id)
+    kpis = proposals.list_kpi_targets(session, call_id=call_id)
+    return [
+        (
+            p,
+            Bid(
+                to_draft(p, domain_keys, budget.get(p.id, []), kpis.get(p.id, [])),  # type: ignore[arg-type]
+                p.submitted_at,
+                per_agency[p.agency_id],
+            ),
+        )
+        for p in every
+        if p.status == ProposalStatus.SUBMITTED
+    ]
 
 
 def _agency_records(session) -> dict[int, AgencyRecord]:  # type: ignore[no-untyped-def]

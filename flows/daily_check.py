@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from prefect import flow
+from prefect.artifacts import create_markdown_artifact
 from sqlmodel import Session
 
 from flows.notices import send_notices
@@ -24,6 +25,7 @@ from flows.runtime import get_mail_settings, get_now, io_task, resolve_cycle, se
 from models.calendar import month_bounds
 from models.compliance import ReportStamp, due_days, measure_compliance
 from models.escalation import (
+    NOTICE_KIND_LABELS,
     NoticeKind,
     compose_daily_notice,
     daily_notice_key,
@@ -282,4 +284,21 @@ def daily_check(
     )
     for line in summary.escalations:
         print(f"  督办：{line}")
+    create_markdown_artifact(key="daily-check", markdown=compliance_table(day, checks))
     return summary
+
+
+def _cell(text: str) -> str:
+    # A title is user text: keep it from breaking the table or adding markup.
+    return " ".join(text.split()).replace("|", "｜").replace("[", "［").replace("]", "］")
+
+
+def compliance_table(day: date, checks: list[ProjectCheck]) -> str:
+    """Write the evening's figures as a Markdown table for the Prefect UI."""
+    rows = [
+        f"| {_cell(c.title)} | {c.compliance_percent}% | {c.late_this_month} | {len(c.overdue)} | "
+        f"{c.served_to_date} / {c.planned_to_date} | {NOTICE_KIND_LABELS.get(c.kind, '') if c.kind else ''} |"
+        for c in checks
+    ]
+    head = "| 项目 | 本月按时率 | 本月迟交 | 缺交 | 服务人次（实际/计划） | 今日通知 |\n| --- | --- | --- | --- | --- | --- |"
+    return "\n".join([f"## {day} 日报告检查", "", head, *rows])

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from prefect import flow
+from sqlmodel import Session
 
 from flows.runtime import get_output_dir, get_templates_dir, get_tz, io_task, session_scope
 from models.demand import (
@@ -165,31 +166,7 @@ def render_needs_survey(context: NeedsSurveyContext, target: str) -> str:
 def write_needs_workbook(cycle_id: int, context: NeedsSurveyContext, target: str) -> str:
     """Write the demand summary and every need (contacts masked) to an XLSX workbook."""
     with session_scope() as session:
-        names = {d.id: d.name for d in cycles.list_domains(session, cycle_id=cycle_id)}
-        cycle = cycles.get_cycle(session, cycle_id)
-        communities = {
-            c.id: c.name
-            for c in cycles.list_communities(session, street_office=cycle.street_office)
-        }
-        rows = [
-            (
-                n.id,
-                communities.get(n.community_id, ""),
-                mask_text(n.text),
-                n.target_group,
-                n.source,
-                n.submitted_on.isoformat(),
-                names.get(n.domain_id, "") if n.domain_id else "",
-                n.confidence,
-                NEED_STATUS_LABELS[NeedStatus(n.status)],
-                n.duplicate_of_id,
-                n.weight if n.duplicate_of_id is None else None,
-                n.merge_reason,
-                mask_name(n.contact_name),
-                mask_phone(n.contact_phone),
-            )
-            for n in needs.list_needs(session, cycle_id=cycle_id)
-        ]
+        rows = _need_lines(session, cycle_id)
         users.add_audit_event(
             session,
             actor="needs_survey",
@@ -200,6 +177,33 @@ def write_needs_workbook(cycle_id: int, context: NeedsSurveyContext, target: str
         )
     write_xlsx(Path(target), _sheets(context, rows))
     return target
+
+
+def _need_lines(session: Session, cycle_id: int) -> list[tuple]:  # type: ignore[type-arg]
+    names = {d.id: d.name for d in cycles.list_domains(session, cycle_id=cycle_id)}
+    cycle = cycles.get_cycle(session, cycle_id)
+    communities = {
+        c.id: c.name for c in cycles.list_communities(session, street_office=cycle.street_office)
+    }
+    return [
+        (
+            n.id,
+            communities.get(n.community_id, ""),
+            mask_text(n.text),
+            n.target_group,
+            n.source,
+            n.submitted_on.isoformat(),
+            names.get(n.domain_id, "") if n.domain_id else "",
+            n.confidence,
+            NEED_STATUS_LABELS[NeedStatus(n.status)],
+            n.duplicate_of_id,
+            n.weight if n.duplicate_of_id is None else None,
+            n.merge_reason,
+            mask_name(n.contact_name),
+            mask_phone(n.contact_phone),
+        )
+        for n in needs.list_needs(session, cycle_id=cycle_id)
+    ]
 
 
 def _sheets(context: NeedsSurveyContext, rows: list[tuple]) -> list[Sheet]:  # type: ignore[type-arg]

@@ -98,8 +98,14 @@ def _ids(session: Session, cycle_id: int) -> dict[str, dict[str, int]]:
 
 
 def _store_bid(
-    session: Session, call_id: int, bid: ParsedBid, ids, *, submit: bool, refuse_repeats: bool
-) -> int:  # type: ignore[no-untyped-def]
+    session: Session,
+    call_id: int,
+    bid: ParsedBid,
+    ids: dict[str, dict[str, int]],
+    *,
+    submit: bool,
+    refuse_repeats: bool,
+) -> int:
     agency_id = ids["agency"][bid.agency]
     found = proposals.find_proposal(
         session, call_id=call_id, agency_id=agency_id, title=bid.draft.title
@@ -129,9 +135,14 @@ def _store_bid(
         )
         proposal.submitted_at, proposal.stage = bid.submitted_at, Stage.ELIGIBILITY
     proposals.set_proposal(session, proposal)
+    _save_lines(session, proposal.id, bid)  # type: ignore[arg-type]
+    return 1
+
+
+def _save_lines(session: Session, proposal_id: int, bid: ParsedBid) -> None:
     proposals.set_proposal_lines(
         session,
-        proposal.id,  # type: ignore[arg-type]
+        proposal_id,
         budget=[
             BudgetLine(proposal_id=0, category=b.category, amount_fen=b.amount_fen)
             for b in bid.draft.budget
@@ -141,7 +152,6 @@ def _store_bid(
             for k in bid.draft.kpis
         ],
     )
-    return 1
 
 
 def _repeat_reason(found: Proposal, tz: tzinfo) -> str:
@@ -151,7 +161,7 @@ def _repeat_reason(found: Proposal, tz: tzinfo) -> str:
     return f"这份申报书已于 {when}提交（状态：{found.status}），不能重复提交；如需修改请先撤回"
 
 
-def _fill(proposal: Proposal, bid: ParsedBid, ids) -> None:  # type: ignore[no-untyped-def]
+def _fill(proposal: Proposal, bid: ParsedBid, ids: dict[str, dict[str, int]]) -> None:
     draft = bid.draft
     proposal.domain_id = ids["domain"][draft.domain_key]
     proposal.community_id = ids["community"][bid.community]

@@ -16,6 +16,7 @@ from models.fund import LedgerKind
 from models.ledger import Movement, available_by_pool
 from models.selection import (
     Allocation,
+    AllocationError,
     Candidate,
     Quotas,
     ScoredReview,
@@ -63,6 +64,9 @@ def compute_allocation(
             if p.status in IN_FINAL and p.id in averages
         }
         pools = _pools(session, call.cycle_id, call_id, keys)
+    unknown = sorted((set(include) | set(exclude)) - set(candidates))
+    if unknown:
+        raise AllocationError(f"申报书 {unknown} 不在终审名单中，不能纳入或排除")
     if budget_fen is not None:
         pools = {None: budget_fen}
     outcomes = allocate(

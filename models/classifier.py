@@ -108,25 +108,7 @@ def train_classifier(
     """Train on the seed keywords, the labelled examples and staff corrections (oldest first)."""
     keys = {seed.key for seed in seeds}
     decided = {normalise_text(c.text): c.domain_key for c in corrections if c.domain_key in keys}
-    texts: list[str] = []
-    labels: list[str] = []
-    weights: list[float] = []
-    for seed in seeds:
-        for word in seed.keywords:
-            if word.strip():
-                texts.append(word)
-                labels.append(seed.key)
-                weights.append(1.0)
-    for example in examples:
-        # Staff decisions replace a shipped label for the same text.
-        if example.domain_key in keys and normalise_text(example.text) not in decided:
-            texts.append(example.text)
-            labels.append(example.domain_key)
-            weights.append(1.0)
-    for text, key in decided.items():
-        texts.append(text)
-        labels.append(key)
-        weights.append(CORRECTION_WEIGHT)
+    texts, labels, weights = _training_set(seeds, examples, decided)
     if len(set(labels)) < 2:
         return Classifier(seeds, vectoriser=None, model=None, decided=decided)
     vectoriser = TfidfVectorizer(
@@ -135,3 +117,18 @@ def train_classifier(
     model = LogisticRegression(C=REGULARISATION, max_iter=2000)
     model.fit(vectoriser.fit_transform(texts), labels, sample_weight=weights)
     return Classifier(seeds, vectoriser=vectoriser, model=model, decided=decided)
+
+
+def _training_set(
+    seeds: Sequence[DomainSeed], examples: Iterable[Example], decided: dict[str, str]
+) -> tuple[list[str], list[str], list[float]]:
+    keys = {seed.key for seed in seeds}
+    rows = [(word, seed.key, 1.0) for seed in seeds for word in seed.keywords if word.strip()]
+    # Staff decisions replace a shipped label for the same text.
+    rows += [
+        (e.text, e.domain_key, 1.0)
+        for e in examples
+        if e.domain_key in keys and normalise_text(e.text) not in decided
+    ]
+    rows += [(text, key, CORRECTION_WEIGHT) for text, key in decided.items()]
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]

@@ -29,6 +29,7 @@ UNITS = {SERVICE_VISITS: "人次", ACTIVITY_COUNT: "场", BENEFICIARIES: "人", 
 DEVIATION_LIMIT_PERCENT = 10
 LOW_COMPLIANCE_PERCENT = 80
 LOW_PROGRESS_PERCENT = 70
+REPEATED_RISKS = 2
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,7 @@ def risk_reasons(
         reasons.append(f"本月黄牌 {yellow_cards} 张")
     if overdue_items:
         reasons.append(f"逾期待办 {overdue_items} 项")
-    if risks_reported:
-        reasons.append(f"日报告报告风险 {risks_reported} 次")
+    if risks_reported >= REPEATED_RISKS:
+        # One risk is discussed as an issue; risks raised again and again mark the project.
+        reasons.append(f"日报告多次报告风险（{risks_reported} 次）")
     return tuple(reasons)

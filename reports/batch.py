@@ -4,17 +4,21 @@ WeasyPrint spends its time in Python, and a process renders one document at a
 time (`reports.fonts` holds a lock around its one font configuration), so
 threads cannot render in parallel: processes can. `RenderPool` keeps a pool of
 worker processes, each with its own fonts and Jinja2 environment, and renders
-whole batches of jobs in them; with one process it renders in the calling
-process and starts nothing. Workers are spawned, not forked, because the
-caller runs threads (Prefect's) that a fork would copy in an unknown state.
+whole batches of jobs in them; with one process it renders in this process
+and starts nothing. In this process every render runs on one thread: Pango
+and fontconfig keep caches per thread, so rendering from Prefect's eight task
+threads would hold eight copies (about 1 GiB instead of 330 MiB). Workers are
+spawned, not forked, because the caller runs threads (Prefect's) that a fork
+would copy in an unknown state.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -24,7 +28,7 @@ from reports.render import render_report
 
 # A worker that has rendered this many batches is replaced, which bounds the
 # memory WeasyPrint's caches can grow to over a long run.
-BATCHES_PER_WORKER = 40
+BATCHES_PER_WORKER = 10
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,12 @@ def render_jobs(jobs: Sequence[RenderJob], *, templates_dir: Path) -> list[Path]
         )
         for job in jobs
     ]
+
+
+@cache
+def _render_thread() -> ThreadPoolExecutor:
+    # The process's one rendering thread, started on first use.
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongyi-render")
 
 
 def _warm_worker() -> None:
@@ -80,15 +90,9 @@ class RenderPool:
             self._executor = None
 
     def submit(self, jobs: Sequence[RenderJob]) -> Future[list[Path]]:
-        """Queue a batch for a worker; with one process, render it now."""
-        if self._executor is None:
-            done: Future[list[Path]] = Future()
-            try:
-                done.set_result(render_jobs(jobs, templates_dir=self.templates_dir))
-            except Exception as error:
-                done.set_exception(error)
-            return done
-        return self._executor.submit(render_jobs, list(jobs), templates_dir=self.templates_dir)
+        """Queue a batch for a worker process, or for this process's rendering thread."""
+        executor = self._executor or _render_thread()
+        return executor.submit(render_jobs, list(jobs), templates_dir=self.templates_dir)
 
     def render(self, jobs: Sequence[RenderJob]) -> list[Path]:
         """Render a batch and wait for its PDFs."""

@@ -277,7 +277,7 @@ class SmtpSink:
     def __init__(self) -> None:
         self.messages: list = []  # type: ignore[type-arg]
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         from email import message_from_bytes
         from email.policy import default
 

@@ -275,3 +275,27 @@ def test_importing_the_registry_again_updates_each_agency(
     register_demo_agencies()
     register_demo_agencies()
     assert len(session.exec(select(Agency)).all()) == 6
+
+
+def test_the_registry_is_imported_from_xlsx_with_its_optional_columns(
+    database_url: str, session: Session, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([*AGENCY_HEADER, "严重违法失信名单", "电子邮箱"])  # type: ignore[union-attr]
+    sheet.append(
+        ["甲机构", "社会团体", GOOD_CODE, "2015-06-18", "合格", "否", "是", "a@example.org"]
+    )  # type: ignore[union-attr]
+    workbook.save(tmp_path / "agencies.xlsx")
+
+    summary = register_agencies.import_registry.fn(str(tmp_path / "agencies.xlsx"))
+
+    assert (summary.added, summary.updated) == (1, 0)
+    agency = session.exec(select(Agency)).one()
+    assert (agency.org_type, agency.on_serious_violation_list, agency.contact_email) == (
+        "社会团体",
+        True,
+        "a@example.org",
+    )

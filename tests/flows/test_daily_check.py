@@ -73,7 +73,7 @@ def test_a_report_one_working_day_late_gets_the_agency_a_reminder(
 def test_three_working_days_late_tells_the_officer_as_well(
     session: Session, sink: SmtpSink
 ) -> None:
-    cycle = build_running_cycle(session, projects=1)
+    build_running_cycle(session, projects=1)
     run_check(THU)
     [message] = sink.messages
     assert message["To"] == "agency1@example.org, officer@street.example"
@@ -204,3 +204,11 @@ def test_catching_up_a_fortnight_as_a_flow_gives_what_each_evening_saw(
     again = daily_check(cycle.cycle_id, date(2026, 6, 12), MON)
     assert again.notices["sent"] == 0
     assert len(sink.messages) == summary.notices["sent"] == 9
+
+
+def test_the_evenings_figures_are_a_markdown_table_that_titles_cannot_break() -> None:
+    from flows.daily_check import ProjectCheck, compliance_table
+
+    check = ProjectCheck(1, "长者|食堂\n[链接](x)", True, False, 2, 80, (MON,), "remind", 40, 80)
+    table = compliance_table(TUE, [check])
+    assert "| 长者｜食堂 ［链接］(x) | 80% | 2 | 1 | 40 / 80 | 提醒机构 |" in table

@@ -92,7 +92,7 @@ def test_a_failing_midterm_grade_holds_the_tranche_and_tells_agency_and_officer_
     cycle = build_running_cycle(session, projects=1)
     midterm(session, cycle.project_ids[0], "不合格")
     for _ in range(2):
-        summary, keys = decide_midterm_tranches.fn(cycle.cycle_id, DAY)
+        _summary, keys = decide_midterm_tranches.fn(cycle.cycle_id, DAY)
         send_notices.fn(keys)
     assert second_tranche(session, 1).status == "withheld"
     assert len(payments(session)) == 1  # only the first tranche, paid at signing

@@ -8,19 +8,21 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from flows.close_call import close_call
 from flows.committee import CommitteeInput, get_pending, record_committee_decision
 from flows.conclude_publicity import conclude_publicity
+from flows.needs_intake import needs_intake
 from flows.objections import lodge_objection, resolve_objection
 from flows.open_cycle import open_cycle
 from flows.publish_call import publish_call
 from flows.raise_fund import raise_fund
 from flows.receive_bids import receive_bids
+from flows.register_agencies import register_agencies
 from flows.select_projects import select_projects
-from flows.selection_allocation import check_decision, compute_allocation
+from flows.selection_allocation import check_decision
 from flows.selection_stages import read_score_sheet, seat_panels, store_reviewer_pool
 from models.fund import LedgerEntry, LedgerKind
 from models.panel import ReviewAssignment
@@ -45,11 +47,16 @@ def _prepare() -> int:
         date(2026, 12, 31),
         str(DEMO_DIR / "communities.csv"),
     )
+    needs_intake(cycle_id, str(DEMO_DIR / "needs.csv"))
     raise_fund(
-        cycle_id, "淮河路街道专项公益基金", str(DEMO_DIR / "donations.csv"), str(DEMO_DIR / "in_kind.csv")
+        cycle_id,
+        "淮河路街道专项公益基金",
+        str(DEMO_DIR / "donations.csv"),
+        str(DEMO_DIR / "in_kind.csv"),
     )
     call_id = publish_call(cycle_id, str(DEMO_DIR / "call.toml"), date(2026, 5, 1))
-    receive_bids(call_id, str(DEMO_DIR / "agencies.csv"), str(DEMO_DIR / "proposals.csv"))
+    register_agencies(str(DEMO_DIR / "agencies.csv"), str(DEMO_DIR / "track_records.csv"))
+    receive_bids(call_id, "", str(DEMO_DIR / "proposals.csv"))
     close_call(call_id, date(2026, 5, 21))
     return call_id
 
@@ -201,18 +208,17 @@ def test_bad_score_sheets_are_refused_naming_row_and_field(
     assert "评分重复" in messages[2] and "第 5 行" in messages[2]
 
 
-def test_a_committee_inclusion_that_breaks_the_fund_is_refused_before_anything_moves(
+def test_a_committee_adjustment_outside_the_final_list_is_refused_before_anything_moves(
     session: Session,
 ) -> None:
     call_id = _prepare()
     worker, _ = _select(call_id)
     _wait_until_paused(call_id, worker)
-    outcomes, _ = compute_allocation(call_id)
-    everyone = [o.proposal_id for o in outcomes]
-    with pytest.raises(AllocationError, match="无法资助"):
+    failed = session.exec(select(Proposal).where(Proposal.title == "社区文化节")).one()
+    with pytest.raises(AllocationError, match="不在终审名单中"):
         record_committee_decision(
             call_id,
-            CommitteeInput(accepted=False, include=everyone, reasons="全部资助", decided_by="主任"),
+            CommitteeInput(accepted=False, include=[failed.id], reasons="补录", decided_by="主任"),
             check=check_decision,
         )
     assert get_pending(call_id) is not None

@@ -55,7 +55,7 @@ def test_measured_criteria_are_named_as_in_the_demo_calls_monthly_criteria():
 
 
 def test_the_evaluator_scores_every_criterion_but_the_measured_ones():
-    assert evaluator_criteria(CRITERIA + (Criterion("创新性", 0),)) == ["服务质量", "创新性"]
+    assert evaluator_criteria((*CRITERIA, Criterion("创新性", 0))) == ["服务质量", "创新性"]
 
 
 @pytest.mark.parametrize(

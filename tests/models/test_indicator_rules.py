@@ -124,6 +124,20 @@ def test_spend_adds_up_by_category():
     assert sum_spend(reports) == {"活动费": 15, "物资费": 1}
 
 
+def test_a_single_risk_is_an_issue_to_discuss_not_a_mark_against_the_project():
+    assert (
+        risk_reasons(
+            compliance_percent=95,
+            progress=90.0,
+            budget_flagged=False,
+            yellow_cards=0,
+            overdue_items=0,
+            risks_reported=1,
+        )
+        == ()
+    )
+
+
 def test_a_project_on_track_is_not_at_risk():
     assert (
         risk_reasons(
@@ -153,5 +167,5 @@ def test_every_reason_for_risk_is_named():
         "预算执行偏差超过 10%",
         "本月黄牌 1 张",
         "逾期待办 2 项",
-        "日报告报告风险 1 次",
+        "日报告多次报告风险（2 次）",
     )

@@ -129,7 +129,9 @@ def test_an_output_without_a_plan_shows_no_completion(env):
         build_sample_monthly_assessment(), outputs=(OutputRow("受益人数", "人", None, 12),)
     )
     html = render_html(env, MONTHLY_ASSESSMENT_TEMPLATE, ctx)
-    row = html[html.index("<td>受益人数</td>") : html.index("</tr>", html.index("<td>受益人数</td>"))]
+    row = html[
+        html.index("<td>受益人数</td>") : html.index("</tr>", html.index("<td>受益人数</td>"))
+    ]
     assert '<td class="number">—</td>' in row and "%" not in row
 
 
