@@ -64,9 +64,6 @@ def compute_allocation(
             if p.status in IN_FINAL and p.id in averages
         }
         pools = _pools(session, call.cycle_id, call_id, keys)
-    unknown = sorted((set(include) | set(exclude)) - set(candidates))
-    if unknown:
-        raise AllocationError(f"申报书 {unknown} 不在终审名单中，不能纳入或排除")
     if budget_fen is not None:
         pools = {None: budget_fen}
     outcomes = allocate(
@@ -102,4 +99,8 @@ def _pools(session, cycle_id: int, call_id: int, keys: dict[int, str]) -> dict[s
 
 def check_decision(call_id: int, *, include: list[int], exclude: list[int]) -> None:
     """Dry-run the committee's adjustments; raise AllocationError if they break the fund or caps."""
+    _, candidates = compute_allocation(call_id)
+    unknown = sorted((set(include) | set(exclude)) - set(candidates))
+    if unknown:
+        raise AllocationError(f"申报书 {unknown} 不在终审名单中，不能纳入或排除")
     compute_allocation(call_id, include=include, exclude=exclude)
