@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -261,6 +262,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--reports", type=int, default=30)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--keep", action="store_true", help="keep the PDFs and database")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="gongyi-bench-"))
     url = _environment(work, args.database_url)
@@ -295,6 +297,10 @@ def main() -> None:
             f"{role} {size / 2**20:.0f}" for role, size in sorted(memory.by_role.items())
         )
         print(f"  peak memory, {label}, whole tree:     {memory.peak / 2**20:8.0f} MiB ({roles})")
+    if args.keep:
+        print(f"  PDFs and database kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ something true to measure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -60,7 +60,7 @@ class DemoSummary:
     daily: DailyCheckSummary
     meetings: tuple[MeetingSummary, ...]
     evaluation: EvaluationSummary
-    agencies: AgencySummary = AgencySummary()
+    agencies: AgencySummary = field(default_factory=AgencySummary)
     call_pdf: str = ""
     donor_statements: tuple[str, ...] = ()
     monitoring: DemoMonitoring | None = None

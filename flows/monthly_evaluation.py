@@ -201,9 +201,10 @@ def _render_month(cycle_id: int, month: str, today: date, *, drafts: bool) -> tu
     # Starting a process costs about a second: never start more than there are batches.
     with render_pool(min(get_render_processes(), max(len(batches), 1))):
         futures = [write_assessment_batch.submit(cycle_id, month, b, today) for b in batches]
-        summary = write_street_summary.submit(cycle_id, month, today)
         pdfs = [path for future in futures for path in future.result()]
-        return (*pdfs, summary.result())
+    # The street summary lists every project and is by far the largest layout: it is
+    # rendered here once the render processes have gone, so their memory never adds up.
+    return (*pdfs, write_street_summary(cycle_id, month, today))
 
 
 def _read_sheet(cycle_id: int, scores_path: str | None) -> list[EvaluatorScore] | None:

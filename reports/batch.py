@@ -14,6 +14,8 @@ would copy in an unknown state.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -42,12 +44,24 @@ class RenderJob:
 
 def render_jobs(jobs: Sequence[RenderJob], *, templates_dir: Path) -> list[Path]:
     """Render each job in this process, in order."""
-    return [
-        render_report(
-            job.template_name, job.context, templates_dir=templates_dir, target=job.target
-        )
-        for job in jobs
-    ]
+    try:
+        return [
+            render_report(
+                job.template_name, job.context, templates_dir=templates_dir, target=job.target
+            )
+            for job in jobs
+        ]
+    finally:
+        release_memory()
+
+
+def release_memory() -> None:
+    """Hand the memory a batch of layouts used back to the system (glibc keeps it otherwise)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: the memory is reused, just not returned
 
 
 @cache
