@@ -14,6 +14,7 @@ would copy in an unknown state.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
@@ -58,10 +59,9 @@ def render_jobs(jobs: Sequence[RenderJob], *, templates_dir: Path) -> list[Path]
 def release_memory() -> None:
     """Hand the memory a batch of layouts used back to the system (glibc keeps it otherwise)."""
     gc.collect()
-    try:
+    # Without glibc there is no malloc_trim: the memory is then reused, just not returned.
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc: the memory is reused, just not returned
 
 
 @cache
