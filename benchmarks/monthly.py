@@ -15,7 +15,7 @@ evaluation approved; then prints:
    with the peak of each kind of process.
 
 WeasyPrint alone runs in a process of its own, after the flow runs, so that
-its memory is not counted as the flow's. The machine should be otherwise idle:
+its memory is not counted as the flow's. The set-up runs in a process of its own too. The machine should be otherwise idle:
 the speed-up is only as good as the free cores.
 
 Run from the repository root (takes about 20 minutes for 1,000 projects on 2 cores):
@@ -29,6 +29,8 @@ import argparse
 import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -234,13 +236,35 @@ def weasyprint_alone(url: str, cycle_id: int, out: Path, templates: Path) -> tup
     return time.perf_counter() - start, len(pages)
 
 
-def _direct_in_own_process(
-    url: str, cycle_id: int, out: Path, templates: Path
-) -> tuple[float, int]:
-    # Its own process, so loading WeasyPrint here does not count towards the flow's memory.
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        return pool.apply(weasyprint_alone, (url, cycle_id, out, templates))
+def _in_own_process(function, *args):  # type: ignore[no-untyped-def]
+    # A process of its own, as a served or worker-run flow gets: what it loads
+    # (WeasyPrint for the set-up run's summary, or for WeasyPrint alone) is not
+    # counted as the timed runs' memory.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, args)
+
+
+def _set_up_in_own_process(projects: int, reports: int, sheet: str) -> tuple[float, float, int]:
+    # A plain interpreter, not a pool worker: it must exit normally so that the
+    # Prefect server its flow run started is stopped with it.
+    command = [sys.executable, __file__, "--set-up", "--projects", str(projects)]
+    command += ["--reports", str(reports), "--sheet", sheet]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=os.environ)
+    stored, scoring, cycle_id = done.stdout.strip().splitlines()[-1].split()
+    return float(stored), float(scoring), int(cycle_id)
+
+
+def set_up(url: str, projects: int, reports: int, sheet: str) -> tuple[float, float, int]:
+    """Store the cycle, run the month once with the score sheet, approve every evaluation."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    start = time.perf_counter()
+    cycle_id = store_cycle(url, projects, reports)
+    stored = time.perf_counter() - start
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        scoring, _ = run_month(cycle_id, 2, scores_path=sheet)
+    approve_all(url, cycle_id)
+    return stored, scoring, cycle_id
 
 
 def _environment(work: Path, database_url: str) -> str:
@@ -263,25 +287,26 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=30)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--keep", action="store_true", help="keep the PDFs and database")
+    parser.add_argument("--set-up", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sheet", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.set_up:
+        print(*set_up(os.environ["GONGYI_DATABASE_URL"], args.projects, args.reports, args.sheet))
+        return
     work = Path(tempfile.mkdtemp(prefix="gongyi-bench-"))
     url = _environment(work, args.database_url)
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     templates = Path(__file__).resolve().parents[1] / "templates"
+    sheet = write_sheet(work / "scores.csv", args.projects)
+    stored, scoring, cycle_id = _set_up_in_own_process(args.projects, args.reports, sheet)
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        start = time.perf_counter()
-        cycle_id = store_cycle(url, args.projects, args.reports)
-        stored = time.perf_counter() - start
-        sheet = write_sheet(work / "scores.csv", args.projects)
-        scoring, _ = run_month(cycle_id, 2, scores_path=sheet)
-        approve_all(url, cycle_id)
         with TreeMemory() as two_memory:
             two, pdfs = run_month(cycle_id, 2)
         with TreeMemory() as one_memory:
             one, _ = run_month(cycle_id, 1)
     (work / "direct").mkdir()
-    direct, rendered = _direct_in_own_process(url, cycle_id, work / "direct", templates)
+    direct, rendered = _in_own_process(weasyprint_alone, url, cycle_id, work / "direct", templates)
     print(
         f"月评估 × {args.projects} 个项目 × {args.reports} 份日报告（{url.split(':')[0]}），{os.cpu_count()} 核"
     )

@@ -159,7 +159,7 @@ def test_every_reason_for_risk_is_named():
         budget_flagged=True,
         yellow_cards=1,
         overdue_items=2,
-        risks_reported=1,
+        risks_reported=2,
     )
     assert reasons == (
         "日报告按时率 79%（低于 80%）",
