@@ -247,6 +247,7 @@ def run_demo_monitoring(cycle_id: int, data: Path, month: str) -> DemoMonitoring
                 "街道社会事务科、5家承接机构项目负责人、第三方评估机构",
                 "李晓雯",
                 cycle_id,
+                monday + timedelta(days=7),
             )
     evaluation = _evaluate(cycle_id, month, data / "monthly_scores.csv")
     for later in FAST_FORWARD:

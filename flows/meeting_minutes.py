@@ -144,8 +144,12 @@ def record_minutes(
     attendees: str = "",
     recorder: str = "",
     cycle_id: int | None = None,
+    today: date | None = None,
 ) -> MinutesSummary:
-    """Record a meeting's minutes and action items, then re-render its 周例会纪要."""
+    """Record a meeting's minutes and action items, then re-render its 周例会纪要.
+
+    `today` is the date printed on the PDF (default: the office's today).
+    """
     cycle_id = resolve_cycle(cycle_id)
     try:
         text = read_minutes_text(minutes_path)
@@ -160,7 +164,7 @@ def record_minutes(
         for line in problems:
             print(f"  {line}")
         return MinutesSummary(week_start, 0, 0, errors=tuple(problems))
-    pdf = write_minutes_pdf(cycle_id, week_start, get_now().date())
+    pdf = write_minutes_pdf(cycle_id, week_start, today or get_now().date())
     print(f"{week_start} 周例会：记录待办 {count} 项，其中关闭 {closed} 项；纪要 {pdf}")
     return MinutesSummary(week_start, count, closed, pdf)
 
