@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from settings import PROJECT_ROOT, Settings, get_settings
@@ -48,7 +49,8 @@ class UserFacingError(Exception):
 
 def fail(message: str, *, code: int = 1) -> typer.Exit:
     """Print one red line and return the exit to raise."""
-    console.print(f"[bold red]错误：[/]{message}", highlight=False)
+    # The message is plain text: brackets in it ("[金额]") must not be read as markup.
+    console.print(f"[bold red]错误：[/]{escape(str(message))}", highlight=False)
     return typer.Exit(code)
 
 
@@ -66,6 +68,7 @@ def load_settings() -> Settings:
 def prepare_prefect(settings: Settings) -> None:
     """Point Prefect's embedded mode at var/ and keep it offline and quiet."""
     home = (settings.var_dir / "prefect").resolve()
+    home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_HOME", str(home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
@@ -442,45 +445,9 @@ def needs_confirm(
 
 
 def _confirm_one(session, need_id: int, key: str, actor: str, now: datetime) -> str:  # type: ignore[no-untyped-def]
-    from models.classifier import classifier_input
-    from models.status import NEED_TRANSITIONS, NeedStatus, Role, apply_transition
-    from store import cycles, needs, training
+    from store.need_review import set_need_confirmed
 
-    need = needs.get_need(session, need_id)
-    if need.duplicate_of_id is not None:
-        raise ValueError(
-            f"#{need_id} 已并入 #{need.duplicate_of_id}，请确认 #{need.duplicate_of_id}"
-        )
-    domains = {d.key: d for d in cycles.list_domains(session, cycle_id=need.cycle_id)}
-    keys = {d.id: k for k, d in domains.items()}
-    suggested = keys.get(need.domain_id, "") if need.domain_id else ""
-    chosen = key or suggested
-    if chosen not in domains:
-        raise ValueError(
-            f"#{need_id}：请用 --domain 指定服务领域（{'、'.join(domains)}），收到 {chosen!r}"
-        )
-    if need.status != NeedStatus.CONFIRMED:
-        apply_transition(
-            NEED_TRANSITIONS, NeedStatus(need.status), NeedStatus.CONFIRMED, role=Role.STAFF
-        )
-    training.add_correction(
-        session,
-        need=need,
-        text=classifier_input(need.text, need.target_group),
-        domain_key=chosen,
-        suggested_key=suggested,
-        actor=actor,
-        at=now,
-    )
-    needs.set_need_domain(
-        session,
-        need,
-        domain_id=domains[chosen].id,
-        confidence=need.confidence,
-        status=NeedStatus.CONFIRMED,
-    )
-    change = "确认" if chosen == suggested else f"由 {suggested or '—'} 改为"
-    return f"#{need_id} {change} {domains[chosen].name}（{chosen}）"
+    return set_need_confirmed(session, need_id, key, actor, now)
 
 
 @needs_app.command("groups")
@@ -1541,6 +1508,237 @@ def _monitoring_pdf_count(summary) -> int:  # type: ignore[no-untyped-def]
     monitoring = summary.monitoring
     extra = len(monitoring.midterm.pdfs) + (1 if monitoring.minutes.pdf else 0) if monitoring else 0
     return len(summary.evaluation.pdfs) + extra
+
+
+users_app = typer.Typer(help="门户账号：街道、社会组织、评估专家、管理员。", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    login: Annotated[str, typer.Argument(help="登录名。")],
+    role: Annotated[
+        str, typer.Option(help="角色：staff / agency / evaluator / admin / resident / donor。")
+    ],
+    name: Annotated[str, typer.Option(help="姓名或称呼（默认同登录名）。")] = "",
+    agency: Annotated[str, typer.Option(help="社会组织账号所属机构的名称或编号。")] = "",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt="密码", hide_input=True, confirmation_prompt=True, help="密码（至少 8 位）。"
+        ),
+    ] = "",
+) -> None:
+    """新建一个门户账号（密码以 Argon2 哈希保存）。"""
+    from models.status import Role
+    from store import agencies
+    from store.accounts import AccountError, add_account
+    from store.database import open_session
+
+    settings = _monitor_setup()
+    if role not in {r.value for r in Role} or role == Role.SYSTEM:
+        raise fail(f"未知角色 {role!r}：可选 staff / agency / evaluator / admin / resident / donor")
+    try:
+        with open_session(settings.database_url) as session:
+            agency_id = None
+            if agency:
+                found = (
+                    agencies.get_agency(session, int(agency))
+                    if agency.isdigit()
+                    else agencies.get_agency_by_name(session, agency)
+                )
+                agency_id = found.id
+            add_account(
+                session,
+                login=login,
+                password=password,
+                name=name or login,
+                role=Role(role),
+                agency_id=agency_id,
+            )
+    except (AccountError, LookupError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"账号 {login}（{role}）已创建。")
+
+
+@app.command()
+def web(
+    host: Annotated[str | None, typer.Option(help="监听地址（默认 GONGYI_WEB_HOST）。")] = None,
+    port: Annotated[int | None, typer.Option(help="端口（默认 GONGYI_WEB_PORT 或 8000）。")] = None,
+) -> None:
+    """启动门户网站（街道、社会组织、评估专家、居民需求表单）。"""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = _monitor_setup()
+    host, port = host or settings.web_host, port or settings.web_port
+    console.print(f"门户：http://{host}:{port}/ （Ctrl-C 停止）")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+# --- cycle commands (结项与新周期) ---
+
+cycle_app = typer.Typer(help="创投周期：结项评估、结项、归档校验与新周期。", no_args_is_help=True)
+app.add_typer(cycle_app, name="cycle")
+CycleIdOption = Annotated[int, typer.Option("--cycle", help="创投周期编号。")]
+
+
+@cycle_app.command("final")
+def cycle_final(
+    cycle: CycleIdOption,
+    period_end: Annotated[str, typer.Option(help="统计截止日，如 2026-11-30。")],
+    scores: Annotated[Path | None, typer.Option(help="结项评分表（CSV/XLSX）。")] = None,
+) -> None:
+    """结项评估：测算整个执行期、录入评分表、发布已审定的评估。"""
+    from datetime import date
+
+    from flows.final_evaluation import final_evaluation
+
+    _monitor_setup()
+    summary = _run_flow(
+        final_evaluation, cycle, date.fromisoformat(period_end), str(scores) if scores else None
+    )
+    _print_problems(summary.errors, what="结项评分表被拒绝")
+    for title, grade in summary.grades.items():
+        console.print(f"  {title}：{grade}", highlight=False)
+
+
+@cycle_app.command("review")
+def cycle_review(
+    project: Annotated[str, typer.Argument(help="项目名称或编号。")],
+    cycle: CycleIdOption,
+    reviewer: Annotated[str, typer.Option(help="审核人（不能是评分的评估专家）。")],
+    send_back: Annotated[bool, typer.Option("--send-back", help="退回修改。")] = False,
+    comment: Annotated[str, typer.Option(help="审核意见（退回时必填）。")] = "",
+) -> None:
+    """审核一个项目的结项评估：审定或退回修改。"""
+    from flows.final_evaluation import review_final_evaluation
+
+    _monitor_setup()
+    ok, message = _run_flow(
+        review_final_evaluation, cycle, project, reviewer, not send_back, comment
+    )
+    if not ok:
+        raise fail(message)
+
+
+@cycle_app.command("close")
+def cycle_close(
+    cycle: CycleIdOption,
+    today: Annotated[str, typer.Option(help="结项日期（默认今天）。")] = "",
+) -> None:
+    """结项：末期拨付、结余退回、往期表现、周期总结报告与归档。"""
+    from datetime import date
+
+    from flows.close_cycle import close_cycle
+
+    _monitor_setup()
+    summary = _run_flow(close_cycle, cycle, date.fromisoformat(today) if today else None)
+    if summary.blocked:
+        for line in summary.blocked:
+            console.print(f"[red]{line}[/]", highlight=False)
+        raise fail(f"不能结项：{len(summary.blocked)} 项评估尚未发布")
+    _print_close(summary)
+
+
+def _print_close(summary) -> None:  # type: ignore[no-untyped-def]
+    from models.money import format_fen
+
+    f = summary.figures
+    console.print(f"[bold]{summary.headline}[/]（统计至 {summary.period_end}）", highlight=False)
+    console.print(
+        f"服务 {f['service_visits']} 人次，志愿服务 {f['volunteer_hours']} 小时；"
+        f"募集 {format_fen(f['raised_fen'])} 元，承诺 {format_fen(f['committed_fen'])} 元，"
+        f"拨付 {format_fen(f['paid_fen'])} 元，退回 {format_fen(f['refunded_fen'])} 元",
+        highlight=False,
+    )
+    if summary.already_closed:
+        console.print("本周期此前已结项：未重复拨付、退回或生成文件。")
+    for title in summary.withheld:
+        console.print(f"  末期资金不予拨付：{title}", highlight=False)
+    console.print(f"周期总结报告：{summary.report_pdf}\n归档：{summary.archive}", highlight=False)
+    for line in summary.errors:
+        console.print(f"[red]{line}[/]", highlight=False)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+@cycle_app.command("verify")
+def cycle_verify(
+    cycle: Annotated[int | None, typer.Option("--cycle", help="创投周期编号。")] = None,
+    archive: Annotated[Path | None, typer.Option(help="归档文件夹（不查数据库）。")] = None,
+) -> None:
+    """校验归档：逐一重新计算 PDF 的 SHA-256 并与清单比对。"""
+    from flows.cycle_archive import verify_archive
+    from models.archive import ArchiveError
+
+    if archive is None:
+        if cycle is None:
+            raise fail("请给出 --cycle 或 --archive")
+        settings = _monitor_setup()
+        from store.closing import get_closing
+        from store.database import open_session
+
+        with open_session(settings.database_url) as session:
+            found = get_closing(session, cycle_id=cycle)
+        if found is None:
+            raise fail(f"创投周期 #{cycle} 尚未结项，没有归档")
+        archive = Path(found.archive_path)
+    try:
+        manifest, problems = verify_archive(archive)
+    except ArchiveError as exc:
+        raise fail(str(exc)) from None
+    for line in problems:
+        console.print(f"[red]{line}[/]", highlight=False)
+    if problems:
+        raise fail(f"归档校验未通过：{len(problems)} 处问题（{archive}）")
+    console.print(
+        f"归档校验通过：{len(manifest['files'])} 个文件的 SHA-256 与清单一致；"
+        f"申报指南第 {manifest['rules_version']} 版（{manifest['rules_sha256'][:12]}…）",
+        highlight=False,
+    )
+
+
+@cycle_app.command("new")
+def cycle_new(
+    from_cycle: Annotated[int, typer.Option("--from", help="沿用哪个已结项周期。")],
+    year: Annotated[int | None, typer.Option(help="新周期年度（默认下一年）。")] = None,
+    name: Annotated[str | None, typer.Option(help="新周期名称。")] = None,
+) -> None:
+    """新周期：沿用服务领域、申报指南与评审专家库，不沿用资金。"""
+    from flows.new_cycle import new_cycle
+
+    _monitor_setup()
+    summary = _run_flow(new_cycle, from_cycle, year, name)
+    console.print(
+        f"新创投周期 #{summary.cycle_id}「{summary.name}」：{summary.domains} 个服务领域，"
+        f"评审专家 {summary.reviewers} 位，申报指南草稿 {summary.rules_file}",
+        highlight=False,
+    )
+    console.print(
+        f"下一步：登记捐赠后 gongyi call publish {summary.rules_file} --cycle {summary.cycle_id}",
+        highlight=False,
+    )
+
+
+@cycle_app.command("refund")
+def cycle_refund(
+    project: Annotated[str, typer.Argument(help="项目名称或编号。")],
+    cycle: CycleIdOption,
+    amount: Annotated[str, typer.Option(help="退回金额（元）。")],
+    day: Annotated[str, typer.Option(help="退回日期（默认今天）。")] = "",
+) -> None:
+    """登记机构退回的资金（不得超过已拨付未退回的金额）。"""
+    from datetime import date
+
+    from flows.close_settlement import record_refund
+    from models.money import format_fen, parse_yuan
+
+    _monitor_setup()
+    when = date.fromisoformat(day) if day else date.today()
+    booked = _run_flow(record_refund, cycle, project, parse_yuan(amount), when)
+    console.print(f"已登记退回 {format_fen(booked)} 元" if booked else "该笔退回已登记过")
 
 
 def main() -> None:

@@ -24,6 +24,10 @@ class RowError(Exception):
         self.file, self.row, self.column, self.message = file, row, column, message
 
     def __str__(self) -> str:
+        # Row 0 is the file as a whole (a missing header, an unreadable file).
+        if self.row <= 0:
+            where = f"「{self.column}」" if self.column not in ("", "-") else ""
+            return f"{self.file}{where}：{self.message}"
         return f"{self.file} 第 {self.row} 行「{self.column}」：{self.message}"
 
 

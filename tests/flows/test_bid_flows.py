@@ -241,7 +241,7 @@ def test_a_workbook_without_a_sheet_is_refused_naming_it(call_id: int, tmp_path:
     workbook = load_workbook(path)
     del workbook["进度安排"]
     workbook.save(path)
-    with pytest.raises(RowError, match=r"t\.xlsx 第 0 行「进度安排」：工作簿缺少这张工作表"):
+    with pytest.raises(RowError, match=r"t\.xlsx「进度安排」：工作簿缺少这张工作表"):
         receive(call_id, path)
 
 
