@@ -186,6 +186,7 @@ def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: igno
         *summary.bids.errors,
         *summary.selection.selection.errors,
         *summary.evaluation.errors,
+        *(_closing_errors(summary)),
     ]
     table = Table(title="各环节结果", show_lines=False)
     table.add_column("环节")
@@ -217,6 +218,7 @@ def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: igno
     )
     table.add_row("分层遴选", _selection_line(summary.selection))
     _add_monitoring_rows(table, summary)
+    _add_closing_rows(table, summary)
     console.print(table)
     if errors:
         for line in errors:
@@ -226,7 +228,57 @@ def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: igno
     console.print(
         f"[green]完成[/]：PDF 报告 {_monitoring_pdf_count(summary)} 份，位于 [bold]{folder}[/] 等"
     )
+    _print_closing_headline(summary)
     console.print(f"用时 {elapsed:.1f} 秒")
+
+
+def _closing_errors(summary) -> list[str]:  # type: ignore[no-untyped-def]
+    closing = getattr(summary, "closing", None)
+    if closing is None:
+        return []
+    return [*closing.final.errors, *closing.close.blocked, *closing.close.errors]
+
+
+def _add_closing_rows(table: Table, summary) -> None:  # type: ignore[no-untyped-def]
+    from models.money import format_fen
+
+    closing = getattr(summary, "closing", None)
+    if closing is None or not closing.close.headline:
+        return
+    grades: dict[str, int] = {}
+    for grade in closing.final.grades.values():
+        grades[grade] = grades.get(grade, 0) + 1
+    table.add_row(
+        "结项评估",
+        f"统计至 {closing.final.period_end}（演示压缩执行期），已发布 {len(closing.final.grades)} 个："
+        + "，".join(f"{g} {n}" for g, n in grades.items()),
+    )
+    close = closing.close
+    table.add_row(
+        "结项",
+        f"末期拨付 {len(close.last_paid)} 个，不予拨付 {len(close.withheld)} 个"
+        + (f"（{'、'.join(close.withheld)}）" if close.withheld else "")
+        + f"；结余退回 {format_fen(close.refunded_fen)} 元；往期表现已记入机构记录",
+    )
+
+
+def _print_closing_headline(summary) -> None:  # type: ignore[no-untyped-def]
+    from flows.cycle_archive import verify_archive
+
+    closing = getattr(summary, "closing", None)
+    if closing is None or not closing.close.headline:
+        return
+    console.print(f"[bold]创投周期总结：{closing.close.headline}[/]", highlight=False)
+    console.print(f"周期总结报告：{closing.close.report_pdf}", highlight=False)
+    manifest, problems = verify_archive(Path(closing.close.archive))
+    if problems:
+        for line in problems:
+            console.print(f"[red]{line}[/]", highlight=False)
+        raise typer.Exit(1)
+    console.print(
+        f"归档校验通过：{len(manifest['files'])} 份 PDF 的 SHA-256 与清单一致（{closing.close.archive}）",
+        highlight=False,
+    )
 
 
 def _selection_line(result) -> str:  # type: ignore[no-untyped-def]

@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     needs_review_threshold: float = Field(
         default=0.6, gt=0, le=1, description="Below this confidence a need goes to staff review."
     )
+    # Portal (门户): `gongyi web`.
+    web_host: str = Field(default="127.0.0.1", description="Address `gongyi web` listens on.")
+    web_port: int = Field(default=8000, description="Port `gongyi web` listens on.")
+    web_secure_cookies: bool = Field(
+        default=False, description="Mark portal cookies Secure (set when served over HTTPS)."
+    )
+    web_session_hours: int = Field(default=8, gt=0, description="Portal sign-in lifetime, hours.")
+    web_max_upload_mb: int = Field(default=10, gt=0, description="Largest request body, MB.")
 
     @field_validator("database_url")
     @classmethod

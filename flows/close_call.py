@@ -107,7 +107,7 @@ def _agency_records(session) -> dict[int, AgencyRecord]:  # type: ignore[no-unty
     past: dict[int, list[PastCycle]] = {}
     for record in agencies.list_track_records(session):
         past.setdefault(record.agency_id, []).append(
-            PastCycle(record.year, record.grade, record.yellow_cards)
+            PastCycle(record.year, record.grade, record.yellow_cards, record.breaches)
         )
     return {
         a.id: AgencyRecord(

@@ -20,6 +20,8 @@ from prefect import flow
 from flows.categorise_needs import CategorisationSummary
 from flows.close_call import ScreeningSummary, close_call
 from flows.daily_check import DailyCheckSummary
+from flows.demo_accounts import seed_demo_accounts
+from flows.demo_closing import DemoClosing, run_demo_closing
 from flows.demo_monitoring import DemoMonitoring, run_demo_monitoring
 from flows.demo_selection import DemoSelection, run_demo_selection
 from flows.donor_statement import donor_statement
@@ -65,6 +67,7 @@ class DemoSummary:
     donor_statements: tuple[str, ...] = ()
     monitoring: DemoMonitoring | None = None
     needs_survey: SurveySummary | None = None
+    closing: DemoClosing | None = None
 
 
 @flow(name="demo_cycle", log_prints=True)
@@ -95,6 +98,9 @@ def demo_cycle(data_dir: str, month: str = DEMO_MONTH) -> DemoSummary:
     monitoring = run_demo_monitoring(cycle_id, data, month)
     _, last = month_bounds(month)
     statements = donor_statement(cycle_id, last + timedelta(days=1), list(DEMO_DONORS))
+    # The close runs over the simulated period (to the end of August), compressed.
+    closing = run_demo_closing(cycle_id, data)
+    seed_demo_accounts()  # the portal's demo logins, listed in the README
     return DemoSummary(
         cycle_id,
         intake,
@@ -112,4 +118,5 @@ def demo_cycle(data_dir: str, month: str = DEMO_MONTH) -> DemoSummary:
         donor_statements=tuple(statements),
         monitoring=monitoring,
         needs_survey=survey,
+        closing=closing,
     )

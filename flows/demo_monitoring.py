@@ -35,7 +35,7 @@ from models.project import Project
 from models.report_input import Activity, DailyReportInput
 from models.rows import read_all
 from models.status import EvaluationStatus
-from store import awards, cycles, evaluations, plans
+from store import awards, cycles, evaluations, monitoring, plans
 from store.spreadsheets import read_rows
 
 REVIEWER = "陈慧敏"
@@ -195,6 +195,13 @@ def submit_demo_daily_reports(cycle_id: int, month: str, data_dir: str) -> int:
                 p, month, text, keys, targets.get(p.id, {}), budgets.get(p.id, {})
             )  # type: ignore[arg-type]
         ]
+        # A second run sends nothing already on record, so a closed cycle (its projects
+        # completed, taking no more reports) runs through the demo again unchanged.
+        first, _ = month_bounds(month)
+        titles = {p.id: p.title for p in projects}
+        stored = monitoring.list_project_reports(session, project_ids=ids, first=first, last=last)  # type: ignore[arg-type]
+        done = {(titles[pid], r.day) for pid, found in stored.items() for r in found}
+        submissions = [s for s in submissions if (s.report.project, s.report.day) not in done]
         end = datetime.combine(last + timedelta(days=3), time(23, 0), get_tz())
         summary = file_reports(
             session, submissions, cycle_id=cycle_id, now=end, source="demo", today=end.date()

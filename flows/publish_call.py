@@ -95,7 +95,14 @@ def store_call(cycle_id: int, data: dict[str, Any], published_on: date) -> int:
                 rules=data,
             ),
         )
-        if not is_new and call.rules != data:
+        if not is_new and call.rules != data and call.status == CallStatus.DRAFT:
+            # A draft (carried over by `gongyi cycle new`) takes the edited file's content.
+            call.rules, call.title = data, title
+            call.opens_on, call.deadline = (
+                date.fromisoformat(str(data["opens_on"])),
+                _deadline(data),
+            )
+        elif not is_new and call.rules != data:
             raise CallFileError(
                 f"第 {version} 版申报指南已发布，内容与此文件不同；修改后请把 version 改为 {version + 1}"
             )

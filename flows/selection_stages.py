@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flows.runtime import io_task, session_scope
 from models.call_rules import read_call_rules
+from models.eligibility import PastCycle, track_record_bonus
 from models.grading import weighted_score
 from models.panel import (
     ASSIGNMENT_TRANSITIONS,
@@ -39,7 +40,7 @@ from models.status import (
     Stage,
     apply_transition,
 )
-from store import calls, proposals, selection, users
+from store import agencies, calls, proposals, selection, users
 from store.spreadsheets import read_rows
 
 CONFLICT_KINDS = {
@@ -227,7 +228,10 @@ def close_preliminary(call_id: int, averages: dict[int, float]) -> dict[str, str
     """Pass 初审 at or above the call's pass score; refuse the rest with the reason."""
     failed = {}
     with session_scope() as session:
-        rules = read_selection_rules(calls.get_call(session, call_id).rules)
+        raw = calls.get_call(session, call_id).rules
+        rules = read_selection_rules(raw)
+        bonus_by_grade = read_call_rules(raw).past_grade_bonus
+        past = _past_cycles(session)
         for proposal in proposals.list_proposals(
             session, call_id=call_id, status=ProposalStatus.ELIGIBLE
         ):
@@ -236,12 +240,18 @@ def close_preliminary(call_id: int, averages: dict[int, float]) -> dict[str, str
                 raise RowsRejected(
                     [RowError("-", 0, "项目名称", f"「{proposal.title}」缺少初审评分")]
                 )
+            # The call may grant points for a good past grade (past_grade_bonus).
+            bonus, why = track_record_bonus(
+                past.get(proposal.agency_id, ()), bonus_by_grade=bonus_by_grade
+            )
+            score += bonus
             passed = score >= rules.preliminary_pass_score
             target = ProposalStatus.SHORTLISTED if passed else ProposalStatus.REJECTED
             note = (
-                ""
+                why
                 if passed
                 else f"初审标准化得分 {score:.2f} 低于通过线 {rules.preliminary_pass_score:g}"
+                + (f"（含{why}）" if why else "")
             )
             status = apply_transition(
                 PROPOSAL_TRANSITIONS, ProposalStatus.ELIGIBLE, target, role=Role.SYSTEM
@@ -252,6 +262,26 @@ def close_preliminary(call_id: int, averages: dict[int, float]) -> dict[str, str
             if not passed:
                 failed[proposal.title] = note
     return failed
+
+
+def _past_cycles(session) -> dict[int, list[PastCycle]]:  # type: ignore[no-untyped-def]
+    past: dict[int, list[PastCycle]] = {}
+    for record in agencies.list_track_records(session):
+        past.setdefault(record.agency_id, []).append(
+            PastCycle(record.year, record.grade, record.yellow_cards, record.breaches)
+        )
+    return past
+
+
+def preliminary_bonuses(call_id: int) -> dict[int, tuple[int, str]]:
+    """Return each eligible proposal's 初审 bonus from its agency's track record, and why."""
+    with session_scope() as session:
+        bonus_by_grade = read_call_rules(calls.get_call(session, call_id).rules).past_grade_bonus
+        past = _past_cycles(session)
+        return {
+            p.id: track_record_bonus(past.get(p.agency_id, ()), bonus_by_grade=bonus_by_grade)  # type: ignore[misc]
+            for p in proposals.list_proposals(session, call_id=call_id)
+        }
 
 
 def _cell(value: str) -> str:

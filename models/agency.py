@@ -40,4 +40,5 @@ class AgencyTrackRecord(SQLModel, table=True):
     year: int
     grade: str = Field(default="", max_length=20)
     yellow_cards: int = 0
+    breaches: int = 0
     note: str = Field(default="", max_length=500)

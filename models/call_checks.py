@@ -80,8 +80,10 @@ def _check_content(rules: CallRules) -> None:
 
 
 def _check_evaluation(rules: CallRules) -> None:
-    for key in ("review_criteria", "monthly_criteria"):
+    for key in ("review_criteria", "monthly_criteria", "final_criteria"):
         criteria = getattr(rules, key)
+        if not criteria and key == "final_criteria":
+            continue
         if sum(c.weight for c in criteria) != 100:
             raise _refuse(("evaluation", key), "的权重之和应为 100")
         if len({c.name for c in criteria}) != len(criteria):
@@ -127,3 +129,9 @@ def _check_applicants(rules: CallRules) -> None:
     names = [name for _, name in rules.grade_bands]
     if rules.min_past_grade is not None and rules.min_past_grade not in names:
         raise _refuse(("applicants", "min_past_grade"), f"应为等级之一：{'、'.join(names)}")
+    unknown = [grade for grade in rules.past_grade_bonus if grade not in names]
+    if unknown:
+        raise _refuse(
+            ("evaluation", "past_grade_bonus"),
+            f"有不是等级的键：{'、'.join(unknown)}（等级：{'、'.join(names)}）",
+        )

@@ -40,6 +40,7 @@ SECTION_KEYS: dict[str, dict[str, tuple[str, bool]]] = {
         "max_proposals_per_agency": ("whole", True),
         "min_past_grade": ("text", False),
         "max_yellow_cards": ("whole", False),
+        "max_breaches": ("whole", False),
     },
     "funding_mode": {
         "matching_percent": ("whole", True),
@@ -78,12 +79,15 @@ SECTION_KEYS: dict[str, dict[str, tuple[str, bool]]] = {
         "preliminary_pass_score": ("number", False),
         "domain_max_yuan": ("quota", False),
         "domain_min_projects": ("quota", False),
+        "final_criteria": ("tables", False),
+        "past_grade_bonus": ("quota", False),
     },
 }
 TABLE_FIELDS = {
     "tranches": {"percent": "whole", "condition": "text"},
     "review_criteria": {"name": "text", "weight": "whole"},
     "monthly_criteria": {"name": "text", "weight": "whole"},
+    "final_criteria": {"name": "text", "weight": "whole"},
 }
 CALENDAR_KEYS = {
     "daily": "日报告",

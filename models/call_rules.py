@@ -11,7 +11,7 @@ The keys are listed in `models.call_keys`; the README explains each one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -99,6 +99,10 @@ class CallRules:
     domain_max_fen: Mapping[str, int]
     domain_min_projects: Mapping[str, int]
     raw: Mapping[str, Any]
+    # Track record and close (optional keys; empty means not used).
+    max_breaches: int | None = None
+    past_grade_bonus: Mapping[str, int] = field(default_factory=dict)
+    final_criteria: tuple[Criterion, ...] = ()
 
     @property
     def funding_mode(self) -> str:
@@ -158,6 +162,9 @@ def read_call_rules(data: Mapping[str, Any]) -> CallRules:
         domain_max_fen={k: v * FEN_PER_YUAN for k, v in evaluation.get("domain_max_yuan", ())},
         domain_min_projects=dict(evaluation.get("domain_min_projects", ())),
         raw=data,
+        max_breaches=applicants.get("max_breaches"),
+        past_grade_bonus=dict(evaluation.get("past_grade_bonus", ())),
+        final_criteria=_criteria(evaluation.get("final_criteria", [])),
     )
     check_consistency(rules)
     return rules

@@ -4,12 +4,13 @@ The screen runs every rule and returns one `RuleResult` per rule, passed or
 failed, each with its reason, so an agency learns everything it must fix and
 staff can see why a proposal passed. The proposal's own content is checked by
 `models.proposal_rules`, whose findings land under the same rule names.
-Track record (past grades and yellow cards) is read when the agency has one.
+Track record (past grades, yellow cards and breaches) is read when the agency
+has one; `track_record_bonus` gives the 初审 bonus the call grants a past grade.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -43,6 +44,7 @@ class PastCycle:
     year: int
     grade: str
     yellow_cards: int = 0
+    breaches: int = 0
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,24 @@ def _track_record(agency: AgencyRecord, rules: CallRules) -> list[str]:
         problems.append(
             f"{latest.year} 年度被黄牌警告 {latest.yellow_cards} 次，超过 {rules.max_yellow_cards} 次"
         )
+    if rules.max_breaches is not None and latest.breaches > rules.max_breaches:
+        problems.append(
+            f"{latest.year} 年度违规 {latest.breaches} 次，超过 {rules.max_breaches} 次"
+        )
     return problems
+
+
+def track_record_bonus(
+    past_cycles: Sequence[PastCycle], *, bonus_by_grade: Mapping[str, int]
+) -> tuple[int, str]:
+    """Return the 初审 bonus points the agency's latest past grade earns, and why."""
+    if not past_cycles or not bonus_by_grade:
+        return 0, ""
+    latest = max(past_cycles, key=lambda c: c.year)
+    points = bonus_by_grade.get(latest.grade, 0)
+    if not points:
+        return 0, ""
+    return points, f"{latest.year} 年度评估「{latest.grade}」，初审加 {points} 分"
 
 
 def _bid_failures(bid: Bid, rules: CallRules, deadline: datetime) -> dict[str, list[str]]:

@@ -18,6 +18,8 @@ class Role(StrEnum):
     RESIDENT = "resident"
     DONOR = "donor"
     SYSTEM = "system"
+    # Manages portal accounts and reads the audit log; makes no transition of the cycle.
+    ADMIN = "admin"
 
 
 ROLE_LABELS = {
@@ -27,6 +29,7 @@ ROLE_LABELS = {
     Role.RESIDENT: "居民/网格员",
     Role.DONOR: "捐赠方",
     Role.SYSTEM: "系统",
+    Role.ADMIN: "管理员",
 }
 
 

@@ -30,3 +30,5 @@ class AuditEvent(SQLModel, table=True):
     subject_type: str = Field(max_length=40)
     subject_id: int | None = None
     detail: str = Field(default="", max_length=1000)
+    # Where the action came from: the client address for the portal, empty for the CLI and flows.
+    ip: str = Field(default="", max_length=45)

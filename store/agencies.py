@@ -72,6 +72,7 @@ def set_track_record(session: Session, record: AgencyTrackRecord) -> AgencyTrack
         session.flush()
         return record
     found.grade, found.yellow_cards, found.note = record.grade, record.yellow_cards, record.note
+    found.breaches = record.breaches
     session.add(found)
     session.flush()
     return found

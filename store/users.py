@@ -28,6 +28,7 @@ def add_audit_event(
     subject_type: str,
     subject_id: int | None = None,
     detail: str = "",
+    ip: str = "",
 ) -> None:
     """Log one action, such as a view of personal data."""
     session.add(
@@ -38,6 +39,7 @@ def add_audit_event(
             subject_type=subject_type,
             subject_id=subject_id,
             detail=detail,
+            ip=ip,
         )
     )
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlmodel import SQLModel
 
+from flows.cycle_archive import verify_archive
 from flows.demo_cycle import demo_cycle
 from models.fund import LedgerEntry, LedgerKind
 from store.database import get_engine
@@ -53,12 +55,36 @@ def _check_demo(database_url: str, *, run_twice: bool):  # type: ignore[no-untyp
     assert totals[LedgerKind.COMMITMENT] == chosen.approved_fen <= totals[LedgerKind.DONATION]
     assert totals[LedgerKind.PAYMENT] >= chosen.approved_fen // 2
     assert len(summary.evaluation.grades) == 22 and len(summary.evaluation.pdfs) == 23
+    _check_closing(summary, database_url)
 
     if run_twice:
         demo_cycle(str(DEMO_DIR))
         assert _row_counts(database_url) == counts
         assert _ledger_totals(database_url) == totals
     return summary
+
+
+def _check_closing(summary, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The demo ends closed: N 大领域 M 个服务项目，受益 K 人, matching the tables, and archived."""
+    close = summary.closing.close
+    assert not close.blocked and not close.errors and len(summary.closing.final.grades) == 22
+    assert close.withheld == ("共享工具屋·便民维修服务",) and len(close.last_paid) == 21
+    with get_engine(database_url).connect() as connection:
+        refs = set()
+        for (value,) in connection.execute(
+            text("SELECT beneficiary_refs FROM dailyreport WHERE is_current")
+        ):
+            refs.update(json.loads(value) if isinstance(value, str) else value)
+        projects, domains = connection.execute(
+            text("SELECT COUNT(*), COUNT(DISTINCT domain_id) FROM project")
+        ).one()
+        refunded = connection.execute(
+            text("SELECT SUM(amount_fen) FROM ledgerentry WHERE kind = 'refund'")
+        ).scalar_one()
+    assert close.headline == f"{domains} 大领域 {projects} 个服务项目，受益 {len(refs)} 人"
+    assert (domains, projects) == (4, 22) and close.refunded_fen == refunded
+    _, problems = verify_archive(Path(close.archive))
+    assert problems == []
 
 
 # The demo takes a minute or two, so the double run and the PDF checks share one

@@ -1,0 +1,227 @@
+"""Portal accounts: Argon2 password hashes, browser sessions, API tokens and login throttling.
+
+The portal (`web/`) and the JSON API (`web/api/`) both sign people in through
+here. Secrets handed to a browser or a client (session cookies, API tokens) are
+random and only their SHA-256 is stored, so a copy of the database cannot be
+replayed. Every function takes the session and the time it needs; the caller
+commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, col, delete, select
+
+from models.account import (
+    FAILED_LOGIN_WINDOW,
+    Account,
+    ApiToken,
+    LoginAttempt,
+    WebSession,
+    get_lockout_until,
+)
+from models.status import Role
+from models.user import User
+from store.users import add_user
+
+MIN_PASSWORD_LENGTH = 8
+_HASHER = PasswordHasher()
+
+
+class AccountError(ValueError):
+    """An account that cannot be created or used, with the reason in Chinese."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who is behind a session or token: the account, its user, role and agency."""
+
+    account_id: int
+    user_id: int
+    login: str
+    name: str
+    role: Role
+    agency_id: int | None
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with Argon2id."""
+    return _HASHER.hash(password)
+
+
+def is_password_correct(password_hash: str, password: str) -> bool:
+    """Check a password against its stored hash."""
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def add_account(
+    session: Session,
+    *,
+    login: str,
+    password: str,
+    name: str,
+    role: Role,
+    agency_id: int | None = None,
+) -> Account:
+    """Create a login for a new or existing user; refuse a taken login or a short password."""
+    login = login.strip()
+    if not login or len(login) > 60:
+        raise AccountError("登录名不能为空，且不超过 60 个字符")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    if role == Role.AGENCY and agency_id is None:
+        raise AccountError("社会组织账号必须绑定一个机构（--agency）")
+    if session.exec(select(Account).where(Account.login == login)).first():
+        raise AccountError(f"登录名 {login} 已存在")
+    user = add_user(session, name=name, role=role, agency_id=agency_id)
+    if session.exec(select(Account).where(Account.user_id == user.id)).first():
+        raise AccountError(f"用户 {name}（{role}）已有账号")
+    account = Account(
+        user_id=user.id or 0,
+        login=login,
+        password_hash=hash_password(password),
+        created_at=datetime.now(UTC),
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def get_account(session: Session, login: str) -> Account | None:
+    """Return the account with that login, if any."""
+    return session.exec(select(Account).where(Account.login == login.strip())).first()
+
+
+def get_signed_in(session: Session, account_id: int) -> SignedIn | None:
+    """Return who an active account belongs to."""
+    row = session.exec(
+        select(Account, User).join(User).where(Account.id == account_id, Account.is_active)
+    ).first()
+    if row is None:
+        return None
+    account, user = row
+    return SignedIn(
+        account_id=account.id or 0,
+        user_id=user.id or 0,
+        login=account.login,
+        name=user.name,
+        role=Role(user.role),
+        agency_id=user.agency_id,
+    )
+
+
+def list_accounts(session: Session) -> list[SignedIn]:
+    """List every active account with its user, by login."""
+    ids = session.exec(select(Account.id).where(Account.is_active).order_by(Account.login))
+    return [s for s in (get_signed_in(session, i or 0) for i in ids) if s is not None]
+
+
+def get_login_lockout(session: Session, *, login: str, ip: str, now: datetime) -> datetime | None:
+    """Return until when sign-in is throttled for this login or address, or None."""
+    since = now - FAILED_LOGIN_WINDOW
+    for column, value in ((LoginAttempt.login, login.strip()), (LoginAttempt.ip, ip)):
+        if not value:
+            continue
+        failures = session.exec(
+            select(LoginAttempt.at).where(
+                column == value, LoginAttempt.at > since, col(LoginAttempt.succeeded).is_(False)
+            )
+        ).all()
+        until = get_lockout_until([_aware(at) for at in failures], now=now)
+        if until is not None:
+            return until
+    return None
+
+
+def check_login(
+    session: Session, *, login: str, password: str, ip: str, now: datetime
+) -> SignedIn | None:
+    """Check a password, record the attempt and return who signed in, or None."""
+    account = get_account(session, login)
+    ok = bool(
+        account and account.is_active and is_password_correct(account.password_hash, password)
+    )
+    if not account:
+        # Spend the same time as a real check, so a missing login cannot be told apart.
+        is_password_correct(_dummy_hash(), password)
+    session.add(LoginAttempt(login=login.strip()[:60], ip=ip[:45], at=now, succeeded=ok))
+    if not ok or account is None:
+        return None
+    account.last_login_at = now
+    session.add(account)
+    return get_signed_in(session, account.id or 0)
+
+
+def add_web_session(
+    session: Session, *, account_id: int, ip: str, now: datetime, lifetime: timedelta
+) -> tuple[str, WebSession]:
+    """Start a browser session; return the cookie secret and the stored row."""
+    secret = secrets.token_urlsafe(32)
+    row = WebSession(
+        token_hash=_digest(secret),
+        account_id=account_id,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=now,
+        expires_at=now + lifetime,
+        ip=ip[:45],
+    )
+    session.add(row)
+    session.flush()
+    return secret, row
+
+
+def get_web_session(session: Session, secret: str, *, now: datetime) -> WebSession | None:
+    """Return the unexpired browser session for a cookie secret."""
+    row = session.exec(select(WebSession).where(WebSession.token_hash == _digest(secret))).first()
+    if row is None or _aware(row.expires_at) <= now:
+        return None
+    return row
+
+
+def set_web_session_ended(session: Session, secret: str) -> None:
+    """End a browser session (sign out)."""
+    session.exec(delete(WebSession).where(col(WebSession.token_hash) == _digest(secret)))
+
+
+def add_api_token(session: Session, *, account_id: int, label: str = "", now: datetime) -> str:
+    """Issue an API bearer token for an account; the token is shown only this once."""
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(token_hash=_digest(secret), account_id=account_id, label=label, created_at=now)
+    )
+    session.flush()
+    return secret
+
+
+def get_token_holder(session: Session, token: str) -> SignedIn | None:
+    """Return who holds an unrevoked API token, or None."""
+    row = session.exec(
+        select(ApiToken).where(
+            ApiToken.token_hash == _digest(token), col(ApiToken.revoked_at).is_(None)
+        )
+    ).first()
+    return get_signed_in(session, row.account_id) if row else None
+
+
+def _aware(at: datetime) -> datetime:
+    # SQLite hands datetimes back naive; they were stored as UTC.
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+@cache
+def _dummy_hash() -> str:
+    return _HASHER.hash("gongyi-timing-equaliser")

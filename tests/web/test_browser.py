@@ -1,0 +1,175 @@
+"""Browser journeys in Debian's Chromium (Playwright), against the portal served by uvicorn.
+
+1. An agency user signs in on a phone-sized screen and submits a daily report (with a
+   double tap on the button: one report is stored).
+2. An evaluator scores a proposal.
+3. The street officer sees both on the dashboard.
+
+The journeys run in this order on one server and one database. Screenshots are saved
+under output/test-artifacts/portal/ (printed at the end of each test).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from models.monitoring import DailyReport
+from models.proposal import Review
+from settings import PROJECT_ROOT
+from store.database import get_engine
+from store.migrate import upgrade_database
+from tests.monitoring_builders import free_port
+from tests.web.portal_builders import PASSWORD, REPORT_DAY, PortalWorld, build_portal_world
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "output" / "test-artifacts" / "portal"
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, PortalWorld]]:
+    """Serve the portal with uvicorn on a free port over a migrated SQLite database."""
+    home = tmp_path_factory.mktemp("portal")
+    url = f"sqlite:///{home / 'portal.db'}"
+    upgrade_database(url)
+    (home / "output").mkdir()
+    with Session(get_engine(url), expire_on_commit=False) as session:
+        world = build_portal_world(session, home / "output")
+    port = free_port()
+    env = os.environ | {
+        "GONGYI_DATABASE_URL": url,
+        "GONGYI_OUTPUT_DIR": str(home / "output"),
+        "GONGYI_VAR_DIR": str(home / "var"),
+        "PREFECT_HOME": str(home / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "web.app:app_from_environment",
+         "--port", str(port), "--log-level", "warning"],
+        cwd=PROJECT_ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base + "/login", server)
+        yield base, url, world
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for(address: str, server: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    for _ in range(300):
+        if server.poll() is not None:
+            raise RuntimeError("uvicorn exited before serving")
+        try:
+            urllib.request.urlopen(address, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{address} did not answer")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, headless."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        yield chromium
+        chromium.close()
+
+
+def _shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+def _sign_in(page, base: str, login: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base + "/login")
+    page.get_by_label("登录名").fill(login)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
+def test_an_agency_user_submits_a_daily_report_from_a_phone(portal, browser) -> None:  # type: ignore[no-untyped-def]
+    base, url, world = portal
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2, locale="zh-CN")
+    page = context.new_page()
+    _sign_in(page, base, "agency1")
+    assert page.url.endswith("/agency")
+    assert page.get_by_text("我的项目").first.is_visible()
+    _shot(page, "1-agency-home-phone")
+    page.goto(f"{base}/agency/reports/new?project={world.project_ids[0]}&day={REPORT_DAY}")
+    page.get_by_label("活动名称").first.fill("智能手机课<b>进阶</b>")
+    page.get_by_label("人次", exact=True).first.fill("15")
+    page.get_by_label("受益人编号").fill("E01-0007, E01-0008")
+    page.get_by_label("服务时长（小时）", exact=True).fill("2.5")
+    page.get_by_label("活动费").fill("86.50")
+    page.get_by_label("服务摘要").fill("教老人用手机预约挂号")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the form scrolls sideways on a phone ({width}px)"
+    _shot(page, "2-agency-report-form-phone")
+    page.get_by_role("button", name="提交日报告").dblclick()
+    page.wait_for_url(base + "/agency")
+    assert page.get_by_text("日报告已提交").is_visible()
+    _shot(page, "3-agency-report-submitted-phone")
+    context.close()
+    with Session(get_engine(url)) as session:
+        reports = session.exec(select(DailyReport)).all()
+    assert [(r.project_id, r.day, r.people_served) for r in reports] == [
+        (world.project_ids[0], REPORT_DAY, 15)
+    ]
+    assert reports[0].activities[0]["title"] == "智能手机课<b>进阶</b>"
+
+
+def test_an_evaluator_scores_a_proposal(portal, browser) -> None:  # type: ignore[no-untyped-def]
+    base, url, world = portal
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    _sign_in(page, base, "evaluator1")
+    page.get_by_role("link", name="评分").click()
+    assert page.get_by_text("盲评：不显示申报机构").is_visible()
+    for name, score in (("需求契合度", "88"), ("服务设计", "80"), ("机构能力", "75"),
+                        ("预算合理性", "70"), ("可持续性", "90")):
+        page.get_by_label(name).fill(score)
+    _shot(page, "4-evaluator-scoring")
+    page.get_by_role("button", name="提交评分").click()
+    page.wait_for_url(base + "/evaluator")
+    assert page.get_by_text("评分已提交").is_visible()
+    _shot(page, "5-evaluator-scored")
+    page.close()
+    with Session(get_engine(url)) as session:
+        [review] = session.exec(select(Review)).all()
+    assert review.weighted_score == pytest.approx(88 * 0.3 + 80 * 0.25 + 75 * 0.2 + 70 * 0.15 + 9)
+
+
+def test_the_officer_sees_both_on_the_dashboard(portal, browser) -> None:  # type: ignore[no-untyped-def]
+    base, _url, world = portal
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    _sign_in(page, base, "staff")
+    page.goto(base + "/officer?month=2026-06")
+    row = page.locator("table.heat tr", has_text=world.titles[0])
+    assert row.locator(f'td[title="{REPORT_DAY} late"]').count() == 1
+    progress = page.locator("section", has_text="遴选进度")
+    assert progress.get_by_text("已评分").is_visible() and progress.get_by_text("待评分").is_visible()
+    _shot(page, "6-officer-dashboard")
+    page.goto(base + "/officer/audit?action=report_submit")
+    assert page.get_by_text("agency1（机构一用户）").first.is_visible()
+    _shot(page, "7-officer-audit")
+    page.close()

@@ -1,0 +1,182 @@
+"""Bad input and attacks: each gets a clear page, never a traceback, and nothing is written."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select, update
+
+from models.account import ReportDraft, WebSession
+from models.need import Need
+from models.user import AuditEvent
+from settings import Settings
+from store.database import get_engine
+from tests.web.conftest import csrf_of, sign_in
+from tests.web.portal_builders import PASSWORD, REPORT_DAY, PortalWorld
+from web.app import create_app
+
+
+def _draft(world: PortalWorld) -> dict[str, str]:
+    return {"project": str(world.project_ids[0]), "day": REPORT_DAY.isoformat(), "action": "draft"}
+
+
+def _count(database_url: str, model: type) -> int:
+    with Session(get_engine(database_url)) as session:
+        return len(session.exec(select(model)).all())
+
+
+@pytest.mark.parametrize("token", ["", "forged-token"])
+def test_a_form_without_the_right_csrf_token_is_refused_and_nothing_is_written(
+    token: str, client: TestClient, world: PortalWorld, database_url: str
+) -> None:
+    sign_in(client, "agency1")
+    data = _draft(world) | ({"csrf_token": token} if token else {})
+    response = client.post("/agency/reports", data=data, follow_redirects=False)
+    assert response.status_code == 403
+    assert "表单已失效" in response.text and "Traceback" not in response.text
+    assert _count(database_url, ReportDraft) == 0
+
+
+def test_a_form_posted_after_the_session_expired_says_nothing_was_saved(
+    client: TestClient, world: PortalWorld, database_url: str
+) -> None:
+    token = sign_in(client, "agency1")
+    with Session(get_engine(database_url)) as session:
+        session.exec(update(WebSession).values(expires_at=datetime(2020, 1, 1, tzinfo=UTC)))  # type: ignore[call-overload]
+        session.commit()
+    response = client.post("/agency/reports", data=_draft(world) | {"csrf_token": token})
+    assert response.status_code == 401
+    assert "会话已过期" in response.text and "没有保存" in response.text
+    assert 'href="/login"' in response.text
+    assert _count(database_url, ReportDraft) == 0
+
+
+def test_a_get_without_a_session_goes_to_sign_in_and_comes_back(client: TestClient) -> None:
+    response = client.get("/agency/reports/new?project=1", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/agency/reports/new%3Fproject%3D1"
+
+
+def test_an_upload_over_the_limit_is_refused_with_the_limit(
+    settings: Settings, world: PortalWorld, database_url: str
+) -> None:
+    small = settings.model_copy(update={"web_max_upload_mb": 1})
+    with TestClient(create_app(small), raise_server_exceptions=False) as client:
+        token = sign_in(client, "agency1")
+        data = _draft(world) | {"csrf_token": token, "action": "submit"}
+        files = {"attachment": ("photo.jpg", b"\xff" * (1024 * 1024 + 10), "image/jpeg")}
+        response = client.post("/agency/reports", data=data, files=files)
+    assert response.status_code == 413
+    assert "1 MB" in response.text and "没有保存" in response.text
+
+
+def test_html_from_users_is_escaped_on_pages(client: TestClient, world: PortalWorld) -> None:
+    sign_in(client, "evaluator1")
+    page = client.get(f"/evaluator/assignments/{world.seat_ids['evaluator1']}").text
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+
+
+def test_a_need_with_script_is_stored_as_text_and_shown_escaped(
+    client: TestClient, world: PortalWorld, database_url: str
+) -> None:
+    form = client.get("/needs/new")
+    data = {"csrf_token": csrf_of(form.text), "text": "<img src=x onerror=alert(1)>想要助餐",
+            "community": "长淮社区", "source": "居民"}
+    assert client.post("/needs/new", data=data, follow_redirects=False).status_code == 303
+    with Session(get_engine(database_url)) as session:
+        need = session.exec(select(Need).where(col(Need.text).contains("onerror"))).one()
+        session.exec(update(Need).where(Need.id == need.id).values(status="in_review"))  # type: ignore[call-overload]
+        session.commit()
+    sign_in(client, "staff")
+    queue = client.get("/officer/needs").text
+    assert "<img src=x" not in queue and "&lt;img src=x onerror=alert(1)&gt;" in queue
+
+
+@pytest.mark.parametrize(
+    "name", ["../../../etc/passwd", "/etc/passwd", "2026-06/../../secret.pdf", "..%2F..%2Fetc"]
+)
+def test_a_download_outside_the_listing_is_not_found(
+    name: str, client: TestClient, world: PortalWorld, database_url: str
+) -> None:
+    sign_in(client, "staff")
+    response = client.get("/files/download", params={"name": name})
+    assert response.status_code == 404 and "root:" not in response.text
+    with Session(get_engine(database_url)) as session:
+        refused = session.exec(select(AuditEvent).where(AuditEvent.action == "download_refused"))
+        assert [e.detail for e in refused] == [name]
+
+
+def test_repeated_wrong_passwords_lock_the_login_even_for_the_right_one(
+    client: TestClient, world: PortalWorld
+) -> None:
+    for _ in range(5):
+        page = client.get("/login")
+        wrong = {"login": "staff", "password": "guess", "csrf_token": csrf_of(page.text)}
+        assert client.post("/login", data=wrong).status_code == 401
+    page = client.get("/login")
+    right = {"login": "staff", "password": PASSWORD, "csrf_token": csrf_of(page.text)}
+    response = client.post("/login", data=right, follow_redirects=False)
+    assert response.status_code == 429 and "登录失败次数过多" in response.text
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_the_session_cookie_is_httponly_samesite_and_secure_behind_https(
+    secure: bool, settings: Settings, world: PortalWorld
+) -> None:
+    app = create_app(settings.model_copy(update={"web_secure_cookies": secure}))
+    with TestClient(app, base_url="https://portal.test") as client:
+        page = client.get("/login")
+        response = client.post(
+            "/login",
+            data={"login": "staff", "password": PASSWORD, "csrf_token": csrf_of(page.text)},
+            follow_redirects=False,
+        )
+    cookie = response.headers["set-cookie"].lower()
+    assert "gongyi_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert ("secure" in cookie) is secure
+
+
+def test_the_public_need_form_is_rate_limited_per_address(
+    client: TestClient, world: PortalWorld, database_url: str
+) -> None:
+    before = _count(database_url, Need)
+    answers = []
+    for n in range(6):
+        token = csrf_of(client.get("/needs/new").text)
+        data = {"csrf_token": token, "text": f"第{n}条需求：希望增加助餐点", "community": "长淮社区",
+                "source": "居民"}
+        answers.append(client.post("/needs/new", data=data, follow_redirects=False).status_code)
+    assert answers == [303] * 5 + [429]
+    assert _count(database_url, Need) == before + 5
+
+
+def test_contact_details_without_consent_are_refused(
+    client: TestClient, world: PortalWorld, database_url: str
+) -> None:
+    before = _count(database_url, Need)
+    token = csrf_of(client.get("/needs/new").text)
+    data = {"csrf_token": token, "text": "希望有人陪老人聊天", "community": "长淮社区",
+            "source": "居民", "contact_name": "李四", "contact_phone": "13900001111"}
+    response = client.post("/needs/new", data=data)
+    assert response.status_code == 400 and "同意" in response.text
+    assert 'value="李四"' in response.text
+    assert _count(database_url, Need) == before
+
+
+def test_an_unexpected_error_is_a_page_without_a_traceback(
+    client: TestClient, world: PortalWorld, database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("drops a table, which only the per-test SQLite file allows")
+    with get_engine(database_url).begin() as connection:
+        connection.exec_driver_sql("DROP TABLE loginattempt")
+    page = client.get("/login")
+    response = client.post(
+        "/login", data={"login": "staff", "password": PASSWORD, "csrf_token": csrf_of(page.text)}
+    )
+    assert response.status_code == 500
+    assert "服务器出错" in response.text and "Traceback" not in response.text
+    assert "loginattempt" not in response.text

@@ -1,0 +1,65 @@
+"""The portal's FastAPI app, built by `create_app(settings)`; nothing is built at import time.
+
+Pages are rendered on the server from templates/web (Chinese by default,
+English from the catalogue), the JSON API is mounted under /api, static files
+under /static. The engine, settings, templates, catalogues and rate limits live
+on `app.state` for the dependencies in `web.deps`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from settings import Settings
+from store.database import get_engine
+from web.api import build_api_router
+from web.errors import install_error_pages, refuse_too_large
+from web.i18n import load_translations
+from web.pages import build_templates
+from web.routes import ROUTERS
+from web.security import BodyLimitMiddleware, SecurityHeadersMiddleware, SlidingWindow
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the portal for these settings."""
+    app = FastAPI(
+        title="gongyi 公益创投",
+        docs_url="/api/docs",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = get_engine(settings.database_url)
+    app.state.templates = build_templates(settings.templates_dir)
+    app.state.translations = load_translations()
+    app.state.session_lifetime = timedelta(hours=settings.web_session_hours)
+    # The public need form: a resident may send a few needs, not a flood.
+    app.state.need_form_limit = SlidingWindow(limit=5, window=600)
+    app.state.output_dir = settings.output_dir
+    app.state.flow_jobs = []
+    install_error_pages(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.include_router(build_api_router(), prefix="/api")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=settings.web_max_upload_mb * 1024 * 1024,
+        refuse=refuse_too_large,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Build the portal from GONGYI_* settings (`uvicorn --factory web.app:app_from_environment`)."""
+    from settings import get_settings
+
+    return create_app(get_settings())

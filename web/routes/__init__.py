@@ -1,0 +1,16 @@
+"""The portal's routers, one module per noun; `web.app` includes them in this order."""
+
+from __future__ import annotations
+
+from web.routes import agency, audit, auth, evaluator, files, needs, officer, selection
+
+ROUTERS = [
+    auth.router,
+    agency.router,
+    evaluator.router,
+    officer.router,
+    selection.router,
+    needs.router,
+    audit.router,
+    files.router,
+]

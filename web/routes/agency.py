@@ -1,0 +1,343 @@
+"""The agency's pages: its projects, the daily report form (phone first), drafts, proposals,
+action items and evaluations. Every query is limited to the signed-in user's agency.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from models.money import MoneyError, parse_yuan
+from models.monitoring import ACTIVITY_KIND_LABELS
+from models.report_input import InputError, parse_refs
+from models.status import Role
+from store import plans, portal
+from store.accounts import SignedIn
+from web.audit import record
+from web.deps import Forbidden, NotFound, SessionDep, get_now, require_roles
+from web.flow_runs import run_flow
+from web.pages import redirect, render, translator
+from web.security import FormUser
+
+router = APIRouter(prefix="/agency", include_in_schema=False)
+AgencyUser = Annotated[SignedIn, Depends(require_roles(Role.AGENCY))]
+ACTIVITY_ROWS = 3
+ATTACHMENT_TYPES = {".jpg", ".jpeg", ".png", ".pdf"}
+TEXT_FIELDS = (
+    "beneficiaries",
+    "service_hours",
+    "volunteers",
+    "volunteer_hours",
+    "issues",
+    "risks",
+    "summary",
+    "no_activity_reason",
+)
+
+
+def office_today(request: Request) -> date:
+    """Return today's date in the office's time zone."""
+    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+
+
+def _agency_id(user: SignedIn) -> int:
+    if user.agency_id is None:
+        raise NotFound()
+    return user.agency_id
+
+
+def _project(session: Session, user: SignedIn, project_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return portal.get_agency_project(session, project_id=project_id, agency_id=_agency_id(user))
+    except LookupError:
+        raise NotFound() from None
+
+
+@router.get("")
+def agency_home(request: Request, session: SessionDep, user: AgencyUser) -> Response:
+    """Show the agency's projects, this week's missing reports and recent reports."""
+    projects = portal.list_agency_projects(session, agency_id=_agency_id(user))
+    today = office_today(request)
+    missing = portal.list_missing_days(session, projects=projects, today=today)
+    titles = {p.id: p.title for p in projects}
+    recent = portal.list_recent_reports(session, project_ids=list(titles), limit=10)
+    drafts = portal.list_drafts(session, account_id=user.account_id)
+    return render(
+        request,
+        "agency/home.html",
+        {
+            "projects": [
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "missing": missing.get(p.id or 0, []),
+                    "starts_on": p.starts_on,
+                    "ends_on": p.ends_on,
+                }
+                for p in projects
+            ],
+            "recent": [
+                {
+                    "title": titles[r.project_id],
+                    "day": r.day,
+                    "people": r.people_served,
+                    "version": r.version,
+                    "source": r.source,
+                }
+                for r in recent
+            ],
+            "drafts": [
+                {"project_id": d.project_id, "title": titles.get(d.project_id, ""), "day": d.day}
+                for d in drafts
+            ],
+            "today": today,
+        },
+    )
+
+
+def _form_context(
+    session: Session, user: SignedIn, *, project_id: int | None, day: date, values: dict[str, Any]
+) -> dict[str, Any]:
+    projects = portal.list_agency_projects(session, agency_id=_agency_id(user))
+    chosen = next((p for p in projects if p.id == project_id), projects[0] if projects else None)
+    budget = (
+        plans.list_budgets(session, project_ids=[chosen.id]).get(chosen.id, {}) if chosen else {}
+    )
+    return {
+        "projects": [{"id": p.id, "title": p.title} for p in projects],
+        "project_id": chosen.id if chosen else None,
+        "day": day,
+        "values": values,
+        "categories": list(budget),
+        "kinds": list(ACTIVITY_KIND_LABELS.values()),
+        "rows": range(1, ACTIVITY_ROWS + 1),
+        "missing": portal.list_missing_days(
+            session, projects=[chosen] if chosen else [], today=day
+        ).get(chosen.id if chosen else 0, []),
+    }
+
+
+@router.get("/reports/new")
+def report_form(
+    request: Request,
+    session: SessionDep,
+    user: AgencyUser,
+    project: int | None = None,
+    day: date | None = None,
+) -> Response:
+    """Show the daily report form, filled from a saved draft if there is one."""
+    day = day or office_today(request)
+    if project is not None:
+        _project(session, user, project)
+    context = _form_context(session, user, project_id=project, day=day, values={})
+    if context["project_id"] is not None:
+        draft = portal.get_draft(
+            session, account_id=user.account_id, project_id=context["project_id"], day=day
+        )
+        context["values"] = dict(draft.fields) if draft else {}
+        context["from_draft"] = draft is not None
+    return render(request, "agency/report_form.html", context | {"errors": []})
+
+
+def _payload(title: str, day: date, fields: dict[str, str], budget: list[str]) -> dict[str, Any]:
+    """Turn the form's fields into the intake's JSON shape; raise InputError on bad money/ids."""
+    activities = []
+    for n in range(1, ACTIVITY_ROWS + 1):
+        if fields.get(f"title_{n}", "").strip() or fields.get(f"people_{n}", "").strip():
+            activities.append(
+                {
+                    "kind": fields.get(f"kind_{n}", ""),
+                    "title": fields.get(f"title_{n}", ""),
+                    "people": fields.get(f"people_{n}", "0") or "0",
+                }
+            )
+    spend = {}
+    for category in budget:
+        text = fields.get(f"spend_{category}", "").strip()
+        if text:
+            try:
+                spend[category] = parse_yuan(text)
+            except MoneyError as error:
+                raise InputError(f"支出·{category}", str(error)) from None
+    return {
+        "project": title,
+        "day": day.isoformat(),
+        "activities": activities,
+        "beneficiaries": list(parse_refs(fields.get("beneficiaries", ""))),
+        "service_hours": fields.get("service_hours", "") or "0",
+        "volunteers": fields.get("volunteers", "") or "0",
+        "volunteer_hours": fields.get("volunteer_hours", "") or "0",
+        "spend_fen": spend,
+        "issues": fields.get("issues", ""),
+        "risks": fields.get("risks", ""),
+        "summary": fields.get("summary", ""),
+        "no_activity_reason": fields.get("no_activity_reason", ""),
+        "revise": fields.get("revise") == "on",
+        "attachments": [],
+    }
+
+
+@router.post("/reports")
+async def submit_report(
+    request: Request,
+    session: SessionDep,
+    user: FormUser,
+    project: Annotated[int, Form()],
+    day: Annotated[date, Form()],
+    action: Annotated[str, Form()] = "submit",
+    attachment: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Save a draft, or submit the report through the same intake checks as the CLI and API."""
+    if user.role != Role.AGENCY:
+        raise Forbidden()
+    chosen = _project(session, user, project)
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    _ = translator(request)
+    if action == "draft":
+        portal.set_draft(
+            session,
+            account_id=user.account_id,
+            project_id=project,
+            day=day,
+            fields=fields,
+            now=get_now(),
+        )
+        record(
+            session,
+            request,
+            user,
+            action="report_draft",
+            subject_type="project",
+            subject_id=project,
+            detail=day.isoformat(),
+        )
+        session.commit()
+        return redirect(
+            f"/agency/reports/new?project={project}&day={day}", message=_("草稿已保存。")
+        )
+    budget = list(plans.list_budgets(session, project_ids=[project]).get(project, {}))
+    errors: list[str] = []
+    stored_name = ""
+    try:
+        payload = _payload(chosen.title, day, fields, budget)
+        if attachment is not None and attachment.filename:
+            suffix = Path(attachment.filename).suffix.lower()
+            if suffix not in ATTACHMENT_TYPES:
+                raise InputError("附件", _("只接受 JPG、PNG 或 PDF 文件"))
+            stored_name = f"{project}-{day}-{secrets.token_hex(4)}{suffix}"
+            payload["attachments"] = [stored_name]
+    except InputError as error:
+        errors = [str(error)]
+    if not errors:
+        result = await _run_intake(payload, chosen.cycle_id)
+        errors = list(result.errors)
+    if errors:
+        context = _form_context(session, user, project_id=project, day=day, values=fields)
+        return render(request, "agency/report_form.html", context | {"errors": errors}, status=400)
+    if stored_name and attachment is not None:
+        await _save_attachment(request, attachment, stored_name)
+    portal.set_draft_removed(session, account_id=user.account_id, project_id=project, day=day)
+    record(
+        session,
+        request,
+        user,
+        action="report_submit",
+        subject_type="project",
+        subject_id=project,
+        detail=f"{day} " + ("重复提交，未变化" if result.unchanged else "已保存"),
+    )
+    session.commit()
+    message = (
+        _("这份日报告已经保存过，内容相同，没有重复保存。")
+        if result.unchanged
+        else _("日报告已提交：{title} {day}").format(title=chosen.title, day=day)
+    )
+    return redirect("/agency", message=message)
+
+
+async def _run_intake(payload: dict[str, Any], cycle_id: int):  # type: ignore[no-untyped-def]
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(run_flow, "submit_daily_report", payload, cycle_id, "web")
+
+
+async def _save_attachment(request: Request, upload: UploadFile, name: str) -> None:
+    folder = Path(request.app.state.settings.var_dir) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(await upload.read())
+
+
+@router.get("/proposals")
+def proposals_page(request: Request, session: SessionDep, user: AgencyUser) -> Response:
+    """List the agency's proposals: drafts, submitted, and their screening results."""
+    rows = portal.list_agency_proposals(session, agency_id=_agency_id(user))
+    return render(
+        request,
+        "agency/proposals.html",
+        {
+            "proposals": [
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "status": p.status,
+                    "stage": p.stage,
+                    "requested_fen": p.requested_fen,
+                    "note": p.screening_note,
+                }
+                for p in rows
+            ]
+        },
+    )
+
+
+@router.get("/actions")
+def actions_page(request: Request, session: SessionDep, user: AgencyUser) -> Response:
+    """List the action items on the agency's projects."""
+    rows = portal.list_agency_action_items(session, agency_id=_agency_id(user))
+    return render(
+        request,
+        "agency/actions.html",
+        {
+            "items": [
+                {
+                    "title": title,
+                    "text": i.text,
+                    "owner": i.owner,
+                    "due_on": i.due_on,
+                    "status": i.status,
+                }
+                for i, title in rows
+            ]
+        },
+    )
+
+
+@router.get("/evaluations")
+def evaluations_page(request: Request, session: SessionDep, user: AgencyUser) -> Response:
+    """List the monthly evaluations of the agency's projects, with links to their PDFs."""
+    rows = portal.list_agency_evaluations(session, agency_id=_agency_id(user))
+    return render(
+        request,
+        "agency/evaluations.html",
+        {
+            "evaluations": [
+                {
+                    "title": title,
+                    "month": e.month,
+                    "status": e.status,
+                    "grade": e.grade,
+                    "score": e.total_score,
+                    "comment": e.comment,
+                }
+                for e, title in rows
+            ]
+        },
+    )

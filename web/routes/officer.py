@@ -1,0 +1,254 @@
+"""The street officer's pages: the dashboard, tranches and the buttons that start flows.
+
+The dashboard shows the cycle's stage, the fund, needs by domain, proposals,
+selection progress, a heat-map of daily-report compliance for one month,
+the latest grades and the latest PDFs. Long flows (the month's evaluation)
+run in a background thread; the flows page shows how they ended.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from models.calendar import PeriodError, month_bounds
+from models.compliance import ReportStamp, due_days, is_late
+from models.ledger import sum_balance
+from models.status import Role
+from store import calls, fund, monitoring, portal
+from store.accounts import SignedIn
+from web.audit import record
+from web.deps import Forbidden, NotFound, SessionDep, require_roles
+from web.files import list_output_files
+from web.flow_runs import run_flow
+from web.i18n import N_
+from web.pages import redirect, render, tr, translator
+from web.security import FormUser
+
+router = APIRouter(prefix="/officer", include_in_schema=False)
+OfficerUser = Annotated[SignedIn, Depends(require_roles(Role.STAFF))]
+
+
+def _cycle_id(session: Session) -> int:
+    cycle = portal.get_latest_cycle(session)
+    if cycle is None:
+        raise NotFound()
+    return cycle.id or 0
+
+
+def build_heatmap(session: Session, *, cycle_id: int, month: str, tz: ZoneInfo) -> dict[str, Any]:
+    """Return each project's row of on-time / late / missing cells for the month's working days."""
+    first, last = month_bounds(month)
+    projects = portal.list_cycle_projects(session, cycle_id=cycle_id)
+    days = due_days(first, last, starts_on=first, ends_on=last)
+    filed = {
+        (r.project_id, r.day): r
+        for r in monitoring.list_daily_reports(session, cycle_id=cycle_id, first=first, last=last)
+    }
+    rows = []
+    for project in projects:
+        due = set(due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on))
+        cells = []
+        for day in days:
+            report = filed.get((project.id or 0, day))
+            if day not in due:
+                cells.append("off")
+            elif report is None:
+                cells.append("missing")
+            else:
+                stamp = ReportStamp(day, report.first_submitted_at)
+                cells.append("late" if is_late(stamp, tz=tz) else "ontime")
+        rows.append(
+            {
+                "title": project.title,
+                "cells": cells,
+                "ontime": cells.count("ontime"),
+                "due": len(due),
+            }
+        )
+    return {"month": month, "days": days, "rows": rows}
+
+
+@router.get("")
+def dashboard(
+    request: Request, session: SessionDep, user: OfficerUser, month: str = ""
+) -> Response:
+    """Show the cycle at a glance."""
+    cycle = portal.get_latest_cycle(session)
+    if cycle is None:
+        return render(request, "officer/dashboard.html", {"cycle": None})
+    tz = ZoneInfo(request.app.state.settings.timezone)
+    last_day = portal.get_last_report_day(session, cycle_id=cycle.id or 0)
+    try:
+        month = month or (last_day or datetime.now(tz).date()).strftime("%Y-%m")
+        heatmap = build_heatmap(session, cycle_id=cycle.id or 0, month=month, tz=tz)
+    except PeriodError as error:
+        return render(
+            request,
+            "error.html",
+            {
+                "status": 400,
+                "title": tr(request, "月份有误"),
+                "message": str(error),
+                "login": False,
+            },
+            status=400,
+        )
+    try:
+        balance = sum_balance(
+            fund.list_movements(
+                session, fund_id=fund.get_fund(session, cycle_id=cycle.id or 0).id or 0
+            )
+        )
+    except LookupError:
+        balance = None
+    grade_month, grades, grade_counts = portal.list_latest_grades(session, cycle_id=cycle.id or 0)
+    projects = portal.list_cycle_projects(session, cycle_id=cycle.id or 0)
+    return render(
+        request,
+        "officer/dashboard.html",
+        {
+            "cycle": {"name": cycle.name, "status": cycle.status, "street": cycle.street_office},
+            "balance": balance,
+            "needs": portal.count_needs_by_domain(session, cycle_id=cycle.id or 0),
+            "proposals": portal.count_proposals_by_status(session, cycle_id=cycle.id or 0),
+            "assignments": portal.count_assignments(session, cycle_id=cycle.id or 0),
+            "heatmap": heatmap,
+            "grade_month": grade_month,
+            "grade_counts": sorted(grade_counts.items()),
+            "grades": [{"title": p.title, "grade": grades.get(p.id or 0, "")} for p in projects],
+            "pdfs": list_output_files(request.app.state.output_dir)[:8],
+        },
+    )
+
+
+@router.get("/tranches")
+def tranches_page(request: Request, session: SessionDep, user: OfficerUser) -> Response:
+    """List the cycle's tranches and what each waits for."""
+    rows = portal.list_cycle_tranche_rows(session, cycle_id=_cycle_id(session))
+    return render(
+        request,
+        "officer/tranches.html",
+        {
+            "tranches": [
+                {
+                    "title": p.title,
+                    "seq": t.seq,
+                    "amount_fen": t.amount_fen,
+                    "status": t.status,
+                    "condition": t.condition,
+                    "released_on": t.released_on,
+                }
+                for t, p, _a in rows
+            ]
+        },
+    )
+
+
+# name -> label msgid; the flows page offers one form per entry.
+FLOW_BUTTONS = {
+    "close_call": N_("截止申报并资格审查"),
+    "monthly_evaluation": N_("运行月评估"),
+    "release_tranches": N_("按条件拨付"),
+}
+
+
+@router.get("/flows")
+def flows_page(request: Request, session: SessionDep, user: OfficerUser) -> Response:
+    """Offer the buttons that start flows, and show how the last runs ended."""
+    cycle_id = _cycle_id(session)
+    call_list = calls.list_calls(session, cycle_id=cycle_id)
+    return render(
+        request,
+        "officer/flows.html",
+        {
+            "buttons": FLOW_BUTTONS,
+            "calls": [{"id": c.id, "title": c.title, "status": c.status} for c in call_list],
+            "jobs": list(reversed(request.app.state.flow_jobs[-10:])),
+        },
+    )
+
+
+def _start_in_background(request: Request, name: str, label: str, *args: Any) -> None:
+    jobs: list[dict[str, Any]] = request.app.state.flow_jobs
+    job: dict[str, Any] = {
+        "name": label,
+        "started": datetime.now(UTC),
+        "state": N_("运行中"),
+        "result": "",
+    }
+    jobs.append(job)
+
+    def work() -> None:
+        try:
+            result = run_flow(name, *args)
+            job["state"], job["result"] = N_("已完成"), _summarise(result)
+        except Exception as error:  # shown to the officer, not raised into a request
+            job["state"], job["result"] = N_("失败"), str(error)[:300]
+
+    threading.Thread(target=work, daemon=True).start()
+
+
+def _summarise(result: Any) -> str:
+    for field in ("message", "month"):
+        if hasattr(result, field):
+            errors = getattr(result, "errors", ())
+            return str(getattr(result, field)) + (f"；{len(errors)} 处错误" if errors else "")
+    return str(result)[:300]
+
+
+@router.post("/flows/{name}")
+def start_flow(
+    name: str,
+    request: Request,
+    session: SessionDep,
+    user: FormUser,
+    call_id: Annotated[int | None, Form()] = None,
+    month: Annotated[str, Form(max_length=7)] = "",
+) -> Response:
+    """Start one of the offered flows with the given call or month."""
+    if user.role != Role.STAFF:
+        raise Forbidden()
+    if name not in FLOW_BUTTONS:
+        raise NotFound()
+    _ = translator(request)
+    cycle_id = _cycle_id(session)
+    today = datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+    if name == "close_call":
+        if call_id is None or call_id not in {
+            c.id for c in calls.list_calls(session, cycle_id=cycle_id)
+        }:
+            raise NotFound()
+        args: tuple[Any, ...] = (call_id, today)
+    elif name == "monthly_evaluation":
+        try:
+            month_bounds(month)
+        except PeriodError as error:
+            return render(
+                request,
+                "error.html",
+                {"status": 400, "title": _("月份有误"), "message": str(error), "login": False},
+                status=400,
+            )
+        args = (cycle_id, month)
+    else:
+        args = (cycle_id, today)
+    record(
+        session, request, user, action="flow_start", subject_type="flow", detail=f"{name} {args}"
+    )
+    session.commit()
+    _start_in_background(request, name, _(FLOW_BUTTONS[name]), *args)
+    return redirect(
+        "/officer/flows", message=_("已开始：{name}").format(name=_(FLOW_BUTTONS[name]))
+    )
+
+
+def office_date(request: Request) -> date:
+    """Return today in the office's time zone."""
+    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
