@@ -45,7 +45,8 @@ def get_engine(url: str) -> Engine:
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        return create_engine(parsed, pool_pre_ping=True)
+        # As many connections as the portal has request threads (40), within the server's 100.
+        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=30)
     except NoSuchModuleError:
         raise DatabaseError(
             f"缺少数据库驱动：{parsed.drivername}，请使用 postgresql+psycopg://"
@@ -59,7 +60,14 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"无法创建数据库目录 {folder}：{exc.strerror}") from None
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    # The portal serves requests from up to 40 threads, each holding a connection until its
+    # request ends: a pool smaller than that makes threads wait on each other for connections.
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=10,
+        max_overflow=50,
+    )
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -68,6 +76,10 @@ def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL syncs at checkpoints, not at every commit: a crash of the program
+    # loses nothing, a power cut may lose the last commits (SQLite's advice for WAL). Offices
+    # that need more run on PostgreSQL.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

@@ -72,6 +72,44 @@ def list_daily_reports(
     )
 
 
+def list_spend_by_day(
+    session: Session, *, project_ids: Iterable[int]
+) -> dict[int, dict[date, dict[str, int]]]:
+    """Return the spend of every current report of some projects: project -> day -> category."""
+    ids = list(project_ids)
+    spend: dict[int, dict[date, dict[str, int]]] = defaultdict(dict)
+    for chunk in range(0, len(ids), 500):
+        for project_id, day, amounts in session.exec(
+            select(DailyReport.project_id, DailyReport.day, DailyReport.spend_fen).where(
+                col(DailyReport.project_id).in_(ids[chunk : chunk + 500]),
+                col(DailyReport.is_current).is_(True),
+            )
+        ):
+            spend[project_id][day] = dict(amounts)
+    return spend
+
+
+def list_current_reports(
+    session: Session, *, keys: Iterable[tuple[int, date]]
+) -> dict[tuple[int, date], DailyReport]:
+    """Return the current report for each (project, day) that has one."""
+    wanted = set(keys)
+    found: dict[tuple[int, date], DailyReport] = {}
+    ids = sorted({project_id for project_id, _ in wanted})
+    days = sorted({day for _, day in wanted})
+    for chunk in range(0, len(ids), 500):
+        for report in session.exec(
+            select(DailyReport).where(
+                col(DailyReport.project_id).in_(ids[chunk : chunk + 500]),
+                col(DailyReport.day).in_(days),
+                col(DailyReport.is_current).is_(True),
+            )
+        ):
+            if (report.project_id, report.day) in wanted:
+                found[(report.project_id, report.day)] = report
+    return found
+
+
 def list_project_reports(
     session: Session, *, project_ids: Iterable[int], first: date, last: date
 ) -> dict[int, list[DailyReport]]:

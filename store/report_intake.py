@@ -12,6 +12,7 @@ stored again; a changed one marked as a revision becomes the next version.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -49,6 +50,8 @@ class IntakeSummary:
     revised: int = 0
     unchanged: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    # The day's current report after the intake, one per submission, in order.
+    reports: tuple[DailyReport, ...] = ()
 
 
 class ReportsRejected(ValueError):
@@ -74,9 +77,14 @@ def file_reports(
     now: datetime,
     source: str,
     today: date | None = None,
+    known: Mapping[str, Project] | None = None,
 ) -> IntakeSummary:
-    """Check every submission, then store them all or raise ReportsRejected storing none."""
-    projects = _projects(session, cycle_id, submissions)
+    """Check every submission, then store them all or raise ReportsRejected storing none.
+
+    `known` maps project names to projects the caller has already read (the API
+    has, from the URL), which saves looking them up again.
+    """
+    projects = _projects(session, cycle_id, submissions, known or {})
     problems = [
         (s.where, InputError("项目名称", f"本周期没有服务项目「{s.report.project}」"))
         for s in submissions
@@ -86,14 +94,13 @@ def file_reports(
         raise _rejected(problems)
     ids = {p.id for p in projects.values()}
     budgets = plans.list_budgets(session, project_ids=ids)  # type: ignore[arg-type]
-    stored = monitoring.list_project_reports(
-        session,
-        project_ids=ids,
-        first=date.min,
-        last=date.max,  # type: ignore[arg-type]
+    # Spend of every day so far, for the budget-line check; whole rows only for the days sent.
+    spent = monitoring.list_spend_by_day(session, project_ids=ids)  # type: ignore[arg-type]
+    current = monitoring.list_current_reports(
+        session, keys={(projects[s.report.project].id, s.report.day) for s in submissions}
     )
     plan = _plan(
-        submissions, projects, stored, budgets, today=today or now.date(), problems=problems
+        submissions, projects, spent, current, budgets, today=today or now.date(), problems=problems
     )
     if problems:
         raise _rejected(problems)
@@ -103,10 +110,11 @@ def file_reports(
 def _store(session: Session, plan: list, *, now: datetime, source: str) -> IntakeSummary:  # type: ignore[type-arg]
     """Store each checked report as a new or next version; duplicates are only counted."""
     added = revised = 0
-    unchanged = []
+    unchanged, reports = [], []
     for submission, project, current, filing in plan:
         if filing == Filing.DUPLICATE:
             unchanged.append(duplicate_message(submission.report, current))
+            reports.append(current)
             continue
         version = build_version(
             submission.report,
@@ -115,15 +123,17 @@ def _store(session: Session, plan: list, *, now: datetime, source: str) -> Intak
             now=submission.at or now,
             source=source,
         )
-        monitoring.add_report_version(session, version, current=current)
+        reports.append(monitoring.add_report_version(session, version, current=current))
         added += filing == Filing.NEW
         revised += filing == Filing.REVISION
-    return IntakeSummary(source, added, revised, tuple(unchanged))
+    return IntakeSummary(source, added, revised, tuple(unchanged), reports=tuple(reports))
 
 
-def _projects(session: Session, cycle_id: int, submissions: list[Submission]) -> dict[str, Project]:
-    found = {}
-    for name in {s.report.project for s in submissions}:
+def _projects(
+    session: Session, cycle_id: int, submissions: list[Submission], known: Mapping[str, Project]
+) -> dict[str, Project]:
+    found = {n: p for n, p in known.items() if p.cycle_id == cycle_id}
+    for name in {s.report.project for s in submissions} - set(found):
         try:
             found[name] = awards.get_project_by_title(session, cycle_id=cycle_id, title=name)
         except LookupError:
@@ -131,14 +141,9 @@ def _projects(session: Session, cycle_id: int, submissions: list[Submission]) ->
     return found
 
 
-def _plan(submissions, projects, stored, budgets, *, today, problems):  # type: ignore[no-untyped-def]
+def _plan(submissions, projects, spent, current, budgets, *, today, problems):  # type: ignore[no-untyped-def]
     """Check each submission in order, counting earlier ones' spend; return what to store."""
-    spent: dict[int, dict[date, dict[str, int]]] = defaultdict(dict)
-    current: dict[tuple[int, date], DailyReport] = {}
-    for project_id, reports in stored.items():
-        for report in reports:
-            spent[project_id][report.day] = dict(report.spend_fen)
-            current[(project_id, report.day)] = report
+    spent = defaultdict(dict, spent)
     seen: dict[tuple[int, date], str] = {}
     plan = []
     for submission in submissions:

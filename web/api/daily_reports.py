@@ -165,8 +165,10 @@ def _input_errors(errors: tuple[InputError, ...] | list[InputError]) -> ApiError
     )
 
 
-def _file(session: Session, request: Request, project: Project, body: DailyReportBody) -> str:
-    """File the report through the intake; return new, revision or duplicate."""
+def _file(
+    session: Session, request: Request, project: Project, body: DailyReportBody
+) -> tuple[str, DailyReport]:
+    """File the report through the intake; return new, revision or duplicate, and the report."""
     payload = body.model_dump(mode="json")
     # The intake names projects by title, or by id when the title could be mistaken for one.
     payload["project"] = str(project.id) if project.title.isdigit() else project.title
@@ -181,8 +183,10 @@ def _file(session: Session, request: Request, project: Project, body: DailyRepor
         now=get_now(),
         source="api",
         today=office_today(request),
+        known={payload["project"]: project},
     )
-    return "new" if summary.added else "revision" if summary.revised else "duplicate"
+    filing = "new" if summary.added else "revision" if summary.revised else "duplicate"
+    return filing, summary.reports[0]
 
 
 def _store(
@@ -191,8 +195,7 @@ def _store(
     """File the report, reading again once if another request stored that day's version first."""
     for attempt in (1, 2):
         try:
-            filing = _file(session, request, project, body)
-            break
+            return _file(session, request, project, body)
         except ReportsRejected as error:
             session.rollback()
             raise _input_errors(error.errors) from None
@@ -202,10 +205,7 @@ def _store(
             session.rollback()
             if attempt == 2:
                 raise ApiError(409, "同一天的日报告正在被同时提交，请稍后重试") from None
-    current = monitoring.get_current_report(session, project_id=project.id or 0, day=body.day)
-    if current is None:  # unreachable: the filing above stored or found the day's version
-        raise ApiError(409, "同一天的日报告正在被同时修改，请重新查看后再提交")
-    return filing, current
+    raise AssertionError("unreachable: the second attempt returns or raises")
 
 
 # SQLite lets one connection write at a time and makes the others sleep-poll on the busy
