@@ -1613,18 +1613,29 @@ def users_add(
     console.print(f"账号 {login}（{role}）已创建。")
 
 
+def _warm_prefect() -> None:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.hello()
+
+
 @app.command()
 def web(
     host: Annotated[str | None, typer.Option(help="监听地址（默认 GONGYI_WEB_HOST）。")] = None,
     port: Annotated[int | None, typer.Option(help="端口（默认 GONGYI_WEB_PORT 或 8000）。")] = None,
 ) -> None:
     """启动门户网站（街道、社会组织、评估专家、居民需求表单）。"""
+    import threading
+
     import uvicorn
 
     from web.app import create_app
 
     settings = _monitor_setup()
     host, port = host or settings.web_host, port or settings.web_port
+    # Start Prefect's embedded server now, so the first report from a phone does not wait for it.
+    threading.Thread(target=_warm_prefect, daemon=True).start()
     console.print(f"门户：http://{host}:{port}/ （Ctrl-C 停止）")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 

@@ -65,7 +65,6 @@ class CloseSummary:
     refunded_fen: int = 0
     report_pdf: str = ""
     archive: str = ""
-    archived_files: int = 0
     errors: tuple[str, ...] = ()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+from pathlib import Path
 from typing import Any
 
 ENTRYPOINTS = {
@@ -19,6 +20,8 @@ ENTRYPOINTS = {
     "monthly_evaluation": "flows.monthly_evaluation:monthly_evaluation",
     "release_tranches": "flows.release_tranches:release_tranches",
     "override_screening": "flows.override_screening:override_screening",
+    "receive_bids": "flows.receive_bids:receive_bids",
+    "withdraw_proposal": "flows.withdraw_proposal:withdraw_proposal",
 }
 
 # One flow run at a time from the portal: a double click on "submit" then finds the
@@ -55,3 +58,8 @@ def record_committee_decision(
         return committee.record_committee_decision(
             call_id, decision, check=allocation.check_decision
         )
+
+
+def write_proposal_template(path: Path) -> Path:
+    """Write the proposal template (XLSX) that `gongyi proposal template` writes."""
+    return importlib.import_module("flows.proposal_template").write_template(path)

@@ -4,8 +4,8 @@ Page and message strings are written in Chinese inside `_()` and extracted with
 `pybabel extract -F babel.cfg` into `web/locale/messages.pot`; `web/locale/en/
 LC_MESSAGES/messages.po` translates them. The `.po` is compiled in memory when
 the app is built, so a fresh clone needs no build step and no committed `.mo`.
-The language is the `lang` cookie, else the browser's Accept-Language, else the
-setting.
+The language is the one picked with the link in the page header (`lang` cookie),
+else the setting (GONGYI_LANGUAGE, zh-CN): Chinese even for a browser set to English.
 """
 
 from __future__ import annotations
@@ -48,14 +48,10 @@ def load_translations() -> dict[str, gettext.NullTranslations]:
 
 
 def pick_language(request: Request, *, default: str) -> str:
-    """Choose the page language from the cookie, the browser, then the setting."""
+    """Choose the page language: the one picked on the page (cookie), else the setting."""
     chosen = request.cookies.get(LANG_COOKIE, "")
     if chosen in LANGUAGES:
         return chosen
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
     return default[:2].lower() if default[:2].lower() in LANGUAGES else "zh"
 
 

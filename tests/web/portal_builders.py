@@ -56,7 +56,11 @@ def build_portal_world(session: Session, output_dir: Path) -> PortalWorld:
     users = {}
     for login, (role, name) in LOGINS.items():
         account = add_account(
-            session, login=login, password=PASSWORD, name=name, role=role,
+            session,
+            login=login,
+            password=PASSWORD,
+            name=name,
+            role=role,
             agency_id=agencies.get(login),
         )
         users[login] = account.user_id
@@ -64,10 +68,17 @@ def build_portal_world(session: Session, output_dir: Path) -> PortalWorld:
     domain = cycles.list_domains(session, cycle_id=running.cycle_id)[0]
     community = cycles.list_communities(session, street_office="淮河路街道办事处")[0]
     proposal = Proposal(
-        call_id=call.id or 0, agency_id=running.agency_ids[0], domain_id=domain.id or 0,
-        community_id=community.id or 0, title="新申报·社区助餐", requested_fen=1_000_000,
-        planned_people=300, months=6, summary="为独居老人送餐<script>alert('x')</script>",
-        submitted_at=datetime(2026, 5, 10, tzinfo=UTC), status=ProposalStatus.ELIGIBLE,
+        call_id=call.id or 0,
+        agency_id=running.agency_ids[0],
+        domain_id=domain.id or 0,
+        community_id=community.id or 0,
+        title="新申报·社区助餐",
+        requested_fen=1_000_000,
+        planned_people=300,
+        months=6,
+        summary="为独居老人送餐<script>alert('x')</script>",
+        submitted_at=datetime(2026, 5, 10, tzinfo=UTC),
+        status=ProposalStatus.ELIGIBLE,
         stage=Stage.PRELIMINARY,
     )
     session.add(proposal)
@@ -75,22 +86,36 @@ def build_portal_world(session: Session, output_dir: Path) -> PortalWorld:
     seats = {}
     for login in ("evaluator1", "evaluator2"):
         seat = ReviewAssignment(
-            proposal_id=proposal.id or 0, stage=Stage.PRELIMINARY, reviewer_id=users[login],
+            proposal_id=proposal.id or 0,
+            stage=Stage.PRELIMINARY,
+            reviewer_id=users[login],
             assigned_at=datetime(2026, 5, 21, tzinfo=UTC),
         )
         session.add(seat)
         session.flush()
         seats[login] = seat.id or 0
     evaluation = MonthlyEvaluation(
-        project_id=running.project_ids[0], month="2026-06", status=EvaluationStatus.IN_REVIEW,
-        total_score=86.5, grade="良好", evaluator_id=users["evaluator2"], comment="服务扎实",
+        project_id=running.project_ids[0],
+        month="2026-06",
+        status=EvaluationStatus.IN_REVIEW,
+        total_score=86.5,
+        grade="良好",
+        evaluator_id=users["evaluator2"],
+        comment="服务扎实",
         scored_at=datetime(2026, 7, 2, tzinfo=UTC),
     )
     need = Need(
-        cycle_id=running.cycle_id, community_id=community.id or 0,
-        text="楼里独居老人需要有人定期上门看看", target_group="独居老人", source="居民",
-        submitted_on=date(2026, 3, 5), contact_name="张三丰", contact_phone="13812345678",
-        fingerprint="portal-need-1", status=NeedStatus.IN_REVIEW, domain_id=domain.id,
+        cycle_id=running.cycle_id,
+        community_id=community.id or 0,
+        text="楼里独居老人需要有人定期上门看看",
+        target_group="独居老人",
+        source="居民",
+        submitted_on=date(2026, 3, 5),
+        contact_name="张三丰",
+        contact_phone="13812345678",
+        fingerprint="portal-need-1",
+        status=NeedStatus.IN_REVIEW,
+        domain_id=domain.id,
         confidence=0.4,
     )
     session.add_all([evaluation, need])

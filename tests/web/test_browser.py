@@ -12,6 +12,7 @@ under output/test-artifacts/portal/ (printed at the end of each test).
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -55,16 +56,28 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "web.app:app_from_environment",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=PROJECT_ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "web.app:app_from_environment",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        # Its own process group: the Prefect server its first flow run starts ends with it.
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(base + "/login", server)
         yield base, url, world
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
@@ -109,8 +122,9 @@ def _sign_in(page, base: str, login: str) -> None:  # type: ignore[no-untyped-de
 
 def test_an_agency_user_submits_a_daily_report_from_a_phone(portal, browser) -> None:  # type: ignore[no-untyped-def]
     base, url, world = portal
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
-                                  device_scale_factor=2, locale="zh-CN")
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="zh-CN"
+    )
     page = context.new_page()
     _sign_in(page, base, "agency1")
     assert page.url.endswith("/agency")
@@ -140,13 +154,18 @@ def test_an_agency_user_submits_a_daily_report_from_a_phone(portal, browser) -> 
 
 
 def test_an_evaluator_scores_a_proposal(portal, browser) -> None:  # type: ignore[no-untyped-def]
-    base, url, world = portal
+    base, url, _world = portal
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     _sign_in(page, base, "evaluator1")
     page.get_by_role("link", name="评分").click()
     assert page.get_by_text("盲评：不显示申报机构").is_visible()
-    for name, score in (("需求契合度", "88"), ("服务设计", "80"), ("机构能力", "75"),
-                        ("预算合理性", "70"), ("可持续性", "90")):
+    for name, score in (
+        ("需求契合度", "88"),
+        ("服务设计", "80"),
+        ("机构能力", "75"),
+        ("预算合理性", "70"),
+        ("创新性", "90"),
+    ):
         page.get_by_label(name).fill(score)
     _shot(page, "4-evaluator-scoring")
     page.get_by_role("button", name="提交评分").click()
@@ -167,7 +186,9 @@ def test_the_officer_sees_both_on_the_dashboard(portal, browser) -> None:  # typ
     row = page.locator("table.heat tr", has_text=world.titles[0])
     assert row.locator(f'td[title="{REPORT_DAY} late"]').count() == 1
     progress = page.locator("section", has_text="遴选进度")
-    assert progress.get_by_text("已评分").is_visible() and progress.get_by_text("待评分").is_visible()
+    assert (
+        progress.get_by_text("已评分").is_visible() and progress.get_by_text("待评分").is_visible()
+    )
     _shot(page, "6-officer-dashboard")
     page.goto(base + "/officer/audit?action=report_submit")
     assert page.get_by_text("agency1（机构一用户）").first.is_visible()

@@ -16,8 +16,22 @@ PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 def _extract(target: Path) -> list[str]:
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "N_",
-         "-k", "tr:2", "--no-location", "--omit-header", "-o", str(target), str(PROJECT_ROOT)]
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(PROJECT_ROOT / "babel.cfg"),
+            "-k",
+            "N_",
+            "-k",
+            "tr:2",
+            "--no-location",
+            "--omit-header",
+            "-o",
+            str(target),
+            str(PROJECT_ROOT),
+        ]
     )
     with target.open("rb") as handle:
         return [m.id for m in read_po(handle) if m.id]
@@ -35,7 +49,8 @@ def test_translations_keep_the_placeholders() -> None:
     with (LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         pairs = [(m.id, m.string) for m in read_po(handle) if m.id]
     wrong = [
-        msgid for msgid, text in pairs
+        msgid
+        for msgid, text in pairs
         if sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(text))
     ]
     assert wrong == []

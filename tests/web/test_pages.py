@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlmodel import Session, select
 
+from flows.proposal_template import write_template
 from models.monitoring import DailyReport, MonthlyEvaluation
 from models.panel import ReviewAssignment
-from models.proposal import Review
+from models.proposal import Proposal, Review
 from models.user import AuditEvent
 from store.database import get_engine
 from tests.web.conftest import csrf_of, sign_in
@@ -19,10 +24,19 @@ SCORES = {"score_0": "80", "score_1": "70", "score_2": "90", "score_3": "60", "s
 
 def _report(world: PortalWorld, token: str, **extra: str) -> dict[str, str]:
     return {
-        "csrf_token": token, "project": str(world.project_ids[0]), "day": REPORT_DAY.isoformat(),
-        "kind_1": "小组", "title_1": "智能手机课", "people_1": "12", "beneficiaries": "E01-0007",
-        "service_hours": "2.5", "volunteers": "2", "volunteer_hours": "3", "spend_活动费": "120.50",
-        "summary": "教老人用手机挂号", "action": "submit",
+        "csrf_token": token,
+        "project": str(world.project_ids[0]),
+        "day": REPORT_DAY.isoformat(),
+        "kind_1": "小组",
+        "title_1": "智能手机课",
+        "people_1": "12",
+        "beneficiaries": "E01-0007",
+        "service_hours": "2.5",
+        "volunteers": "2",
+        "volunteer_hours": "3",
+        "spend_活动费": "120.50",
+        "summary": "教老人用手机挂号",
+        "action": "submit",
     } | extra
 
 
@@ -96,8 +110,10 @@ def test_an_evaluator_scores_blind_and_cannot_score_twice(
     with Session(get_engine(database_url)) as session:
         [review] = session.exec(select(Review)).all()
         assignment = session.get(ReviewAssignment, seat)
-    # 需求契合度 30, 服务设计 25, 机构能力 20, 预算合理性 15, 可持续性 10 (demo/call.toml)
-    assert review.weighted_score == pytest.approx(80 * 0.3 + 70 * 0.25 + 90 * 0.2 + 60 * 0.15 + 75 * 0.1)
+    # 需求契合度 30, 服务设计 25, 机构能力 20, 预算合理性 15, 创新性 10 (demo/call.toml)
+    assert review.weighted_score == pytest.approx(
+        80 * 0.3 + 70 * 0.25 + 90 * 0.2 + 60 * 0.15 + 75 * 0.1
+    )
     assert assignment is not None and assignment.status == "scored"
 
 
@@ -193,8 +209,127 @@ def test_pages_switch_to_english_from_the_catalogue(client: TestClient, world: P
 
 def test_a_resident_sends_a_need_with_consent(client: TestClient, world: PortalWorld) -> None:
     token = csrf_of(client.get("/needs/new").text)
-    data = {"csrf_token": token, "text": "小区缺少儿童活动场地", "community": "长淮社区",
-            "source": "网格员", "contact_name": "王五", "contact_phone": "13700001111",
-            "consent": "on"}
+    data = {
+        "csrf_token": token,
+        "text": "小区缺少儿童活动场地",
+        "community": "长淮社区",
+        "source": "网格员",
+        "contact_name": "王五",
+        "contact_phone": "13700001111",
+        "consent": "on",
+    }
     response = client.post("/needs/new", data=data)
     assert response.status_code == 200 and "需求已收到" in response.text
+
+
+@pytest.mark.flow
+def test_the_release_button_runs_the_flow_and_the_flows_page_says_how_it_ended(
+    prefect_harness: None, client: TestClient, world: PortalWorld
+) -> None:
+    token = sign_in(client, "staff")
+    response = client.post("/officer/flows/release_tranches", data={"csrf_token": token})
+    assert response.status_code == 200 and "已开始" in response.text
+    jobs = client.app.state.flow_jobs  # type: ignore[attr-defined]
+    for _ in range(600):
+        if jobs[-1]["state"] != "运行中":
+            break
+        time.sleep(0.1)
+    assert jobs[-1]["state"] == "已完成", jobs[-1]
+    page = client.get("/officer/flows").text
+    assert "按条件拨付" in page and "待中期评估 2 个" in page
+
+
+def test_a_committee_decision_with_no_run_waiting_is_refused_clearly(
+    client: TestClient, world: PortalWorld
+) -> None:
+    token = sign_in(client, "staff")
+    assert "目前没有等待终审决定的遴选流程" in client.get("/officer/committee").text
+    response = client.post("/officer/committee", data={"csrf_token": token})
+    assert response.status_code == 400 and "没有等待终审决定的遴选" in response.text
+
+
+@pytest.mark.flow
+def test_an_officer_overrides_a_screening_result_with_a_reason(
+    prefect_harness: None, client: TestClient, world: PortalWorld, database_url: str
+) -> None:
+    with Session(get_engine(database_url)) as session:
+        proposal = session.get(Proposal, world.proposal_id)
+        assert proposal is not None
+        proposal.stage, proposal.status = "eligibility", "ineligible"
+        session.add(proposal)
+        session.commit()
+    token = sign_in(client, "staff")
+    assert "改判为通过" in client.get("/officer/screening").text
+    response = client.post(
+        f"/officer/screening/{world.proposal_id}",
+        data={"csrf_token": token, "eligible": "yes", "reason": "年检结果已补交"},
+    )
+    assert response.status_code == 200 and "已改判" in response.text
+    assert "已由 街道专干 改判：年检结果已补交" in response.text
+    with Session(get_engine(database_url)) as session:
+        assert session.get(Proposal, world.proposal_id).status == "eligible"  # type: ignore[union-attr]
+
+
+def _workbook(tmp_path: Path, agency: str) -> bytes:
+    path = write_template(tmp_path / "申报书模板.xlsx")
+    workbook = load_workbook(path)
+    workbook["申报书"].append(
+        [
+            agency,
+            "社区长者饭堂",
+            "elderly",
+            "长淮社区",
+            "8000",
+            "800",
+            "300",
+            "2",
+            "高龄老人",
+            "",
+            "为高龄老人提供午餐。",
+            "",
+        ]
+    )
+    for category, yuan in (("人员费", 3000), ("活动费", 4200), ("管理费", 800)):
+        workbook["预算明细"].append(["社区长者饭堂", category, yuan])
+    workbook["绩效指标"].append(["社区长者饭堂", "服务人次", 140, 160])
+    workbook["进度安排"].append(["社区长者饭堂", 1, "建档与试运营"])
+    workbook.save(path)
+    return path.read_bytes()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.flow
+def test_an_agency_uploads_its_proposal_as_a_draft_but_not_in_anothers_name(
+    prefect_harness: None,
+    client: TestClient,
+    world: PortalWorld,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    token = sign_in(client, "agency1")
+    template = client.get("/agency/proposals/template")
+    assert template.status_code == 200 and template.content[:2] == b"PK"
+    other = client.post(
+        "/agency/proposals",
+        data={"csrf_token": token, "action": "draft"},
+        files={"workbook": ("p.xlsx", _workbook(tmp_path, "测试社工机构2"), XLSX)},
+    )
+    assert other.status_code == 400 and "只能提交本机构的申报书" in other.text
+    own = client.post(
+        "/agency/proposals",
+        data={"csrf_token": token, "action": "draft"},
+        files={"workbook": ("p.xlsx", _workbook(tmp_path, "测试社工机构1"), XLSX)},
+    )
+    assert own.status_code == 200 and "已保存为草稿" in own.text
+    assert "社区长者饭堂" in own.text
+    with Session(get_engine(database_url)) as session:
+        [draft] = session.exec(select(Proposal).where(Proposal.title == "社区长者饭堂")).all()
+    assert (draft.status, draft.agency_id) == ("draft", world.agency_ids[0])
+    late = client.post(
+        "/agency/proposals",
+        data={"csrf_token": token, "action": "submit"},
+        files={"workbook": ("p.xlsx", _workbook(tmp_path, "测试社工机构1"), XLSX)},
+    )
+    assert late.status_code == 400 and "截止" in late.text

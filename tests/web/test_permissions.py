@@ -55,6 +55,7 @@ def _get_routes(world: PortalWorld) -> list[tuple[str, dict[str, int | None]]]:
         ("/agency/reports/new", _expect(AGENCIES)),
         (f"/agency/reports/new?project={p1}", _expect({"agency1"}, hidden={"agency2"})),
         ("/agency/proposals", _expect(AGENCIES)),
+        ("/agency/proposals/template", _expect(AGENCIES)),
         ("/agency/actions", _expect(AGENCIES)),
         ("/agency/evaluations", _expect(AGENCIES)),
         ("/evaluator", _expect(EVALUATORS)),
@@ -64,8 +65,9 @@ def _get_routes(world: PortalWorld) -> list[tuple[str, dict[str, int | None]]]:
         ("/files", _expect(SIGNED_IN)),
         (
             f"/files/download?name={world.files['project1']}",
-            _expect(STAFF | {"admin", "agency1"} | EVALUATORS,
-                    hidden={"agency2", "resident", "donor"}),
+            _expect(
+                STAFF | {"admin", "agency1"} | EVALUATORS, hidden={"agency2", "resident", "donor"}
+            ),
         ),
         (
             f"/files/download?name={world.files['donor']}",
@@ -84,9 +86,19 @@ def _post_routes(world: PortalWorld) -> list[tuple[str, dict[str, str], dict[str
             _expect({"agency1"}, hidden={"agency2"}, ok=303),
         ),
         # No scores: the assigned evaluator is told what is missing (400), nothing is stored.
-        (f"/evaluator/assignments/{seat}", {}, _expect({"evaluator1"}, hidden={"evaluator2"}, ok=400)),
+        (
+            f"/evaluator/assignments/{seat}",
+            {},
+            _expect({"evaluator1"}, hidden={"evaluator2"}, ok=400),
+        ),
         (f"/officer/needs/{world.need_id}", {"domain": "nope"}, _expect(STAFF, ok=400)),
         ("/officer/flows/nope", {}, _expect(STAFF, ok=404)),
+        # The call's deadline has passed: the owner is told so (400), nothing changes.
+        (
+            f"/agency/proposals/{world.proposal_id}/withdraw",
+            {},
+            _expect({"agency1"}, hidden={"agency2"}, ok=400),
+        ),
         (f"/evaluator/evaluations/{world.evaluation_id + 999}", {}, _expect(EVALUATORS, ok=404)),
     ]
 

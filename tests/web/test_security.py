@@ -83,8 +83,12 @@ def test_a_need_with_script_is_stored_as_text_and_shown_escaped(
     client: TestClient, world: PortalWorld, database_url: str
 ) -> None:
     form = client.get("/needs/new")
-    data = {"csrf_token": csrf_of(form.text), "text": "<img src=x onerror=alert(1)>想要助餐",
-            "community": "长淮社区", "source": "居民"}
+    data = {
+        "csrf_token": csrf_of(form.text),
+        "text": "<img src=x onerror=alert(1)>想要助餐",
+        "community": "长淮社区",
+        "source": "居民",
+    }
     assert client.post("/needs/new", data=data, follow_redirects=False).status_code == 303
     with Session(get_engine(database_url)) as session:
         need = session.exec(select(Need).where(col(Need.text).contains("onerror"))).one()
@@ -146,8 +150,12 @@ def test_the_public_need_form_is_rate_limited_per_address(
     answers = []
     for n in range(6):
         token = csrf_of(client.get("/needs/new").text)
-        data = {"csrf_token": token, "text": f"第{n}条需求：希望增加助餐点", "community": "长淮社区",
-                "source": "居民"}
+        data = {
+            "csrf_token": token,
+            "text": f"第{n}条需求：希望增加助餐点",
+            "community": "长淮社区",
+            "source": "居民",
+        }
         answers.append(client.post("/needs/new", data=data, follow_redirects=False).status_code)
     assert answers == [303] * 5 + [429]
     assert _count(database_url, Need) == before + 5
@@ -158,8 +166,14 @@ def test_contact_details_without_consent_are_refused(
 ) -> None:
     before = _count(database_url, Need)
     token = csrf_of(client.get("/needs/new").text)
-    data = {"csrf_token": token, "text": "希望有人陪老人聊天", "community": "长淮社区",
-            "source": "居民", "contact_name": "李四", "contact_phone": "13900001111"}
+    data = {
+        "csrf_token": token,
+        "text": "希望有人陪老人聊天",
+        "community": "长淮社区",
+        "source": "居民",
+        "contact_name": "李四",
+        "contact_phone": "13900001111",
+    }
     response = client.post("/needs/new", data=data)
     assert response.status_code == 400 and "同意" in response.text
     assert 'value="李四"' in response.text
@@ -180,3 +194,21 @@ def test_an_unexpected_error_is_a_page_without_a_traceback(
     assert response.status_code == 500
     assert "服务器出错" in response.text and "Traceback" not in response.text
     assert "loginattempt" not in response.text
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_signing_in_never_redirects_off_the_site(
+    target: str, client: TestClient, world: PortalWorld
+) -> None:
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={
+            "login": "staff",
+            "password": PASSWORD,
+            "csrf_token": csrf_of(page.text),
+            "next": target,
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/officer"

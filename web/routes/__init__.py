@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from web.routes import agency, audit, auth, evaluator, files, needs, officer, selection
+from web.routes import (
+    agency,
+    audit,
+    auth,
+    evaluator,
+    files,
+    needs,
+    officer,
+    proposals,
+    selection,
+)
 
 ROUTERS = [
     auth.router,
+    proposals.router,
     agency.router,
     evaluator.router,
     officer.router,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from models.status import Role
-from store import portal
+from store import dashboard
 from store.accounts import SignedIn, list_accounts
 from web.deps import SessionDep, require_roles
 from web.files import can_download, list_output_files
@@ -34,7 +34,7 @@ def audit_log(
 ) -> Response:
     """Show the audit log, newest first, filtered by who, what and the office dates."""
     tz = ZoneInfo(request.app.state.settings.timezone)
-    events = portal.list_audit_events(
+    events = dashboard.list_audit_events(
         session,
         actor=actor.strip()[:100],
         action=action.strip()[:60],
@@ -58,7 +58,7 @@ def audit_log(
                 }
                 for e in events
             ],
-            "actions": portal.list_audit_actions(session),
+            "actions": dashboard.list_audit_actions(session),
             "filters": {
                 "actor": actor,
                 "action": action,

@@ -27,7 +27,9 @@ router = APIRouter(include_in_schema=False)
 
 def _safe_next(target: str) -> str:
     # Only our own paths: "//evil.example" or "https://…" would leave the site.
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    # Browsers read "/\\host" like "//host", so a backslash is refused too.
+    safe = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if safe else "/"
 
 
 @router.get("/")

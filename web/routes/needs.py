@@ -15,7 +15,7 @@ from models.intake import MAX_TEXT, SOURCES, read_need_row
 from models.privacy import mask_name, mask_phone, mask_text
 from models.rows import Row, RowError
 from models.status import Role
-from store import cycles, needs, portal
+from store import cycles, dashboard, needs
 from store.accounts import SignedIn
 from store.need_review import set_need_confirmed
 from web.audit import record
@@ -36,7 +36,7 @@ FORM_NAME = "需求表单"
 
 
 def _communities(session) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
-    cycle = portal.get_latest_cycle(session)
+    cycle = dashboard.get_latest_cycle(session)
     if cycle is None:
         raise NotFound()
     names = [c.name for c in cycles.list_communities(session, street_office=cycle.street_office)]
@@ -110,7 +110,7 @@ async def submit_need(request: Request, session: SessionDep, user: OptionalUser)
     community_ids = {
         c.name: c.id or 0
         for c in cycles.list_communities(
-            session, street_office=portal.get_latest_cycle(session).street_office
+            session, street_office=dashboard.get_latest_cycle(session).street_office
         )
     }  # type: ignore[union-attr]
     added, _already = needs.add_needs(
@@ -138,7 +138,7 @@ def need_thanks(request: Request, user: OptionalUser) -> Response:
 @router.get("/officer/needs")
 def review_queue(request: Request, session: SessionDep, user: OfficerUser) -> Response:
     """List the needs waiting for staff to confirm a domain; contacts are masked."""
-    cycle = portal.get_latest_cycle(session)
+    cycle = dashboard.get_latest_cycle(session)
     if cycle is None:
         raise NotFound()
     domains = cycles.list_domains(session, cycle_id=cycle.id or 0)

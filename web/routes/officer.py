@@ -21,7 +21,7 @@ from models.calendar import PeriodError, month_bounds
 from models.compliance import ReportStamp, due_days, is_late
 from models.ledger import sum_balance
 from models.status import Role
-from store import calls, fund, monitoring, portal
+from store import calls, dashboard, fund, monitoring
 from store.accounts import SignedIn
 from web.audit import record
 from web.deps import Forbidden, NotFound, SessionDep, require_roles
@@ -36,7 +36,7 @@ OfficerUser = Annotated[SignedIn, Depends(require_roles(Role.STAFF))]
 
 
 def _cycle_id(session: Session) -> int:
-    cycle = portal.get_latest_cycle(session)
+    cycle = dashboard.get_latest_cycle(session)
     if cycle is None:
         raise NotFound()
     return cycle.id or 0
@@ -45,7 +45,7 @@ def _cycle_id(session: Session) -> int:
 def build_heatmap(session: Session, *, cycle_id: int, month: str, tz: ZoneInfo) -> dict[str, Any]:
     """Return each project's row of on-time / late / missing cells for the month's working days."""
     first, last = month_bounds(month)
-    projects = portal.list_cycle_projects(session, cycle_id=cycle_id)
+    projects = dashboard.list_cycle_projects(session, cycle_id=cycle_id)
     days = due_days(first, last, starts_on=first, ends_on=last)
     filed = {
         (r.project_id, r.day): r
@@ -76,15 +76,15 @@ def build_heatmap(session: Session, *, cycle_id: int, month: str, tz: ZoneInfo) 
 
 
 @router.get("")
-def dashboard(
+def dashboard_page(
     request: Request, session: SessionDep, user: OfficerUser, month: str = ""
 ) -> Response:
     """Show the cycle at a glance."""
-    cycle = portal.get_latest_cycle(session)
+    cycle = dashboard.get_latest_cycle(session)
     if cycle is None:
         return render(request, "officer/dashboard.html", {"cycle": None})
     tz = ZoneInfo(request.app.state.settings.timezone)
-    last_day = portal.get_last_report_day(session, cycle_id=cycle.id or 0)
+    last_day = dashboard.get_last_report_day(session, cycle_id=cycle.id or 0)
     try:
         month = month or (last_day or datetime.now(tz).date()).strftime("%Y-%m")
         heatmap = build_heatmap(session, cycle_id=cycle.id or 0, month=month, tz=tz)
@@ -108,17 +108,19 @@ def dashboard(
         )
     except LookupError:
         balance = None
-    grade_month, grades, grade_counts = portal.list_latest_grades(session, cycle_id=cycle.id or 0)
-    projects = portal.list_cycle_projects(session, cycle_id=cycle.id or 0)
+    grade_month, grades, grade_counts = dashboard.list_latest_grades(
+        session, cycle_id=cycle.id or 0
+    )
+    projects = dashboard.list_cycle_projects(session, cycle_id=cycle.id or 0)
     return render(
         request,
         "officer/dashboard.html",
         {
             "cycle": {"name": cycle.name, "status": cycle.status, "street": cycle.street_office},
             "balance": balance,
-            "needs": portal.count_needs_by_domain(session, cycle_id=cycle.id or 0),
-            "proposals": portal.count_proposals_by_status(session, cycle_id=cycle.id or 0),
-            "assignments": portal.count_assignments(session, cycle_id=cycle.id or 0),
+            "needs": dashboard.count_needs_by_domain(session, cycle_id=cycle.id or 0),
+            "proposals": dashboard.count_proposals_by_status(session, cycle_id=cycle.id or 0),
+            "assignments": dashboard.count_assignments(session, cycle_id=cycle.id or 0),
             "heatmap": heatmap,
             "grade_month": grade_month,
             "grade_counts": sorted(grade_counts.items()),
@@ -131,7 +133,7 @@ def dashboard(
 @router.get("/tranches")
 def tranches_page(request: Request, session: SessionDep, user: OfficerUser) -> Response:
     """List the cycle's tranches and what each waits for."""
-    rows = portal.list_cycle_tranche_rows(session, cycle_id=_cycle_id(session))
+    rows = dashboard.list_cycle_tranche_rows(session, cycle_id=_cycle_id(session))
     return render(
         request,
         "officer/tranches.html",
@@ -196,11 +198,24 @@ def _start_in_background(request: Request, name: str, label: str, *args: Any) ->
 
 
 def _summarise(result: Any) -> str:
-    for field in ("message", "month"):
-        if hasattr(result, field):
-            errors = getattr(result, "errors", ())
-            return str(getattr(result, field)) + (f"；{len(errors)} 处错误" if errors else "")
-    return str(result)[:300]
+    """Say in one line what a flow run did (its summary's figures, and errors if any)."""
+    parts = []
+    if hasattr(result, "eligible"):
+        parts.append(f"资格审查通过 {result.eligible} 份，未通过 {len(result.ineligible)} 份")
+    if hasattr(result, "month"):
+        parts.append(
+            f"{result.month} 已测算 {result.measured} 个，发布 {result.published} 个，"
+            f"PDF {len(result.pdfs)} 份"
+        )
+    if hasattr(result, "released"):
+        parts.append(
+            f"拨付 {len(result.released)} 个，暂缓 {len(result.held)} 个，"
+            f"待中期评估 {result.waiting} 个"
+        )
+    errors = getattr(result, "errors", ())
+    if errors:
+        parts.append(f"{len(errors)} 处错误：{errors[0]}")
+    return "；".join(parts) or str(result)[:300]
 
 
 @router.post("/flows/{name}")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from models.status import Role, Stage, TransitionError
-from store import calls, portal, selection
+from store import calls, dashboard, selection
 from store.accounts import SignedIn
 from web.audit import record
 from web.deps import Forbidden, NotFound, SessionDep, require_roles
@@ -23,7 +23,7 @@ OfficerUser = Annotated[SignedIn, Depends(require_roles(Role.STAFF))]
 
 
 def _latest_call_id(session) -> int:  # type: ignore[no-untyped-def]
-    cycle = portal.get_latest_cycle(session)
+    cycle = dashboard.get_latest_cycle(session)
     if cycle is None:
         raise NotFound()
     try:
@@ -36,7 +36,7 @@ def _latest_call_id(session) -> int:  # type: ignore[no-untyped-def]
 def screening_page(request: Request, session: SessionDep, user: OfficerUser) -> Response:
     """List the call's screening results, with an override form for each."""
     call_id = _latest_call_id(session)
-    rows = portal.list_call_proposals(session, call_id=call_id, stage=Stage.ELIGIBILITY)
+    rows = dashboard.list_call_proposals(session, call_id=call_id, stage=Stage.ELIGIBILITY)
     return render(
         request,
         "officer/screening.html",
@@ -69,7 +69,7 @@ def override(
     if user.role != Role.STAFF:
         raise Forbidden()
     call_id = _latest_call_id(session)
-    if proposal_id not in {p.id for p in portal.list_call_proposals(session, call_id=call_id)}:
+    if proposal_id not in {p.id for p in dashboard.list_call_proposals(session, call_id=call_id)}:
         raise NotFound()
     try:
         status = run_flow(
@@ -110,8 +110,8 @@ def committee_page(request: Request, session: SessionDep, user: OfficerUser) -> 
     call_id = _latest_call_id(session)
     pending = selection.get_pending_decision(session, call_id=call_id)
     decided = selection.get_decision(session, call_id=call_id)
-    scores = portal.list_average_scores(session, call_id=call_id, stage=Stage.DEFENCE)
-    finalists = portal.list_call_proposals(session, call_id=call_id, stage=Stage.FINAL)
+    scores = dashboard.list_average_scores(session, call_id=call_id, stage=Stage.DEFENCE)
+    finalists = dashboard.list_call_proposals(session, call_id=call_id, stage=Stage.FINAL)
     return render(
         request,
         "officer/committee.html",
