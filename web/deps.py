@@ -11,7 +11,9 @@ when there is none, which the app turns into the login page.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -99,3 +101,14 @@ def require_roles(*roles: Role):  # type: ignore[no-untyped-def]
         return user
 
     return dependency
+
+
+# SQLite lets one connection write at a time and makes the others sleep-poll on the busy
+# timeout; within one process a lock hands the turn to the next writer at once instead, and
+# makes the intake's read-check-write atomic among this process's requests.
+_SQLITE_WRITER = threading.Lock()
+
+
+def writer_turn(session: Session) -> AbstractContextManager[object]:
+    """Wait for this process's turn to write to SQLite; PostgreSQL needs no turn."""
+    return _SQLITE_WRITER if session.get_bind().dialect.name == "sqlite" else nullcontext()

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 ENTRYPOINTS = {
-    "submit_daily_report": "flows.daily_report_intake:submit_daily_report",
     "review_evaluation": "flows.evaluation_review:review_evaluation",
     "close_call": "flows.close_call:close_call",
     "monthly_evaluation": "flows.monthly_evaluation:monthly_evaluation",

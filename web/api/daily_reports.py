@@ -10,8 +10,6 @@ Only an agency account may submit, and only for its own projects.
 
 from __future__ import annotations
 
-import threading
-from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -30,7 +28,7 @@ from store.report_intake import ReportsRejected, Submission, file_reports
 from web.api.auth import ApiUser, audit, office_today, require
 from web.api.errors import REFUSALS, ApiError, ApiRoute, field_error, not_found, refuse_fields
 from web.api.fields import Text
-from web.deps import SessionDep, get_now
+from web.deps import SessionDep, get_now, writer_turn
 
 router = APIRouter(tags=["日报告"], route_class=ApiRoute)
 
@@ -206,17 +204,6 @@ def _store(
             if attempt == 2:
                 raise ApiError(409, "同一天的日报告正在被同时提交，请稍后重试") from None
     raise AssertionError("unreachable: the second attempt returns or raises")
-
-
-# SQLite lets one connection write at a time and makes the others sleep-poll on the busy
-# timeout; within one process a lock hands the turn to the next writer at once instead, and
-# makes the intake's read-check-write atomic among this process's requests.
-_SQLITE_WRITER = threading.Lock()
-
-
-def writer_turn(session: Session) -> AbstractContextManager[object]:
-    """Wait for this process's turn to write to SQLite; PostgreSQL needs no turn."""
-    return _SQLITE_WRITER if session.get_bind().dialect.name == "sqlite" else nullcontext()
 
 
 MESSAGES = {

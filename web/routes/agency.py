@@ -12,17 +12,20 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from models.money import MoneyError, parse_yuan
 from models.monitoring import ACTIVITY_KIND_LABELS
-from models.report_input import InputError, parse_refs
+from models.project import Project
+from models.report_input import InputError, parse_refs, read_report_payload
 from models.status import Role
 from store import plans, portal
 from store.accounts import SignedIn
+from store.report_intake import IntakeSummary, ReportsRejected, Submission, file_reports
 from web.audit import record
-from web.deps import Forbidden, NotFound, SessionDep, get_now, require_roles
-from web.flow_runs import run_flow
+from web.deps import Forbidden, NotFound, SessionDep, get_now, require_roles, writer_turn
 from web.pages import redirect, render, translator
 from web.security import FormUser
 
@@ -237,7 +240,7 @@ async def submit_report(
     except InputError as error:
         errors = [str(error)]
     if not errors:
-        result = await _run_intake(payload, chosen.cycle_id)
+        result = await run_in_threadpool(_file_report, session, request, payload, chosen)
         errors = list(result.errors)
     if errors:
         context = _form_context(session, user, project_id=project, day=day, values=fields)
@@ -263,10 +266,39 @@ async def submit_report(
     return redirect("/agency", message=message)
 
 
-async def _run_intake(payload: dict[str, Any], cycle_id: int):  # type: ignore[no-untyped-def]
-    from starlette.concurrency import run_in_threadpool
+def _file_report(
+    session: Session, request: Request, payload: dict[str, Any], project: Project
+) -> IntakeSummary:
+    """File the report through the intake the CLI and API use, in this request's transaction.
 
-    return await run_in_threadpool(run_flow, "submit_daily_report", payload, cycle_id, "web")
+    A double tap can reach the server twice at once: on SQLite the writes take turns; when
+    the other request stored the day first, reading again finds it and files a duplicate.
+    """
+    try:
+        report = read_report_payload(payload)
+    except InputError as error:
+        return IntakeSummary("web", errors=(str(error),))
+    today = datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+    with writer_turn(session):
+        for attempt in (1, 2):
+            try:
+                return file_reports(
+                    session,
+                    [Submission("", report)],
+                    cycle_id=project.cycle_id,
+                    now=get_now(),
+                    source="web",
+                    today=today,
+                    known={report.project: project},
+                )
+            except ReportsRejected as error:
+                session.rollback()
+                return IntakeSummary("web", errors=tuple(error.problems))
+            except IntegrityError:
+                session.rollback()
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable: the second attempt returns or raises")
 
 
 async def _save_attachment(request: Request, upload: UploadFile, name: str) -> None:
