@@ -33,8 +33,8 @@ setup: $(STAMP) system-packages ## Create .venv and install everything (idempote
 demo: setup ## Run the whole demo cycle on SQLite + Prefect local mode; PDFs go to output/
 	$(BIN)/gongyi demo
 
-test: setup lint ## Lint, then run the tests on SQLite and PostgreSQL
-	$(BIN)/pytest
+test: setup lint ## Lint, then run the tests on SQLite and PostgreSQL (two processes)
+	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: setup ## ruff and the import-linter contracts
 	$(BIN)/ruff check .

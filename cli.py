@@ -630,10 +630,8 @@ def needs_summary(
 
 
 def _refuse(message: object) -> typer.Exit:
-    # Messages quote rules keys such as [amount]; escaped, rich prints them instead of eating them.
-    from rich.markup import escape
-
-    return fail(escape(str(message)))
+    # Messages quote rules keys such as [amount]; `fail` prints them as text.
+    return fail(str(message))
 
 
 def _fund_setup() -> Settings:

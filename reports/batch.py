@@ -32,6 +32,8 @@ from reports.render import render_report
 # A worker that has rendered this many batches is replaced, which bounds the
 # memory WeasyPrint's caches can grow to over a long run.
 BATCHES_PER_WORKER = 10
+# Memory is handed back after batches at least this large; small ones leave little behind.
+RELEASE_AFTER_JOBS = 8
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,10 @@ def render_jobs(jobs: Sequence[RenderJob], *, templates_dir: Path) -> list[Path]
             for job in jobs
         ]
     finally:
-        release_memory()
+        # A full collection costs a pass over the whole heap, which in a big process (a
+        # test run, a long-lived server) is slower than rendering a report or two.
+        if len(jobs) >= RELEASE_AFTER_JOBS:
+            release_memory()
 
 
 def release_memory() -> None:
