@@ -1611,6 +1611,36 @@ def users_add(
     console.print(f"账号 {login}（{role}）已创建。")
 
 
+@users_app.command("token")
+def users_token(
+    login: Annotated[str, typer.Argument(help="登录名。")],
+    label: Annotated[str, typer.Option(help="令牌用途，如「手机端」。")] = "",
+) -> None:
+    """为账号签发一个 API 令牌（只显示这一次，库里只存其 SHA-256）。"""
+    from store.accounts import add_api_token, get_account
+    from store.database import open_session
+    from store.users import add_audit_event
+
+    settings = _monitor_setup()
+    with open_session(settings.database_url) as session:
+        account = get_account(session, login)
+        if account is None or account.id is None:
+            raise fail(f"没有登录名为 {login!r} 的账号：先用 gongyi users add 创建")
+        token = add_api_token(
+            session, account_id=account.id, label=label, now=datetime.now(ZoneInfo("UTC"))
+        )
+        add_audit_event(
+            session,
+            actor=_actor(""),
+            action="api_token_issue",
+            subject_type="account",
+            subject_id=account.id,
+            detail=f"为 {login} 签发 API 令牌 {label}".strip(),
+        )
+    console.print(f"{login} 的 API 令牌（只显示这一次，请妥善保存）：")
+    console.print(token, markup=False, highlight=False)
+
+
 def _warm_prefect() -> None:
     from prefect.client.orchestration import get_client
 

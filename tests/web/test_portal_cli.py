@@ -75,3 +75,24 @@ def test_users_add_refuses_an_unknown_role_and_a_short_password(
 def test_web_command_is_offered(runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["web", "--help"])
     assert result.exit_code == 0 and "门户" in result.output
+
+
+def test_users_token_issues_a_token_the_api_accepts_once_shown(
+    runner,
+    database_url: str,  # type: ignore[no-untyped-def]
+) -> None:
+    from store.accounts import get_token_holder
+
+    added = runner.invoke(
+        app, ["users", "add", "zhou", "--role", "staff", "--password", "long-enough-1"]
+    )
+    assert added.exit_code == 0, added.output
+    issued = runner.invoke(app, ["users", "token", "zhou", "--label", "手机端"])
+    assert issued.exit_code == 0, issued.output
+    token = issued.output.strip().splitlines()[-1]
+    with Session(get_engine(database_url)) as session:
+        holder = get_token_holder(session, token)
+        assert holder is not None and holder.role == "staff"
+        assert get_token_holder(session, token + "x") is None
+    unknown = runner.invoke(app, ["users", "token", "nobody"])
+    assert unknown.exit_code == 1 and "没有登录名为 'nobody' 的账号" in unknown.output
