@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from flows.runtime import get_now, io_task, resolve_cycle, session_scope
 from models.evaluation import ReviewError, check_reviewer
+from models.final_evaluation import FinalEvaluation
 from models.monitoring import MonthlyEvaluation
 from models.status import (
     EVALUATION_TRANSITIONS,
@@ -44,6 +45,23 @@ def review(
     now: datetime,
 ) -> None:
     """Approve or send back one evaluation, checking who reviews and that the move is allowed."""
+    apply_review(session, evaluation, reviewer=reviewer, approve=approve, comment=comment, now=now)
+    evaluations.set_evaluation(session, evaluation)
+
+
+def apply_review(
+    session: Session,
+    evaluation: MonthlyEvaluation | FinalEvaluation,
+    *,
+    reviewer: str,
+    approve: bool,
+    comment: str,
+    now: datetime,
+) -> None:
+    """Move a monthly or final evaluation to approved or sent back; the caller saves it.
+
+    The scorer may not review their own scores, and a send-back needs a comment.
+    """
     scorer = evaluations.list_user_names(session, user_ids={evaluation.evaluator_id or 0})
     check_reviewer(scorer=scorer.get(evaluation.evaluator_id or 0, ""), reviewer=reviewer)
     if not approve and not comment.strip():
@@ -55,7 +73,6 @@ def review(
     person = users.add_user(session, name=reviewer.strip(), role=Role.EVALUATOR)
     evaluation.reviewer_id, evaluation.reviewed_at = person.id, now
     evaluation.review_comment = comment.strip()
-    evaluations.set_evaluation(session, evaluation)
 
 
 @io_task

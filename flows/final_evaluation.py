@@ -20,10 +20,11 @@ from pathlib import Path
 from prefect import flow
 from sqlmodel import Session
 
+from flows.evaluation_review import apply_review
 from flows.final_measures import measure_finals, rescore
 from flows.runtime import get_now, get_tz, io_task, read_sheet, session_scope
 from models.call_rules import read_call_rules
-from models.evaluation import ReviewError, check_reviewer
+from models.evaluation import ReviewError
 from models.final_evaluation import FinalEvaluation, evaluator_final_criteria, final_criteria
 from models.grading import ScoringError
 from models.rows import Row, RowError, RowsRejected, read_all
@@ -35,7 +36,7 @@ from models.status import (
     TransitionError,
     apply_transition,
 )
-from store import awards, calls, closing, evaluations, users
+from store import awards, calls, closing, users
 
 YES = ("是", "Y", "y", "yes", "1")
 SCOREABLE = (EvaluationStatus.DRAFT, EvaluationStatus.IN_REVIEW, EvaluationStatus.NEEDS_REVISION)
@@ -162,17 +163,7 @@ def review_final(
     now: datetime,
 ) -> None:
     """Approve or send back one final evaluation; the scorer may not review it."""
-    scorer = evaluations.list_user_names(session, user_ids={evaluation.evaluator_id or 0})
-    check_reviewer(scorer=scorer.get(evaluation.evaluator_id or 0, ""), reviewer=reviewer)
-    if not approve and not comment.strip():
-        raise ReviewError("退回修改时请写明需要修改的内容")
-    target = EvaluationStatus.APPROVED if approve else EvaluationStatus.NEEDS_REVISION
-    evaluation.status = apply_transition(
-        EVALUATION_TRANSITIONS, EvaluationStatus(evaluation.status), target, role=Role.EVALUATOR
-    )
-    person = users.add_user(session, name=reviewer.strip(), role=Role.EVALUATOR)
-    evaluation.reviewer_id, evaluation.reviewed_at = person.id, now
-    evaluation.review_comment = comment.strip()
+    apply_review(session, evaluation, reviewer=reviewer, approve=approve, comment=comment, now=now)
     closing.set_final_evaluation(session, evaluation)
 
 
