@@ -8,7 +8,7 @@ evaluator then scores again. The scorer may not review their own scores.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from prefect import flow
 from sqlmodel import Session
@@ -47,6 +47,17 @@ def review(
     """Approve or send back one evaluation, checking who reviews and that the move is allowed."""
     apply_review(session, evaluation, reviewer=reviewer, approve=approve, comment=comment, now=now)
     evaluations.set_evaluation(session, evaluation)
+
+
+def mark_published(evaluation: MonthlyEvaluation | FinalEvaluation, today: date) -> None:
+    """Move an approved monthly or final evaluation to published on `today`; the caller saves it."""
+    evaluation.status = apply_transition(
+        EVALUATION_TRANSITIONS,
+        EvaluationStatus.APPROVED,
+        EvaluationStatus.PUBLISHED,
+        role=Role.SYSTEM,
+    )
+    evaluation.published_on = today
 
 
 def apply_review(

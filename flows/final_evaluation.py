@@ -20,7 +20,8 @@ from pathlib import Path
 from prefect import flow
 from sqlmodel import Session
 
-from flows.evaluation_review import apply_review
+from flows.evaluation_review import apply_review, mark_published
+from flows.evaluation_scores import SCOREABLE, YES
 from flows.final_measures import measure_finals, rescore
 from flows.runtime import get_now, get_tz, io_task, read_sheet, session_scope
 from models.call_rules import read_call_rules
@@ -37,9 +38,6 @@ from models.status import (
     apply_transition,
 )
 from store import awards, calls, closing, users
-
-YES = ("是", "Y", "y", "yes", "1")
-SCOREABLE = (EvaluationStatus.DRAFT, EvaluationStatus.IN_REVIEW, EvaluationStatus.NEEDS_REVISION)
 
 
 @dataclass(frozen=True)
@@ -193,13 +191,7 @@ def publish_approved_finals(cycle_id: int, today: date) -> int:
             if e.status == EvaluationStatus.APPROVED
         ]
         for evaluation in approved:
-            evaluation.status = apply_transition(
-                EVALUATION_TRANSITIONS,
-                EvaluationStatus.APPROVED,
-                EvaluationStatus.PUBLISHED,
-                role=Role.SYSTEM,
-            )
-            evaluation.published_on = today
+            mark_published(evaluation, today)
             closing.set_final_evaluation(session, evaluation)
         return len(approved)
 

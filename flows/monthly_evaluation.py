@@ -21,6 +21,7 @@ from pathlib import Path
 from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.evaluation_review import mark_published
 from flows.evaluation_scores import EvaluatorScore, read_score_sheet, record_scores
 from flows.monthly_measures import measure_month
 from flows.release_tranches import ReleaseSummary, release_tranches
@@ -42,11 +43,8 @@ from models.call_rules import read_call_rules
 from models.rows import RowError, RowsRejected
 from models.status import (
     EVALUATION_STATUS_LABELS,
-    EVALUATION_TRANSITIONS,
     EvaluationStatus,
     ProjectStatus,
-    Role,
-    apply_transition,
 )
 from reports.batch import RenderJob
 from reports.render import MONTHLY_ASSESSMENT_TEMPLATE, STREET_SUMMARY_TEMPLATE
@@ -107,13 +105,7 @@ def publish_approved(cycle_id: int, month: str, today: date) -> int:
             session, cycle_id=cycle_id, month=month, status=EvaluationStatus.APPROVED
         )
         for evaluation in approved:
-            evaluation.status = apply_transition(
-                EVALUATION_TRANSITIONS,
-                EvaluationStatus.APPROVED,
-                EvaluationStatus.PUBLISHED,
-                role=Role.SYSTEM,
-            )
-            evaluation.published_on = today
+            mark_published(evaluation, today)
             evaluations.set_evaluation(session, evaluation)
         return len(approved)
 
