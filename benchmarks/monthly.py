@@ -11,8 +11,9 @@ evaluation approved; then prints:
    same HTML in this process (target ≤ 1.15);
 2. the speed-up of the same run from 1 to 2 render processes (target ≥ 1.8×);
 3. the peak memory of the whole process tree — this process, the render
-   processes and Prefect's local server — sampled from /proc (target ≤ 1 GiB),
-   with the peak of each kind of process.
+   processes and Prefect's local server — sampled from /proc as PSS, so that
+   pages the processes share count once (target ≤ 1 GiB), with the peak of
+   each kind of process and, as an upper bound, the peak of the summed RSS.
 
 WeasyPrint alone runs in a process of its own, after the flow runs, so that
 its memory is not counted as the flow's. The set-up runs in a process of its own too. The machine should be otherwise idle:
@@ -47,10 +48,16 @@ GIB = 1024**3
 
 
 class TreeMemory:
-    """Sample the RSS of this process and all its descendants; keep the peak of their sum."""
+    """Sample the memory of this process and all its descendants; keep the peak of their sum.
+
+    The sum that counts is of PSS (proportional set size): a page that several processes
+    share — the Python interpreter, the C libraries, the CJK fonts every render process
+    maps — is counted once in all, as the machine holds it once. The sum of RSS, which
+    counts such a page once per process, is kept too, as an upper bound.
+    """
 
     def __init__(self, every: float = 0.2) -> None:
-        self.peak, self.every = 0, every
+        self.peak, self.peak_rss, self.every = 0, 0, every
         self.by_role: dict[str, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -65,16 +72,17 @@ class TreeMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            sizes = tree_rss(os.getpid())
-            self.peak = max(self.peak, sum(sizes.values()))
-            for pid, size in sizes.items():
+            sizes = {pid: _memory(pid) for pid in tree(os.getpid())}
+            self.peak = max(self.peak, sum(pss for pss, _ in sizes.values()))
+            self.peak_rss = max(self.peak_rss, sum(rss for _, rss in sizes.values()))
+            for pid, (pss, _) in sizes.items():
                 role = _role(pid)
-                self.by_role[role] = max(self.by_role.get(role, 0), size)
+                self.by_role[role] = max(self.by_role.get(role, 0), pss)
             self._stop.wait(self.every)
 
 
-def tree_rss(root: int) -> dict[int, int]:
-    """Return the resident memory in bytes of `root` and every process below it, by pid."""
+def tree(root: int) -> set[int]:
+    """Return `root` and every process below it."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -88,7 +96,7 @@ def tree_rss(root: int) -> dict[int, int]:
         more = {pid for pid, parent in parents.items() if parent in family} - family
         family |= more
         grew = bool(more)
-    return {pid: _rss(pid) for pid in family}
+    return family
 
 
 def _role(pid: int) -> str:
@@ -103,14 +111,17 @@ def _role(pid: int) -> str:
     return "render process" if "multiprocessing" in command else "other"
 
 
-def _rss(pid: int) -> int:
+def _memory(pid: int) -> tuple[int, int]:
+    """Return the PSS and RSS of `pid` in bytes (0, 0 once it has gone)."""
+    found = {}
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("Pss", "Rss"):
+                found[key] = int(rest.split()[0]) * 1024
+    except (OSError, ValueError):
         pass
-    return 0
+    return found.get("Pss", 0), found.get("Rss", 0)
 
 
 def store_cycle(url: str, projects: int, reports: int) -> int:
@@ -321,7 +332,10 @@ def main() -> None:
         roles = "，".join(
             f"{role} {size / 2**20:.0f}" for role, size in sorted(memory.by_role.items())
         )
-        print(f"  peak memory, {label}, whole tree:     {memory.peak / 2**20:8.0f} MiB ({roles})")
+        print(
+            f"  peak memory, {label}, whole tree:     {memory.peak / 2**20:8.0f} MiB PSS"
+            f" (≤ 1024; RSS summed {memory.peak_rss / 2**20:.0f}; by process, PSS: {roles})"
+        )
     if args.keep:
         print(f"  PDFs and database kept in {work}")
     else:

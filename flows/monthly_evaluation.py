@@ -46,7 +46,7 @@ from models.status import (
     EvaluationStatus,
     ProjectStatus,
 )
-from reports.batch import RenderJob
+from reports.batch import RenderJob, release_memory
 from reports.render import MONTHLY_ASSESSMENT_TEMPLATE, STREET_SUMMARY_TEMPLATE
 from store import awards, calls, evaluations
 
@@ -54,6 +54,8 @@ BATCH_SIZE = 20
 # Threads that build contexts while the render processes work; more than the
 # processes, so a process never waits for its next batch.
 TASK_THREADS = 8
+# From this many reports on, a month renders in worker processes even with one process.
+SPAWN_FROM_REPORTS = 40
 RENDERED = (EvaluationStatus.PUBLISHED,)
 DRAFTS = (EvaluationStatus.IN_REVIEW, EvaluationStatus.APPROVED)
 
@@ -190,13 +192,20 @@ def plan_batches(ids: list[int], *, processes: int) -> list[list[int]]:
 def _render_month(cycle_id: int, month: str, today: date, *, drafts: bool) -> tuple[str, ...]:
     rendered = list_rendered(cycle_id, month, drafts)
     batches = plan_batches(rendered, processes=get_render_processes())
-    # Starting a process costs about a second: never start more than there are batches.
-    with render_pool(min(get_render_processes(), max(len(batches), 1))):
+    # A large month renders in worker processes even with one, so that the flow's process
+    # never holds WeasyPrint's memory and builds the next batch while the last one renders.
+    # A small one renders here: starting a process costs about a second.
+    spawn = len(rendered) >= SPAWN_FROM_REPORTS
+    with render_pool(min(get_render_processes(), max(len(batches), 1)), spawn=spawn):
         futures = [write_assessment_batch.submit(cycle_id, month, b, today) for b in batches]
         pdfs = [path for future in futures for path in future.result()]
+    if spawn:
+        release_memory()  # what the batches' contexts used, before the largest render
     # The street summary lists every project and is by far the largest layout: it is
-    # rendered here once the render processes have gone, so their memory never adds up.
-    return (*pdfs, write_street_summary(cycle_id, month, today))
+    # rendered once the batch processes have gone, so their memory never adds up.
+    with render_pool(1, spawn=spawn):
+        summary = write_street_summary(cycle_id, month, today)
+    return (*pdfs, summary)
 
 
 def _read_sheet(cycle_id: int, scores_path: str | None) -> list[EvaluatorScore] | None:

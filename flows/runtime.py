@@ -102,9 +102,12 @@ _OPEN_POOLS: list[RenderPool] = []
 
 
 @contextmanager
-def render_pool(processes: int) -> Iterator[RenderPool]:
-    """Open the render processes a flow's batch tasks share, and close them after."""
-    with RenderPool(processes, templates_dir=get_templates_dir()) as pool:
+def render_pool(processes: int, *, spawn: bool = False) -> Iterator[RenderPool]:
+    """Open the render processes a flow's batch tasks share, and close them after.
+
+    One process renders in the flow's own process unless `spawn` asks for a worker.
+    """
+    with RenderPool(processes, templates_dir=get_templates_dir(), spawn=spawn) as pool:
         _OPEN_POOLS.append(pool)
         try:
             yield pool

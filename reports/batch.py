@@ -4,8 +4,11 @@ WeasyPrint spends its time in Python, and a process renders one document at a
 time (`reports.fonts` holds a lock around its one font configuration), so
 threads cannot render in parallel: processes can. `RenderPool` keeps a pool of
 worker processes, each with its own fonts and Jinja2 environment, and renders
-whole batches of jobs in them; with one process it renders in this process
-and starts nothing. In this process every render runs on one thread: Pango
+whole batches of jobs in them. Asked for one process with `spawn=False` (a
+small run, where starting a process would cost more than it saves) it renders
+in this process and starts nothing. A spawned process, even a single one,
+keeps WeasyPrint's memory out of the caller and lets the caller prepare the
+next batch while the last one renders. In this process every render runs on one thread: Pango
 and fontconfig keep caches per thread, so rendering from Prefect's eight task
 threads would hold eight copies (about 1 GiB instead of 330 MiB). Workers are
 spawned, not forked, because the caller runs threads (Prefect's) that a fork
@@ -81,15 +84,16 @@ def _warm_worker() -> None:
 
 
 class RenderPool:
-    """Render batches of jobs in `processes` worker processes (1: in the caller)."""
+    """Render batches of jobs in `processes` worker processes (1 without `spawn`: in the caller)."""
 
-    def __init__(self, processes: int, *, templates_dir: Path) -> None:
+    def __init__(self, processes: int, *, templates_dir: Path, spawn: bool = False) -> None:
         self.processes = max(processes, 1)
         self.templates_dir = templates_dir
+        self.spawn = spawn or self.processes > 1
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> RenderPool:
-        if self.processes > 1:
+        if self.spawn:
             self._executor = ProcessPoolExecutor(
                 max_workers=self.processes,
                 mp_context=multiprocessing.get_context("spawn"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -50,3 +52,32 @@ def test_renders_in_this_process_all_run_on_one_thread(templates_dir, tmp_path):
         written = list(callers.map(lambda n: pool.render(jobs(tmp_path / str(n), 1)), range(3)))
     assert len(written) == 3
     assert sum(1 for t in threading.enumerate() if t.name.startswith("gongyi-render")) == 1
+
+
+SPAWNED_ONE = """
+import sys
+from pathlib import Path
+from reports.batch import RenderPool
+from tests.reports.test_report_batch import jobs
+
+folder, templates = Path(sys.argv[1]), Path(sys.argv[2])
+with RenderPool(1, templates_dir=templates, spawn=True) as pool:
+    written = pool.render(jobs(folder, 2))
+assert all(path.read_bytes().startswith(b"%PDF-") for path in written), written
+print("weasyprint" in sys.modules)
+"""
+
+
+def test_one_spawned_process_renders_outside_the_caller(templates_dir, tmp_path):
+    # A fresh interpreter, so that nothing this test process imported counts.
+    done = subprocess.run(
+        [sys.executable, "-c", SPAWNED_ONE, str(tmp_path), str(templates_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"  # the caller never loaded WeasyPrint
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.pdf", "1.pdf"]

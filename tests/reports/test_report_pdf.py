@@ -6,6 +6,7 @@ import logging
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -227,7 +228,9 @@ def test_chart_labels_are_text_in_the_pdf_not_pictures(templates_dir, tmp_path):
 @needs_poppler
 def test_a_long_table_repeats_its_header_on_the_next_page(templates_dir, tmp_path):
     target = tmp_path / "street.pdf"
-    render_street_summary(build_sample_street_summary(), templates_dir=templates_dir, target=target)
+    sample = build_sample_street_summary()
+    longer = replace(sample, project_rows=sample.project_rows * 3)  # 66 rows: over two pages
+    render_street_summary(longer, templates_dir=templates_dir, target=target)
     pages = subprocess.run(
         ["pdftotext", str(target), "-"], capture_output=True, check=True, text=True
     ).stdout.split("\f")
