@@ -1654,6 +1654,7 @@ def web(
     port: Annotated[int | None, typer.Option(help="端口（默认 GONGYI_WEB_PORT 或 8000）。")] = None,
 ) -> None:
     """启动门户网站（街道、社会组织、评估专家、居民需求表单）。"""
+    import signal
     import threading
 
     import uvicorn
@@ -1665,7 +1666,15 @@ def web(
     # Start Prefect's embedded server now, so the first report from a phone does not wait for it.
     threading.Thread(target=_warm_prefect, daemon=True).start()
     console.print(f"门户：http://{host}:{port}/ （Ctrl-C 停止）")
+    # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; without a
+    # handler of ours that kills the process before the exit handlers that stop Prefect's
+    # server run, leaving it behind. Exiting normally runs them.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 # --- cycle commands (结项与新周期) ---
