@@ -8,8 +8,8 @@ agency, each submit daily reports for successive days to their own project —
 every tenth request is a re-send of the previous one, as a double click would
 be — and then the same requests go to the bare endpoint. It prints requests per
 second for both, their ratio (target ≥ 0.5), and checks the database: every
-report sent is stored exactly once (0 lost, 0 duplicated). Run from the
-repository root:
+report sent is stored exactly once (0 lost, 0 duplicated), and every answered
+submission has its audit event. Run from the repository root:
 
     PYTHONPATH=. .venv/bin/python benchmarks/ingest.py [--requests 40] [--workers 1]
 """
@@ -199,6 +199,19 @@ def check_database(
     return lost, duplicated
 
 
+def count_audited(url: str) -> int:
+    """Count the audit events of daily-report submissions (one per answered request)."""
+    from sqlmodel import Session, col, func, select
+
+    from models.user import AuditEvent
+    from store.database import get_engine
+
+    with Session(get_engine(url)) as session:
+        return session.exec(
+            select(func.count()).where(col(AuditEvent.action).startswith("daily_report_"))
+        ).one()
+
+
 def main() -> None:
     """Run both servers under the same load and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -215,11 +228,11 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),
     }
     warmup, timed = 3, args.requests
-    results = {}
+    results, warmed = {}, {}
     for name in ("real_app", "bare_app"):
         process, base = serve(name, env=env, workers=args.workers)
         try:
-            asyncio.run(load(base, seeded, warmup, offset=0))
+            warmed[name] = asyncio.run(load(base, seeded, warmup, offset=0))[1]
             results[name] = asyncio.run(load(base, seeded, timed, offset=warmup))
         finally:
             process.terminate()
@@ -230,13 +243,17 @@ def main() -> None:
     real_rate, bare_rate = sent / real_s, sent / bare_s
     days = set(range(warmup)) | {warmup + d for d in range(len(set(plan(date.min, timed))))}
     lost, duplicated = check_database(url, seeded, days)
+    answered = sum(real_codes.values()) + sum(warmed["real_app"].values())
+    audited = count_audited(url)
     print(f"{CLIENTS} 个并发客户端，每个 {timed} 个请求（每 10 个中 1 个为重复提交），"
           f"uvicorn {args.workers} 个工作进程，SQLite")  # fmt: skip
     print(f"  门户 API 提交日报告：{real_rate:7.1f} 请求/秒   应答 {dict(real_codes)}")
     print(f"  空 FastAPI 端点：    {bare_rate:7.1f} 请求/秒   应答 {dict(bare_codes)}")
     print(f"  比值：{real_rate / bare_rate:.2f}（目标 ≥ 0.5）")
-    print(f"  数据库核对：丢失 {lost} 份，重复 {duplicated} 份")
-    if lost or duplicated or set(real_codes) - {200, 201}:
+    print(
+        f"  数据库核对：丢失 {lost} 份，重复 {duplicated} 份；审计事件 {audited} 条（应为 {answered}）"
+    )
+    if lost or duplicated or audited != answered or set(real_codes) - {200, 201}:
         raise SystemExit(1)
 
 

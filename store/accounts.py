@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -208,13 +209,49 @@ def add_api_token(session: Session, *, account_id: int, label: str = "", now: da
 
 
 def get_token_holder(session: Session, token: str) -> SignedIn | None:
-    """Return who holds an unrevoked API token, or None."""
-    row = session.exec(
-        select(ApiToken).where(
-            ApiToken.token_hash == _digest(token), col(ApiToken.revoked_at).is_(None)
-        )
-    ).first()
-    return get_signed_in(session, row.account_id) if row else None
+    """Return who holds an unrevoked API token of an active account, or None."""
+    digest = token_digest(token)
+    return list_token_holders(session, digests=[digest]).get(digest)
+
+
+def token_digest(token: str) -> str:
+    """Return the SHA-256 under which an API token is stored (and may be remembered)."""
+    return _digest(token)
+
+
+def list_token_holders(session: Session, *, digests: Iterable[str]) -> dict[str, SignedIn]:
+    """Return who holds each unrevoked token of an active account, by token digest."""
+    # One statement for tokens, accounts and users: every API call runs it.
+    wanted = sorted(set(digests))
+    holders: dict[str, SignedIn] = {}
+    for chunk in range(0, len(wanted), 500):
+        for digest, account_id, user_id, login, name, role, agency_id in session.exec(
+            select(
+                ApiToken.token_hash,
+                Account.id,
+                User.id,
+                Account.login,
+                User.name,
+                User.role,
+                User.agency_id,
+            )
+            .join(Account, col(Account.id) == ApiToken.account_id)
+            .join(User, col(User.id) == Account.user_id)
+            .where(
+                col(ApiToken.token_hash).in_(wanted[chunk : chunk + 500]),
+                col(ApiToken.revoked_at).is_(None),
+                col(Account.is_active).is_(True),
+            )
+        ):
+            holders[digest] = SignedIn(
+                account_id=account_id or 0,
+                user_id=user_id or 0,
+                login=login,
+                name=name,
+                role=Role(role),
+                agency_id=agency_id,
+            )
+    return holders
 
 
 def _aware(at: datetime) -> datetime:

@@ -106,3 +106,16 @@ def open_session(url: str) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def begin_write(session: Session) -> None:
+    """Begin the session's transaction as a writer, before it reads anything.
+
+    On SQLite this takes the database's write lock at once (`BEGIN IMMEDIATE`,
+    waiting out the busy timeout), so what the transaction reads cannot change
+    before it writes, even from another process; a plain transaction would only
+    find out at its first write, and fail. PostgreSQL begins as usual.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,7 +1,9 @@
 """Filing daily reports (日报告): check a batch against its projects, then store all or none.
 
 Reports arrive from a spreadsheet, from the CLI, from the portal's form or the
-JSON API; every path files them through `file_reports`. Each report is checked
+JSON API. A spreadsheet, the CLI and the form file them through `file_reports`,
+all or nothing; the API files the submissions of many clients at once through
+`file_each`, which answers each on its own. Each report is checked
 against its project by the rules in `models.reporting` — the day is within the
 run and not in the future, the project is running, spend stays within the
 budget lines, no personal data — and the whole batch is refused, naming each
@@ -12,11 +14,11 @@ stored again; a changed one marked as a revision becomes the next version.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from models.monitoring import DailyReport
 from models.project import Project
@@ -52,6 +54,14 @@ class IntakeSummary:
     errors: tuple[str, ...] = ()
     # The day's current report after the intake, one per submission, in order.
     reports: tuple[DailyReport, ...] = ()
+
+
+@dataclass(frozen=True)
+class Filed:
+    """What filing one report did (new, revision or duplicate) and the day's current report."""
+
+    filing: Filing
+    report: DailyReport
 
 
 class ReportsRejected(ValueError):
@@ -155,23 +165,115 @@ def _plan(submissions, projects, spent, current, budgets, *, today, problems):  
             )
             continue
         seen[key] = submission.where
-        spent_before = _sum_except(spent[project.id], report.day)
-        errors = check_report(
+        errors, filing = _check(
             report,
-            run=ProjectRun(project.title, project.status, project.starts_on, project.ends_on),
+            project,
             budget=budgets.get(project.id, {}),
-            spent_before=spent_before,
+            spent_before=_sum_except(spent[project.id], report.day),
+            current=current.get(key),
             today=today,
         )
-        try:
-            filing = classify_filing(report, current.get(key))
-        except InputError as error:
-            errors.append(error)
         problems.extend((submission.where, error) for error in errors)
         if not errors:
             spent[project.id][report.day] = dict(report.spend_fen)
             plan.append((submission, project, current.get(key), filing))
     return plan
+
+
+def _check(
+    report: DailyReportInput,
+    project: Project,
+    *,
+    budget: Mapping[str, int],
+    spent_before: Mapping[str, int],
+    current: DailyReport | None,
+    today: date,
+) -> tuple[list[InputError], Filing]:
+    """Check one report against its project and the day's stored version; say what filing it is."""
+    errors = check_report(
+        report,
+        run=ProjectRun(project.title, project.status, project.starts_on, project.ends_on),
+        budget=budget,
+        spent_before=spent_before,
+        today=today,
+    )
+    filing = Filing.NEW
+    try:
+        filing = classify_filing(report, current)
+    except InputError as error:
+        errors.append(error)
+    return errors, filing
+
+
+def file_each(
+    session: Session,
+    submissions: Sequence[tuple[Submission, Project]],
+    *,
+    now: datetime,
+    source: str,
+    today: date,
+) -> list[Filed | ReportsRejected]:
+    """Check and store each submission on its own, in order; a refused one stores nothing.
+
+    The submissions are taken as if sent one after another: a later one for the
+    same project and day finds the earlier one stored (so a re-send is a
+    duplicate and an edit needs `revise`), and the budget check counts what the
+    earlier ones spent. All the projects' budgets, spend and stored days are read
+    once for the whole batch. The caller commits.
+    """
+    ids = {project.id or 0 for _, project in submissions}
+    budgets = plans.list_budgets(session, project_ids=ids)
+    # What each project spent so far in all; a day's own spend is taken off when it is checked.
+    totals = defaultdict(dict, monitoring.list_spend_totals(session, project_ids=ids))
+    current = monitoring.list_current_reports(
+        session, keys={(project.id or 0, s.report.day) for s, project in submissions}
+    )
+    results: list[Filed | ReportsRejected] = []
+    versions: list[tuple[DailyReport, DailyReport | None]] = []
+    for submission, project in submissions:
+        report, key = submission.report, (project.id or 0, submission.report.day)
+        stored = current.get(key)
+        replaced = stored.spend_fen if stored else {}
+        errors, filing = _check(
+            report,
+            project,
+            budget=budgets.get(key[0], {}),
+            spent_before=_add(totals[key[0]], replaced, sign=-1),
+            current=stored,
+            today=today,
+        )
+        if errors:
+            results.append(_rejected([(submission.where, error) for error in errors]))
+            continue
+        if filing != Filing.DUPLICATE:
+            version = build_version(
+                report, project_id=key[0], current=stored, now=submission.at or now, source=source
+            )
+            versions.append((version, stored))
+            current[key] = version
+            totals[key[0]] = _add(_add(totals[key[0]], replaced, sign=-1), report.spend_fen)
+        results.append(Filed(filing, current[key]))
+    monitoring.add_report_versions(session, versions)
+    return results
+
+
+def list_projects(session: Session, *, project_ids: Iterable[int]) -> dict[int, Project]:
+    """Return the projects with these ids (ids without a project are absent)."""
+    ids = sorted(set(project_ids))
+    return {
+        project.id or 0: project
+        for chunk in range(0, len(ids), 500)
+        for project in session.exec(
+            select(Project).where(col(Project.id).in_(ids[chunk : chunk + 500]))
+        )
+    }
+
+
+def _add(totals: Mapping[str, int], spend: Mapping[str, int], *, sign: int = 1) -> dict[str, int]:
+    added = dict(totals)
+    for category, amount in spend.items():
+        added[category] = added.get(category, 0) + sign * amount
+    return added
 
 
 def _sum_except(by_day: dict[date, dict[str, int]], day: date) -> dict[str, int]:

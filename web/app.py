@@ -2,21 +2,27 @@
 
 Pages are rendered on the server from templates/web (Chinese by default,
 English from the catalogue), the JSON API is mounted under /api, static files
-under /static. The engine, settings, templates, catalogues and rate limits live
-on `app.state` for the dependencies in `web.deps`.
+under /static. The engine, settings, templates, catalogues, rate limits and the
+API's daily-report writer live on `app.state` for the dependencies in `web.deps`
+and the routes; the writer is stopped, its queue filed, when the app shuts down.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from settings import Settings
 from store.database import get_engine
 from web.api import build_api_router
+from web.api.auth import VerifiedTokens
+from web.api.report_filing import build_report_writer
 from web.errors import install_error_pages, refuse_too_large
 from web.i18n import load_translations
 from web.pages import build_templates
@@ -26,10 +32,18 @@ from web.security import BodyLimitMiddleware, SecurityHeadersMiddleware, Sliding
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On shutdown, file the daily reports still queued for the writer before stopping it."""
+    yield
+    await run_in_threadpool(app.state.report_writer.close)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the portal for these settings."""
     app = FastAPI(
         title="gongyi 公益创投",
+        lifespan=lifespan,
         docs_url="/api/docs",
         redoc_url=None,
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
@@ -44,10 +58,17 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.need_form_limit = SlidingWindow(limit=5, window=600)
     app.state.output_dir = settings.output_dir
     app.state.flow_jobs = []
+    app.state.verified_tokens = VerifiedTokens()
+    # The API's daily reports are filed by one thread, many requests' in one transaction.
+    app.state.report_writer = build_report_writer(
+        app.state.engine, timezone=settings.timezone, verified=app.state.verified_tokens
+    )
     install_error_pages(app)
+    # The API first: every API call is matched against the routes before it, and no page
+    # lives under /api, so the pages' order among themselves is all that matters to them.
+    app.include_router(build_api_router(), prefix="/api")
     for router in ROUTERS:
         app.include_router(router)
-    app.include_router(build_api_router(), prefix="/api")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(
         BodyLimitMiddleware,

@@ -21,6 +21,28 @@ def record(
     detail: str = "",
 ) -> None:
     """Add one audit event for this request (the caller commits it with the write)."""
+    record_from(
+        session,
+        get_client_ip(request),
+        user,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=detail,
+    )
+
+
+def record_from(
+    session: Session,
+    ip: str,
+    user: SignedIn | None,
+    *,
+    action: str,
+    subject_type: str,
+    subject_id: int | None = None,
+    detail: str = "",
+) -> None:
+    """Add one audit event for a request from `ip`, written after the request was read."""
     add_audit_event(
         session,
         actor=f"{user.login}（{user.name}）" if user else "匿名",
@@ -28,5 +50,5 @@ def record(
         subject_type=subject_type,
         subject_id=subject_id,
         detail=detail[:1000],
-        ip=get_client_ip(request),
+        ip=ip,
     )

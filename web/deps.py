@@ -105,7 +105,8 @@ def require_roles(*roles: Role):  # type: ignore[no-untyped-def]
 
 # SQLite lets one connection write at a time and makes the others sleep-poll on the busy
 # timeout; within one process a lock hands the turn to the next writer at once instead, and
-# makes the intake's read-check-write atomic among this process's requests.
+# makes the intake's read-check-write atomic among this process's requests (the portal's
+# form, and the API's report writer, which files many requests' reports per turn).
 _SQLITE_WRITER = threading.Lock()
 
 

@@ -1,7 +1,9 @@
 """Daily reports (日报告) over the API: submit one, read the current version of a day.
 
-A submission goes through `store.report_intake.file_reports`, the same checks
-and versioning as the CLI, the spreadsheet import and the portal's form. The
+A submission gets the same checks and versioning as the CLI, the spreadsheet
+import and the portal's form (`store.report_intake`); it is filed by the app's
+`ReportWriter` together with the other requests' reports waiting at that moment,
+in one transaction, and answered after the commit (`web.api.report_filing`). The
 same payload sent twice (a double click, a retried request) stores one report
 and answers 200 with it; a changed payload for a day already reported is
 refused unless it says `revise: true`, and then becomes the next version (201).
@@ -15,36 +17,25 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models.monitoring import DailyReport
 from models.project import Project
-from models.report_input import InputError, read_report_payload
 from models.status import Role
 from store import monitoring, portal
 from store.accounts import SignedIn
-from store.report_intake import ReportsRejected, Submission, file_reports
-from web.api.auth import ApiUser, audit, office_today, require
-from web.api.errors import REFUSALS, ApiError, ApiRoute, field_error, not_found, refuse_fields
+from web.api.auth import ApiCaller, ApiUser, require
+from web.api.errors import REFUSALS, ApiError, ApiRoute, ErrorBody, not_found
 from web.api.fields import Text
-from web.deps import SessionDep, get_now, writer_turn
+from web.api.report_filing import Pending, Stored
+from web.api.report_writer import ReportWriter
+from web.deps import SessionDep, get_client_ip
 
 router = APIRouter(tags=["日报告"], route_class=ApiRoute)
 
 Count = Annotated[int, Field(ge=0, le=100_000)]
 Hours = Annotated[float, Field(ge=0, le=10_000, allow_inf_nan=False)]
 Fen = Annotated[int, Field(ge=0, le=10**11)]
-
-# The labels the intake rules name fields by, and the request fields they are.
-FIELD_BY_LABEL = {
-    "项目": "project",
-    "项目名称": "project",
-    "日期": "day",
-    "活动": "activities",
-    "支出": "spend_fen",
-    "无活动原因": "no_activity_reason",
-}
 
 
 class ActivityBody(BaseModel):
@@ -157,55 +148,6 @@ def get_own_project(session: Session, user: SignedIn, project_id: int) -> Projec
         raise not_found(f"服务项目 #{project_id}") from None
 
 
-def _input_errors(errors: tuple[InputError, ...] | list[InputError]) -> ApiError:
-    return refuse_fields(
-        [field_error(["body", FIELD_BY_LABEL.get(e.field, e.field)], e.message) for e in errors]
-    )
-
-
-def _file(
-    session: Session, request: Request, project: Project, body: DailyReportBody
-) -> tuple[str, DailyReport]:
-    """File the report through the intake; return new, revision or duplicate, and the report."""
-    payload = body.model_dump(mode="json")
-    # The intake names projects by title, or by id when the title could be mistaken for one.
-    payload["project"] = str(project.id) if project.title.isdigit() else project.title
-    try:
-        report = read_report_payload(payload)
-    except InputError as error:
-        raise _input_errors([error]) from None
-    summary = file_reports(
-        session,
-        [Submission("", report)],
-        cycle_id=project.cycle_id,
-        now=get_now(),
-        source="api",
-        today=office_today(request),
-        known={payload["project"]: project},
-    )
-    filing = "new" if summary.added else "revision" if summary.revised else "duplicate"
-    return filing, summary.reports[0]
-
-
-def _store(
-    session: Session, request: Request, project: Project, body: DailyReportBody
-) -> tuple[str, DailyReport]:
-    """File the report, reading again once if another request stored that day's version first."""
-    for attempt in (1, 2):
-        try:
-            return _file(session, request, project, body)
-        except ReportsRejected as error:
-            session.rollback()
-            raise _input_errors(error.errors) from None
-        except IntegrityError:
-            # A double click on two connections: the other request stored the same day's
-            # version between our read and our write; read again and the intake sees it.
-            session.rollback()
-            if attempt == 2:
-                raise ApiError(409, "同一天的日报告正在被同时提交，请稍后重试") from None
-    raise AssertionError("unreachable: the second attempt returns or raises")
-
-
 MESSAGES = {
     "new": "日报告已保存",
     "revision": "日报告已修订，保存为新版本",
@@ -220,34 +162,34 @@ MESSAGES = {
     summary="提交日报告",
     responses={
         200: {"model": FilingOut, "description": "与已保存的版本相同，未重复保存"},
+        503: {"model": ErrorBody, "description": "暂时无法保存（可原样重新提交，不会重复保存）"},
         **REFUSALS,
     },
 )
-def submit_daily_report(
+async def submit_daily_report(
     request: Request,
-    response: Response,
-    session: SessionDep,
-    user: ApiUser,
+    caller: ApiCaller,
     project_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     body: Annotated[DailyReportBody, Body()],
-) -> FilingOut:
+) -> Response:
     """Submit one day's report for one of the agency's projects (all checks, or nothing saved)."""
-    require(user, Role.AGENCY)
-    project = get_own_project(session, user, project_id)
-    with writer_turn(session):
-        filing, current = _store(session, request, project, body)
-        audit(
-            session,
-            request,
-            user,
-            action=f"daily_report_{filing}",
-            subject_type="daily_report",
-            subject_id=current.id,
-            detail=f"「{project.title}」{body.day} 第 {current.version} 版",
-        )
-        session.commit()
-    response.status_code = 200 if filing == "duplicate" else 201
-    return FilingOut(filing=filing, message=MESSAGES[filing], report=report_out(current))
+    require(caller.user, Role.AGENCY)
+    # Filed with the other requests' reports in one transaction; answered after the commit.
+    writer: ReportWriter[Pending, Stored] = request.app.state.report_writer
+    stored = await writer.submit(
+        Pending(caller.digest, project_id, body.model_dump(mode="json"), get_client_ip(request))
+    )
+    answer = FilingOut(
+        filing=stored.filing,  # type: ignore[arg-type]
+        message=MESSAGES[stored.filing],
+        report=report_out(stored.report),
+    )
+    # Already a checked FilingOut: sent as it is, not validated and encoded a second time.
+    return Response(
+        answer.model_dump_json(),
+        status_code=200 if stored.filing == "duplicate" else 201,
+        media_type="application/json",
+    )
 
 
 @router.get(

@@ -119,4 +119,5 @@ def revoke_token(
         detail=f"吊销令牌「{token.label}」",
     )
     session.commit()
+    request.app.state.verified_tokens.forget(token.token_hash)
     return Response(status_code=204)
