@@ -149,6 +149,15 @@ def list_agency_action_items(session: Session, *, agency_id: int) -> list[tuple[
     ]
 
 
+def get_agency_action_item(session: Session, *, item_id: int, agency_id: int) -> ActionItem:
+    """Return an action item on one of this agency's projects, or raise LookupError."""
+    item = session.get(ActionItem, item_id)
+    project = session.get(Project, item.project_id) if item and item.project_id else None
+    if item is None or project is None or project.agency_id != agency_id:
+        raise LookupError(f"没有编号为 {item_id} 的待办事项")
+    return item
+
+
 def list_agency_evaluations(
     session: Session, *, agency_id: int
 ) -> list[tuple[MonthlyEvaluation, str]]:

@@ -1,6 +1,7 @@
 """A small, deterministic portal world: two agencies with a running project each, a proposal
-in 初审 with two evaluators seated, an evaluation waiting for review, a need in the review
-queue, generated files, and one account per role (password `PASSWORD`).
+in 初审 with two evaluators seated, an evaluation waiting for review, an open action item
+on the first project, a need in the review queue, generated files, and one account per
+role (password `PASSWORD`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from models.monitoring import MonthlyEvaluation
+from models.monitoring import ActionItem, MonthlyEvaluation, WeeklyMeeting
 from models.need import Need
 from models.panel import ReviewAssignment
 from models.proposal import Proposal
@@ -47,6 +48,7 @@ class PortalWorld:
     evaluation_id: int
     need_id: int
     files: dict[str, str]
+    action_item_id: int
 
 
 def build_portal_world(session: Session, output_dir: Path) -> PortalWorld:
@@ -118,7 +120,20 @@ def build_portal_world(session: Session, output_dir: Path) -> PortalWorld:
         domain_id=domain.id,
         confidence=0.4,
     )
-    session.add_all([evaluation, need])
+    meeting = WeeklyMeeting(
+        cycle_id=running.cycle_id, week_start=date(2026, 6, 1), held_on=date(2026, 6, 8)
+    )
+    session.add(meeting)
+    session.flush()
+    action = ActionItem(
+        meeting_id=meeting.id or 0,
+        seq=1,
+        project_id=running.project_ids[0],
+        text="补齐六月第一周的签到表",
+        owner="机构一用户",
+        due_on=date(2026, 6, 12),
+    )
+    session.add_all([evaluation, need, action])
     session.commit()
     files = {
         "project1": f"2026-06/月度评估-01-{running.titles[0]}.pdf",
@@ -139,4 +154,5 @@ def build_portal_world(session: Session, output_dir: Path) -> PortalWorld:
         evaluation_id=evaluation.id or 0,
         need_id=need.id or 0,
         files=files,
+        action_item_id=action.id or 0,
     )

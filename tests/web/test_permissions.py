@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from models.account import ReportDraft
+from models.monitoring import ActionItem
 from models.proposal import Review
 from store.database import get_engine
 from tests.web.conftest import sign_in
@@ -100,6 +101,11 @@ def _post_routes(world: PortalWorld) -> list[tuple[str, dict[str, str], dict[str
             _expect({"agency1"}, hidden={"agency2"}, ok=400),
         ),
         (f"/evaluator/evaluations/{world.evaluation_id + 999}", {}, _expect(EVALUATORS, ok=404)),
+        (
+            f"/agency/actions/{world.action_item_id}",
+            {"note": "已补齐"},
+            _expect({"agency1"}, hidden={"agency2"}, ok=303),
+        ),
     ]
 
 
@@ -121,8 +127,10 @@ def test_every_page_answers_each_role_as_the_matrix_says(
     with Session(get_engine(database_url)) as session:
         drafts = session.exec(select(ReportDraft)).all()
         reviews = session.exec(select(Review)).all()
+        action = session.get(ActionItem, world.action_item_id)
     assert len(drafts) == (1 if role == "agency1" else 0)
     assert reviews == []
+    assert action is not None and action.status == ("done" if role == "agency1" else "open")
 
 
 def test_the_matrix_covers_every_portal_page(client: TestClient, world: PortalWorld) -> None:

@@ -20,8 +20,14 @@ from models.money import MoneyError, parse_yuan
 from models.monitoring import ACTIVITY_KIND_LABELS
 from models.project import Project
 from models.report_input import InputError, parse_refs, read_report_payload
-from models.status import Role
-from store import plans, portal
+from models.status import (
+    ACTION_ITEM_TRANSITIONS,
+    ActionItemStatus,
+    Role,
+    TransitionError,
+    apply_transition,
+)
+from store import meetings, plans, portal
 from store.accounts import SignedIn
 from store.report_intake import IntakeSummary, ReportsRejected, Submission, file_reports
 from web.audit import record
@@ -340,16 +346,64 @@ def actions_page(request: Request, session: SessionDep, user: AgencyUser) -> Res
         {
             "items": [
                 {
+                    "id": i.id,
                     "title": title,
                     "text": i.text,
                     "owner": i.owner,
                     "due_on": i.due_on,
                     "status": i.status,
+                    "open": i.status == ActionItemStatus.OPEN,
+                    "closed_on": i.closed_on,
+                    "closing_note": i.closing_note,
                 }
                 for i, title in rows
             ]
         },
     )
+
+
+@router.post("/actions/{item_id}")
+def close_action_item(
+    item_id: int,
+    request: Request,
+    session: SessionDep,
+    user: FormUser,
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Mark an action item on one of the agency's projects done, with what was done."""
+    if user.role != Role.AGENCY:
+        raise Forbidden()
+    try:
+        item = portal.get_agency_action_item(session, item_id=item_id, agency_id=_agency_id(user))
+    except LookupError:
+        raise NotFound() from None
+    _ = translator(request)
+    if item.status == ActionItemStatus.DONE:
+        return redirect("/agency/actions", message=_("这项待办已经完成，未重复记录。"))
+    try:
+        status = apply_transition(
+            ACTION_ITEM_TRANSITIONS,
+            ActionItemStatus(item.status),
+            ActionItemStatus.DONE,
+            role=Role.AGENCY,
+        )
+    except TransitionError:
+        return redirect("/agency/actions", message=_("这项待办已取消，不能再标记完成。"))
+    with writer_turn(session):
+        meetings.set_action_item_status(
+            session, item, status=status, on=office_today(request), note=note.strip()
+        )
+        record(
+            session,
+            request,
+            user,
+            action="action_item_done",
+            subject_type="actionitem",
+            subject_id=item_id,
+            detail=f"「{item.text}」" + (f"：{note.strip()}" if note.strip() else ""),
+        )
+        session.commit()
+    return redirect("/agency/actions", message=_("已标记完成：{text}").format(text=item.text))
 
 
 @router.get("/evaluations")
