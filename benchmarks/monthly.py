@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -207,6 +208,13 @@ def run_month(cycle_id: int, processes: int, **options: object) -> tuple[float, 
     return time.perf_counter() - start, len(summary.pdfs)
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """Return the CPU time used so far by this process and by its children that have ended."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def weasyprint_alone(url: str, cycle_id: int, out: Path, templates: Path) -> tuple[float, int]:
     """Render the same reports' HTML, then time WeasyPrint alone on it, in this process."""
     from flows.report_contexts import assessment_contexts
@@ -312,10 +320,13 @@ def main() -> None:
     sheet = write_sheet(work / "scores.csv", args.projects)
     stored, scoring, cycle_id = _set_up_in_own_process(args.projects, args.reports, sheet)
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        cpu = [cpu_seconds()]
         with TreeMemory() as two_memory:
             two, pdfs = run_month(cycle_id, 2)
+        cpu.append(cpu_seconds())
         with TreeMemory() as one_memory:
             one, _ = run_month(cycle_id, 1)
+        cpu.append(cpu_seconds())
     (work / "direct").mkdir()
     direct, rendered = _in_own_process(weasyprint_alone, url, cycle_id, work / "direct", templates)
     print(
@@ -326,6 +337,11 @@ def main() -> None:
     print(f"  publish + render run, 2 processes:       {two:8.1f} s  ({pdfs} PDFs)")
     print(f"  same run again, 1 process:               {one:8.1f} s")
     print(f"  WeasyPrint alone, same {rendered} PDFs:       {direct:8.1f} s")
+    for label, (before, after) in (("2 processes", cpu[0:2]), ("1 process", cpu[1:3])):
+        print(
+            f"  CPU, {label}: flow process {after[0] - before[0]:.0f} s,"
+            f" render processes {after[1] - before[1]:.0f} s"
+        )
     print(f"  flow (1 process) ÷ WeasyPrint (≤ 1.15):  {one / direct:8.2f}")
     print(f"  speed-up 1 → 2 processes (≥ 1.8):        {one / two:8.2f}×")
     for label, memory in (("2 processes", two_memory), ("1 process", one_memory)):

@@ -58,13 +58,20 @@ class Names:
     users: dict[int, str]
 
 
-def load_names(session: Session, cycle_id: int, *, user_ids: set[int]) -> Names:
-    """Look up the office, cycle, agency, domain, community and user names once."""
+def load_names(
+    session: Session, cycle_id: int, *, user_ids: set[int], agency_ids: set[int] | None = None
+) -> Names:
+    """Look up the office, cycle, agency (these, or all), domain, community and user names once."""
     cycle = cycles.get_cycle(session, cycle_id)
+    found = (
+        agencies.list_agencies(session)
+        if agency_ids is None
+        else agencies.list_agencies_by_id(session, agency_ids=sorted(agency_ids))
+    )
     return Names(
         cycle.street_office,
         cycle.name,
-        {a.id: a.name for a in agencies.list_agencies(session)},  # type: ignore[misc]
+        {a.id: a.name for a in found},  # type: ignore[misc]
         {d.id: d.name for d in cycles.list_domains(session, cycle_id=cycle_id)},  # type: ignore[misc]
         {
             c.id: c.name  # type: ignore[misc]
@@ -213,16 +220,22 @@ def assessment_contexts(
 ) -> list[tuple[int, MonthlyAssessmentContext]]:
     """Build (project id, context) for a batch of projects' evaluations for a month."""
     first, last = month_bounds(month)
-    wanted = set(project_ids)
-    projects = [p for p in awards.list_projects(session, cycle_id=cycle_id) if p.id in wanted]
+    # Only the batch's own rows: a batch's work must not grow with the size of the cycle.
+    projects = [
+        p
+        for p in awards.list_projects_by_id(session, project_ids=sorted(set(project_ids)))
+        if p.cycle_id == cycle_id
+    ]
     found = evaluations.list_project_evaluations(session, project_ids=project_ids, months=[month])
     reports = monitoring.list_project_reports(
         session, project_ids=project_ids, first=first, last=last
     )
-    contracts = _contracts(session, cycle_id, projects)
+    contracts = _contracts(session, projects)
     items = meetings.list_action_items(session, cycle_id=cycle_id, raised_by=last)
     user_ids = {u for e in found.values() for u in (e.evaluator_id, e.reviewer_id) if u}
-    names = load_names(session, cycle_id, user_ids=user_ids)
+    names = load_names(
+        session, cycle_id, user_ids=user_ids, agency_ids={p.agency_id for p in projects}
+    )
     return [
         (
             project.id,  # type: ignore[misc]
@@ -243,14 +256,16 @@ def assessment_contexts(
     ]
 
 
-def _contracts(
-    session: Session, cycle_id: int, projects: Sequence[Project]
-) -> dict[int, tuple[str, int, int]]:
-    paid: dict[int, int] = {}
-    for tranche, project in awards.list_cycle_tranches(session, cycle_id=cycle_id):
+def _contracts(session: Session, projects: Sequence[Project]) -> dict[int, tuple[str, int, int]]:
+    award_ids = [p.award_id for p in projects]
+    paid_by_award: dict[int, int] = {}
+    for tranche in awards.list_project_tranches(session, award_ids=award_ids):
         if tranche.status == TrancheStatus.RELEASED:
-            paid[project.id] = paid.get(project.id, 0) + tranche.amount_fen  # type: ignore[index]
-    found = awards.list_awards_by_id(session, award_ids=[p.award_id for p in projects])
+            paid_by_award[tranche.award_id] = (
+                paid_by_award.get(tranche.award_id, 0) + tranche.amount_fen
+            )
+    paid = {p.id: paid_by_award.get(p.award_id, 0) for p in projects}
+    found = awards.list_awards_by_id(session, award_ids=award_ids)
     return {
         p.id: (found[p.award_id].contract_no, found[p.award_id].amount_fen, paid.get(p.id, 0))  # type: ignore[misc]
         for p in projects

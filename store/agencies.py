@@ -6,7 +6,7 @@ again updates the record of each code instead of adding a second agency.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.agency import Agency, AgencyTrackRecord
 
@@ -57,6 +57,15 @@ def get_agency_by_name(session: Session, name: str) -> Agency:
 def list_agencies(session: Session) -> list[Agency]:
     """List every agency by id."""
     return list(session.exec(select(Agency).order_by(Agency.id)))
+
+
+def list_agencies_by_id(session: Session, *, agency_ids: list[int]) -> list[Agency]:
+    """List these agencies by id (ids without an agency are left out)."""
+    if not agency_ids:
+        return []
+    return list(
+        session.exec(select(Agency).where(col(Agency.id).in_(agency_ids)).order_by(Agency.id))
+    )
 
 
 def set_track_record(session: Session, record: AgencyTrackRecord) -> AgencyTrackRecord:

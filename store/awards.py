@@ -104,6 +104,28 @@ def list_cycle_tranches(session: Session, *, cycle_id: int) -> list[tuple[Tranch
     ]
 
 
+def list_projects_by_id(session: Session, *, project_ids: list[int]) -> list[Project]:
+    """List these projects by id (ids without a project are left out)."""
+    if not project_ids:
+        return []
+    return list(
+        session.exec(select(Project).where(col(Project.id).in_(project_ids)).order_by(Project.id))
+    )
+
+
+def list_project_tranches(session: Session, *, award_ids: list[int]) -> list[Tranche]:
+    """List the tranches of these awards, by award and step."""
+    if not award_ids:
+        return []
+    return list(
+        session.exec(
+            select(Tranche)
+            .where(col(Tranche.award_id).in_(award_ids))
+            .order_by(Tranche.award_id, Tranche.seq)
+        )
+    )
+
+
 def set_tranche_status(
     session: Session, tranche: Tranche, *, status: str, released_on: date | None = None
 ) -> None:
