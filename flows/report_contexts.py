@@ -223,7 +223,7 @@ def assessment_contexts(
     # Only the batch's own rows: a batch's work must not grow with the size of the cycle.
     projects = [
         p
-        for p in awards.list_projects_by_id(session, project_ids=sorted(set(project_ids)))
+        for p in awards.list_projects_by_id(session, project_ids=project_ids)
         if p.cycle_id == cycle_id
     ]
     found = evaluations.list_project_evaluations(session, project_ids=project_ids, months=[month])

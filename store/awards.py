@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -104,13 +105,18 @@ def list_cycle_tranches(session: Session, *, cycle_id: int) -> list[tuple[Tranch
     ]
 
 
-def list_projects_by_id(session: Session, *, project_ids: list[int]) -> list[Project]:
+def list_projects_by_id(session: Session, *, project_ids: Iterable[int]) -> list[Project]:
     """List these projects by id (ids without a project are left out)."""
-    if not project_ids:
-        return []
-    return list(
-        session.exec(select(Project).where(col(Project.id).in_(project_ids)).order_by(Project.id))
-    )
+    ids = sorted(set(project_ids))
+    return [
+        project
+        for chunk in range(0, len(ids), 500)
+        for project in session.exec(
+            select(Project)
+            .where(col(Project.id).in_(ids[chunk : chunk + 500]))
+            .order_by(Project.id)
+        )
+    ]
 
 
 def list_project_tranches(session: Session, *, award_ids: list[int]) -> list[Tranche]:

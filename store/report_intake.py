@@ -14,11 +14,11 @@ stored again; a changed one marked as a revision becomes the next version.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from models.monitoring import DailyReport
 from models.project import Project
@@ -255,18 +255,6 @@ def file_each(
         results.append(Filed(filing, current[key]))
     monitoring.add_report_versions(session, versions)
     return results
-
-
-def list_projects(session: Session, *, project_ids: Iterable[int]) -> dict[int, Project]:
-    """Return the projects with these ids (ids without a project are absent)."""
-    ids = sorted(set(project_ids))
-    return {
-        project.id or 0: project
-        for chunk in range(0, len(ids), 500)
-        for project in session.exec(
-            select(Project).where(col(Project.id).in_(ids[chunk : chunk + 500]))
-        )
-    }
 
 
 def _add(totals: Mapping[str, int], spend: Mapping[str, int], *, sign: int = 1) -> dict[str, int]:

@@ -16,7 +16,8 @@ from models.project import Project
 from models.report_input import Activity, DailyReportInput
 from models.reporting import Filing
 from store import monitoring
-from store.report_intake import Filed, ReportsRejected, Submission, file_each, list_projects
+from store.awards import list_projects_by_id
+from store.report_intake import Filed, ReportsRejected, Submission, file_each
 from tests.monitoring_builders import BUDGET, SHANGHAI, build_running_cycle, store_report
 
 NOW = datetime(2026, 6, 10, 20, tzinfo=SHANGHAI)
@@ -42,7 +43,7 @@ def file(session: Session, project: Project, *reports: DailyReportInput) -> list
 
 def project_of(session: Session, projects: int = 1) -> list[Project]:
     cycle = build_running_cycle(session, projects=projects)
-    return list(list_projects(session, project_ids=cycle.project_ids).values())
+    return list_projects_by_id(session, project_ids=cycle.project_ids)
 
 
 def rows(session: Session) -> list[tuple[date, int, bool, str]]:

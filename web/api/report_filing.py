@@ -30,7 +30,8 @@ from models.project import Project
 from models.report_input import InputError, read_report_payload
 from models.status import Role
 from store.accounts import SignedIn, list_token_holders
-from store.report_intake import ReportsRejected, Submission, file_each, list_projects
+from store.awards import list_projects_by_id
+from store.report_intake import ReportsRejected, Submission, file_each
 from web.api.auth import VerifiedTokens, audit_from, require, unauthorized
 from web.api.errors import ApiError, field_error, not_found, refuse_fields
 from web.api.report_writer import ReportWriter
@@ -124,7 +125,9 @@ def _accept(
 ) -> list[_Accepted | ApiError]:
     """Check each report's token (again, in this transaction), project and payload."""
     holders = list_token_holders(session, digests={p.digest for p in pending})
-    projects = list_projects(session, project_ids={p.project_id for p in pending})
+    projects = {
+        p.id: p for p in list_projects_by_id(session, project_ids={p.project_id for p in pending})
+    }
     checked: list[_Accepted | ApiError] = []
     for n, item in enumerate(pending):
         try:
