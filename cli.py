@@ -168,7 +168,7 @@ def demo(
 def _run_demo(data: Path, month: str):  # type: ignore[no-untyped-def]
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    from flows.demo_cycle import demo_cycle
+    from flows.demo.demo_cycle import demo_cycle
 
     # Heartbeats detect crashed runs on remote workers; in-process they only add a
     # one-second wait to every flow.
@@ -263,7 +263,7 @@ def _add_closing_rows(table: Table, summary) -> None:  # type: ignore[no-untyped
 
 
 def _print_closing_headline(summary) -> None:  # type: ignore[no-untyped-def]
-    from flows.cycle_archive import verify_archive
+    from flows.closing.cycle_archive import verify_archive
 
     closing = getattr(summary, "closing", None)
     if closing is None or not closing.close.headline:
@@ -334,7 +334,7 @@ def needs_import(
 ) -> None:
     """导入居民需求表：全部有效才写入，重复导入不会重复添加；随后合并重复、自动归类。"""
     _flows_ready()
-    from flows.needs_intake import needs_intake
+    from flows.needs.needs_intake import needs_intake
 
     summary = needs_intake(cycle, str(path), _day(today) if today else None, progress=True)
     table = Table(title=f"{summary.file} 导入结果")
@@ -420,7 +420,7 @@ def needs_classify(
 def _classify_with_progress(texts: list[str], cycle: int | None, training: str):  # type: ignore[no-untyped-def]
     from rich.progress import Progress
 
-    from flows.categorise_needs import load_classifier
+    from flows.needs.categorise_needs import load_classifier
 
     try:
         classifier = load_classifier(cycle, training)
@@ -554,7 +554,7 @@ def needs_split(
                 cycles_touched.add(need.cycle_id)
     except (LookupError, ValueError) as error:
         raise fail(f"{error}（未保存任何更改）") from None
-    from flows.categorise_needs import categorise_needs
+    from flows.needs.categorise_needs import categorise_needs
 
     for cycle_id in sorted(cycles_touched):
         summary = categorise_needs(cycle_id)
@@ -599,7 +599,7 @@ def needs_keywords(
 def needs_reclassify(cycle: Annotated[int, typer.Option(help="创投周期编号。")]) -> None:
     """按最新的关键词和人工更正，重新合并与归类未确认的需求。"""
     _flows_ready()
-    from flows.categorise_needs import categorise_needs
+    from flows.needs.categorise_needs import categorise_needs
 
     summary = categorise_needs(cycle)
     console.print(
@@ -614,7 +614,7 @@ def needs_summary(
 ) -> None:
     """生成需求调研报告（PDF，含图表）和需求汇总表（XLSX，联系人已脱敏）。"""
     _flows_ready()
-    from flows.needs_survey import needs_survey
+    from flows.needs.needs_survey import needs_survey
     from reports.errors import ReportError
 
     try:
@@ -676,7 +676,7 @@ def fund_import(
 ) -> None:
     """导入捐赠（全部有效才写入；重复导入不会重复记账；基金关闭后拒收）。"""
     _fund_setup()
-    from flows.raise_fund import raise_fund
+    from flows.fund.raise_fund import raise_fund
 
     summary = raise_fund(cycle, name, str(donations), str(in_kind or ""))
     _print_errors(summary.errors, "捐赠表")
@@ -697,7 +697,7 @@ def fund_donate(
 ) -> None:
     """登记一笔现金捐赠。"""
     _fund_setup()
-    from flows.raise_fund import donate
+    from flows.fund.raise_fund import donate
 
     summary = donate(cycle, donor, donor_type, day, amount, domain, receipt)
     _print_errors(summary.errors, "这笔捐赠")
@@ -715,7 +715,7 @@ def fund_close(
     settings = _fund_setup()
     from datetime import date
 
-    from flows.raise_fund import close_fund
+    from flows.fund.raise_fund import close_fund
 
     try:
         close_fund(cycle, date.fromisoformat(day) if day else _local_now(settings).date(), user)
@@ -773,7 +773,7 @@ def fund_statement(
     settings = _fund_setup()
     from datetime import date
 
-    from flows.donor_statement import donor_statement
+    from flows.fund.donor_statement import donor_statement
 
     try:
         paths = donor_statement(
@@ -811,7 +811,7 @@ def call_publish(
     settings = _fund_setup()
     from datetime import date
 
-    from flows.publish_call import CallFileError, publish_call, published_call_pdf
+    from flows.call.publish_call import CallFileError, publish_call, published_call_pdf
 
     try:
         call_id = publish_call(
@@ -831,7 +831,7 @@ def call_close(
     settings = _fund_setup()
     from datetime import date
 
-    from flows.close_call import CallNotDueError, close_call
+    from flows.call.close_call import CallNotDueError, close_call
 
     try:
         summary = close_call(call, date.fromisoformat(day) if day else _local_now(settings).date())
@@ -851,7 +851,7 @@ def agency_import(
 ) -> None:
     """导入社会组织名录（校验统一社会信用代码；按信用代码更新，不重复添加）。"""
     _fund_setup()
-    from flows.register_agencies import register_agencies
+    from flows.call.register_agencies import register_agencies
 
     summary = register_agencies(str(registry), str(track_records or ""))
     _print_errors(summary.errors, f"{registry.name} ")
@@ -874,7 +874,7 @@ def agency_check_code(code: Annotated[str, typer.Argument(help="18 位统一社�
 @proposal_app.command("template")
 def proposal_template(output: Annotated[Path, typer.Argument(help="写出的 XLSX 模板。")]) -> None:
     """写出申报书 XLSX 模板（申报书、预算明细、绩效指标、进度安排四张表）。"""
-    from flows.proposal_template import write_template
+    from flows.call.proposal_template import write_template
 
     console.print(f"已写出申报书模板：{write_template(output)}", highlight=False)
 
@@ -883,7 +883,7 @@ def _receive(path: Path, call: int, *, submit: bool, at: str, agencies: Path | N
     settings = _fund_setup()
     from rich.markup import escape
 
-    from flows.receive_bids import receive_bids
+    from flows.call.receive_bids import receive_bids
 
     summary = receive_bids(
         call,
@@ -931,7 +931,7 @@ def proposal_withdraw(
 ) -> None:
     """撤回已提交的申报书（截止前）。"""
     settings = _fund_setup()
-    from flows.withdraw_proposal import DeadlinePassedError, withdraw_proposal
+    from flows.call.withdraw_proposal import DeadlinePassedError, withdraw_proposal
     from models.status import TransitionError
 
     try:
@@ -970,7 +970,7 @@ def proposal_override(
 ) -> None:
     """人工改判资格审查结果，理由与操作人记入审计日志。"""
     _fund_setup()
-    from flows.override_screening import override_screening
+    from flows.call.override_screening import override_screening
     from models.status import TransitionError
 
     try:
@@ -1008,8 +1008,8 @@ def selection_decide(
 ) -> None:
     """记录评审委员会的终审决定，并让等待中的遴选流程继续。"""
     _selection_setup()
-    from flows.committee import CommitteeInput, record_committee_decision
-    from flows.selection_allocation import check_decision
+    from flows.selection.committee import CommitteeInput, record_committee_decision
+    from flows.selection.selection_allocation import check_decision
     from models.committee import DecisionError
     from models.selection import AllocationError
 
@@ -1041,7 +1041,7 @@ def selection_run(
 ) -> None:
     """运行分层遴选：初审、路演答辩，终审时等待评审委员会决定（另开终端执行 selection decide），然后公示。"""
     _selection_setup()
-    from flows.select_projects import select_projects
+    from flows.selection.select_projects import select_projects
 
     summary = select_projects(
         call, str(reviewers), str(conflicts), str(scores), today_in_office(), wait_seconds=wait
@@ -1062,7 +1062,7 @@ def selection_conclude(
 ) -> None:
     """公示期满后：候补递补、签订资助协议、拨付首期资金并生成协议 PDF。"""
     _selection_setup()
-    from flows.conclude_publicity import check_window, conclude_publicity
+    from flows.selection.conclude_publicity import check_window, conclude_publicity
     from models.publicity import PublicityError
 
     try:
@@ -1085,7 +1085,7 @@ def selection_sheet(
 ) -> None:
     """导出评审专家的评分表（只含分配给他的申报书；初审按申报指南要求隐去机构名称）。"""
     _selection_setup()
-    from flows.selection_stages import export_score_sheet
+    from flows.selection.selection_stages import export_score_sheet
 
     try:
         count = export_score_sheet(call, stage, reviewer, output)
@@ -1107,7 +1107,7 @@ def selection_what_if(
 ) -> None:
     """按另一预算或领域额度试算资助结果，只显示差异，不写入任何数据。"""
     _selection_setup()
-    from flows.selection_allocation import compute_allocation
+    from flows.selection.selection_allocation import compute_allocation
     from models.money import MoneyError, format_fen, parse_yuan
     from models.selection import Quotas, compare_allocations
 
@@ -1156,7 +1156,7 @@ def selection_object(
 ) -> None:
     """在公示期内登记一件书面异议。"""
     _selection_setup()
-    from flows.objections import lodge_objection
+    from flows.selection.objections import lodge_objection
     from models.publicity import PublicityError
 
     try:
@@ -1179,7 +1179,7 @@ def selection_resolve(
 ) -> None:
     """处理异议：成立则撤销该项目的立项，结束公示时由候补项目递补。"""
     _selection_setup()
-    from flows.objections import resolve_objection
+    from flows.selection.objections import resolve_objection
     from models.publicity import PublicityError
     from models.status import TransitionError
 
@@ -1270,7 +1270,7 @@ def monitor_report_submit(
     )
 
     _monitor_setup()
-    from flows.daily_report_intake import submit_daily_report
+    from flows.monitoring.daily_report_intake import submit_daily_report
 
     try:
         if json_file is not None:
@@ -1309,7 +1309,7 @@ def monitor_report_import(
 ) -> None:
     """批量导入日报告（全部有效才写入；与已保存内容相同的行跳过）。"""
     _monitor_setup()
-    from flows.daily_report_intake import daily_report_intake
+    from flows.monitoring.daily_report_intake import daily_report_intake
 
     result = _run_flow(daily_report_intake, str(path), cycle)
     _print_problems(result.errors, what=path.name)
@@ -1328,7 +1328,7 @@ def monitor_check(
     from datetime import date
 
     _monitor_setup()
-    from flows.daily_check import daily_check
+    from flows.monitoring.daily_check import daily_check
 
     result = _run_flow(
         daily_check,
@@ -1351,7 +1351,7 @@ def monitor_week(
     from datetime import date
 
     _monitor_setup()
-    from flows.weekly_meeting import weekly_meeting
+    from flows.monitoring.weekly_meeting import weekly_meeting
 
     result = _run_flow(
         weekly_meeting, cycle, date.fromisoformat(week_start) if week_start else None
@@ -1372,7 +1372,7 @@ def monitor_minutes(
     from datetime import date
 
     _monitor_setup()
-    from flows.meeting_minutes import record_minutes
+    from flows.monitoring.meeting_minutes import record_minutes
 
     result = _run_flow(
         record_minutes,
@@ -1402,7 +1402,7 @@ def monitor_action_add(
     from datetime import date
 
     _monitor_setup()
-    from flows.meeting_minutes import add_action_item
+    from flows.monitoring.meeting_minutes import add_action_item
 
     result = _run_flow(
         add_action_item,
@@ -1425,7 +1425,7 @@ def monitor_action_close(
 ) -> None:
     """关闭一项待办（完成或取消）。"""
     _monitor_setup()
-    from flows.meeting_minutes import close_action_item
+    from flows.monitoring.meeting_minutes import close_action_item
     from models.status import TransitionError
 
     try:
@@ -1443,7 +1443,7 @@ def monitor_month(
 ) -> None:
     """运行月评估：测算指标、录入评分、发布已审定的评估、生成 PDF、中期拨付。"""
     _monitor_setup()
-    from flows.monthly_evaluation import monthly_evaluation
+    from flows.monitoring.monthly_evaluation import monthly_evaluation
 
     result = _run_flow(
         monthly_evaluation, cycle, month or None, str(scores) if scores else None, None, drafts
@@ -1471,7 +1471,7 @@ def monitor_review(
 ) -> None:
     """审定或退回一份月评估；审定后下一次月评估运行时发布并生成 PDF。"""
     _monitor_setup()
-    from flows.evaluation_review import review_evaluation
+    from flows.monitoring.evaluation_review import review_evaluation
 
     outcome = _run_flow(review_evaluation, project, month, reviewer, not send_back, comment, cycle)
     if not outcome.ok:
@@ -1483,7 +1483,7 @@ def monitor_review(
 def monitor_release(cycle: CycleOption = None) -> None:
     """按中期评估结果拨付或暂缓第二期资金（不会重复拨付）。"""
     _monitor_setup()
-    from flows.release_tranches import release_tranches
+    from flows.monitoring.release_tranches import release_tranches
 
     result = _run_flow(release_tranches, cycle)
     console.print(
@@ -1693,7 +1693,7 @@ def cycle_final(
     """结项评估：测算整个执行期、录入评分表、发布已审定的评估。"""
     from datetime import date
 
-    from flows.final_evaluation import final_evaluation
+    from flows.closing.final_evaluation import final_evaluation
 
     _monitor_setup()
     summary = _run_flow(
@@ -1713,7 +1713,7 @@ def cycle_review(
     comment: Annotated[str, typer.Option(help="审核意见（退回时必填）。")] = "",
 ) -> None:
     """审核一个项目的结项评估：审定或退回修改。"""
-    from flows.final_evaluation import review_final_evaluation
+    from flows.closing.final_evaluation import review_final_evaluation
 
     _monitor_setup()
     ok, message = _run_flow(
@@ -1731,7 +1731,7 @@ def cycle_close(
     """结项：末期拨付、结余退回、往期表现、周期总结报告与归档。"""
     from datetime import date
 
-    from flows.close_cycle import close_cycle
+    from flows.closing.close_cycle import close_cycle
 
     _monitor_setup()
     summary = _run_flow(close_cycle, cycle, date.fromisoformat(today) if today else None)
@@ -1770,7 +1770,7 @@ def cycle_verify(
     archive: Annotated[Path | None, typer.Option(help="归档文件夹（不查数据库）。")] = None,
 ) -> None:
     """校验归档：逐一重新计算 PDF 的 SHA-256 并与清单比对。"""
-    from flows.cycle_archive import verify_archive
+    from flows.closing.cycle_archive import verify_archive
     from models.archive import ArchiveError
 
     if archive is None:
@@ -1807,7 +1807,7 @@ def cycle_new(
     name: Annotated[str | None, typer.Option(help="新周期名称。")] = None,
 ) -> None:
     """新周期：沿用服务领域、申报指南与评审专家库，不沿用资金。"""
-    from flows.new_cycle import new_cycle
+    from flows.call.new_cycle import new_cycle
 
     _monitor_setup()
     summary = _run_flow(new_cycle, from_cycle, year, name)
@@ -1832,7 +1832,7 @@ def cycle_refund(
     """登记机构退回的资金（不得超过已拨付未退回的金额）。"""
     from datetime import date
 
-    from flows.close_settlement import record_refund
+    from flows.closing.close_settlement import record_refund
     from models.money import format_fen, parse_yuan
 
     _monitor_setup()

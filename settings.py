@@ -6,7 +6,9 @@ below them is handed plain values. Nothing here runs at import time.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,6 +69,18 @@ class Settings(BaseSettings):
                 "GONGYI_DATABASE_URL 为空：请设置为 sqlite:///var/gongyi.db 或 postgresql+psycopg://…"
             )
         return value.strip()
+
+    def now(self) -> datetime:
+        """The one clock: the current time in the office's time zone (aware).
+
+        Doors read it once per request or command and hand it down; nothing below
+        the doors reads the wall clock.
+        """
+        return datetime.now(ZoneInfo(self.timezone))
+
+    def today(self) -> date:
+        """Today's date in the office's time zone."""
+        return self.now().date()
 
 
 def get_settings() -> Settings:

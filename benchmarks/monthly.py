@@ -180,7 +180,7 @@ def write_sheet(path: Path, projects: int) -> str:
 
 
 def approve_all(url: str, cycle_id: int) -> None:
-    from flows.evaluation_review import review
+    from flows.monitoring.evaluation_review import review
     from models.status import EvaluationStatus
     from store import evaluations
     from store.database import open_session
@@ -200,7 +200,7 @@ def approve_all(url: str, cycle_id: int) -> None:
 
 
 def run_month(cycle_id: int, processes: int, **options: object) -> tuple[float, int]:
-    from flows.monthly_evaluation import monthly_evaluation
+    from flows.monitoring.monthly_evaluation import monthly_evaluation
 
     os.environ["GONGYI_RENDER_PROCESSES"] = str(processes)
     start = time.perf_counter()
@@ -217,8 +217,8 @@ def cpu_seconds() -> tuple[float, float]:
 
 def weasyprint_alone(url: str, cycle_id: int, out: Path, templates: Path) -> tuple[float, int]:
     """Render the same reports' HTML, then time WeasyPrint alone on it, in this process."""
-    from flows.report_contexts import assessment_contexts
-    from flows.street_summary import street_summary_context
+    from flows.monitoring.report_contexts import assessment_contexts
+    from flows.monitoring.street_summary import street_summary_context
     from models.call_rules import read_call_rules
     from reports.environment import build_environment
     from reports.render import (

@@ -133,7 +133,7 @@ def run(rows: int, url: str | None) -> None:
         from prefect.testing.utilities import prefect_test_harness
         from sqlmodel import SQLModel
 
-        from flows.open_cycle import open_cycle
+        from flows.call.open_cycle import open_cycle
         from store.database import get_engine
 
         needs_file, communities = folder / "needs.csv", folder / "communities.csv"
@@ -154,8 +154,8 @@ def run(rows: int, url: str | None) -> None:
 
 def run_stages(cycle_id: int, needs_file: Path) -> None:
     """Time each stage of the import, called directly."""
-    from flows.categorise_needs import classify_needs, merge_duplicates
-    from flows.needs_intake import check_need_rows
+    from flows.needs.categorise_needs import classify_needs, merge_duplicates
+    from flows.needs.needs_intake import check_need_rows
     from flows.runtime import session_scope
     from settings import get_settings
     from store import cycles, needs
@@ -185,7 +185,7 @@ def run_stages(cycle_id: int, needs_file: Path) -> None:
 
 def run_flow(cycle_id: int, needs_file: Path) -> None:
     """Time the whole needs_intake flow, then a second import of the same file."""
-    from flows.needs_intake import needs_intake
+    from flows.needs.needs_intake import needs_intake
 
     print(f"The whole needs_intake flow on a fresh cycle (#{cycle_id}):")
     summary = timed(

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flows.daily_check import daily_check
-from flows.monthly_evaluation import monthly_evaluation
-from flows.weekly_meeting import weekly_meeting
+from flows.monitoring.daily_check import daily_check
+from flows.monitoring.monthly_evaluation import monthly_evaluation
+from flows.monitoring.weekly_meeting import weekly_meeting
 
 STARTUP_SECONDS = 120
 

@@ -119,3 +119,18 @@ def begin_write(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """Run one use case's writes as one transaction: commit on success, roll back on error.
+
+    Services wrap their writes in this, so no door commits: a refused or failed use
+    case leaves nothing partial behind.
+    """
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

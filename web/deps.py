@@ -14,13 +14,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
-from datetime import UTC, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
 
 from models.status import Role
+from services import Actor
 from store.accounts import SignedIn, get_signed_in, get_web_session
 
 SESSION_COOKIE = "gongyi_session"
@@ -59,9 +60,23 @@ def get_client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def get_now() -> datetime:
-    """Return the current time, aware UTC."""
-    return datetime.now(UTC)
+def get_now(request: Request) -> datetime:
+    """The request's time: `Settings.now()`, the office's time zone (the one clock)."""
+    return request.app.state.settings.now()
+
+
+def get_today(request: Request) -> date:
+    """Today in the office's time zone."""
+    return get_now(request).date()
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
+TodayDep = Annotated[date, Depends(get_today)]
+
+
+def actor_of(request: Request, user: SignedIn) -> Actor:
+    """The service layer's actor for a signed-in account, with the client's address."""
+    return Actor.of(user, address=get_client_ip(request))
 
 
 def get_signed_in_user(request: Request, session: SessionDep) -> SignedIn:
@@ -69,7 +84,7 @@ def get_signed_in_user(request: Request, session: SessionDep) -> SignedIn:
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         raise NotSignedIn()
-    row = get_web_session(session, secret, now=get_now())
+    row = get_web_session(session, secret, now=get_now(request))
     signed_in = get_signed_in(session, row.account_id) if row else None
     if row is None or signed_in is None:
         raise NotSignedIn(expired=True)

@@ -18,6 +18,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
+from services import ServiceError
+from web.api.errors import service_status
 from web.deps import Forbidden, NotFound, NotSignedIn
 from web.i18n import N_
 from web.pages import render, translator
@@ -74,6 +76,12 @@ def install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
         return _page(request, 404, N_("找不到页面"), N_("没有这项内容，或它已被删除。"))
+
+    @app.exception_handler(ServiceError)
+    async def refused(request: Request, exc: ServiceError) -> Response:
+        status = service_status(exc)
+        titles = {404: N_("找不到页面"), 403: N_("无权访问"), 409: N_("无法办理")}
+        return _page(request, status, titles[status], exc.message)
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, exc: CsrfRefused) -> Response:

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 ENTRYPOINTS = {
-    "review_evaluation": "flows.evaluation_review:review_evaluation",
-    "close_call": "flows.close_call:close_call",
-    "monthly_evaluation": "flows.monthly_evaluation:monthly_evaluation",
-    "release_tranches": "flows.release_tranches:release_tranches",
-    "override_screening": "flows.override_screening:override_screening",
-    "receive_bids": "flows.receive_bids:receive_bids",
-    "withdraw_proposal": "flows.withdraw_proposal:withdraw_proposal",
+    "review_evaluation": "flows.monitoring.evaluation_review:review_evaluation",
+    "close_call": "flows.call.close_call:close_call",
+    "monthly_evaluation": "flows.monitoring.monthly_evaluation:monthly_evaluation",
+    "release_tranches": "flows.monitoring.release_tranches:release_tranches",
+    "override_screening": "flows.call.override_screening:override_screening",
+    "receive_bids": "flows.call.receive_bids:receive_bids",
+    "withdraw_proposal": "flows.call.withdraw_proposal:withdraw_proposal",
 }
 
 # One flow run at a time from the portal: a double click on "submit" then finds the
@@ -48,8 +48,8 @@ def record_committee_decision(
     decided_by: str,
 ) -> str:
     """Give the committee's decision to the waiting selection run, as `gongyi selection decide`."""
-    committee = importlib.import_module("flows.committee")
-    allocation = importlib.import_module("flows.selection_allocation")
+    committee = importlib.import_module("flows.selection.committee")
+    allocation = importlib.import_module("flows.selection.selection_allocation")
     decision = committee.CommitteeInput(
         accepted=accepted, include=include, exclude=exclude, reasons=reasons, decided_by=decided_by
     )
@@ -61,4 +61,4 @@ def record_committee_decision(
 
 def write_proposal_template(path: Path) -> Path:
     """Write the proposal template (XLSX) that `gongyi proposal template` writes."""
-    return importlib.import_module("flows.proposal_template").write_template(path)
+    return importlib.import_module("flows.call.proposal_template").write_template(path)

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from cli import app
-from flows.cycle_archive import write_archive
+from flows.closing.cycle_archive import write_archive
 from models.cycle import Cycle
 
 

@@ -12,7 +12,7 @@ from alembic import command
 from sqlmodel import Session, SQLModel, select
 
 from cli import app
-from flows.open_cycle import open_cycle
+from flows.call.open_cycle import open_cycle
 from models.need import Need, NeedCorrection
 from models.status import NeedStatus
 from models.user import AuditEvent

@@ -13,8 +13,9 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flows import publish_call, raise_fund, receive_bids, register_agencies
-from flows.bid_files import parse_bids, read_bid_files
+from flows.call import publish_call, receive_bids, register_agencies
+from flows.call.bid_files import parse_bids, read_bid_files
+from flows.fund import raise_fund
 from flows.runtime import session_scope
 from models.categorisation import DEFAULT_DOMAINS
 from models.need import Need

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from flows import register_agencies
-from flows.proposal_template import write_template
+from flows.call import register_agencies
+from flows.call.proposal_template import write_template
 from models.agency import Agency
 from models.proposal import BudgetLine, KpiTarget, Proposal
 from models.rows import RowError, RowsRejected

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from flows import publish_call
+from flows.call import publish_call
 from models.call import Call
 from tests.builders import DEMO_DIR
 from tests.flows.call_setup import open_demo_cycle, raise_demo_fund, write_csv_donations

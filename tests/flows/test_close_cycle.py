@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
-from flows.close_call import close_call
-from flows.close_cycle import close_cycle
-from flows.close_settlement import record_refund
-from flows.cycle_archive import verify_archive
-from flows.final_evaluation import final_evaluation, review_final_evaluation
-from flows.new_cycle import new_cycle
-from flows.selection_stages import preliminary_bonuses
+from flows.call.close_call import close_call
+from flows.call.new_cycle import new_cycle
+from flows.closing.close_cycle import close_cycle
+from flows.closing.close_settlement import record_refund
+from flows.closing.cycle_archive import verify_archive
+from flows.closing.final_evaluation import final_evaluation, review_final_evaluation
+from flows.selection.selection_stages import preliminary_bonuses
 from models.agency import AgencyTrackRecord
 from models.award import Tranche
 from models.cycle import Cycle

@@ -8,8 +8,8 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import Session, select
 
-from flows.daily_check import check_day, check_project, daily_check
-from flows.notices import send_notices
+from flows.monitoring.daily_check import check_day, check_project, daily_check
+from flows.monitoring.notices import send_notices
 from models.monitoring import Notice, YellowCard
 from models.project import Project
 from tests.monitoring_builders import (
@@ -207,7 +207,7 @@ def test_catching_up_a_fortnight_as_a_flow_gives_what_each_evening_saw(
 
 
 def test_the_evenings_figures_are_a_markdown_table_that_titles_cannot_break() -> None:
-    from flows.daily_check import ProjectCheck, compliance_table
+    from flows.monitoring.daily_check import ProjectCheck, compliance_table
 
     check = ProjectCheck(1, "长者|食堂\n[链接](x)", True, False, 2, 80, (MON,), "remind", 40, 80)
     table = compliance_table(TUE, [check])

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import Session, select
 
-from flows.daily_report_intake import (
+from flows.monitoring.daily_report_intake import (
     ReportsRejected,
     Submission,
     daily_report_intake,

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import SQLModel
 
-from flows.cycle_archive import verify_archive
-from flows.demo_cycle import demo_cycle
+from flows.closing.cycle_archive import verify_archive
+from flows.demo.demo_cycle import demo_cycle
 from models.fund import LedgerEntry, LedgerKind
 from store.database import get_engine
 from tests.builders import DEMO_DIR

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from flows import raise_fund
-from flows.donor_statement import donor_statement, render_statements
-from flows.fund_reports import build_donor_statements
+from flows.fund import raise_fund
+from flows.fund.donor_statement import donor_statement, render_statements
+from flows.fund.fund_reports import build_donor_statements
 from flows.runtime import session_scope
 from models.award import Award
 from models.fund import Donation, FundClosedError, LedgerEntry

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from flows.evaluation_review import review_evaluation, review_project
-from flows.evaluation_scores import read_score_sheet, record_scores
-from flows.monthly_evaluation import monthly_evaluation, plan_batches
-from flows.monthly_measures import measure_month
+from flows.monitoring.evaluation_review import review_evaluation, review_project
+from flows.monitoring.evaluation_scores import read_score_sheet, record_scores
+from flows.monitoring.monthly_evaluation import monthly_evaluation, plan_batches
+from flows.monitoring.monthly_measures import measure_month
 from models.evaluation import ReviewError
 from models.fund import LedgerEntry
 from models.monitoring import MonthlyEvaluation

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from flows.notices import send_notices
-from flows.release_tranches import decide_midterm_tranches, release_tranches
+from flows.monitoring.notices import send_notices
+from flows.monitoring.release_tranches import decide_midterm_tranches, release_tranches
 from models.award import Tranche
 from models.fund import LedgerEntry, LedgerKind
 from models.monitoring import MonthlyEvaluation, Notice

@@ -13,10 +13,10 @@ from prefect.client.orchestration import get_client
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from flows.categorise_needs import categorise_needs
-from flows.needs_intake import check_need_rows, needs_intake
-from flows.needs_survey import needs_survey
-from flows.open_cycle import open_cycle
+from flows.call.open_cycle import open_cycle
+from flows.needs.categorise_needs import categorise_needs
+from flows.needs.needs_intake import check_need_rows, needs_intake
+from flows.needs.needs_survey import needs_survey
 from models.classifier import classifier_input
 from models.need import Need
 from models.status import NeedStatus

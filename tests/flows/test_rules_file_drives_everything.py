@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import close_call, publish_call
+from flows.call import close_call, publish_call
 from flows.runtime import session_scope
 from models.call_rules import read_call_rules
 from models.contract import draft_terms, plan_tranches

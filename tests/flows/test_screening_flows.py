@@ -7,9 +7,9 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import Session, select
 
-from flows import close_call
-from flows.override_screening import override_screening
-from flows.withdraw_proposal import DeadlinePassedError, withdraw_proposal
+from flows.call import close_call
+from flows.call.override_screening import override_screening
+from flows.call.withdraw_proposal import DeadlinePassedError, withdraw_proposal
 from models.eligibility import RULES
 from models.proposal import Proposal, ScreeningCheck
 from models.status import TransitionError

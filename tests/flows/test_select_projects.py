@@ -11,19 +11,19 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from flows.close_call import close_call
-from flows.committee import CommitteeInput, get_pending, record_committee_decision
-from flows.conclude_publicity import conclude_publicity
-from flows.needs_intake import needs_intake
-from flows.objections import lodge_objection, resolve_objection
-from flows.open_cycle import open_cycle
-from flows.publish_call import publish_call
-from flows.raise_fund import raise_fund
-from flows.receive_bids import receive_bids
-from flows.register_agencies import register_agencies
-from flows.select_projects import select_projects
-from flows.selection_allocation import check_decision
-from flows.selection_stages import read_score_sheet, seat_panels, store_reviewer_pool
+from flows.call.close_call import close_call
+from flows.call.open_cycle import open_cycle
+from flows.call.publish_call import publish_call
+from flows.call.receive_bids import receive_bids
+from flows.call.register_agencies import register_agencies
+from flows.fund.raise_fund import raise_fund
+from flows.needs.needs_intake import needs_intake
+from flows.selection.committee import CommitteeInput, get_pending, record_committee_decision
+from flows.selection.conclude_publicity import conclude_publicity
+from flows.selection.objections import lodge_objection, resolve_objection
+from flows.selection.select_projects import select_projects
+from flows.selection.selection_allocation import check_decision
+from flows.selection.selection_stages import read_score_sheet, seat_panels, store_reviewer_pool
 from models.fund import LedgerEntry, LedgerKind
 from models.panel import ReviewAssignment
 from models.proposal import Proposal

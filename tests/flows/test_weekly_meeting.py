@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from flows.meeting_minutes import (
+from flows.monitoring.meeting_minutes import (
     close_action_item,
     read_action_sheet,
     record_minutes,
     store_minutes,
 )
-from flows.weekly_meeting import build_agenda, prepare_agenda, weekly_meeting
+from flows.monitoring.weekly_meeting import build_agenda, prepare_agenda, weekly_meeting
 from models.monitoring import ActionItem, WeeklyMeeting
 from models.rows import RowsRejected
 from tests.monitoring_builders import SHANGHAI, build_running_cycle, store_report, working_days

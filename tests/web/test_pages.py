@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from flows.proposal_template import write_template
+from flows.call.proposal_template import write_template
 from models.monitoring import DailyReport, MonthlyEvaluation
 from models.panel import ReviewAssignment
 from models.proposal import Proposal, Review

@@ -227,7 +227,7 @@ def score_proposal(
     total = _weighted(session, seat, body.scores)
     for attempt in (1, 2):
         try:
-            _store_review(session, seat, scores=body.scores, total=total, now=get_now())
+            _store_review(session, seat, scores=body.scores, total=total, now=get_now(request))
             break
         except IntegrityError:
             # The same evaluator's other request stored the review first (a double click).

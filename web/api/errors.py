@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from services import Forbidden, NotFound, ServiceError
 from web.security import BodyTooLarge
 
 MAX_BODY_BYTES = 64 * 1024
@@ -93,6 +94,15 @@ def respond(error: ApiError) -> JSONResponse:
     return JSONResponse(
         body.model_dump(exclude_none=True), status_code=error.status, headers=error.headers
     )
+
+
+def service_status(error: ServiceError) -> int:
+    """The HTTP status of a service's refusal: 404, 403 or 409."""
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, Forbidden):
+        return 403
+    return 409
 
 
 HTTP_MESSAGES = {
@@ -187,6 +197,8 @@ class ApiRoute(APIRoute):
                 return await handler(request)
             except ApiError as error:
                 return respond(error)
+            except ServiceError as error:
+                return respond(ApiError(service_status(error), error.message))
             except BodyTooLarge:
                 return respond(ApiError(413, f"请求体超过 {MAX_BODY_BYTES // 1024} KB 的上限"))
             except RequestValidationError as error:

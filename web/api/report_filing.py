@@ -35,7 +35,6 @@ from store.report_intake import ReportsRejected, Submission, file_each
 from web.api.auth import VerifiedTokens, audit_from, require, unauthorized
 from web.api.errors import ApiError, field_error, not_found, refuse_fields
 from web.api.report_writer import ReportWriter
-from web.deps import get_now
 
 # The labels the intake rules name fields by, and the request fields they are.
 FIELD_BY_LABEL = {
@@ -105,7 +104,7 @@ def file_pending(
     results = file_each(
         session,
         [(a.submission, a.project) for a in accepted],
-        now=get_now(),
+        now=datetime.now(ZoneInfo(timezone)),
         source="api",
         today=datetime.now(ZoneInfo(timezone)).date(),
     )

@@ -78,7 +78,7 @@ def add_token(
 ) -> NewTokenOut:
     """Issue another token for the account (to rotate one, issue a new one and revoke the old)."""
     secret = add_api_token(
-        session, account_id=user.account_id, label=body.label.strip(), now=get_now()
+        session, account_id=user.account_id, label=body.label.strip(), now=get_now(request)
     )
     token = list_api_tokens(session, account_id=user.account_id)[0]
     audit(
@@ -108,7 +108,7 @@ def revoke_token(
         token = get_api_token(session, token_id=token_id, account_id=user.account_id)
     except LookupError:
         raise not_found(f"API 令牌 #{token_id}") from None
-    set_api_token_revoked(session, token, now=get_now())
+    set_api_token_revoked(session, token, now=get_now(request))
     audit(
         session,
         request,

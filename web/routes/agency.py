@@ -217,7 +217,7 @@ async def submit_report(
             project_id=project,
             day=day,
             fields=fields,
-            now=get_now(),
+            now=get_now(request),
         )
         record(
             session,
@@ -292,7 +292,7 @@ def _file_report(
                     session,
                     [Submission("", report)],
                     cycle_id=project.cycle_id,
-                    now=get_now(),
+                    now=get_now(request),
                     source="web",
                     today=today,
                     known={report.project: project},

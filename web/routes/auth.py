@@ -58,7 +58,7 @@ def login(
 ) -> Response:
     """Check the password (throttled after repeated failures) and start a session."""
     _ = translator(request)
-    now, ip = get_now(), get_client_ip(request)
+    now, ip = get_now(request), get_client_ip(request)
     locked = get_login_lockout(session, login=login, ip=ip, now=now)
     if locked is not None:
         minutes = max(1, int((locked - now).total_seconds() // 60) + 1)

@@ -14,7 +14,7 @@ from datetime import date
 
 from prefect import flow
 
-from flows.fund_reports import build_donor_statements
+from flows.fund.fund_reports import build_donor_statements
 from flows.runtime import get_output_dir, get_templates_dir, io_task
 from reports.contexts import DonorStatementContext
 from reports.render import render_report

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from flows.committee import CommitteeInput, get_pending, record_committee_decision
-from flows.conclude_publicity import ConclusionSummary, conclude_publicity
-from flows.objections import lodge_objection, resolve_objection
 from flows.runtime import session_scope
-from flows.select_projects import SelectionSummary, select_projects
-from flows.selection_allocation import check_decision
+from flows.selection.committee import CommitteeInput, get_pending, record_committee_decision
+from flows.selection.conclude_publicity import ConclusionSummary, conclude_publicity
+from flows.selection.objections import lodge_objection, resolve_objection
+from flows.selection.select_projects import SelectionSummary, select_projects
+from flows.selection.selection_allocation import check_decision
 from models.rows import read_all
 from models.status import ProposalStatus
 from store import proposals

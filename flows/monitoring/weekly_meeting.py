@@ -6,7 +6,7 @@ issues and risks agencies raised; the action items past their due date; and
 the projects at risk, with the reasons (`models.indicators.risk_reasons`).
 It is stored with the meeting and printed as the 周例会纪要 PDF, which gains
 the minutes and new action items once they are recorded
-(`flows.meeting_minutes`). Running it again for a week replaces the agenda
+(`flows.monitoring.meeting_minutes`). Running it again for a week replaces the agenda
 and keeps the minutes.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 from prefect import flow
 from sqlmodel import Session
 
-from flows.minutes_report import write_minutes_pdf
+from flows.monitoring.minutes_report import write_minutes_pdf
 from flows.runtime import get_now, get_tz, io_task, resolve_cycle, session_scope
 from models.calendar import week_start as monday_of
 from models.compliance import ReportStamp, due_days, measure_compliance

@@ -17,7 +17,7 @@ from datetime import date
 from prefect import flow
 from sqlmodel import Session
 
-from flows.notices import send_notices
+from flows.monitoring.notices import send_notices
 from flows.runtime import get_mail_settings, get_now, io_task, resolve_cycle, session_scope
 from models.award import Tranche, TrancheCondition
 from models.call_rules import read_call_rules

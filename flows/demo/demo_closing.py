@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from flows.close_cycle import CloseSummary, close_cycle
-from flows.final_evaluation import FinalSummary, final_evaluation, review_final
+from flows.closing.close_cycle import CloseSummary, close_cycle
+from flows.closing.final_evaluation import FinalSummary, final_evaluation, review_final
 from flows.runtime import get_tz, io_task, session_scope
 from models.status import EvaluationStatus
 from store import closing

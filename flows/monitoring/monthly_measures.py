@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, tzinfo
 
-from flows.evaluation_scores import apply_scores, evaluator_part
+from flows.monitoring.evaluation_scores import apply_scores, evaluator_part
 from flows.runtime import get_tz, io_task, session_scope
 from models.calendar import month_bounds
 from models.call_rules import read_call_rules

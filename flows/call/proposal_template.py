@@ -1,6 +1,6 @@
 """The blank proposal workbook (申报书模板.xlsx) agencies fill in, with its instructions.
 
-Its four sheets have the columns `flows.bid_files` reads; a fifth sheet,
+Its four sheets have the columns `flows.call.bid_files` reads; a fifth sheet,
 填写说明, explains the rules a filled-in workbook is checked against. It
 carries no example rows, so a template returned unchanged submits nothing.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.bid_files import KPI_COLUMNS, KPI_SHEET, PROPOSAL_COLUMNS, PROPOSAL_SHEET, SHEETS
+from flows.call.bid_files import KPI_COLUMNS, KPI_SHEET, PROPOSAL_COLUMNS, PROPOSAL_SHEET, SHEETS
 from store.proposal_forms import write_workbook
 
 TEMPLATE_COLUMNS = (

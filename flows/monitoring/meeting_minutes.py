@@ -16,7 +16,7 @@ from pathlib import Path
 from prefect import flow
 from sqlmodel import Session
 
-from flows.minutes_report import write_minutes_pdf
+from flows.monitoring.minutes_report import write_minutes_pdf
 from flows.runtime import get_now, io_task, read_sheet, resolve_cycle, session_scope
 from models.action_items import REQUIRED_COLUMNS, ActionInput, next_status, read_action_row
 from models.monitoring import ActionItem, WeeklyMeeting

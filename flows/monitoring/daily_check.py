@@ -6,7 +6,7 @@ the reminder ladder of `models.escalation`: the agency is reminded of a
 report one working day overdue, the street officer is told at three, and a
 second escalation in a month puts a yellow card on the agency's record.
 Each project gets at most one notice a day, however often the check runs;
-notices go out by e-mail (`flows.notices`). Reports count as of the check's
+notices go out by e-mail (`flows.monitoring.notices`). Reports count as of the check's
 time, so checking past days again (`since`) gives what the evening saw.
 """
 
@@ -20,7 +20,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from sqlmodel import Session
 
-from flows.notices import send_notices
+from flows.monitoring.notices import send_notices
 from flows.runtime import get_mail_settings, get_now, io_task, resolve_cycle, session_scope
 from models.calendar import month_bounds
 from models.compliance import ReportStamp, due_days, measure_compliance

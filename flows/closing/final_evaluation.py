@@ -1,7 +1,7 @@
 """Flow `final_evaluation`: measure every project's whole period, score it, publish the approved.
 
 The same review cycle as the monthly evaluation:
-1. measures each project up to the period's end (`flows.final_measures`);
+1. measures each project up to the period's end (`flows.closing.final_measures`);
 2. records the evaluators' final score sheet if one is given (草稿 → 待审核):
    columns 评估专家, 项目名称, one per evaluator criterion (default 需求回应),
    评语, and optionally 资金违规 (是 sets the total to 0), all or nothing;
@@ -20,9 +20,9 @@ from pathlib import Path
 from prefect import flow
 from sqlmodel import Session
 
-from flows.evaluation_review import apply_review, mark_published
-from flows.evaluation_scores import SCOREABLE, YES
-from flows.final_measures import measure_finals, rescore
+from flows.closing.final_measures import measure_finals, rescore
+from flows.monitoring.evaluation_review import apply_review, mark_published
+from flows.monitoring.evaluation_scores import SCOREABLE, YES
 from flows.runtime import get_now, get_tz, io_task, read_sheet, session_scope
 from models.call_rules import read_call_rules
 from models.evaluation import ReviewError

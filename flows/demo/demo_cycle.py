@@ -2,7 +2,7 @@
 
 Every stage runs as its own real flow on the data files in `demo/`. The one
 thing the demo invents is the agencies' daily reports, because in real use
-they arrive through the portal: `flows.demo_monitoring` writes them
+they arrive through the portal: `flows.demo.demo_monitoring` writes them
 deterministically from `demo/daily_notes.csv` and `demo/activities.csv` —
 most on time, some late, some missing, with reliability varying by project —
 so that compliance, weekly meetings, grades and the mid-term tranche have
@@ -17,23 +17,23 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.categorise_needs import CategorisationSummary
-from flows.close_call import ScreeningSummary, close_call
-from flows.daily_check import DailyCheckSummary
-from flows.demo_accounts import seed_demo_accounts
-from flows.demo_closing import DemoClosing, run_demo_closing
-from flows.demo_monitoring import DemoMonitoring, run_demo_monitoring
-from flows.demo_selection import DemoSelection, run_demo_selection
-from flows.donor_statement import donor_statement
-from flows.monthly_evaluation import EvaluationSummary
-from flows.needs_intake import IntakeSummary, needs_intake
-from flows.needs_survey import SurveySummary, needs_survey
-from flows.open_cycle import open_cycle
-from flows.publish_call import publish_call, published_call_pdf
-from flows.raise_fund import FundSummary, raise_fund
-from flows.receive_bids import BidsSummary, receive_bids
-from flows.register_agencies import AgencySummary, register_agencies
-from flows.weekly_meeting import MeetingSummary
+from flows.call.close_call import ScreeningSummary, close_call
+from flows.call.open_cycle import open_cycle
+from flows.call.publish_call import publish_call, published_call_pdf
+from flows.call.receive_bids import BidsSummary, receive_bids
+from flows.call.register_agencies import AgencySummary, register_agencies
+from flows.demo.demo_accounts import seed_demo_accounts
+from flows.demo.demo_closing import DemoClosing, run_demo_closing
+from flows.demo.demo_monitoring import DemoMonitoring, run_demo_monitoring
+from flows.demo.demo_selection import DemoSelection, run_demo_selection
+from flows.fund.donor_statement import donor_statement
+from flows.fund.raise_fund import FundSummary, raise_fund
+from flows.monitoring.daily_check import DailyCheckSummary
+from flows.monitoring.monthly_evaluation import EvaluationSummary
+from flows.monitoring.weekly_meeting import MeetingSummary
+from flows.needs.categorise_needs import CategorisationSummary
+from flows.needs.needs_intake import IntakeSummary, needs_intake
+from flows.needs.needs_survey import SurveySummary, needs_survey
 from models.calendar import month_bounds
 
 STREET_OFFICE = "淮河路街道办事处"

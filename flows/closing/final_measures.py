@@ -17,7 +17,7 @@ from datetime import date, tzinfo
 
 from sqlmodel import Session
 
-from flows.monthly_measures import facts_of
+from flows.monitoring.monthly_measures import facts_of
 from flows.runtime import io_task, session_scope
 from models.call_rules import CallRules, read_call_rules
 from models.compliance import ReportStamp, due_days, measure_compliance

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from flows.report_contexts import load_names
+from flows.monitoring.report_contexts import load_names
 from models.calendar import month_bounds, month_label
 from models.compliance import Compliance
 from models.fund import DONOR_TYPE_LABELS, Donation, GiftKind

@@ -17,7 +17,7 @@ from pathlib import Path
 from prefect import flow
 from rich.progress import track
 
-from flows.categorise_needs import CategorisationSummary, categorise_needs
+from flows.needs.categorise_needs import CategorisationSummary, categorise_needs
 from flows.runtime import get_tz, io_task, session_scope
 from models.intake import REQUIRED_NEED_COLUMNS, NeedRow, read_need_row
 from models.rows import RowError, RowsRejected

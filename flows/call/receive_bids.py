@@ -1,6 +1,6 @@
 """Flow `receive_bids`: take agencies' records and a batch of proposals under a call.
 
-The registry and the four proposal tables (see `flows.bid_files`) are read
+The registry and the four proposal tables (see `flows.call.bid_files`) are read
 and every proposal validated against the call — amount, budget, matching
 money, KPIs, schedule, cited needs, the deadline — before anything is
 written; then agencies and proposals are stored in one transaction. A
@@ -18,8 +18,8 @@ from datetime import datetime, tzinfo
 from prefect import flow
 from sqlmodel import Session
 
-from flows.bid_files import BidContext, ParsedBid, parse_bids, read_bid_files
-from flows.register_agencies import read_registry, store_registry
+from flows.call.bid_files import BidContext, ParsedBid, parse_bids, read_bid_files
+from flows.call.register_agencies import read_registry, store_registry
 from flows.runtime import get_tz, io_task, session_scope
 from models.call_rules import read_call_rules
 from models.proposal import BudgetLine, KpiTarget, Proposal

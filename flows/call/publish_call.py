@@ -16,7 +16,7 @@ from typing import Any
 
 from prefect import flow
 
-from flows.fund_reports import build_call_context
+from flows.fund.fund_reports import build_call_context
 from flows.runtime import get_output_dir, get_templates_dir, get_tz, io_task, session_scope
 from models.call import Call
 from models.call_file import locate_error, read_rules_text

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from flows.report_contexts import action_row
+from flows.monitoring.report_contexts import action_row
 from flows.runtime import current_render_pool, get_output_dir, io_task, session_scope
 from models.monitoring import ActionItem
 from reports.batch import RenderJob

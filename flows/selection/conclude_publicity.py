@@ -16,10 +16,10 @@ from datetime import date
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.contracting import sign_contracts
 from flows.runtime import io_task, session_scope
-from flows.selection_allocation import compute_allocation
-from flows.selection_reports import write_contract_pdfs, write_selection_summary_pdf
+from flows.selection.contracting import sign_contracts
+from flows.selection.selection_allocation import compute_allocation
+from flows.selection.selection_reports import write_contract_pdfs, write_selection_summary_pdf
 from models.publicity import ObjectionStatus, PublicityError
 from models.selection import Allocation
 from models.status import PROPOSAL_TRANSITIONS, ProposalStatus, Role, Stage, apply_transition

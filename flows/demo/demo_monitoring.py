@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from flows.daily_check import DailyCheckSummary, daily_check
-from flows.daily_report_intake import Submission, file_reports
-from flows.evaluation_review import review
-from flows.meeting_minutes import MinutesSummary, record_minutes
-from flows.monthly_evaluation import EvaluationSummary, monthly_evaluation
+from flows.monitoring.daily_check import DailyCheckSummary, daily_check
+from flows.monitoring.daily_report_intake import Submission, file_reports
+from flows.monitoring.evaluation_review import review
+from flows.monitoring.meeting_minutes import MinutesSummary, record_minutes
+from flows.monitoring.monthly_evaluation import EvaluationSummary, monthly_evaluation
+from flows.monitoring.weekly_meeting import MeetingSummary, weekly_meeting
 from flows.runtime import get_tz, io_task, session_scope
-from flows.weekly_meeting import MeetingSummary, weekly_meeting
 from models.calendar import month_bounds, weeks_in_month
 from models.compliance import due_days
 from models.evaluation import monthly_plan

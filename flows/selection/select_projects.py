@@ -20,11 +20,11 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.context import get_run_context
 from prefect.flow_runs import pause_flow_run
 
-from flows.committee import CommitteeInput, note_waiting, read_recorded_decision
 from flows.runtime import io_task, session_scope
-from flows.selection_allocation import compute_allocation
-from flows.selection_reports import write_notice_pdf
-from flows.selection_stages import (
+from flows.selection.committee import CommitteeInput, note_waiting, read_recorded_decision
+from flows.selection.selection_allocation import compute_allocation
+from flows.selection.selection_reports import write_notice_pdf
+from flows.selection.selection_stages import (
     close_preliminary,
     count_conflicts_excluded,
     read_score_sheet,

@@ -24,11 +24,11 @@ from datetime import date
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.close_settlement import settle_projects, write_track_records
-from flows.cycle_archive import archive_folder, closing_folder, cycle_pdfs, write_archive
-from flows.cycle_report_context import cycle_report_context, read_headline
-from flows.notices import send_notices
-from flows.publish_call import call_pdf_path
+from flows.call.publish_call import call_pdf_path
+from flows.closing.close_settlement import settle_projects, write_track_records
+from flows.closing.cycle_archive import archive_folder, closing_folder, cycle_pdfs, write_archive
+from flows.closing.cycle_report_context import cycle_report_context, read_headline
+from flows.monitoring.notices import send_notices
 from flows.runtime import get_now, get_output_dir, get_templates_dir, io_task, session_scope
 from models.archive import rules_digest
 from models.cycle_report import CycleClosing, HeadlineFigures, headline_markdown

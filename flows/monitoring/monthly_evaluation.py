@@ -1,7 +1,7 @@
 """Flow `monthly_evaluation`: measure every project's month, score it, publish it, write the PDFs.
 
 On the 1st of each month it evaluates the month before:
-1. measures each running project's month against plan (`flows.monthly_measures`),
+1. measures each running project's month against plan (`flows.monitoring.monthly_measures`),
    in batches; approved evaluations stay frozen;
 2. records the evaluators' score sheet if one is given (draft → 待审核);
 3. publishes the evaluations reviewers approved (已审定 → 已发布);
@@ -21,11 +21,12 @@ from pathlib import Path
 from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.evaluation_review import mark_published
-from flows.evaluation_scores import EvaluatorScore, read_score_sheet, record_scores
-from flows.monthly_measures import measure_month
-from flows.release_tranches import ReleaseSummary, release_tranches
-from flows.report_contexts import assessment_contexts
+from flows.monitoring.evaluation_review import mark_published
+from flows.monitoring.evaluation_scores import EvaluatorScore, read_score_sheet, record_scores
+from flows.monitoring.monthly_measures import measure_month
+from flows.monitoring.release_tranches import ReleaseSummary, release_tranches
+from flows.monitoring.report_contexts import assessment_contexts
+from flows.monitoring.street_summary import street_summary_context
 from flows.runtime import (
     current_render_pool,
     get_now,
@@ -37,7 +38,6 @@ from flows.runtime import (
     resolve_cycle,
     session_scope,
 )
-from flows.street_summary import street_summary_context
 from models.calendar import month_bounds
 from models.call_rules import read_call_rules
 from models.rows import RowError, RowsRejected

@@ -1,0 +1,1 @@
+"""结项 (closing): final evaluations, settlement, the cycle report and archive."""

@@ -1,0 +1,1 @@
+"""监测 (monitoring): daily reports, weekly meetings, monthly evaluations, tranches."""

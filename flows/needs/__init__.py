@@ -1,0 +1,1 @@
+"""居民需求 (needs): intake, categorisation and the needs survey."""

@@ -1,0 +1,1 @@
+"""遴选 (selection): scored stages, allocation, 公示, objections and signing."""
