@@ -29,19 +29,24 @@ def add_audit_event(
     subject_id: int | None = None,
     detail: str = "",
     ip: str = "",
-) -> None:
-    """Log one action, such as a view of personal data."""
-    session.add(
-        AuditEvent(
-            at=datetime.now(UTC),
-            actor=actor,
-            action=action,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            detail=detail,
-            ip=ip,
-        )
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Log one action, such as a view of personal data, at `at` (UTC).
+
+    Use `services.audit.record`, which is handed the use case's time. The
+    default time is kept only for the CLI and flow callers not yet moved to it.
+    """
+    event = AuditEvent(
+        at=at if at is not None else datetime.now(UTC),
+        actor=actor,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=detail,
+        ip=ip,
     )
+    session.add(event)
+    return event
 
 
 def list_audit_events(session: Session, *, action: str | None = None) -> list[AuditEvent]:
