@@ -22,13 +22,14 @@ def actor_name(actor: Actor | None) -> str:
     """How the audit trail names an actor.
 
     A portal or API account is `login（name）`; the CLI's clerk and a flow are
-    their label (name, or login when there is no name); nobody signed in is 匿名.
+    their label (name, or login when there is no name); nobody signed in (None,
+    or an actor with neither login nor name, which still carries an address) is 匿名.
     """
     if actor is None:
         return ANONYMOUS
     if actor.user_id is not None and actor.name:
         return f"{actor.login}（{actor.name}）"
-    return actor.label
+    return actor.label or ANONYMOUS
 
 
 def record(

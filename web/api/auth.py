@@ -17,9 +17,8 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -28,10 +27,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from models.status import Role
+from services import Actor
+from services import audit as services_audit
 from store.accounts import SignedIn, get_token_holder, list_token_holders, token_digest
 from web.api.errors import ApiError
-from web.audit import record_from
-from web.deps import SessionDep, get_client_ip
+from web.deps import SessionDep, get_client_ip, get_now, get_today
 
 BEARER = HTTPBearer(
     auto_error=False,
@@ -146,7 +146,7 @@ def require(user: SignedIn, *roles: Role) -> None:
 
 def office_today(request: Request) -> date:
     """Return today's date in the office's time zone, which the day checks count from."""
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+    return get_today(request)
 
 
 def audit(
@@ -168,6 +168,7 @@ def audit(
         subject_type=subject_type,
         subject_id=subject_id,
         detail=detail,
+        now=get_now(request),
     )
 
 
@@ -180,12 +181,17 @@ def audit_from(
     subject_type: str,
     subject_id: int | None = None,
     detail: str = "",
+    now: datetime | None = None,
 ) -> None:
-    """Add the audit event of an API call from `ip`, filed after its request was read."""
-    record_from(
+    """Add the audit event of an API call from `ip`, filed after its request was read.
+
+    `now` is the request's time; the wall clock is read only for a caller that
+    does not hand it yet (the report filing).
+    """
+    services_audit.record(
         session,
-        ip,
-        user,
+        actor=Actor.of(user, address=ip),
+        now=now if now is not None else datetime.now(UTC),
         action=action,
         subject_type=subject_type,
         subject_id=subject_id,
