@@ -36,10 +36,11 @@ demo: setup ## Run the whole demo cycle on SQLite + Prefect local mode; PDFs go 
 test: setup lint ## Lint, then run the tests on SQLite and PostgreSQL (two processes)
 	$(BIN)/pytest -n 2 --dist loadfile
 
-lint: setup ## ruff and the import-linter contracts
+lint: setup ## ruff, the import-linter contracts and mypy (models/, services/, store/)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: setup ## Format the code with ruff
 	$(BIN)/ruff format .

@@ -88,7 +88,7 @@ def _check_evaluation(rules: CallRules) -> None:
             raise _refuse(("evaluation", key), "的权重之和应为 100")
         if len({c.name for c in criteria}) != len(criteria):
             raise _refuse(("evaluation", key), "有重名的指标")
-    order = list(Stage)
+    order: list[str] = list(Stage)
     unknown = [s for s in rules.stages if s not in order]
     if unknown or not rules.stages or rules.stages[0] != Stage.ELIGIBILITY:
         raise _refuse(

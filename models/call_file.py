@@ -83,7 +83,8 @@ class _Scan:
         self.found: dict[Path, int] = {}
         self.table: Path = ()
         self.tables_seen: dict[Path, int] = {}
-        self.depth, self.key, self.element = 0, None, 0
+        self.key: Path | None = None
+        self.depth, self.element = 0, 0
         self.line_start = True
 
     def run(self) -> None:

@@ -239,7 +239,7 @@ def check_ledger(movements: Sequence[Movement]) -> list[str]:
         for n, m in enumerate(movements, start=1)
         if m.kind in (LedgerKind.PAYMENT, LedgerKind.REFUND) and m.award_id is None
     ]
-    label = {None: "非限定资金"}
+    label: dict[int | None, str] = {None: "非限定资金"}
     for pool, left in available_by_pool(movements).items():
         if left < 0:
             problems.append(f"{label.get(pool, f'限定领域 #{pool}')}承诺超出可用资金")

@@ -56,7 +56,7 @@ def get_agency_by_name(session: Session, name: str) -> Agency:
 
 def list_agencies(session: Session) -> list[Agency]:
     """List every agency by id."""
-    return list(session.exec(select(Agency).order_by(Agency.id)))
+    return list(session.exec(select(Agency).order_by(col(Agency.id))))
 
 
 def list_agencies_by_id(session: Session, *, agency_ids: list[int]) -> list[Agency]:
@@ -64,7 +64,7 @@ def list_agencies_by_id(session: Session, *, agency_ids: list[int]) -> list[Agen
     if not agency_ids:
         return []
     return list(
-        session.exec(select(Agency).where(col(Agency.id).in_(agency_ids)).order_by(Agency.id))
+        session.exec(select(Agency).where(col(Agency.id).in_(agency_ids)).order_by(col(Agency.id)))
     )
 
 
@@ -91,6 +91,8 @@ def list_track_records(session: Session) -> list[AgencyTrackRecord]:
     """List every agency's past results, by agency and year."""
     return list(
         session.exec(
-            select(AgencyTrackRecord).order_by(AgencyTrackRecord.agency_id, AgencyTrackRecord.year)
+            select(AgencyTrackRecord).order_by(
+                col(AgencyTrackRecord.agency_id), col(AgencyTrackRecord.year)
+            )
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.categorisation import DomainSeed
 from models.cycle import Community, Cycle, Domain
@@ -58,7 +58,9 @@ def list_communities(session: Session, *, street_office: str) -> list[Community]
     """List the office's communities by id."""
     return list(
         session.exec(
-            select(Community).where(Community.street_office == street_office).order_by(Community.id)
+            select(Community)
+            .where(Community.street_office == street_office)
+            .order_by(col(Community.id))
         )
     )
 
@@ -85,5 +87,7 @@ def add_domains(session: Session, *, cycle_id: int, seeds: Iterable[DomainSeed])
 def list_domains(session: Session, *, cycle_id: int) -> list[Domain]:
     """List a cycle's domains in their set order."""
     return list(
-        session.exec(select(Domain).where(Domain.cycle_id == cycle_id).order_by(Domain.position))
+        session.exec(
+            select(Domain).where(Domain.cycle_id == cycle_id).order_by(col(Domain.position))
+        )
     )

@@ -31,7 +31,7 @@ def count_needs_by_domain(session: Session, *, cycle_id: int) -> list[tuple[str,
     rows = session.exec(
         select(Domain.name, func.count(col(Need.id)))
         .select_from(Need)
-        .join(Domain, Domain.id == Need.domain_id, isouter=True)  # type: ignore[arg-type]
+        .join(Domain, col(Domain.id) == Need.domain_id, isouter=True)
         .where(Need.cycle_id == cycle_id, Need.status != "merged")
         .group_by(Domain.name)
     )
@@ -42,7 +42,7 @@ def count_proposals_by_status(session: Session, *, cycle_id: int) -> dict[str, i
     """Count the cycle's proposals by status."""
     rows = session.exec(
         select(Proposal.status, func.count(col(Proposal.id)))
-        .join(Call, Call.id == Proposal.call_id)  # type: ignore[arg-type]
+        .join(Call, col(Call.id) == Proposal.call_id)
         .where(Call.cycle_id == cycle_id)
         .group_by(Proposal.status)
     )
@@ -55,8 +55,8 @@ def count_assignments(session: Session, *, cycle_id: int) -> list[tuple[str, str
         select(
             ReviewAssignment.stage, ReviewAssignment.status, func.count(col(ReviewAssignment.id))
         )
-        .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)  # type: ignore[arg-type]
-        .join(Call, Call.id == Proposal.call_id)  # type: ignore[arg-type]
+        .join(Proposal, col(Proposal.id) == ReviewAssignment.proposal_id)
+        .join(Call, col(Call.id) == Proposal.call_id)
         .where(Call.cycle_id == cycle_id)
         .group_by(ReviewAssignment.stage, ReviewAssignment.status)
     )
@@ -67,7 +67,7 @@ def get_last_report_day(session: Session, *, cycle_id: int) -> date | None:
     """Return the latest service day with a report in the cycle."""
     return session.exec(
         select(func.max(DailyReport.day))
-        .join(Project, Project.id == DailyReport.project_id)  # type: ignore[arg-type]
+        .join(Project, col(Project.id) == DailyReport.project_id)
         .where(Project.cycle_id == cycle_id)
     ).first()
 
@@ -75,7 +75,7 @@ def get_last_report_day(session: Session, *, cycle_id: int) -> date | None:
 def list_cycle_projects(session: Session, *, cycle_id: int) -> list[Project]:
     """List the cycle's projects by id."""
     return list(
-        session.exec(select(Project).where(Project.cycle_id == cycle_id).order_by(Project.id))
+        session.exec(select(Project).where(Project.cycle_id == cycle_id).order_by(col(Project.id)))
     )
 
 
@@ -85,7 +85,7 @@ def list_latest_grades(
     """Return the latest evaluated month, each project's grade in it and the grade counts."""
     month = session.exec(
         select(func.max(MonthlyEvaluation.month))
-        .join(Project, Project.id == MonthlyEvaluation.project_id)  # type: ignore[arg-type]
+        .join(Project, col(Project.id) == MonthlyEvaluation.project_id)
         .where(Project.cycle_id == cycle_id, MonthlyEvaluation.grade != "")
     ).first()
     if not month:
@@ -94,7 +94,7 @@ def list_latest_grades(
         e.project_id: e.grade
         for e in session.exec(
             select(MonthlyEvaluation)
-            .join(Project, Project.id == MonthlyEvaluation.project_id)  # type: ignore[arg-type]
+            .join(Project, col(Project.id) == MonthlyEvaluation.project_id)
             .where(Project.cycle_id == cycle_id, MonthlyEvaluation.month == month)
         )
     }
@@ -108,10 +108,10 @@ def list_cycle_tranche_rows(
     return list(
         session.exec(
             select(Tranche, Project, Award)
-            .join(Award, Award.id == Tranche.award_id)  # type: ignore[arg-type]
-            .join(Project, Project.award_id == Award.id)  # type: ignore[arg-type]
+            .join(Award, col(Award.id) == Tranche.award_id)
+            .join(Project, col(Project.award_id) == Award.id)
             .where(Project.cycle_id == cycle_id)
-            .order_by(Project.id, Tranche.seq)
+            .order_by(col(Project.id), col(Tranche.seq))
         )
     )
 
@@ -150,15 +150,15 @@ def list_call_proposals(
     query = select(Proposal).where(Proposal.call_id == call_id)
     if stage is not None:
         query = query.where(Proposal.stage == stage)
-    return list(session.exec(query.order_by(Proposal.id)))
+    return list(session.exec(query.order_by(col(Proposal.id))))
 
 
 def list_average_scores(session: Session, *, call_id: int, stage: str) -> dict[int, float]:
     """Return each proposal's mean normalised score in a stage."""
     rows = session.exec(
         select(Review.proposal_id, func.avg(Review.normalised_score))
-        .join(Proposal, Proposal.id == Review.proposal_id)  # type: ignore[arg-type]
+        .join(Proposal, col(Proposal.id) == Review.proposal_id)
         .where(Proposal.call_id == call_id, Review.stage == stage)
-        .group_by(Review.proposal_id)
+        .group_by(col(Review.proposal_id))
     )
     return {pid: round(float(avg), 2) for pid, avg in rows if avg is not None}

@@ -36,7 +36,7 @@ def list_notices(
         query = query.where(col(Notice.key).in_(keys))
     if status is not None:
         query = query.where(Notice.status == status)
-    return list(session.exec(query.order_by(Notice.id)))
+    return list(session.exec(query.order_by(col(Notice.id))))
 
 
 def set_notice_status(
@@ -80,12 +80,12 @@ def list_yellow_cards(
     """List the yellow cards of the cycle's projects, optionally of one month."""
     query = (
         select(YellowCard)
-        .join(Project, Project.id == YellowCard.project_id)  # type: ignore[arg-type]
+        .join(Project, col(Project.id) == YellowCard.project_id)
         .where(Project.cycle_id == cycle_id)
     )
     if month is not None:
         query = query.where(YellowCard.month == month)
-    return list(session.exec(query.order_by(YellowCard.id)))
+    return list(session.exec(query.order_by(col(YellowCard.id))))
 
 
 def list_escalated_gaps(
@@ -94,12 +94,13 @@ def list_escalated_gaps(
     """Return, per project, the oldest missing days the officer was told of before `before`."""
     gaps: dict[int, set[date]] = {}
     for project_id, since in session.exec(
-        select(Notice.project_id, Notice.overdue_since).where(
+        select(col(Notice.project_id), col(Notice.overdue_since)).where(
             col(Notice.project_id).in_(project_ids),
             Notice.kind == kind,
             Notice.day < before,
             col(Notice.overdue_since).is_not(None),
         )
     ):
-        gaps.setdefault(project_id, set()).add(since)  # type: ignore[arg-type]
+        if project_id is not None and since is not None:  # both are in the WHERE clause
+            gaps.setdefault(project_id, set()).add(since)
     return gaps

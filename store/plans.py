@@ -19,10 +19,10 @@ from models.proposal import BudgetLine, KpiTarget
 def _proposal_of(session: Session, project_ids: list[int]) -> dict[int, int]:
     rows = session.exec(
         select(Project.id, Award.proposal_id)
-        .join(Award, Award.id == Project.award_id)  # type: ignore[arg-type]
+        .join(Award, col(Award.id) == Project.award_id)
         .where(col(Project.id).in_(project_ids))
     )
-    return {proposal_id: project_id for project_id, proposal_id in rows}  # type: ignore[misc]
+    return {proposal_id: project_id for project_id, proposal_id in rows if project_id is not None}
 
 
 def list_budgets(session: Session, *, project_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -32,7 +32,7 @@ def list_budgets(session: Session, *, project_ids: Iterable[int]) -> dict[int, d
     for line in session.exec(
         select(BudgetLine)
         .where(col(BudgetLine.proposal_id).in_(list(projects)))
-        .order_by(BudgetLine.proposal_id, BudgetLine.id)
+        .order_by(col(BudgetLine.proposal_id), col(BudgetLine.id))
     ):
         budgets[projects[line.proposal_id]][line.category] = line.amount_fen
     return dict(budgets)

@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from models.cells import formula_refusal, is_formula
@@ -177,11 +178,10 @@ def _cell_text(value: object) -> str:
         return str(value.text)
     if isinstance(value, DataTableFormula):
         return "=TABLE()"
-    if hasattr(value, "date") and hasattr(value, "hour"):
-        moment = value
-        if (moment.hour, moment.minute) == (0, 0):  # type: ignore[attr-defined]
-            return moment.date().isoformat()  # type: ignore[attr-defined]
-        return moment.strftime("%Y-%m-%d %H:%M")  # type: ignore[attr-defined]
+    if isinstance(value, datetime):  # openpyxl gives date cells as datetimes
+        if (value.hour, value.minute) == (0, 0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
