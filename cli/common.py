@@ -1,0 +1,211 @@
+"""What every `gongyi` command shares: the console, one-line errors, settings, running a flow.
+
+Every failure a user can fix — a bad database URL, an unwritable output
+folder, missing Chinese fonts, a bad row in a file — is printed as one line
+saying what to do, never as a traceback. Prefect is configured here, before
+any flow is imported, so the embedded mode keeps its state under var/; only
+the commands that run a flow call `ready_for_flows`, the short ones open the
+database with `ready` and never import Prefect.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+console = Console()
+ERRORS_SHOWN = 50
+
+ActorOption = Annotated[str, typer.Option("--by", help="操作人（记入审计日志与更正记录）。")]
+CycleOption = Annotated[
+    int | None, typer.Option("--cycle", help="创投周期编号（默认：正在执行的周期）。")
+]
+CycleIdOption = Annotated[int, typer.Option("--cycle", help="创投周期编号。")]
+
+
+class UserFacingError(Exception):
+    """An error whose message is the whole story for the user."""
+
+
+def fail(message: object, *, code: int = 1) -> typer.Exit:
+    """Print one red line and return the exit to raise."""
+    # The message is plain text: brackets in it ("[金额]") must not be read as markup.
+    console.print(f"[bold red]错误：[/]{escape(str(message))}", highlight=False)
+    return typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    """Read settings, turning a validation error into one line."""
+    from pydantic import ValidationError
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise fail(f"配置错误 GONGYI_{str(first['loc'][0]).upper()}：{first['msg']}") from None
+
+
+def prepare_prefect(settings: Settings) -> None:
+    """Point Prefect's embedded mode at var/ and keep it offline and quiet."""
+    home = (settings.var_dir / "prefect").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_HOME", str(home))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "INFO")
+
+
+def check_output_dir(folder: Path) -> Path:
+    """Create the output folder and prove it is writable."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".gongyi-write-test"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise UserFacingError(
+            f"输出目录 {folder} 不可写（{exc.strerror}）：请设置 GONGYI_OUTPUT_DIR 为可写的目录"
+        ) from None
+    return folder
+
+
+def upgrade(settings: Settings) -> str:
+    """Create or upgrade the configured database."""
+    from store.database import DatabaseError
+    from store.migrate import upgrade_database
+
+    try:
+        return upgrade_database(settings.database_url)
+    except DatabaseError as exc:
+        raise UserFacingError(str(exc)) from None
+
+
+def ready() -> Settings:
+    """Settings for a command that only reads or writes the database: no Prefect."""
+    settings = load_settings()
+    try:
+        upgrade(settings)
+    except UserFacingError as exc:
+        raise fail(str(exc)) from None
+    return settings
+
+
+def ready_for_flows() -> Settings:
+    """Settings for a command that runs a flow: Prefect pointed at var/, database upgraded."""
+    settings = load_settings()
+    # Prefect cannot create its home (var/prefect) when var/ itself is missing.
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    prepare_prefect(settings)
+    try:
+        upgrade(settings)
+    except UserFacingError as exc:
+        raise fail(str(exc)) from None
+    return settings
+
+
+@contextmanager
+def session_for(settings: Settings) -> Iterator[Session]:
+    """A session on the configured database; a service's refusal becomes one red line."""
+    from services import ServiceError
+    from store.database import open_session
+
+    try:
+        with open_session(settings.database_url) as session:
+            yield session
+    except ServiceError as exc:
+        raise fail(exc.message) from None
+
+
+def run_flow(flow: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a flow in-process with heartbeats off, turning a user's mistake into one line."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from models.calendar import PeriodError
+    from services import ServiceError
+
+    try:
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            return flow(*args, **kwargs)
+    except ServiceError as exc:
+        raise fail(exc.message) from None
+    except (LookupError, ValueError, PeriodError) as exc:
+        raise fail(str(exc)) from None
+
+
+def print_problems(errors: Any, *, what: str) -> None:
+    """Print each error in red and stop with a count, when there are any."""
+    if errors:
+        for line in errors:
+            console.print(f"[red]{escape(str(line))}[/]", highlight=False)
+        raise fail(f"{what}：{len(errors)} 处错误，未写入任何数据")
+
+
+def print_errors(errors: Any, what: str) -> None:
+    """Like `print_problems`, worded for a file: "<what>有 N 处错误，未写入任何数据"."""
+    if errors:
+        for line in errors:
+            console.print(f"[red]{escape(line)}[/]", highlight=False)
+        raise fail(f"{what}有 {len(errors)} 处错误，未写入任何数据")
+
+
+def print_capped(errors: tuple[str, ...]) -> None:
+    """Print at most ERRORS_SHOWN error lines and say how many more there are."""
+    for line in errors[:ERRORS_SHOWN]:
+        console.print(f"[red]{escape(line)}[/]", highlight=False)
+    if len(errors) > ERRORS_SHOWN:
+        console.print(f"[red]……另有 {len(errors) - ERRORS_SHOWN} 处错误[/]", highlight=False)
+
+
+def actor_name(name: str) -> str:
+    """The operator named with --by, or the login running the command."""
+    import getpass
+
+    return name.strip() or getpass.getuser()
+
+
+def parse_day(value: str) -> date:
+    """A YYYY-MM-DD date from the command line, or one red line."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"日期格式应为 2026-03-31，收到 {value!r}") from None
+
+
+def day_or_today(value: str, settings: Settings) -> date:
+    """The given date, or today in the office's time zone."""
+    return parse_day(value) if value else settings.now().date()
+
+
+def moment_or_now(settings: Settings, text: str = "") -> datetime:
+    """The given time (office zone unless it says otherwise), or now."""
+    if not text:
+        return settings.now()
+    try:
+        moment = datetime.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise fail(f"时间格式应为 2026-05-10 14:30，收到 {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=settings.now().tzinfo)
+
+
+def safe_url(url: str) -> str:
+    """The database URL with its password hidden."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(无法解析的地址)"

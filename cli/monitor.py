@@ -1,0 +1,267 @@
+"""`gongyi monitor …`: monitoring — daily reports, weekly meetings, monthly evaluations, tranches."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.common import CycleOption, console, fail, print_problems, ready_for_flows, run_flow
+
+app = typer.Typer(help="过程监测：日报告、周例会、月评估与拨付。", no_args_is_help=True)
+report_app = typer.Typer(help="日报告：逐份提交或批量导入。", no_args_is_help=True)
+action_app = typer.Typer(help="周例会待办事项：新增与关闭。", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+app.add_typer(action_app, name="action")
+
+
+@report_app.command("submit")
+def monitor_report_submit(
+    project: Annotated[str, typer.Argument(help="项目名称或编号。")],
+    day: Annotated[str, typer.Option(help="服务日期，如 2026-06-03。")] = "",
+    activity: Annotated[
+        list[str], typer.Option(help="活动：类型:名称:人次，如 小组:智能手机课:18；可重复。")
+    ] = [],  # noqa: B006
+    beneficiaries: Annotated[str, typer.Option(help="受益人化名编号，逗号分隔。")] = "",
+    hours: Annotated[str, typer.Option(help="服务时长（小时）。")] = "0",
+    volunteers: Annotated[int, typer.Option(help="志愿者人次。")] = 0,
+    volunteer_hours: Annotated[str, typer.Option(help="志愿服务时长（小时）。")] = "0",
+    spend: Annotated[
+        str, typer.Option(help="支出：科目:金额（元），如 活动费:120.50；物资费:30。")
+    ] = "",
+    issues: Annotated[str, typer.Option(help="问题。")] = "",
+    risks: Annotated[str, typer.Option(help="风险。")] = "",
+    attachment: Annotated[list[str], typer.Option(help="附件（文件名或链接）；可重复。")] = [],  # noqa: B006
+    summary: Annotated[str, typer.Option(help="服务摘要。")] = "",
+    no_activity: Annotated[str, typer.Option(help="当天无活动时填写原因。")] = "",
+    revise: Annotated[bool, typer.Option(help="修改已提交的日报告（保存为新版本）。")] = False,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="改为读取 JSON 文件（与 API 相同的格式）。")
+    ] = None,
+    cycle: CycleOption = None,
+) -> None:
+    """提交一份日报告（校验不通过则不保存；修改请加 --revise）。"""
+    import json
+
+    from models.report_input import (
+        InputError,
+        parse_activities,
+        parse_minutes,
+        parse_refs,
+        parse_spend,
+    )
+
+    ready_for_flows()
+    from flows.monitoring.daily_report_intake import submit_daily_report
+
+    try:
+        if json_file is not None:
+            payload = json.loads(json_file.read_text(encoding="utf-8"))
+        else:
+            payload = {
+                "project": project,
+                "day": day,
+                "service_hours": hours,
+                "volunteers": volunteers,
+                "volunteer_hours": volunteer_hours,
+                "issues": issues,
+                "risks": risks,
+                "attachments": attachment,
+                "summary": summary,
+                "no_activity_reason": no_activity,
+                "revise": revise,
+                "activities": [a.__dict__ for text in activity for a in parse_activities(text)],
+                "beneficiaries": list(parse_refs(beneficiaries)),
+                "spend_fen": parse_spend(spend),
+            }
+            parse_minutes(hours, field="服务时长（小时）")
+    except (InputError, OSError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    result = run_flow(submit_daily_report, payload, cycle, "cli")
+    print_problems(result.errors, what="日报告未保存")
+    if result.unchanged:
+        raise fail(result.unchanged[0])
+    console.print("日报告已保存" + ("（新版本）" if result.revised else "") + "。")
+
+
+@report_app.command("import")
+def monitor_report_import(
+    path: Annotated[Path, typer.Argument(help="日报告表（XLSX 或 CSV），每行一个项目一天。")],
+    cycle: CycleOption = None,
+) -> None:
+    """批量导入日报告（全部有效才写入；与已保存内容相同的行跳过）。"""
+    ready_for_flows()
+    from flows.monitoring.daily_report_intake import daily_report_intake
+
+    result = run_flow(daily_report_intake, str(path), cycle)
+    print_problems(result.errors, what=path.name)
+    console.print(
+        f"{path.name}：新增 {result.added} 份，修订 {result.revised} 份，与已保存内容相同 {len(result.unchanged)} 份"
+    )
+
+
+@app.command("check")
+def monitor_check(
+    day: Annotated[str, typer.Option(help="检查日期（默认今天）。")] = "",
+    since: Annotated[str, typer.Option(help="从这一天起逐个工作日补做检查。")] = "",
+    cycle: CycleOption = None,
+) -> None:
+    """每日检查：缺交与迟交、进度、提醒与督办邮件、黄牌。"""
+    ready_for_flows()
+    from flows.monitoring.daily_check import daily_check
+
+    result = run_flow(
+        daily_check,
+        cycle,
+        date.fromisoformat(day) if day else None,
+        date.fromisoformat(since) if since else None,
+    )
+    console.print(
+        f"{result.day}：应交 {result.due}，已交 {result.reported}；提醒 {len(result.reminders)}，督办 {len(result.escalations)}，"
+        f"本月黄牌 {len(result.yellow_cards)}；邮件 已发 {result.notices['sent']}，未发 {result.notices['unsent']}，失败 {result.notices['failed']}"
+    )
+
+
+@app.command("week")
+def monitor_week(
+    week_start: Annotated[str, typer.Option(help="所议一周的周一（默认上周）。")] = "",
+    cycle: CycleOption = None,
+) -> None:
+    """生成周例会议程（PDF），会后用 minutes 录入纪要。"""
+    ready_for_flows()
+    from flows.monitoring.weekly_meeting import weekly_meeting
+
+    result = run_flow(weekly_meeting, cycle, date.fromisoformat(week_start) if week_start else None)
+    console.print(f"{result.headline}\nPDF：{result.pdf}")
+
+
+@app.command("minutes")
+def monitor_minutes(
+    week_start: Annotated[str, typer.Argument(help="所议一周的周一，如 2026-06-08。")],
+    text: Annotated[Path | None, typer.Option(help="会议记录（UTF-8 文本）。")] = None,
+    actions: Annotated[Path | None, typer.Option(help="待办事项表（XLSX 或 CSV）。")] = None,
+    attendees: Annotated[str, typer.Option(help="参会人员。")] = "",
+    recorder: Annotated[str, typer.Option(help="记录人。")] = "",
+    cycle: CycleOption = None,
+) -> None:
+    """录入周例会纪要与待办事项，并重新生成周例会纪要 PDF。"""
+    ready_for_flows()
+    from flows.monitoring.meeting_minutes import record_minutes
+
+    result = run_flow(
+        record_minutes,
+        date.fromisoformat(week_start),
+        str(text) if text else None,
+        str(actions) if actions else None,
+        attendees,
+        recorder,
+        cycle,
+    )
+    print_problems(result.errors, what="纪要未保存")
+    console.print(
+        f"待办 {result.action_items} 项（本次关闭 {result.closed} 项）；PDF：{result.pdf}"
+    )
+
+
+@action_app.command("add")
+def monitor_action_add(
+    week_start: Annotated[str, typer.Argument(help="所议一周的周一。")],
+    text: Annotated[str, typer.Option(help="事项。")],
+    owner: Annotated[str, typer.Option(help="责任人。")],
+    due: Annotated[str, typer.Option(help="完成时限，如 2026-06-19。")],
+    project: Annotated[str, typer.Option(help="项目名称（空：全体）。")] = "",
+    cycle: CycleOption = None,
+) -> None:
+    """给一次周例会新增一项待办。"""
+    ready_for_flows()
+    from flows.monitoring.meeting_minutes import add_action_item
+
+    result = run_flow(
+        add_action_item,
+        date.fromisoformat(week_start),
+        text,
+        owner,
+        date.fromisoformat(due),
+        project,
+        cycle,
+    )
+    print_problems(result.errors, what="待办未保存")
+    console.print(f"已新增待办；PDF：{result.pdf}")
+
+
+@action_app.command("close")
+def monitor_action_close(
+    item: Annotated[int, typer.Argument(help="待办事项编号。")],
+    note: Annotated[str, typer.Option(help="完成情况说明。")] = "",
+    dropped: Annotated[bool, typer.Option(help="取消而不是完成。")] = False,
+) -> None:
+    """关闭一项待办（完成或取消）。"""
+    ready_for_flows()
+    from flows.monitoring.meeting_minutes import close_action_item
+    from models.status import TransitionError
+
+    try:
+        console.print(run_flow(close_action_item, item, note, dropped))
+    except TransitionError as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command("month")
+def monitor_month(
+    month: Annotated[str, typer.Argument(help="评估月份，如 2026-06（默认上个月）。")] = "",
+    scores: Annotated[Path | None, typer.Option(help="评估专家评分表（XLSX 或 CSV）。")] = None,
+    drafts: Annotated[bool, typer.Option(help="同时为待审核的评估生成草稿 PDF。")] = False,
+    cycle: CycleOption = None,
+) -> None:
+    """运行月评估：测算指标、录入评分、发布已审定的评估、生成 PDF、中期拨付。"""
+    ready_for_flows()
+    from flows.monitoring.monthly_evaluation import monthly_evaluation
+
+    result = run_flow(
+        monthly_evaluation, cycle, month or None, str(scores) if scores else None, None, drafts
+    )
+    print_problems(result.errors, what="评分表被拒绝")
+    console.print(
+        f"{result.month}："
+        + "，".join(f"{k} {v}" for k, v in result.statuses.items())
+        + f"；PDF {len(result.pdfs)} 份"
+    )
+    if result.releases and (result.releases.released or result.releases.held):
+        console.print(
+            f"中期拨付：拨付 {len(result.releases.released)} 个，暂缓 {len(result.releases.held)} 个"
+        )
+
+
+@app.command("review")
+def monitor_review(
+    project: Annotated[str, typer.Argument(help="项目名称或编号。")],
+    month: Annotated[str, typer.Argument(help="评估月份，如 2026-06。")],
+    reviewer: Annotated[str, typer.Option(help="审核人（不能是评分的评估专家）。")],
+    send_back: Annotated[bool, typer.Option(help="退回修改而不是审定。")] = False,
+    comment: Annotated[str, typer.Option(help="审核意见（退回时必填）。")] = "",
+    cycle: CycleOption = None,
+) -> None:
+    """审定或退回一份月评估；审定后下一次月评估运行时发布并生成 PDF。"""
+    ready_for_flows()
+    from flows.monitoring.evaluation_review import review_evaluation
+
+    outcome = run_flow(review_evaluation, project, month, reviewer, not send_back, comment, cycle)
+    if not outcome.ok:
+        raise fail(outcome.message)
+    console.print(outcome.message)
+
+
+@app.command("release")
+def monitor_release(cycle: CycleOption = None) -> None:
+    """按中期评估结果拨付或暂缓第二期资金（不会重复拨付）。"""
+    ready_for_flows()
+    from flows.monitoring.release_tranches import release_tranches
+
+    result = run_flow(release_tranches, cycle)
+    console.print(
+        f"拨付 {len(result.released)} 个项目，暂缓 {len(result.held)} 个，待中期评估 {result.waiting} 个"
+    )
+    for line in result.errors:
+        console.print(f"[red]{line}[/]", highlight=False)

@@ -1,0 +1,123 @@
+"""`gongyi proposal …`: proposals — template, submit, draft, withdraw, screening, override."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from cli.common import console, fail, moment_or_now, print_errors, ready_for_flows
+
+app = typer.Typer(help="项目申报书：提交、撤回与审查结果。", no_args_is_help=True)
+
+
+@app.command("template")
+def proposal_template(output: Annotated[Path, typer.Argument(help="写出的 XLSX 模板。")]) -> None:
+    """写出申报书 XLSX 模板（申报书、预算明细、绩效指标、进度安排四张表）。"""
+    from flows.call.proposal_template import write_template
+
+    console.print(f"已写出申报书模板：{write_template(output)}", highlight=False)
+
+
+def _receive(path: Path, call: int, *, submit: bool, at: str, agencies: Path | None) -> None:
+    settings = ready_for_flows()
+    from flows.call.receive_bids import receive_bids
+
+    summary = receive_bids(
+        call,
+        str(agencies or ""),
+        str(path),
+        received_at=moment_or_now(settings, at),
+        submit=submit,
+        refuse_repeats=submit,
+    )
+    print_errors(summary.errors, f"{path.name} ")
+    for line in summary.warnings:
+        console.print(f"[yellow]提醒：{escape(line)}[/]", highlight=False)
+    word = "提交" if submit else "保存为草稿"
+    console.print(f"{word} {summary.received} 份申报书（已有相同内容 {summary.already_there} 份）")
+
+
+@app.command("submit")
+def proposal_submit(
+    path: Annotated[
+        Path,
+        typer.Argument(help="填好的申报书模板（XLSX），或申报书 CSV（预算等表在同一文件夹）。"),
+    ],
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+    at: Annotated[str, typer.Option(help="提交时间，默认现在；截止后拒收。")] = "",
+    agencies: Annotated[Path | None, typer.Option(help="同时导入的社会组织名录。")] = None,
+) -> None:
+    """提交申报书：按申报指南逐条校验，全部通过才写入；截止后拒收，重复提交拒收。"""
+    _receive(path, call, submit=True, at=at, agencies=agencies)
+
+
+@app.command("draft")
+def proposal_draft(
+    path: Annotated[Path, typer.Argument(help="申报书模板（XLSX）或申报书 CSV。")],
+    call: Annotated[int, typer.Option(help="申报指南编号。")],
+) -> None:
+    """保存申报书草稿：格式错误拒收，不符合申报指南之处列为提醒。"""
+    _receive(path, call, submit=False, at="", agencies=None)
+
+
+@app.command("withdraw")
+def proposal_withdraw(
+    proposal: Annotated[int, typer.Argument(help="申报书编号。")],
+    user: Annotated[str, typer.Option(help="操作人（机构经办人）。")],
+    at: Annotated[str, typer.Option(help="撤回时间，默认现在；截止后不能撤回。")] = "",
+) -> None:
+    """撤回已提交的申报书（截止前）。"""
+    settings = ready_for_flows()
+    from flows.call.withdraw_proposal import DeadlinePassedError, withdraw_proposal
+    from models.status import TransitionError
+
+    try:
+        withdraw_proposal(proposal, user, moment_or_now(settings, at))
+    except (DeadlinePassedError, TransitionError, LookupError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"申报书 #{proposal} 已撤回")
+
+
+@app.command("screening")
+def proposal_screening(call: Annotated[int, typer.Option(help="申报指南编号。")]) -> None:
+    """列出资格审查结果：每份申报书逐条规则的通过与否和理由。"""
+    settings = ready_for_flows()
+    from store import proposals
+    from store.database import open_session
+
+    with open_session(settings.database_url) as session:
+        rows = proposals.list_proposals(session, call_id=call)
+        checks = proposals.list_screening_checks(session, call_id=call)
+    table = Table("编号", "申报书", "结果", "未通过的规则", show_lines=False)
+    for p in rows:
+        failed = "；".join(f"{c.label}：{c.reason}" for c in checks.get(p.id, []) if not c.passed)  # type: ignore[arg-type]
+        outcome = {"eligible": "通过", "ineligible": "未通过"}.get(p.status, p.status)
+        if p.override_by:
+            outcome += f"（{p.override_by}改判）"
+        table.add_row(str(p.id), p.title, outcome, failed or "—")
+    console.print(table)
+
+
+@app.command("override")
+def proposal_override(
+    proposal: Annotated[int, typer.Argument(help="申报书编号。")],
+    user: Annotated[str, typer.Option(help="操作人（街道工作人员）。")],
+    reason: Annotated[str, typer.Option(help="改判理由（记入审计日志）。")],
+    eligible: Annotated[bool, typer.Option("--eligible/--ineligible", help="改判为通过或不通过。")],
+) -> None:
+    """人工改判资格审查结果，理由与操作人记入审计日志。"""
+    ready_for_flows()
+    from flows.call.override_screening import override_screening
+    from models.status import TransitionError
+
+    try:
+        status = override_screening(proposal, eligible=eligible, reason=reason, user=user)
+    except (TransitionError, LookupError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    console.print(
+        f"申报书 #{proposal} 资格审查已改判为 {'通过' if status == 'eligible' else '不通过'}"
+    )
