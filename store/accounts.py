@@ -77,8 +77,14 @@ def add_account(
     name: str,
     role: Role,
     agency_id: int | None = None,
+    now: datetime | None = None,
 ) -> Account:
-    """Create a login for a new or existing user; refuse a taken login or a short password."""
+    """Create a login for a new or existing user; refuse a taken login or a short password.
+
+    `now` is when it is created (`services.accounts.add_portal_account` hands it);
+    the wall-clock default is kept only for callers not yet moved to the service
+    (the demo's accounts, the test and benchmark builders).
+    """
     login = login.strip()
     if not login or len(login) > 60:
         raise AccountError("登录名不能为空，且不超过 60 个字符")
@@ -95,7 +101,7 @@ def add_account(
         user_id=user.id or 0,
         login=login,
         password_hash=hash_password(password),
-        created_at=datetime.now(UTC),
+        created_at=now if now is not None else datetime.now(UTC),
     )
     session.add(account)
     session.flush()

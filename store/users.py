@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.user import AuditEvent, User
 
@@ -54,7 +54,7 @@ def list_audit_events(session: Session, *, action: str | None = None) -> list[Au
     query = select(AuditEvent)
     if action is not None:
         query = query.where(AuditEvent.action == action)
-    return list(session.exec(query.order_by(AuditEvent.id)))
+    return list(session.exec(query.order_by(col(AuditEvent.id))))
 
 
 def list_users(session: Session, *, role: str | None = None) -> list[User]:
@@ -62,4 +62,4 @@ def list_users(session: Session, *, role: str | None = None) -> list[User]:
     query = select(User)
     if role is not None:
         query = query.where(User.role == role)
-    return list(session.exec(query.order_by(User.id)))
+    return list(session.exec(query.order_by(col(User.id))))

@@ -12,12 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from store.accounts import add_api_token
-from store.api_tokens import get_api_token, list_api_tokens, set_api_token_revoked
-from web.api.auth import ApiUser, audit
-from web.api.errors import REFUSALS, ApiRoute, not_found
+from services import accounts
+from store.api_tokens import list_api_tokens
+from web.api.auth import ApiUser
+from web.api.errors import REFUSALS, ApiRoute
 from web.api.fields import Text
-from web.deps import SessionDep, get_now
+from web.deps import NowDep, SessionDep, actor_of
 
 router = APIRouter(tags=["账号与令牌"], route_class=ApiRoute)
 
@@ -74,25 +74,20 @@ def add_token(
     request: Request,
     session: SessionDep,
     user: ApiUser,
+    now: NowDep,
     body: Annotated[NewTokenBody, Body()],
 ) -> NewTokenOut:
     """Issue another token for the account (to rotate one, issue a new one and revoke the old)."""
-    secret = add_api_token(
-        session, account_id=user.account_id, label=body.label.strip(), now=get_now(request)
-    )
-    token = list_api_tokens(session, account_id=user.account_id)[0]
-    audit(
+    issued = accounts.issue_api_token(
         session,
-        request,
-        user,
-        action="api_token_add",
-        subject_type="api_token",
-        subject_id=token.id,
-        detail=f"签发令牌「{token.label}」",
+        actor=actor_of(request, user),
+        now=now,
+        account_id=user.account_id,
+        label=body.label,
     )
-    session.commit()
     return NewTokenOut(
-        **TokenOut.model_validate(token, from_attributes=True).model_dump(), token=secret
+        **TokenOut.model_validate(issued.token, from_attributes=True).model_dump(),
+        token=issued.secret,
     )
 
 
@@ -101,23 +96,12 @@ def revoke_token(
     request: Request,
     session: SessionDep,
     user: ApiUser,
+    now: NowDep,
     token_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> Response:
     """Revoke one of the account's tokens (it stops working at once)."""
-    try:
-        token = get_api_token(session, token_id=token_id, account_id=user.account_id)
-    except LookupError:
-        raise not_found(f"API 令牌 #{token_id}") from None
-    set_api_token_revoked(session, token, now=get_now(request))
-    audit(
-        session,
-        request,
-        user,
-        action="api_token_revoke",
-        subject_type="api_token",
-        subject_id=token.id,
-        detail=f"吊销令牌「{token.label}」",
+    token = accounts.revoke_api_token(
+        session, actor=actor_of(request, user), now=now, token_id=token_id
     )
-    session.commit()
     request.app.state.verified_tokens.forget(token.token_hash)
     return Response(status_code=204)

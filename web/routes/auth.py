@@ -8,14 +8,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from models.status import Role
-from store.accounts import add_web_session, check_login, get_login_lockout, set_web_session_ended
-from web.audit import record
+from services import accounts
 from web.deps import (
     SESSION_COOKIE,
     NotSignedIn,
+    NowDep,
     SessionDep,
+    actor_of,
     get_client_ip,
-    get_now,
     get_signed_in_user,
 )
 from web.i18n import LANG_COOKIE, LANGUAGES
@@ -52,48 +52,36 @@ def login_page(request: Request, next: str = "/") -> Response:
 def login(
     request: Request,
     session: SessionDep,
+    now: NowDep,
     login: Annotated[str, Form(max_length=60)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     """Check the password (throttled after repeated failures) and start a session."""
     _ = translator(request)
-    now, ip = get_now(request), get_client_ip(request)
-    locked = get_login_lockout(session, login=login, ip=ip, now=now)
-    if locked is not None:
-        minutes = max(1, int((locked - now).total_seconds() // 60) + 1)
-        record(session, request, None, action="login_locked", subject_type="account", detail=login)
-        session.commit()
-        error = _("登录失败次数过多，请 {minutes} 分钟后再试。").format(minutes=minutes)
-        return render(
-            request, "login.html", {"next": next, "error": error, "login": login}, status=429
+    form = {"next": next, "login": login}
+    try:
+        signed_in = accounts.sign_in(
+            session,
+            login=login,
+            password=password,
+            address=get_client_ip(request),
+            now=now,
+            lifetime=request.app.state.session_lifetime,
         )
-    user = check_login(session, login=login, password=password, ip=ip, now=now)
-    if user is None:
-        record(session, request, None, action="login_failed", subject_type="account", detail=login)
-        session.commit()
+    except accounts.LockedOut as locked:
+        error = _("登录失败次数过多，请 {minutes} 分钟后再试。").format(minutes=locked.minutes)
+        return render(request, "login.html", {**form, "error": error}, status=429)
+    except accounts.WrongPassword:
         error = _("登录名或密码不正确。")
-        return render(
-            request, "login.html", {"next": next, "error": error, "login": login}, status=401
-        )
-    secret, _row = add_web_session(
-        session,
-        account_id=user.account_id,
-        ip=ip,
-        now=now,
-        lifetime=request.app.state.session_lifetime,
-    )
-    record(
-        session, request, user, action="login", subject_type="account", subject_id=user.account_id
-    )
-    session.commit()
+        return render(request, "login.html", {**form, "error": error}, status=401)
     target = _safe_next(next)
     response = RedirectResponse(
-        HOME_BY_ROLE.get(user.role, "/") if target == "/" else target, status_code=303
+        HOME_BY_ROLE.get(signed_in.user.role, "/") if target == "/" else target, status_code=303
     )
     response.set_cookie(
         SESSION_COOKIE,
-        secret,
+        signed_in.secret,
         max_age=int(request.app.state.session_lifetime.total_seconds()),
         httponly=True,
         samesite="lax",
@@ -103,13 +91,14 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, session: SessionDep, user: FormUser) -> Response:
+def logout(request: Request, session: SessionDep, user: FormUser, now: NowDep) -> Response:
     """End the session."""
-    set_web_session_ended(session, request.cookies.get(SESSION_COOKIE, ""))
-    record(
-        session, request, user, action="logout", subject_type="account", subject_id=user.account_id
+    accounts.sign_out(
+        session,
+        actor=actor_of(request, user),
+        now=now,
+        secret=request.cookies.get(SESSION_COOKIE, ""),
     )
-    session.commit()
     response = redirect("/login", message=tr(request, "已退出登录。"))
     response.delete_cookie(SESSION_COOKIE)
     return response
