@@ -66,6 +66,21 @@ def get_project(session: Session, project_id: int) -> Project:
     return project
 
 
+def find_project(session: Session, project_id: int) -> Project | None:
+    """Return a project by id, or None."""
+    return session.get(Project, project_id)
+
+
+def find_award_project(session: Session, *, award_id: int) -> Project | None:
+    """Return the project an award funds, or None before it is opened."""
+    return session.exec(select(Project).where(Project.award_id == award_id)).first()
+
+
+def find_tranche(session: Session, tranche_id: int) -> Tranche | None:
+    """Return a tranche by id, or None."""
+    return session.get(Tranche, tranche_id)
+
+
 def list_awards(session: Session, *, proposal_ids: list[int]) -> list[Award]:
     """List the awards of the given proposals."""
     if not proposal_ids:

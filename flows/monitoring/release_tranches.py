@@ -7,6 +7,7 @@ never paid twice) after `models.ledger.plan_payment` checks the award still
 owes it and the fund holds the cash. A failing grade holds the tranche and
 tells the agency and the street officer by e-mail, once. Tranches paid on
 signing, and the final tranche (the close-cycle flow), are not touched.
+Paying and holding are `services.tranches`; this flow only decides which.
 """
 
 from __future__ import annotations
@@ -19,28 +20,19 @@ from sqlmodel import Session
 
 from flows.monitoring.notices import send_notices
 from flows.runtime import get_mail_settings, get_now, io_task, resolve_cycle, session_scope
-from models.award import Tranche, TrancheCondition
+from models.award import TrancheCondition
 from models.call_rules import read_call_rules
-from models.escalation import NoticeKind, compose_tranche_held
-from models.fund import LedgerEntry, LedgerKind
-from models.ledger import FundError, plan_payment
 from models.money import format_fen
-from models.monitoring import Notice
 from models.project import Project
-from models.status import (
-    TRANCHE_TRANSITIONS,
-    EvaluationStatus,
-    Role,
-    TrancheStatus,
-    apply_transition,
-)
+from models.status import EvaluationStatus, TrancheStatus
 from models.tranche_release import (
     TrancheDecision,
     decide_tranche,
     midterm_month_index,
     project_month,
 )
-from store import agencies, awards, calls, evaluations, fund, notices
+from services import SYSTEM, Refused, tranches
+from store import awards, calls, evaluations
 
 
 @dataclass(frozen=True)
@@ -62,69 +54,12 @@ def _midterm_grade(session: Session, project: Project) -> tuple[str, str | None]
     return month, found.grade
 
 
-def _pay(session: Session, cycle_id: int, tranche: Tranche, project: Project, day: date) -> None:
-    the_fund = fund.get_fund(session, cycle_id=cycle_id)
-    fund.lock_fund(session, fund_id=the_fund.id)  # type: ignore[arg-type]
-    movements = fund.list_movements(session, fund_id=the_fund.id)  # type: ignore[arg-type]
-    plan_payment(movements, tranche.amount_fen, award_id=tranche.award_id)
-    status = apply_transition(
-        TRANCHE_TRANSITIONS, TrancheStatus(tranche.status), TrancheStatus.RELEASED, role=Role.SYSTEM
-    )
-    awards.set_tranche_status(session, tranche, status=status, released_on=day)
-    fund.add_ledger_entry(
-        session,
-        LedgerEntry(
-            fund_id=the_fund.id,  # type: ignore[arg-type]
-            kind=LedgerKind.PAYMENT,
-            amount_fen=tranche.amount_fen,
-            occurred_on=day,
-            domain_id=project.domain_id,
-            award_id=tranche.award_id,
-            tranche_id=tranche.id,
-            memo=f"第 {tranche.seq} 期拨付（中期评估合格）：{project.title}",
-            idempotency_key=f"payment:tranche:{tranche.id}",
-        ),
-    )
-
-
-def _hold(
-    session: Session, tranche: Tranche, project: Project, *, grade: str, month: str, day: date
-) -> str:
-    status = apply_transition(
-        TRANCHE_TRANSITIONS, TrancheStatus.PLANNED, TrancheStatus.WITHHELD, role=Role.SYSTEM
-    )
-    awards.set_tranche_status(session, tranche, status=status)
-    agency = agencies.get_agency(session, project.agency_id)
-    text = compose_tranche_held(
-        project_title=project.title,
-        agency_name=agency.name,
-        seq=tranche.seq,
-        amount=format_fen(tranche.amount_fen),
-        grade=grade,
-        month=month,
-    )
-    key = f"tranche-held:{tranche.id}"
-    recipients = [a for a in (agency.contact_email, get_mail_settings().officer_email) if a]
-    notices.add_notice(
-        session,
-        Notice(
-            key=key,
-            kind=NoticeKind.TRANCHE_HELD,
-            project_id=project.id,
-            day=day,
-            recipients=recipients,
-            subject=text.subject,
-            body=text.body,
-        ),
-    )
-    return key
-
-
 @io_task
 def decide_midterm_tranches(cycle_id: int, day: date) -> tuple[ReleaseSummary, list[str]]:
     """Pay or hold every mid-term tranche whose evaluation is published."""
     released, held, keys, errors = [], [], [], []
     released_fen = waiting = 0
+    now = get_now()
     with session_scope() as session:
         bands = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules).grade_bands
         for tranche, project in awards.list_cycle_tranches(session, cycle_id=cycle_id):
@@ -136,15 +71,30 @@ def decide_midterm_tranches(cycle_id: int, day: date) -> tuple[ReleaseSummary, l
             )
             if decision == TrancheDecision.RELEASE:
                 try:
-                    _pay(session, cycle_id, tranche, project, day)
-                except FundError as error:
+                    tranches.pay_tranche(
+                        session,
+                        actor=SYSTEM,
+                        now=now,
+                        tranche_id=tranche.id,  # type: ignore[arg-type]
+                        on=day,
+                    )
+                except Refused as error:
                     errors.append(f"「{project.title}」第 {tranche.seq} 期未能拨付：{error}")
                     continue
                 released.append(project.title)
                 released_fen += tranche.amount_fen
             elif decision == TrancheDecision.HOLD:
                 keys.append(
-                    _hold(session, tranche, project, grade=grade or "", month=month, day=day)
+                    tranches.hold_tranche(
+                        session,
+                        actor=SYSTEM,
+                        now=now,
+                        tranche_id=tranche.id,  # type: ignore[arg-type]
+                        on=day,
+                        grade=grade or "",
+                        month=month,
+                        officer_email=get_mail_settings().officer_email,
+                    )
                 )
                 held.append(project.title)
             elif tranche.status == TrancheStatus.PLANNED:

@@ -1,6 +1,7 @@
 """Signing (签约): turn approved proposals into contracts, money and projects.
 
-Used by `conclude_publicity` once the 公示 window has closed. Every write is keyed (award per proposal, ledger
+Used by `conclude_publicity` once the 公示 window has closed. The tranche paid on
+signing is paid by `services.tranches.pay_tranche`, once the project is open. Every write is keyed (award per proposal, ledger
 entries by idempotency key, tranche per step, project per award), so a
 second run adds nothing and pays nothing twice.
 """
@@ -11,7 +12,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from flows.runtime import io_task, session_scope
+from flows.runtime import get_now, io_task, session_scope
 from models.award import Award, Tranche, TrancheCondition
 from models.calendar import last_day_after_months
 from models.call_rules import read_call_rules
@@ -25,7 +26,6 @@ from models.status import (
     AWARD_TRANSITIONS,
     CYCLE_TRANSITIONS,
     PROPOSAL_TRANSITIONS,
-    TRANCHE_TRANSITIONS,
     AwardStatus,
     CycleStatus,
     ProposalStatus,
@@ -34,6 +34,7 @@ from models.status import (
     TrancheStatus,
     apply_transition,
 )
+from services import SYSTEM, tranches
 from store import awards, calls, cycles, fund, proposals
 
 SIGNING_PATH = (
@@ -48,6 +49,7 @@ def sign_contracts(
 ) -> list[int]:
     """Sign every approved proposal: contract, commit, pay the first tranche, open the project."""
     signed = []
+    now = get_now()
     with session_scope() as session:
         call = calls.get_call(session, call_id)
         cycle = cycles.get_cycle(session, call.cycle_id)
@@ -57,8 +59,12 @@ def sign_contracts(
             _advance(session, proposal)
             outcome = Allocation(proposal.id, ranks[proposal.id], proposal.requested_fen, "立项")  # type: ignore[index, arg-type]
             award = _contract(session, proposal, outcome, year=cycle.year, decided_on=signed_on)
-            _commit_and_pay(session, call.cycle_id, proposal, award, call.rules, signed_on)
+            on_signing = _commit(session, call.cycle_id, proposal, award, call.rules, signed_on)
             _open_project(session, call.cycle_id, proposal, award, projects_start_on)
+            for tranche_id in on_signing:  # each payment commits this proposal's signing with it
+                tranches.pay_tranche(
+                    session, actor=SYSTEM, now=now, tranche_id=tranche_id, on=signed_on
+                )
             signed.append(proposal.id)
         if cycle.status == CycleStatus.SELECTING:
             cycles.set_cycle_status(
@@ -99,9 +105,10 @@ def _contract(
     return award
 
 
-def _commit_and_pay(
+def _commit(
     session: Session, cycle_id: int, proposal: Proposal, award: Award, rules: dict, decided_on: date
-) -> None:
+) -> list[int]:
+    """Commit the award's money and plan its tranches; return the ones signing pays, unpaid."""
     the_fund = fund.get_fund(session, cycle_id=cycle_id)
     movements = fund.list_movements(session, fund_id=the_fund.id)  # type: ignore[arg-type]
     for index, part in enumerate(
@@ -120,6 +127,7 @@ def _commit_and_pay(
                 idempotency_key=f"commitment:{award.id}:{index}",
             ),
         )
+    due = []
     for planned in plan_tranches(award.amount_fen, read_call_rules(rules).tranches):
         tranche = awards.add_tranche(
             session,
@@ -134,31 +142,8 @@ def _commit_and_pay(
             tranche.condition == TrancheCondition.ON_SIGNING
             and tranche.status == TrancheStatus.PLANNED
         ):
-            _release(session, the_fund.id, tranche, proposal, decided_on)  # type: ignore[arg-type]
-
-
-def _release(
-    session: Session, fund_id: int, tranche: Tranche, proposal: Proposal, day: date
-) -> None:
-    tranche.status = apply_transition(
-        TRANCHE_TRANSITIONS, TrancheStatus.PLANNED, TrancheStatus.RELEASED, role=Role.SYSTEM
-    )
-    tranche.released_on = day
-    session.add(tranche)
-    fund.add_ledger_entry(
-        session,
-        LedgerEntry(
-            fund_id=fund_id,
-            kind=LedgerKind.PAYMENT,
-            amount_fen=tranche.amount_fen,
-            occurred_on=day,
-            domain_id=proposal.domain_id,
-            award_id=tranche.award_id,
-            tranche_id=tranche.id,
-            memo=f"第 {tranche.seq} 期拨付：{proposal.title}",
-            idempotency_key=f"payment:tranche:{tranche.id}",
-        ),
-    )
+            due.append(tranche.id)
+    return due  # type: ignore[return-value]
 
 
 def _open_project(

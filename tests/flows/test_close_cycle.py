@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,17 +20,17 @@ from sqlmodel import Session, SQLModel, select
 from flows.call.close_call import close_call
 from flows.call.new_cycle import new_cycle
 from flows.closing.close_cycle import close_cycle
-from flows.closing.close_settlement import record_refund
 from flows.closing.cycle_archive import verify_archive
 from flows.closing.final_evaluation import final_evaluation, review_final_evaluation
 from flows.selection.selection_stages import preliminary_bonuses
 from models.agency import AgencyTrackRecord
 from models.award import Tranche
 from models.cycle import Cycle
-from models.final_evaluation import FINAL_FAIL_NOTICE, RefundError
+from models.final_evaluation import FINAL_FAIL_NOTICE
 from models.monitoring import MonthlyEvaluation, Notice
 from models.proposal import Proposal, ScreeningCheck
 from models.status import CycleStatus, ProposalStatus
+from services import SYSTEM, Refused, tranches
 from store.database import get_engine
 from tests.builders import write_csv
 from tests.flows.call_setup import publish_demo_call, raise_demo_fund
@@ -231,9 +231,19 @@ def test_closing_twice_changes_nothing_and_a_tampered_archive_is_caught(
 def test_a_refund_larger_than_what_was_paid_is_refused(session: Session) -> None:
     cycle = build_running_cycle(session, projects=1)
 
-    with pytest.raises(RefundError, match="超过已拨付未退回"):
-        record_refund.fn(cycle.cycle_id, cycle.titles[0], AWARD_FEN, CLOSED_ON)
-    booked = record_refund.fn(cycle.cycle_id, cycle.titles[0], 1_000, CLOSED_ON)
+    def refund(amount_fen: int) -> int:
+        return tranches.record_refund(
+            session,
+            actor=SYSTEM,
+            now=datetime(2026, 7, 10, 9, tzinfo=UTC),
+            project_id=cycle.project_ids[0],
+            amount_fen=amount_fen,
+            on=CLOSED_ON,
+        )
+
+    with pytest.raises(Refused, match="超过已拨付未退回"):
+        refund(AWARD_FEN)
+    booked = refund(1_000)
 
     assert booked == 1_000
 

@@ -1,0 +1,1 @@
+"""Service-layer tests: each use case through `services/` on a real session."""
