@@ -95,11 +95,17 @@ def upgrade(settings: Settings) -> str:
 
 
 def ready() -> Settings:
-    """Settings for a command that only reads or writes the database: no Prefect."""
+    """Settings for a command that only reads or writes the database: no Prefect, no migration.
+
+    The database must be reachable; one that `gongyi db upgrade` has not brought to
+    the current structure is reported by `session_for` in one line.
+    """
+    from store.database import DatabaseError, check_connection, get_engine
+
     settings = load_settings()
     try:
-        upgrade(settings)
-    except UserFacingError as exc:
+        check_connection(get_engine(settings.database_url))
+    except DatabaseError as exc:
         raise fail(str(exc)) from None
     return settings
 
@@ -120,6 +126,8 @@ def ready_for_flows() -> Settings:
 @contextmanager
 def session_for(settings: Settings) -> Iterator[Session]:
     """A session on the configured database; a service's refusal becomes one red line."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     from services import ServiceError
     from store.database import open_session
 
@@ -128,6 +136,9 @@ def session_for(settings: Settings) -> Iterator[Session]:
             yield session
     except ServiceError as exc:
         raise fail(exc.message) from None
+    except (OperationalError, ProgrammingError) as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise fail(f"数据库出错（{reason}）：新装或升级后请先运行 gongyi db upgrade") from None
 
 
 def run_flow(flow: Any, *args: Any, **kwargs: Any) -> Any:

@@ -9,7 +9,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import console, day_or_today, fail, print_errors, ready_for_flows
+from cli.common import (
+    console,
+    day_or_today,
+    fail,
+    print_errors,
+    ready,
+    ready_for_flows,
+    session_for,
+)
 
 app = typer.Typer(help="公益基金：捐赠、台账与捐赠资金去向说明。", no_args_is_help=True)
 
@@ -72,13 +80,11 @@ def fund_close(
 @app.command("show")
 def fund_show(cycle: Annotated[int, typer.Option(help="创投周期编号。")]) -> None:
     """显示基金台账余额：募集、承诺、拨付、退回，及各资金池可用余额。"""
-    settings = ready_for_flows()
     from models.ledger import available_by_pool, check_ledger, held_by_pool, sum_balance
     from models.money import format_fen
     from store import cycles, fund
-    from store.database import open_session
 
-    with open_session(settings.database_url) as session:
+    with session_for(ready()) as session:
         try:
             the_fund = fund.get_fund(session, cycle_id=cycle)
         except LookupError as exc:

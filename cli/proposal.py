@@ -9,7 +9,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cli.common import console, fail, moment_or_now, print_errors, ready_for_flows
+from cli.common import (
+    console,
+    fail,
+    moment_or_now,
+    print_errors,
+    ready,
+    ready_for_flows,
+    session_for,
+)
 
 app = typer.Typer(help="项目申报书：提交、撤回与审查结果。", no_args_is_help=True)
 
@@ -85,11 +93,9 @@ def proposal_withdraw(
 @app.command("screening")
 def proposal_screening(call: Annotated[int, typer.Option(help="申报指南编号。")]) -> None:
     """列出资格审查结果：每份申报书逐条规则的通过与否和理由。"""
-    settings = ready_for_flows()
     from store import proposals
-    from store.database import open_session
 
-    with open_session(settings.database_url) as session:
+    with session_for(ready()) as session:
         rows = proposals.list_proposals(session, call_id=call)
         checks = proposals.list_screening_checks(session, call_id=call)
     table = Table("编号", "申报书", "结果", "未通过的规则", show_lines=False)

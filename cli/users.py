@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import actor_name, console, fail, ready
+from cli.common import console, fail, ready, session_for
 
 app = typer.Typer(help="门户账号：街道、社会组织、评估专家、管理员。", no_args_is_help=True)
 
@@ -28,33 +28,34 @@ def users_add(
 ) -> None:
     """新建一个门户账号（密码以 Argon2 哈希保存）。"""
     from models.status import Role
+    from services import accounts, clerk
     from store import agencies
-    from store.accounts import AccountError, add_account
-    from store.database import open_session
 
     settings = ready()
     if role not in {r.value for r in Role} or role == Role.SYSTEM:
         raise fail(f"未知角色 {role!r}：可选 staff / agency / evaluator / admin / resident / donor")
-    try:
-        with open_session(settings.database_url) as session:
-            agency_id = None
-            if agency:
+    with session_for(settings) as session:
+        agency_id = None
+        if agency:
+            try:
                 found = (
                     agencies.get_agency(session, int(agency))
                     if agency.isdigit()
                     else agencies.get_agency_by_name(session, agency)
                 )
-                agency_id = found.id
-            add_account(
-                session,
-                login=login,
-                password=password,
-                name=name or login,
-                role=Role(role),
-                agency_id=agency_id,
-            )
-    except (AccountError, LookupError) as exc:
-        raise fail(str(exc)) from None
+            except LookupError as exc:
+                raise fail(str(exc)) from None
+            agency_id = found.id
+        accounts.add_portal_account(
+            session,
+            actor=clerk(),
+            now=settings.now(),
+            login=login,
+            password=password,
+            name=name or login,
+            role=Role(role),
+            agency_id=agency_id,
+        )
     console.print(f"账号 {login}（{role}）已创建。")
 
 
@@ -64,23 +65,16 @@ def users_token(
     label: Annotated[str, typer.Option(help="令牌用途，如「手机端」。")] = "",
 ) -> None:
     """为账号签发一个 API 令牌（只显示这一次，库里只存其 SHA-256）。"""
-    from store.accounts import add_api_token, get_account
-    from store.database import open_session
-    from store.users import add_audit_event
+    from services import accounts, clerk
+    from store.accounts import get_account
 
     settings = ready()
-    with open_session(settings.database_url) as session:
+    with session_for(settings) as session:
         account = get_account(session, login)
         if account is None or account.id is None:
             raise fail(f"没有登录名为 {login!r} 的账号：先用 gongyi users add 创建")
-        token = add_api_token(session, account_id=account.id, label=label, now=settings.now())
-        add_audit_event(
-            session,
-            actor=actor_name(""),
-            action="api_token_issue",
-            subject_type="account",
-            subject_id=account.id,
-            detail=f"为 {login} 签发 API 令牌 {label}".strip(),
+        issued = accounts.issue_api_token(
+            session, actor=clerk(), now=settings.now(), account_id=account.id, label=label
         )
     console.print(f"{login} 的 API 令牌（只显示这一次，请妥善保存）：")
-    console.print(token, markup=False, highlight=False)
+    console.print(issued.secret, markup=False, highlight=False)

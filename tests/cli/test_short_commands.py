@@ -1,0 +1,121 @@
+"""Short commands answer from the database without Prefect; a refusal is one red line, exit 1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import typer
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from cli.common import session_for
+from services import NotFound
+from settings import Settings
+from store import cycles, fund
+from store.database import get_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Runs a command in a fresh interpreter, as `gongyi` would, and says afterwards which
+# heavy libraries the process had imported.
+PROBE = """
+import sys
+from typer.testing import CliRunner
+from cli import app
+
+result = CliRunner().invoke(app, sys.argv[1:])
+print(result.output)
+loaded = sorted(m for m in ("prefect", "sklearn", "weasyprint", "uvicorn") if m in sys.modules)
+print("EXIT", result.exit_code, "LOADED", ",".join(loaded) or "-")
+"""
+
+
+def _run(args: list[str], database_url: str, tmp_path: Path) -> tuple[int, str, str]:
+    env = {
+        **os.environ,
+        "GONGYI_DATABASE_URL": database_url,
+        "GONGYI_VAR_DIR": str(tmp_path / "var"),
+        "GONGYI_OUTPUT_DIR": str(tmp_path / "output"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    *output, last = done.stdout.rstrip().splitlines()
+    _, code, _, loaded = last.split()
+    return int(code), "\n".join(output), loaded
+
+
+@pytest.fixture
+def cycle_with_fund(database_url: str) -> int:
+    with Session(get_engine(database_url)) as session:
+        cycle = cycles.add_cycle(
+            session,
+            street_office="淮河路街道办事处",
+            year=2026,
+            name="2026年度公益创投",
+            starts_on=date(2026, 3, 1),
+            ends_on=date(2026, 12, 31),
+        )
+        fund.add_fund(session, cycle_id=cycle.id, name="淮河路街道专项公益基金")  # type: ignore[arg-type]
+        session.commit()
+        return cycle.id  # type: ignore[return-value]
+
+
+def test_fund_show_answers_without_prefect(
+    database_url: str, cycle_with_fund: int, tmp_path: Path
+) -> None:
+    code, output, loaded = _run(
+        ["fund", "show", "--cycle", str(cycle_with_fund)], database_url, tmp_path
+    )
+    assert code == 0, output
+    assert "淮河路街道专项公益基金（开放）：募集 0.00 元" in output
+    assert loaded == "-"
+    assert not (tmp_path / "var" / "prefect").exists()
+
+
+def test_needs_review_and_proposal_screening_answer_without_prefect(
+    database_url: str, cycle_with_fund: int, tmp_path: Path
+) -> None:
+    code, output, loaded = _run(
+        ["needs", "review", "--cycle", str(cycle_with_fund)], database_url, tmp_path
+    )
+    assert (code, loaded) == (0, "-"), output
+    assert "待人工确认的需求：0 项" in output
+    code, output, loaded = _run(["proposal", "screening", "--call", "1"], database_url, tmp_path)
+    assert (code, loaded) == (0, "-"), output
+    assert "申报书" in output
+
+
+def test_a_refusal_from_a_short_command_is_one_red_line(
+    database_url: str, cycle_with_fund: int, tmp_path: Path
+) -> None:
+    code, output, loaded = _run(["fund", "show", "--cycle", "999"], database_url, tmp_path)
+    assert (code, loaded) == (1, "-")
+    assert output.strip().splitlines() == ["错误：创投周期 #999 还没有公益基金"]
+
+
+def test_a_service_error_prints_its_message_once_and_exits_1(tmp_path: Path) -> None:
+    probe = typer.Typer()
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'g.db'}")
+
+    @probe.command()
+    def look() -> None:
+        with session_for(settings):
+            raise NotFound("找不到评审任务 #12")
+
+    result = CliRunner().invoke(probe, [])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == ["错误：找不到评审任务 #12"]
+    assert "Traceback" not in result.output
