@@ -44,7 +44,7 @@ def shift_year(day: date, years: int) -> date:
 
 def carry_rules(rules: Mapping[str, Any], *, years: int) -> dict[str, Any]:
     """Return the rules moved on by `years`: title year, opening day, deadline, version 1."""
-    carried = json.loads(json.dumps(rules))  # a deep copy of plain JSON values
+    carried: dict[str, Any] = json.loads(json.dumps(rules))  # a deep copy of plain JSON values
     opens = shift_year(date.fromisoformat(str(rules["opens_on"])), years)
     deadline = datetime.fromisoformat(str(rules["deadline"]))
     deadline = deadline.replace(year=shift_year(deadline.date(), years).year)
