@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, delete, select
 
+from models.panel import ReviewAssignment
 from models.proposal import BudgetLine, KpiTarget, Proposal, Review, ScreeningCheck
 
 
@@ -167,6 +168,17 @@ def set_review(session: Session, review: Review) -> Review:
     session.add(found)
     session.flush()
     return found
+
+
+def set_review_normalised(session: Session, review: Review) -> None:
+    """Store a review's score normalised against the reviewer's other scores in the stage."""
+    session.add(review)
+
+
+def set_assignment(session: Session, assignment: ReviewAssignment) -> None:
+    """Store a panel seat whose status changed (scored)."""
+    session.add(assignment)
+    session.flush()
 
 
 def list_reviews(session: Session, *, call_id: int, stage: str) -> list[Review]:

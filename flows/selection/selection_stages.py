@@ -1,8 +1,11 @@
 """Tasks for the scored stages of selection: the reviewer pool, panels, scores, stage results.
 
 A score sheet is validated in full before anything is stored: a score off
-the 0–100 scale, a reviewer not seated on that proposal's panel, or the same
-reviewer scoring the same proposal twice in one sheet each name the row.
+the 0–100 scale, a reviewer not seated on that proposal's panel, a proposal no
+longer in the stage, a title two proposals share (write the proposal's number
+instead), or the same reviewer scoring the same proposal twice in one sheet each
+name the row. The checks and the storing are `services.reviews`', the same as a
+score from the portal's page or the JSON API.
 The demo's score book holds every simulated reviewer's opinion of every
 proposal; with `score_book=True` rows for reviewers not seated are skipped
 instead of refused, as if each reviewer scored only their assignments.
@@ -11,16 +14,12 @@ instead of refused, as if each reviewer scored only their assignments.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.runtime import io_task, session_scope
+from flows.runtime import get_now, io_task, session_scope
 from models.call_rules import read_call_rules
 from models.eligibility import PastCycle, track_record_bonus
-from models.grading import weighted_score
 from models.panel import (
-    ASSIGNMENT_TRANSITIONS,
     CONFLICT_LABELS,
     AssignmentStatus,
     ConflictKind,
@@ -28,9 +27,7 @@ from models.panel import (
     Seatable,
     assign_panels,
 )
-from models.proposal import Review
 from models.rows import Row, RowError, RowsRejected, read_all
-from models.selection import ScoredReview, average_by_proposal, normalise_per_reviewer
 from models.selection_rules import read_selection_rules
 from models.status import (
     PROPOSAL_TRANSITIONS,
@@ -40,6 +37,8 @@ from models.status import (
     Stage,
     apply_transition,
 )
+from services import Actor, reviews
+from services.reviews import SheetScore
 from store import agencies, calls, proposals, selection, users
 from store.spreadsheets import read_rows
 
@@ -50,16 +49,8 @@ CONFLICT_KINDS = {
     "机构工作人员": ConflictKind.STAFF,
 }
 STAGE_BY_LABEL = {label: stage for stage, label in STAGE_LABELS.items()}
-IN_STAGE = {Stage.PRELIMINARY: ProposalStatus.ELIGIBLE, Stage.DEFENCE: ProposalStatus.SHORTLISTED}
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    """One reviewer's criterion scores for one proposal in one stage."""
-
-    reviewer: str
-    proposal_id: int
-    scores: dict[str, int]
+IN_STAGE = reviews.WAITING_IN_STAGE
+SHEET_ACTOR = Actor(login="select_projects", name="遴选评分表", role=Role.SYSTEM)
 
 
 @io_task
@@ -134,93 +125,61 @@ def count_conflicts_excluded(call_id: int, stage: str) -> list[str]:
         ]
 
 
+def _sheet_score(row: Row, criteria: list[str]) -> SheetScore:
+    return SheetScore(
+        file=row.file,
+        row=row.number,
+        reviewer=row.text("评审专家"),
+        proposal=row.text("项目名称", max_length=200),
+        scores={name: row.count(name) for name in criteria},
+    )
+
+
 @io_task
 def read_score_sheet(
     call_id: int, stage: str, path: str, *, score_book: bool = False
-) -> list[SheetRow]:
-    """Read and validate a stage's score sheet against the panels and the call's criteria."""
+) -> list[SheetScore]:
+    """Read a stage's score sheet and check it with `services.reviews`, storing nothing.
+
+    Every bad cell and every refused row (not seated, stage closed, scored twice, …)
+    is named in one `RowsRejected`, in row order.
+    """
     with session_scope() as session:
-        criteria = read_call_rules(calls.get_call(session, call_id).rules).review_criteria
-        by_title = {p.title: p.id for p in proposals.list_proposals(session, call_id=call_id)}
-        names = {u.id: u.name for u in users.list_users(session)}
-        seated = {
-            (names[a.reviewer_id], a.proposal_id)
-            for a in selection.list_assignments(session, call_id=call_id, stage=stage)
-            if a.status != AssignmentStatus.ABSTAINED
-        }
+        criteria = [
+            c.name for c in read_call_rules(calls.get_call(session, call_id).rules).review_criteria
+        ]
     label = STAGE_LABELS[Stage(stage)]
     rows = [
         r
-        for r in read_rows(
-            Path(path), required=("评审专家", "项目名称", *(c.name for c in criteria))
-        )
+        for r in read_rows(Path(path), required=("评审专家", "项目名称", *criteria))
         if r.values.get("评审环节", label).strip() == label
     ]
-    seen: set[tuple[str, int]] = set()
-
-    def read(row: Row) -> SheetRow | None:
-        reviewer, title = row.text("评审专家"), row.text("项目名称", max_length=200)
-        if title not in by_title:
-            raise row.error("项目名称", f"没有这份申报书：{title!r}")
-        key = (reviewer, by_title[title])
-        if key not in seated:
-            if score_book:
-                return None
-            raise row.error("评审专家", f"{reviewer} 未被分配评审「{title}」（{label}）")
-        if key in seen:
-            raise row.error("评审专家", f"{reviewer} 对「{title}」的{label}评分重复")
-        seen.add(key)
-        scores = {c.name: row.count(c.name) for c in criteria}
-        for name, value in scores.items():
-            if value > 100:
-                raise row.error(name, f"得分应在 0–100 之间，收到 {value}")
-        return SheetRow(reviewer, by_title[title], scores)
-
-    return [r for r in read_all(rows, read) if r is not None]
+    parsed: list[SheetScore] = []
+    errors: list[RowError] = []
+    for row in rows:
+        try:
+            parsed.append(_sheet_score(row, criteria))
+        except RowError as error:
+            errors.append(error)
+    try:
+        with session_scope() as session:
+            kept = reviews.check_score_sheet(
+                session, call_id=call_id, stage=stage, rows=parsed, skip_unseated=score_book
+            )
+    except RowsRejected as rejected:
+        errors += rejected.errors
+    if errors:
+        raise RowsRejected(sorted(errors, key=lambda e: e.row))
+    return kept
 
 
 @io_task
-def store_scores(call_id: int, stage: str, sheet: list[SheetRow]) -> dict[int, float]:
-    """Store raw and normalised scores for the stage; return each proposal's average."""
-    now = datetime.now(UTC)
+def store_scores(call_id: int, stage: str, sheet: list[SheetScore]) -> dict[int, float]:
+    """Store the checked sheet's scores for the stage; return each proposal's normalised average."""
     with session_scope() as session:
-        weights = {
-            c.name: c.weight
-            for c in read_call_rules(calls.get_call(session, call_id).rules).review_criteria
-        }
-        ids = {u.name: u.id for u in users.list_users(session)}
-        for row in sheet:
-            proposals.set_review(
-                session,
-                Review(
-                    proposal_id=row.proposal_id,
-                    reviewer_id=ids[row.reviewer],
-                    stage=stage,
-                    scores=row.scores,  # type: ignore[arg-type]
-                    weighted_score=weighted_score(row.scores, weights),
-                    submitted_at=now,
-                ),
-            )
-        for seat in selection.list_assignments(session, call_id=call_id, stage=stage):
-            if seat.status == AssignmentStatus.ASSIGNED and any(
-                r.proposal_id == seat.proposal_id and ids[r.reviewer] == seat.reviewer_id
-                for r in sheet
-            ):
-                seat.status = apply_transition(
-                    ASSIGNMENT_TRANSITIONS,
-                    AssignmentStatus.ASSIGNED,
-                    AssignmentStatus.SCORED,
-                    role=Role.SYSTEM,
-                )
-                session.add(seat)
-        stored = proposals.list_reviews(session, call_id=call_id, stage=stage)
-        normalised = normalise_per_reviewer(
-            ScoredReview(r.proposal_id, r.reviewer_id, r.weighted_score) for r in stored
+        return reviews.store_score_sheet(
+            session, actor=SHEET_ACTOR, now=get_now(), call_id=call_id, stage=stage, rows=sheet
         )
-        for review in stored:
-            review.normalised_score = normalised[(review.proposal_id, review.reviewer_id)]
-            session.add(review)
-        return average_by_proposal(normalised)
 
 
 @io_task
