@@ -1,6 +1,6 @@
 """The documents keep their promises: the commands and settings they show exist, their links resolve.
 
-- Every `gongyi …` command in README.md (a line of a code block, or an inline code span, that
+- Every `gongyi …` command in README.md and docs/*.md (a line of a code block, or an inline code span, that
   starts with `gongyi`) names command groups and commands the CLI has: its `--help` answers.
 - Every setting of `settings.Settings` is documented in README.md's settings table as
   `GONGYI_<NAME>`, and every `GONGYI_*` name the README shows is a setting or one of the few
@@ -99,10 +99,12 @@ def _resolve(words: list[str]) -> list[str]:
     return path
 
 
-def _readme_commands() -> list[list[str]]:
+def _commands(docs: list[Path]) -> list[list[str]]:
+    """The command words of every `gongyi …` line in these documents, each once."""
     words = {
         tuple(path)
-        for line in _command_lines(README.read_text(encoding="utf-8"))
+        for doc in docs
+        for line in _command_lines(doc.read_text(encoding="utf-8"))
         for path in _command_words(line)
     }
     return [list(path) for path in sorted(words)]
@@ -110,12 +112,13 @@ def _readme_commands() -> list[list[str]]:
 
 def test_the_readme_shows_commands_of_every_group():
     """The parser finds the commands: a parser that finds none would pass every check below."""
-    groups = {path[0] for path in _readme_commands() if path}
+    groups = {path[0] for path in _commands([README]) if path}
     assert {"needs", "fund", "call", "selection", "monitor", "cycle", "users"} <= groups
 
 
-@pytest.mark.parametrize("words", _readme_commands(), ids=lambda words: " ".join(words) or "-")
+@pytest.mark.parametrize("words", _commands(DOCS), ids=lambda words: " ".join(words) or "-")
 def test_every_command_in_the_readme_exists(words):
+    """Every `gongyi …` command the README (or docs/) shows answers `--help`."""
     from cli import app
 
     path = _resolve(words)
