@@ -1,14 +1,19 @@
-"""Filing daily reports (日报告): check a batch against its projects, then store all or none.
+"""Filing daily reports (日报告): the one filing path every door calls.
 
 Reports arrive from a spreadsheet, from the CLI, from the portal's form or the
-JSON API. A spreadsheet, the CLI and the form file them through `file_reports`,
-all or nothing; the API files the submissions of many clients at once through
-`file_each`, which answers each on its own. Each report is checked
+JSON API; each door only shapes its input into `Submission`s
+(`models.report_input`) and calls here with the actor and `now`. A batch (a
+spreadsheet, the CLI, the form, the demo) is filed by `file_reports`, all or
+nothing; the API files the submissions of many clients at once through
+`file_each`, which answers each on its own. Every report is checked for the
+actor (an agency files for its own projects only: `services.projects`) and
 against its project by the rules in `models.reporting` — the day is within the
-run and not in the future, the project is running, spend stays within the
-budget lines, no personal data — and the whole batch is refused, naming each
-problem, if any report is bad. A report that repeats the stored one is not
-stored again; a changed one marked as a revision becomes the next version.
+run and not in the future (today is `now`'s date), the project is running,
+spend stays within the budget lines, no personal data — and a batch is refused,
+naming each problem, if any report is bad. A report that repeats the stored one
+is not stored again; a changed one marked as a revision becomes the next
+version. Writes go through `store.monitoring`, with the audit event, in one
+unit of work.
 """
 
 from __future__ import annotations
@@ -31,16 +36,26 @@ from models.reporting import (
     classify_filing,
     duplicate_message,
 )
-from store import awards, monitoring, plans
+from models.status import Role
+from services import Actor, Forbidden, NotFound, Refused, ServiceError, audit
+from services.projects import OFFICE_ROLES, check_own, own_project
+from store import awards, monitoring, plans, portal
+from store.database import unit_of_work
 
 
 @dataclass(frozen=True)
 class Submission:
-    """One report, where it came from (for error messages) and, if known, when it was sent."""
+    """One report, where it came from (for error messages) and, if known, when it was sent.
+
+    `project_id` is the project when the door knows it (the portal's form, the
+    API's URL); otherwise the report names its project as people write it (a
+    spreadsheet's 项目名称, or its id), looked up in the cycle.
+    """
 
     where: str
     report: DailyReportInput
     at: datetime | None = None
+    project_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +79,7 @@ class Filed:
     report: DailyReport
 
 
-class ReportsRejected(ValueError):
+class ReportsRejected(Refused, ValueError):
     """Reports refused as a whole; `problems` names each one, `errors` holds each field error."""
 
     def __init__(self, problems: list[str], *, errors: tuple[InputError, ...] = ()) -> None:
@@ -79,42 +94,140 @@ def _rejected(problems: list[tuple[str, InputError]]) -> ReportsRejected:
     )
 
 
+def _may_file(actor: Actor) -> None:
+    if actor.role not in OFFICE_ROLES and actor.role != Role.AGENCY:
+        raise Forbidden(f"您的账号角色（{actor.role}）不能提交日报告")
+
+
 def file_reports(
     session: Session,
     submissions: list[Submission],
     *,
-    cycle_id: int,
+    actor: Actor,
     now: datetime,
     source: str,
-    today: date | None = None,
-    known: Mapping[str, Project] | None = None,
+    cycle_id: int | None = None,
 ) -> IntakeSummary:
     """Check every submission, then store them all or raise ReportsRejected storing none.
 
-    `known` maps project names to projects the caller has already read (the API
-    has, from the URL), which saves looking them up again.
+    A submission names its project by id, or by name within `cycle_id`. An
+    agency's report for a project not its own is refused as not found.
     """
-    projects = _projects(session, cycle_id, submissions, known or {})
-    problems = [
-        (s.where, InputError("项目名称", f"本周期没有服务项目「{s.report.project}」"))
-        for s in submissions
-        if s.report.project not in projects
-    ]
+    summary = _file_batch(
+        session, submissions, actor=actor, now=now, source=source, cycle_id=cycle_id
+    )
+    with unit_of_work(session):
+        audit.record(
+            session,
+            actor=actor,
+            now=now,
+            action="daily_reports_filed",
+            subject_type="daily_report",
+            detail=f"{source}：新增 {summary.added} 份，修订 {summary.revised} 份，"
+            f"未变化 {len(summary.unchanged)} 份",
+        )
+    return summary
+
+
+def submit_form(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    project_id: int,
+    report: DailyReportInput,
+    where: str = "",
+) -> IntakeSummary:
+    """File the portal form's report for one of the agency's projects, then drop its draft."""
+    project = own_project(session, actor=actor, project_id=project_id)
+    summary = _file_batch(
+        session,
+        [Submission(where, report, project_id=project_id)],
+        actor=actor,
+        now=now,
+        source="web",
+        cycle_id=project.cycle_id,
+        commit=False,
+    )
+    with unit_of_work(session):
+        if actor.user_id is not None:
+            portal.set_draft_removed(
+                session, account_id=actor.user_id, project_id=project_id, day=report.day
+            )
+        audit.record(
+            session,
+            actor=actor,
+            now=now,
+            action="report_submit",
+            subject_type="project",
+            subject_id=project_id,
+            detail=f"{report.day} " + ("重复提交，未变化" if summary.unchanged else "已保存"),
+        )
+    return summary
+
+
+def save_draft(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    project_id: int,
+    day: date,
+    fields: dict[str, str],
+) -> None:
+    """Keep the form's fields as the agency user's draft of one project's day."""
+    own_project(session, actor=actor, project_id=project_id)
+    if actor.user_id is None:
+        raise Forbidden("只有登录的账号可以保存草稿")
+    with unit_of_work(session):
+        portal.set_draft(
+            session,
+            account_id=actor.user_id,
+            project_id=project_id,
+            day=day,
+            fields=fields,
+            now=now,
+        )
+        audit.record(
+            session,
+            actor=actor,
+            now=now,
+            action="report_draft",
+            subject_type="project",
+            subject_id=project_id,
+            detail=day.isoformat(),
+        )
+
+
+def _file_batch(
+    session: Session,
+    submissions: list[Submission],
+    *,
+    actor: Actor,
+    now: datetime,
+    source: str,
+    cycle_id: int | None,
+    commit: bool = True,
+) -> IntakeSummary:
+    """Check the batch, then store it (committed unless `commit` is False) or refuse it whole."""
+    _may_file(actor)
+    found, problems = _projects(session, submissions, actor=actor, cycle_id=cycle_id)
     if problems:
         raise _rejected(problems)
-    ids = {p.id for p in projects.values()}
-    budgets = plans.list_budgets(session, project_ids=ids)  # type: ignore[arg-type]
+    ids = {p.id or 0 for p in found}
+    budgets = plans.list_budgets(session, project_ids=ids)
     # Spend of every day so far, for the budget-line check; whole rows only for the days sent.
-    spent = monitoring.list_spend_by_day(session, project_ids=ids)  # type: ignore[arg-type]
+    spent = monitoring.list_spend_by_day(session, project_ids=ids)
     current = monitoring.list_current_reports(
-        session, keys={(projects[s.report.project].id, s.report.day) for s in submissions}
+        session, keys={(p.id, s.report.day) for s, p in zip(submissions, found, strict=True)}
     )
-    plan = _plan(
-        submissions, projects, spent, current, budgets, today=today or now.date(), problems=problems
-    )
+    plan = _plan(submissions, found, spent, current, budgets, today=now.date(), problems=problems)
     if problems:
         raise _rejected(problems)
-    return _store(session, plan, now=now, source=source)
+    if not commit:
+        return _store(session, plan, now=now, source=source)
+    with unit_of_work(session):
+        return _store(session, plan, now=now, source=source)
 
 
 def _store(session: Session, plan: list, *, now: datetime, source: str) -> IntakeSummary:  # type: ignore[type-arg]
@@ -140,15 +253,49 @@ def _store(session: Session, plan: list, *, now: datetime, source: str) -> Intak
 
 
 def _projects(
-    session: Session, cycle_id: int, submissions: list[Submission], known: Mapping[str, Project]
-) -> dict[str, Project]:
-    found = {n: p for n, p in known.items() if p.cycle_id == cycle_id}
-    for name in {s.report.project for s in submissions} - set(found):
-        try:
-            found[name] = awards.get_project_by_title(session, cycle_id=cycle_id, title=name)
-        except LookupError:
+    session: Session, submissions: list[Submission], *, actor: Actor, cycle_id: int | None
+) -> tuple[list[Project], list[tuple[str, InputError]]]:
+    """Each submission's project, by id or by name in the cycle; name the ones not found.
+
+    A project given by id that is not the actor's is refused as not found
+    (NotFound); one named in a sheet that is not the actor's is reported like a
+    name the cycle does not have, so neither reveals another agency's project.
+    """
+    by_id = {
+        p.id: p
+        for p in awards.list_projects_by_id(
+            session, project_ids={s.project_id for s in submissions if s.project_id is not None}
+        )
+    }
+    by_name: dict[str, Project | None] = {}
+    found: list[Project] = []
+    problems: list[tuple[str, InputError]] = []
+    for s in submissions:
+        if s.project_id is not None:
+            project = check_own(actor, by_id.get(s.project_id), s.project_id)
+            if cycle_id is not None and project.cycle_id != cycle_id:
+                raise NotFound(f"本周期没有服务项目 #{s.project_id}")
+            found.append(project)
             continue
-    return found
+        name = s.report.project
+        if name not in by_name:
+            by_name[name] = _named(session, cycle_id, name, actor=actor)
+        named = by_name[name]
+        if named is None:
+            problems.append((s.where, InputError("项目名称", f"本周期没有服务项目「{name}」")))
+        else:
+            found.append(named)
+    return found, problems
+
+
+def _named(session: Session, cycle_id: int | None, name: str, *, actor: Actor) -> Project | None:
+    if cycle_id is None:
+        return None
+    try:
+        project = awards.get_project_by_title(session, cycle_id=cycle_id, title=name)
+        return check_own(actor, project, project.id or 0)
+    except (LookupError, NotFound):
+        return None
 
 
 def _plan(submissions, projects, spent, current, budgets, *, today, problems):  # type: ignore[no-untyped-def]
@@ -156,8 +303,8 @@ def _plan(submissions, projects, spent, current, budgets, *, today, problems):  
     spent = defaultdict(dict, spent)
     seen: dict[tuple[int, date], str] = {}
     plan = []
-    for submission in submissions:
-        report, project = submission.report, projects[submission.report.project]
+    for submission, project in zip(submissions, projects, strict=True):
+        report = submission.report
         key = (project.id, report.day)
         if key in seen:
             problems.append(
@@ -207,30 +354,40 @@ def _check(
 
 def file_each(
     session: Session,
-    submissions: Sequence[tuple[Submission, Project]],
+    submissions: Sequence[tuple[Submission, Project, Actor]],
     *,
     now: datetime,
     source: str,
-    today: date,
-) -> list[Filed | ReportsRejected]:
+) -> list[Filed | ServiceError]:
     """Check and store each submission on its own, in order; a refused one stores nothing.
 
-    The submissions are taken as if sent one after another: a later one for the
+    Each comes with its project (read by the caller, for the whole batch at once)
+    and the actor who sent it; an agency's report for a project not its own is
+    answered NotFound, a report the rules refuse ReportsRejected. The
+    submissions are taken as if sent one after another: a later one for the
     same project and day finds the earlier one stored (so a re-send is a
     duplicate and an edit needs `revise`), and the budget check counts what the
     earlier ones spent. All the projects' budgets, spend and stored days are read
-    once for the whole batch. The caller commits.
+    once for the whole batch; everything is stored, with each report's audit
+    event, in one unit of work (the API's group commit).
     """
-    ids = {project.id or 0 for _, project in submissions}
+    today = now.date()
+    ids = {project.id or 0 for _, project, _ in submissions}
     budgets = plans.list_budgets(session, project_ids=ids)
     # What each project spent so far in all; a day's own spend is taken off when it is checked.
     totals = defaultdict(dict, monitoring.list_spend_totals(session, project_ids=ids))
     current = monitoring.list_current_reports(
-        session, keys={(project.id or 0, s.report.day) for s, project in submissions}
+        session, keys={(project.id or 0, s.report.day) for s, project, _ in submissions}
     )
-    results: list[Filed | ReportsRejected] = []
+    results: list[Filed | ServiceError] = []
     versions: list[tuple[DailyReport, DailyReport | None]] = []
-    for submission, project in submissions:
+    for submission, project, actor in submissions:
+        try:
+            _may_file(actor)
+            check_own(actor, project, project.id or 0)
+        except ServiceError as error:
+            results.append(error)
+            continue
         report, key = submission.report, (project.id or 0, submission.report.day)
         stored = current.get(key)
         replaced = stored.spend_fen if stored else {}
@@ -253,8 +410,26 @@ def file_each(
             current[key] = version
             totals[key[0]] = _add(_add(totals[key[0]], replaced, sign=-1), report.spend_fen)
         results.append(Filed(filing, current[key]))
-    monitoring.add_report_versions(session, versions)
+    with unit_of_work(session):
+        monitoring.add_report_versions(session, versions)
+        for (submission, project, actor), result in zip(submissions, results, strict=True):
+            if isinstance(result, Filed):
+                _audit_filed(session, actor, now, project, submission.report.day, result)
     return results
+
+
+def _audit_filed(
+    session: Session, actor: Actor, now: datetime, project: Project, day: date, filed: Filed
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        now=now,
+        action=f"daily_report_{filed.filing}",
+        subject_type="daily_report",
+        subject_id=filed.report.id,
+        detail=f"「{project.title}」{day} 第 {filed.report.version} 版",
+    )
 
 
 def _add(totals: Mapping[str, int], spend: Mapping[str, int], *, sign: int = 1) -> dict[str, int]:

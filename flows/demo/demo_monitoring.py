@@ -21,7 +21,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from flows.monitoring.daily_check import DailyCheckSummary, daily_check
-from flows.monitoring.daily_report_intake import Submission, file_reports
 from flows.monitoring.evaluation_review import review
 from flows.monitoring.meeting_minutes import MinutesSummary, record_minutes
 from flows.monitoring.monthly_evaluation import EvaluationSummary, monthly_evaluation
@@ -35,6 +34,8 @@ from models.project import Project
 from models.report_input import Activity, DailyReportInput
 from models.rows import read_all
 from models.status import EvaluationStatus
+from services import SYSTEM
+from services.daily_reports import Submission, file_reports
 from store import awards, cycles, evaluations, monitoring, plans
 from store.spreadsheets import read_rows
 
@@ -173,7 +174,9 @@ def _project_month(
                 daily_people=planned / max(len(days), 1),
                 daily_budget=budget,
             )
-            submissions.append(Submission(f"演示日报告 {project.title} {day}", report, sent))
+            submissions.append(
+                Submission(f"演示日报告 {project.title} {day}", report, sent, project.id)
+            )
     return submissions
 
 
@@ -204,7 +207,7 @@ def submit_demo_daily_reports(cycle_id: int, month: str, data_dir: str) -> int:
         submissions = [s for s in submissions if (s.report.project, s.report.day) not in done]
         end = datetime.combine(last + timedelta(days=3), time(23, 0), get_tz())
         summary = file_reports(
-            session, submissions, cycle_id=cycle_id, now=end, source="demo", today=end.date()
+            session, submissions, actor=SYSTEM, now=end, source="demo", cycle_id=cycle_id
         )
     return summary.added
 

@@ -1,7 +1,8 @@
 """Flows `daily_report_intake` and `submit_daily_report`: take in 日报告, all or nothing.
 
 Reports arrive as a spreadsheet batch (one row per project and day), as one
-JSON document (the API's shape) or from the CLI. Every report is checked
+JSON document (the API's shape) or from the CLI. The flows read and shape
+them; `services.daily_reports.file_reports` files them. Every report is checked
 against its project — the day is within the run and not in the future, the
 project is running, spend stays within the budget lines, counts are not
 negative, no personal data — and the whole batch is refused, naming each
@@ -20,9 +21,10 @@ from flows.runtime import get_now, io_task, read_sheet, resolve_cycle, session_s
 from models.report_input import InputError, read_report_payload
 from models.report_rows import REQUIRED_COLUMNS, read_report_row
 from models.rows import RowError, RowsRejected, read_all
+from services import ServiceError, clerk
 
-# The filing itself lives in `store.report_intake`, so the portal files reports the same way.
-from store.report_intake import IntakeSummary, ReportsRejected, Submission, file_reports
+# The filing itself is `services.daily_reports`, the one path every door files through.
+from services.daily_reports import IntakeSummary, ReportsRejected, Submission, file_reports
 
 __all__ = [
     "IntakeSummary",
@@ -40,7 +42,9 @@ __all__ = [
 def store_submissions(cycle_id: int, submissions: list[Submission], source: str) -> IntakeSummary:
     """Store a batch of reports in one transaction, or none of them."""
     with session_scope() as session:
-        return file_reports(session, submissions, cycle_id=cycle_id, now=get_now(), source=source)
+        return file_reports(
+            session, submissions, actor=clerk(), now=get_now(), source=source, cycle_id=cycle_id
+        )
 
 
 @io_task
@@ -60,7 +64,7 @@ def daily_report_intake(path: str, cycle_id: int | None = None) -> IntakeSummary
     try:
         submissions = read_report_file(path)
         summary = store_submissions(resolve_cycle(cycle_id), submissions, "xlsx")
-    except (RowError, RowsRejected, ReportsRejected) as error:
+    except (RowError, RowsRejected, ServiceError) as error:
         return _refused("xlsx", error)
     print(
         f"{Path(path).name}：新增 {summary.added} 份，修订 {summary.revised} 份，未变化 {len(summary.unchanged)} 份"
@@ -79,7 +83,7 @@ def submit_daily_report(
         return store_submissions(resolve_cycle(cycle_id), [submission], source)
     except InputError as error:
         return IntakeSummary(source, errors=(str(error),))
-    except ReportsRejected as error:
+    except ServiceError as error:
         return _refused(source, error)
 
 

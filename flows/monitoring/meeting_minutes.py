@@ -4,7 +4,8 @@
 CSV or XLSX sheet, see `models.action_items`) of one meeting, all or nothing,
 and re-renders its 周例会纪要. `add_action_item` and `close_action_item` are
 the one-item versions the CLI uses. Importing the same sheet again updates
-the same numbered items.
+the same numbered items. What is stored, and who may close what, is
+`services.meetings`; the flows read the files, order the steps and render.
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from prefect import flow
-from sqlmodel import Session
 
 from flows.monitoring.minutes_report import write_minutes_pdf
 from flows.runtime import get_now, io_task, read_sheet, resolve_cycle, session_scope
-from models.action_items import REQUIRED_COLUMNS, ActionInput, next_status, read_action_row
-from models.monitoring import ActionItem, WeeklyMeeting
+from models.action_items import REQUIRED_COLUMNS, ActionInput, read_action_row
 from models.rows import RowError, RowsRejected, read_all
-from models.status import ActionItemStatus, Role, TransitionError
-from store import awards, meetings
+from models.status import TransitionError
+from services import NotFound, ServiceError, clerk, meetings
+from services.meetings import ActionItemRefused
 
 
 @dataclass(frozen=True)
@@ -51,27 +51,6 @@ def read_minutes_text(path: str | None) -> str:
     return text
 
 
-def _item(
-    session: Session, meeting: WeeklyMeeting, entry: ActionInput, cycle_id: int
-) -> tuple[ActionItem, str | None]:
-    """Check one item against the stored one; return the row to store and its new status."""
-    project_id = None
-    if entry.project:
-        project_id = awards.get_project_by_title(session, cycle_id=cycle_id, title=entry.project).id
-    stored = {i.seq: i for i in meetings.list_meeting_items(session, meeting_id=meeting.id)}  # type: ignore[arg-type]
-    current = stored[entry.seq].status if entry.seq in stored else ActionItemStatus.OPEN
-    status = next_status(current, entry.status, role=Role.STAFF)
-    item = ActionItem(
-        meeting_id=meeting.id,  # type: ignore[arg-type]
-        seq=entry.seq,
-        project_id=project_id,
-        text=entry.text,
-        owner=entry.owner,
-        due_on=entry.due_on,
-    )
-    return item, status
-
-
 @io_task
 def store_minutes(
     cycle_id: int,
@@ -83,39 +62,18 @@ def store_minutes(
 ) -> tuple[int, int]:
     """Store a meeting's minutes and action items, or nothing; return (items, closed)."""
     with session_scope() as session:
-        meeting = meetings.get_weekly_meeting(session, cycle_id=cycle_id, week_start=week_start)
-        planned, problems = [], []
-        for entry in entries:
-            try:
-                planned.append((entry, *_item(session, meeting, entry, cycle_id)))
-            except (LookupError, TransitionError) as error:
-                problems.append(
-                    RowError(
-                        entry.file,
-                        entry.row,
-                        "项目名称" if isinstance(error, LookupError) else "完成情况",
-                        str(error),
-                    )
-                )
-        if problems:
-            raise RowsRejected(problems)
-        if text:
-            meetings.set_minutes(
-                session, meeting, minutes=text, attendees=attendees, recorder=recorder, at=get_now()
-            )
-        closed = 0
-        for entry, item, status in planned:
-            stored = meetings.set_action_item(session, item)
-            if status is not None:
-                meetings.set_action_item_status(
-                    session,
-                    stored,
-                    status=status,
-                    on=entry.closed_on or get_now().date(),
-                    note=entry.note,
-                )
-                closed += 1
-        return len(planned), closed
+        recorded = meetings.record_minutes(
+            session,
+            actor=clerk(),
+            now=get_now(),
+            cycle_id=cycle_id,
+            week_start=week_start,
+            text=text,
+            attendees=attendees,
+            recorder=recorder,
+            entries=entries,
+        )
+        return recorded.action_items, recorded.closed
 
 
 @io_task
@@ -157,7 +115,7 @@ def record_minutes(
             read_action_sheet(actions_path, week_start + timedelta(days=7)) if actions_path else []
         )
         count, closed = store_minutes(cycle_id, week_start, text, attendees, recorder, entries)
-    except (RowError, RowsRejected, LookupError) as error:
+    except (RowError, RowsRejected, LookupError, ServiceError) as error:
         problems = (
             [str(e) for e in error.errors] if isinstance(error, RowsRejected) else [str(error)]
         )
@@ -173,16 +131,22 @@ def record_minutes(
 def close_action_item(
     item_id: int, note: str = "", dropped: bool = False, on: date | None = None
 ) -> str:
-    """Mark an action item done (or dropped) and say what changed."""
-    day = on or get_now().date()
-    wanted = ActionItemStatus.DROPPED if dropped else ActionItemStatus.DONE
-    with session_scope() as session:
-        item = meetings.get_action_item(session, item_id)
-        status = next_status(item.status, wanted, role=Role.STAFF)
-        if status is None:
-            return f"待办事项 #{item_id} 已是该状态，未改动"
-        meetings.set_action_item_status(session, item, status=status, on=day, note=note)
-    return f"待办事项 #{item_id}「{item.text}」已{'取消' if dropped else '完成'}（{day}）"
+    """Mark an action item done (or dropped) and say what changed (`services.meetings`)."""
+    now = get_now()
+    try:
+        with session_scope() as session:
+            closed = meetings.close_action_item(
+                session, actor=clerk(), now=now, item_id=item_id, note=note, dropped=dropped, on=on
+            )
+    except NotFound as error:
+        # Until the CLI prints a service's refusal itself, it prints these as one line.
+        raise LookupError(error.message) from None
+    except ServiceError as error:
+        raise TransitionError(error.message) from None
+    if not closed.changed:
+        return f"待办事项 #{item_id} 已是该状态，未改动"
+    day = closed.item.closed_on or now.date()
+    return f"待办事项 #{item_id}「{closed.item.text}」已{'取消' if dropped else '完成'}（{day}）"
 
 
 @flow(name="add_action_item", log_prints=True)
@@ -196,25 +160,21 @@ def add_action_item(
 ) -> MinutesSummary:
     """Add one action item to a meeting, numbered after the ones it has."""
     cycle_id = resolve_cycle(cycle_id)
-    with session_scope() as session:
-        meeting = meetings.get_weekly_meeting(session, cycle_id=cycle_id, week_start=week_start)
-        seq = 1 + max(
-            (i.seq for i in meetings.list_meeting_items(session, meeting_id=meeting.id)), default=0
-        )  # type: ignore[arg-type]
-    entry = ActionInput("命令行", 0, seq, project, text.strip(), owner.strip(), due_on)
-    problems = [
-        m
-        for m, bad in (
-            ("事项不能为空", not entry.text),
-            ("责任人不能为空", not entry.owner),
-            (f"完成时限 {due_on} 早于会议日期", due_on < week_start + timedelta(days=7)),
-        )
-        if bad
-    ]
-    if problems:
-        return MinutesSummary(week_start, 0, 0, errors=tuple(problems))
     try:
-        store_minutes(cycle_id, week_start, "", "", "", [entry])
+        with session_scope() as session:
+            meetings.add_action_item(
+                session,
+                actor=clerk(),
+                now=get_now(),
+                cycle_id=cycle_id,
+                week_start=week_start,
+                text=text,
+                owner=owner,
+                due_on=due_on,
+                project=project,
+            )
+    except ActionItemRefused as error:
+        return MinutesSummary(week_start, 0, 0, errors=tuple(error.problems))
     except RowsRejected as error:
         return MinutesSummary(week_start, 0, 0, errors=tuple(str(e) for e in error.errors))
     pdf = write_minutes_pdf(cycle_id, week_start, get_now().date())

@@ -20,6 +20,7 @@ from flows.monitoring.daily_report_intake import (
 from models.monitoring import DailyReport
 from models.report_input import Activity, DailyReportInput
 from models.rows import RowError, RowsRejected
+from services import clerk
 from tests.monitoring_builders import SHANGHAI, build_running_cycle
 
 NOW = datetime(2026, 6, 10, 20, tzinfo=SHANGHAI)
@@ -49,6 +50,7 @@ def file(session: Session, cycle_id: int, *reports: DailyReportInput):  # type: 
     summary = file_reports(
         session,
         [Submission(f"第{n}份", r) for n, r in enumerate(reports, start=1)],
+        actor=clerk(),
         cycle_id=cycle_id,
         now=NOW,
         source="cli",

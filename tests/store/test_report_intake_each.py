@@ -17,7 +17,8 @@ from models.report_input import Activity, DailyReportInput
 from models.reporting import Filing
 from store import monitoring
 from store.awards import list_projects_by_id
-from store.report_intake import Filed, ReportsRejected, Submission, file_each
+from services import clerk
+from services.daily_reports import Filed, ReportsRejected, Submission, file_each
 from tests.monitoring_builders import BUDGET, SHANGHAI, build_running_cycle, store_report
 
 NOW = datetime(2026, 6, 10, 20, tzinfo=SHANGHAI)
@@ -32,10 +33,9 @@ def report(day: date = DAY, **fields) -> DailyReportInput:  # type: ignore[no-un
 def file(session: Session, project: Project, *reports: DailyReportInput) -> list:  # type: ignore[type-arg]
     results = file_each(
         session,
-        [(Submission(f"第{n}份", r), project) for n, r in enumerate(reports, start=1)],
+        [(Submission(f"第{n}份", r), project, clerk()) for n, r in enumerate(reports, start=1)],
         now=NOW,
         source="api",
-        today=TODAY,
     )
     session.commit()
     return results

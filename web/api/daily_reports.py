@@ -1,7 +1,7 @@
 """Daily reports (日报告) over the API: submit one, read the current version of a day.
 
 A submission gets the same checks and versioning as the CLI, the spreadsheet
-import and the portal's form (`store.report_intake`); it is filed by the app's
+import and the portal's form (`services.daily_reports`); it is filed by the app's
 `ReportWriter` together with the other requests' reports waiting at that moment,
 in one transaction, and answered after the commit (`web.api.report_filing`). The
 same payload sent twice (a double click, a retried request) stores one report
@@ -22,14 +22,16 @@ from sqlmodel import Session
 from models.monitoring import DailyReport
 from models.project import Project
 from models.status import Role
-from store import monitoring, portal
+from services import Actor
+from services.projects import own_project
+from store import monitoring
 from store.accounts import SignedIn
 from web.api.auth import ApiCaller, ApiUser, require
-from web.api.errors import REFUSALS, ApiError, ApiRoute, ErrorBody, not_found
+from web.api.errors import REFUSALS, ApiRoute, ErrorBody, not_found
 from web.api.fields import Text
 from web.api.report_filing import Pending, Stored
 from web.api.report_writer import ReportWriter
-from web.deps import SessionDep, get_client_ip
+from web.deps import NowDep, SessionDep, get_client_ip
 
 router = APIRouter(tags=["日报告"], route_class=ApiRoute)
 
@@ -135,17 +137,11 @@ def report_out(report: DailyReport) -> DailyReportOut:
 
 
 def get_own_project(session: Session, user: SignedIn, project_id: int) -> Project:
-    """Return the project if the caller may see it: its agency's, or any for staff; else 404."""
-    if user.role in (Role.STAFF, Role.ADMIN):
-        agency_id = None
-    elif user.role == Role.AGENCY and user.agency_id is not None:
-        agency_id = user.agency_id
-    else:
-        raise ApiError(403, f"您的账号角色（{user.role}）不能查看服务项目")
-    try:
-        return portal.get_agency_project(session, project_id=project_id, agency_id=agency_id)
-    except LookupError:
-        raise not_found(f"服务项目 #{project_id}") from None
+    """Return the project if the caller may see it: its agency's, or any for staff; else 404.
+
+    The rule is `services.projects.own_project`; its refusal is answered 404 / 403.
+    """
+    return own_project(session, actor=Actor.of(user), project_id=project_id)
 
 
 MESSAGES = {
@@ -169,6 +165,7 @@ MESSAGES = {
 async def submit_daily_report(
     request: Request,
     caller: ApiCaller,
+    now: NowDep,
     project_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     body: Annotated[DailyReportBody, Body()],
 ) -> Response:
@@ -177,7 +174,9 @@ async def submit_daily_report(
     # Filed with the other requests' reports in one transaction; answered after the commit.
     writer: ReportWriter[Pending, Stored] = request.app.state.report_writer
     stored = await writer.submit(
-        Pending(caller.digest, project_id, body.model_dump(mode="json"), get_client_ip(request))
+        Pending(
+            caller.digest, project_id, body.model_dump(mode="json"), get_client_ip(request), now
+        )
     )
     answer = FilingOut(
         filing=stored.filing,  # type: ignore[arg-type]

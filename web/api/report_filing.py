@@ -4,23 +4,24 @@
 then hands a `Pending` report to the app's `ReportWriter`, which calls
 `file_pending` with every report waiting. Each report gets the answer it would
 get alone, in the order the requests arrived: 403/404 for a project that is not
-the caller's, 422 naming the field for a report the intake refuses, or how it
-was filed — a new report, a new version, or a duplicate of the stored one (a
-re-send) — with the day's stored report. The projects, budgets, spend and
-stored days of the whole batch are read once (`store.report_intake.file_each`);
-every stored report and every duplicate gets its audit event, written in the
-same transaction. The tokens are looked up again in that transaction too, so a
-token revoked since the request's early check (`web.api.auth.VerifiedTokens`)
-stores nothing and is answered 401.
+the caller's (`services.projects.check_own`, the one ownership rule), 422 naming
+the field for a report the intake refuses, or how it was filed — a new report,
+a new version, or a duplicate of the stored one (a re-send) — with the day's
+stored report. The filing is `services.daily_reports.file_each`, the same rules
+as every other door; it reads the batch's projects, budgets, spend and stored
+days once, stores every report with its audit event and commits in its unit of
+work. The tokens are looked up again in that transaction first, so a token
+revoked since the request's early check (`web.api.auth.VerifiedTokens`) stores
+nothing and is answered 401. The batch is filed at the latest of its requests'
+times (each request reads the one clock, `web.deps.NowDep`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -29,11 +30,13 @@ from models.monitoring import DailyReport
 from models.project import Project
 from models.report_input import InputError, read_report_payload
 from models.status import Role
-from store.accounts import SignedIn, list_token_holders
+from services import Actor, ServiceError
+from services.daily_reports import ReportsRejected, Submission, file_each
+from services.projects import check_own
+from store.accounts import list_token_holders
 from store.awards import list_projects_by_id
-from store.report_intake import ReportsRejected, Submission, file_each
-from web.api.auth import VerifiedTokens, audit_from, require, unauthorized
-from web.api.errors import ApiError, field_error, not_found, refuse_fields
+from web.api.auth import VerifiedTokens, require, unauthorized
+from web.api.errors import ApiError, field_error, refuse_fields, service_status
 from web.api.report_writer import ReportWriter
 
 # The labels the intake rules name fields by, and the request fields they are.
@@ -58,6 +61,7 @@ class Pending:
     project_id: int
     payload: dict[str, Any]
     ip: str
+    now: datetime
 
 
 @dataclass(frozen=True)
@@ -75,14 +79,11 @@ def input_errors(errors: Sequence[InputError]) -> ApiError:
     )
 
 
-def check_own_project(user: SignedIn, project: Project | None, project_id: int) -> Project:
-    """Return the project if it is the calling agency's, else refuse (403 or 404)."""
-    require(user, Role.AGENCY)
-    if user.agency_id is None:
-        raise ApiError(403, f"您的账号角色（{user.role}）不能查看服务项目")
-    if project is None or project.agency_id != user.agency_id:
-        raise not_found(f"服务项目 #{project_id}")
-    return project
+def refusal(error: ServiceError) -> ApiError:
+    """The API's answer to a service's refusal: 422 naming the fields, or 404 / 403 / 409."""
+    if isinstance(error, ReportsRejected):
+        return input_errors(error.errors)
+    return ApiError(service_status(error), error.message)
 
 
 @dataclass(frozen=True)
@@ -92,30 +93,27 @@ class _Accepted:
     index: int
     submission: Submission
     project: Project
-    user: SignedIn
+    actor: Actor
 
 
 def file_pending(
-    session: Session, pending: list[Pending], *, timezone: str, verified: VerifiedTokens
+    session: Session, pending: list[Pending], *, verified: VerifiedTokens
 ) -> list[Stored | ApiError]:
     """File each pending report in order, in the session's transaction; answer each one."""
     checked = _accept(session, pending, verified=verified)
     accepted = [c for c in checked if isinstance(c, _Accepted)]
     results = file_each(
         session,
-        [(a.submission, a.project) for a in accepted],
-        now=datetime.now(ZoneInfo(timezone)),
+        [(a.submission, a.project, a.actor) for a in accepted],
+        now=max(p.now for p in pending),
         source="api",
-        today=datetime.now(ZoneInfo(timezone)).date(),
     )
     filed: dict[int, Stored | ApiError] = {}
     for a, result in zip(accepted, results, strict=True):
-        if isinstance(result, ReportsRejected):
-            filed[a.index] = input_errors(result.errors)
-            continue
-        stored = Stored(str(result.filing), result.report)
-        _audit(session, pending[a.index].ip, a.user, a.project, a.submission.report.day, stored)
-        filed[a.index] = stored
+        if isinstance(result, ServiceError):
+            filed[a.index] = refusal(result)
+        else:
+            filed[a.index] = Stored(str(result.filing), result.report)
     return [c if isinstance(c, ApiError) else filed[n] for n, c in enumerate(checked)]
 
 
@@ -134,39 +132,34 @@ def _accept(
             if user is None:
                 verified.forget(item.digest)  # revoked since this process verified it
                 raise unauthorized()
-            project = check_own_project(user, projects.get(item.project_id), item.project_id)
-            # The intake names projects by title, or by id when the title could be taken for one.
-            name = str(project.id) if project.title.isdigit() else project.title
-            report = read_report_payload(item.payload | {"project": name})
+            require(user, Role.AGENCY)
+            actor = Actor.of(user, address=item.ip)
+            project = check_own(actor, projects.get(item.project_id), item.project_id)
+            # The project is the URL's; its title is only what messages call it.
+            report = read_report_payload(item.payload | {"project": project.title})
         except ApiError as error:
             checked.append(error)
+        except ServiceError as error:
+            checked.append(refusal(error))
         except InputError as error:
             checked.append(input_errors([error]))
         else:
-            checked.append(_Accepted(n, Submission("", report), project, user))
+            checked.append(
+                _Accepted(n, Submission("", report, project_id=project.id), project, actor)
+            )
     return checked
 
 
-def _audit(
-    session: Session, ip: str, user: SignedIn, project: Project, day: date, stored: Stored
-) -> None:
-    audit_from(
-        session,
-        ip,
-        user,
-        action=f"daily_report_{stored.filing}",
-        subject_type="daily_report",
-        subject_id=stored.report.id,
-        detail=f"「{project.title}」{day} 第 {stored.report.version} 版",
-    )
-
-
 def build_report_writer(
-    engine: Engine, *, timezone: str, verified: VerifiedTokens
+    engine: Engine, *, verified: VerifiedTokens, timezone: str = ""
 ) -> ReportWriter[Pending, Stored]:
-    """Return the writer that files the API's daily reports for one app."""
+    """Return the writer that files the API's daily reports for one app.
+
+    `timezone` is no longer used (each request hands its time); it is accepted
+    until `web.app` stops passing it.
+    """
 
     def work(session: Session, pending: list[Pending]) -> list[Stored | ApiError]:
-        return file_pending(session, pending, timezone=timezone, verified=verified)
+        return file_pending(session, pending, verified=verified)
 
     return ReportWriter(engine, work)

@@ -7,7 +7,8 @@ commits once, then answers each request with its own result — a value, or an
 `ApiError` the route raises. No request is answered before the commit, so an
 acknowledged write is durable. There is no waiting to fill a batch: a batch is
 whatever arrived while the last one was being written, so a lone request is
-filed at once.
+filed at once. The writer owns no rule and no commit of its own: the work is the
+service's, and the transaction ends in `store.database.unit_of_work`.
 
 `work` answers each item on its own (one refused item does not refuse the
 others). If the batch as a whole fails — another process stored the same row
@@ -35,7 +36,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlmodel import Session
 
-from store.database import begin_write
+from store.database import begin_write, unit_of_work
 from web.api.errors import ApiError
 from web.deps import writer_turn
 
@@ -187,13 +188,15 @@ class ReportWriter(Generic[Item, Result]):
 
     def _transact(self, items: list[Item]) -> Sequence[Result | ApiError]:
         session = Session(self.engine, expire_on_commit=False)
-        # The turn is held until the session has committed or rolled back, and closed.
-        with writer_turn(session), session:
+        # The turn is held until the session has committed or rolled back, and closed. The
+        # work is a service (`services.daily_reports.file_each`) that commits the batch in its
+        # own unit of work; the writer's unit of work ends the transaction it began (committing
+        # what a plain work left open) and rolls it back when the batch fails.
+        with writer_turn(session), session, unit_of_work(session):
             begin_write(session)
             results = self.work(session, items)
             if len(results) != len(items):
                 raise RuntimeError(f"{len(items)} 项写入得到 {len(results)} 个结果")
-            session.commit()
             return results
 
     def _drain(self) -> list[_Job[Item, Result]]:

@@ -8,7 +8,6 @@ import secrets
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
@@ -18,20 +17,23 @@ from starlette.concurrency import run_in_threadpool
 
 from models.money import MoneyError, parse_yuan
 from models.monitoring import ACTIVITY_KIND_LABELS
-from models.project import Project
-from models.report_input import InputError, parse_refs, read_report_payload
-from models.status import (
-    ACTION_ITEM_TRANSITIONS,
-    ActionItemStatus,
-    Role,
-    TransitionError,
-    apply_transition,
-)
-from store import meetings, plans, portal
+from models.report_input import DailyReportInput, InputError, parse_refs, read_report_payload
+from models.status import ActionItemStatus, Role
+from services import Refused, daily_reports, meetings
+from services.daily_reports import IntakeSummary, ReportsRejected
+from services.projects import own_project
+from store import plans, portal
 from store.accounts import SignedIn
-from store.report_intake import IntakeSummary, ReportsRejected, Submission, file_reports
-from web.audit import record
-from web.deps import Forbidden, NotFound, SessionDep, get_now, require_roles, writer_turn
+from web.deps import (
+    Forbidden,
+    NotFound,
+    NowDep,
+    SessionDep,
+    TodayDep,
+    actor_of,
+    require_roles,
+    writer_turn,
+)
 from web.pages import redirect, render, translator
 from web.security import FormUser
 
@@ -51,29 +53,18 @@ TEXT_FIELDS = (
 )
 
 
-def office_today(request: Request) -> date:
-    """Return today's date in the office's time zone."""
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
-
-
 def _agency_id(user: SignedIn) -> int:
     if user.agency_id is None:
         raise NotFound()
     return user.agency_id
 
 
-def _project(session: Session, user: SignedIn, project_id: int):  # type: ignore[no-untyped-def]
-    try:
-        return portal.get_agency_project(session, project_id=project_id, agency_id=_agency_id(user))
-    except LookupError:
-        raise NotFound() from None
-
-
 @router.get("")
-def agency_home(request: Request, session: SessionDep, user: AgencyUser) -> Response:
+def agency_home(
+    request: Request, session: SessionDep, user: AgencyUser, today: TodayDep
+) -> Response:
     """Show the agency's projects, this week's missing reports and recent reports."""
     projects = portal.list_agency_projects(session, agency_id=_agency_id(user))
-    today = office_today(request)
     missing = portal.list_missing_days(session, projects=projects, today=today)
     titles = {p.id: p.title for p in projects}
     recent = portal.list_recent_reports(session, project_ids=list(titles), limit=10)
@@ -138,13 +129,14 @@ def report_form(
     request: Request,
     session: SessionDep,
     user: AgencyUser,
+    today: TodayDep,
     project: int | None = None,
     day: date | None = None,
 ) -> Response:
     """Show the daily report form, filled from a saved draft if there is one."""
-    day = day or office_today(request)
+    day = day or today
     if project is not None:
-        _project(session, user, project)
+        own_project(session, actor=actor_of(request, user), project_id=project)
     context = _form_context(session, user, project_id=project, day=day, values={})
     if context["project_id"] is not None:
         draft = portal.get_draft(
@@ -198,37 +190,25 @@ async def submit_report(
     request: Request,
     session: SessionDep,
     user: FormUser,
+    now: NowDep,
     project: Annotated[int, Form()],
     day: Annotated[date, Form()],
     action: Annotated[str, Form()] = "submit",
     attachment: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Save a draft, or submit the report through the same intake checks as the CLI and API."""
+    """Save a draft, or submit the report through the same filing as the CLI and the API."""
     if user.role != Role.AGENCY:
         raise Forbidden()
-    chosen = _project(session, user, project)
+    actor = actor_of(request, user)
+    chosen = own_project(session, actor=actor, project_id=project)
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     _ = translator(request)
     if action == "draft":
-        portal.set_draft(
-            session,
-            account_id=user.account_id,
-            project_id=project,
-            day=day,
-            fields=fields,
-            now=get_now(request),
-        )
-        record(
-            session,
-            request,
-            user,
-            action="report_draft",
-            subject_type="project",
-            subject_id=project,
-            detail=day.isoformat(),
-        )
-        session.commit()
+        with writer_turn(session):
+            daily_reports.save_draft(
+                session, actor=actor, now=now, project_id=project, day=day, fields=fields
+            )
         return redirect(
             f"/agency/reports/new?project={project}&day={day}", message=_("草稿已保存。")
         )
@@ -243,27 +223,17 @@ async def submit_report(
                 raise InputError("附件", _("只接受 JPG、PNG 或 PDF 文件"))
             stored_name = f"{project}-{day}-{secrets.token_hex(4)}{suffix}"
             payload["attachments"] = [stored_name]
+        report = read_report_payload(payload)
     except InputError as error:
         errors = [str(error)]
     if not errors:
-        result = await run_in_threadpool(_file_report, session, request, payload, chosen)
+        result = await run_in_threadpool(_file_report, session, request, user, now, project, report)
         errors = list(result.errors)
     if errors:
         context = _form_context(session, user, project_id=project, day=day, values=fields)
         return render(request, "agency/report_form.html", context | {"errors": errors}, status=400)
     if stored_name and attachment is not None:
         await _save_attachment(request, attachment, stored_name)
-    portal.set_draft_removed(session, account_id=user.account_id, project_id=project, day=day)
-    record(
-        session,
-        request,
-        user,
-        action="report_submit",
-        subject_type="project",
-        subject_id=project,
-        detail=f"{day} " + ("重复提交，未变化" if result.unchanged else "已保存"),
-    )
-    session.commit()
     message = (
         _("这份日报告已经保存过，内容相同，没有重复保存。")
         if result.unchanged
@@ -273,35 +243,28 @@ async def submit_report(
 
 
 def _file_report(
-    session: Session, request: Request, payload: dict[str, Any], project: Project
+    session: Session,
+    request: Request,
+    user: SignedIn,
+    now: datetime,
+    project_id: int,
+    report: DailyReportInput,
 ) -> IntakeSummary:
-    """File the report through the intake the CLI and API use, in this request's transaction.
+    """File the report through `services.daily_reports.submit_form`, in this request's session.
 
     A double tap can reach the server twice at once: on SQLite the writes take turns; when
     the other request stored the day first, reading again finds it and files a duplicate.
     """
-    try:
-        report = read_report_payload(payload)
-    except InputError as error:
-        return IntakeSummary("web", errors=(str(error),))
-    today = datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+    actor = actor_of(request, user)
     with writer_turn(session):
         for attempt in (1, 2):
             try:
-                return file_reports(
-                    session,
-                    [Submission("", report)],
-                    cycle_id=project.cycle_id,
-                    now=get_now(request),
-                    source="web",
-                    today=today,
-                    known={report.project: project},
+                return daily_reports.submit_form(
+                    session, actor=actor, now=now, project_id=project_id, report=report
                 )
             except ReportsRejected as error:
-                session.rollback()
                 return IntakeSummary("web", errors=tuple(error.problems))
             except IntegrityError:
-                session.rollback()
                 if attempt == 2:
                     raise
     raise AssertionError("unreachable: the second attempt returns or raises")
@@ -368,42 +331,25 @@ def close_action_item(
     request: Request,
     session: SessionDep,
     user: FormUser,
+    now: NowDep,
     note: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Mark an action item on one of the agency's projects done, with what was done."""
     if user.role != Role.AGENCY:
         raise Forbidden()
-    try:
-        item = portal.get_agency_action_item(session, item_id=item_id, agency_id=_agency_id(user))
-    except LookupError:
-        raise NotFound() from None
     _ = translator(request)
-    if item.status == ActionItemStatus.DONE:
-        return redirect("/agency/actions", message=_("这项待办已经完成，未重复记录。"))
     try:
-        status = apply_transition(
-            ACTION_ITEM_TRANSITIONS,
-            ActionItemStatus(item.status),
-            ActionItemStatus.DONE,
-            role=Role.AGENCY,
-        )
-    except TransitionError:
-        return redirect("/agency/actions", message=_("这项待办已取消，不能再标记完成。"))
-    with writer_turn(session):
-        meetings.set_action_item_status(
-            session, item, status=status, on=office_today(request), note=note.strip()
-        )
-        record(
-            session,
-            request,
-            user,
-            action="action_item_done",
-            subject_type="actionitem",
-            subject_id=item_id,
-            detail=f"「{item.text}」" + (f"：{note.strip()}" if note.strip() else ""),
-        )
-        session.commit()
-    return redirect("/agency/actions", message=_("已标记完成：{text}").format(text=item.text))
+        with writer_turn(session):
+            closed = meetings.close_action_item(
+                session, actor=actor_of(request, user), now=now, item_id=item_id, note=note
+            )
+    except Refused as refused:
+        return redirect("/agency/actions", message=refused.message)
+    if not closed.changed:
+        return redirect("/agency/actions", message=_("这项待办已经完成，未重复记录。"))
+    return redirect(
+        "/agency/actions", message=_("已标记完成：{text}").format(text=closed.item.text)
+    )
 
 
 @router.get("/evaluations")

@@ -57,7 +57,6 @@ def hold_writer(api: Api) -> Held:
         lambda session, pending: file_pending(
             session,
             pending,
-            timezone=app.state.settings.timezone,  # type: ignore[attr-defined]
             verified=app.state.verified_tokens,  # type: ignore[attr-defined]
         )
     )
