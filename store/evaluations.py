@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from models.final_evaluation import FinalEvaluation
 from models.monitoring import MonthlyEvaluation
 from models.project import Project
 from models.user import User
@@ -47,6 +48,45 @@ def get_evaluation(session: Session, *, project_id: int, month: str) -> MonthlyE
             MonthlyEvaluation.project_id == project_id, MonthlyEvaluation.month == month
         )
     ).first()
+
+
+def get_evaluation_by_id(
+    session: Session, evaluation_id: int
+) -> tuple[MonthlyEvaluation, Project] | None:
+    """Return a monthly evaluation and its project, by the evaluation's id."""
+    return session.exec(  # type: ignore[return-value]
+        select(MonthlyEvaluation, Project)
+        .join(Project, Project.id == MonthlyEvaluation.project_id)  # type: ignore[arg-type]
+        .where(MonthlyEvaluation.id == evaluation_id)
+    ).first()
+
+
+def get_final_by_id(session: Session, final_id: int) -> tuple[FinalEvaluation, Project] | None:
+    """Return a final evaluation and its project, by the final evaluation's id."""
+    return session.exec(  # type: ignore[return-value]
+        select(FinalEvaluation, Project)
+        .join(Project, Project.id == FinalEvaluation.project_id)  # type: ignore[arg-type]
+        .where(FinalEvaluation.id == final_id)
+    ).first()
+
+
+def list_projects_named(session: Session, *, cycle_id: int, text: str) -> list[Project]:
+    """List the cycle's projects a person may mean by `text`: its number, or its title.
+
+    A title is display text and need not be unique, so this may return several.
+    """
+    query = select(Project).where(Project.cycle_id == cycle_id)
+    if text.isdigit():
+        found = list(session.exec(query.where(Project.id == int(text))))
+        if found:
+            return found
+    return list(session.exec(query.where(Project.title == text).order_by(col(Project.id))))
+
+
+def set_final_evaluation(session: Session, evaluation: FinalEvaluation) -> None:
+    """Store changes to a final evaluation's scores, grade or review."""
+    session.add(evaluation)
+    session.flush()
 
 
 def set_measures(session: Session, measured: MonthlyEvaluation) -> MonthlyEvaluation:

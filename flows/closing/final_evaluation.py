@@ -3,10 +3,12 @@
 The same review cycle as the monthly evaluation:
 1. measures each project up to the period's end (`flows.closing.final_measures`);
 2. records the evaluators' final score sheet if one is given (草稿 → 待审核):
-   columns 评估专家, 项目名称, one per evaluator criterion (default 需求回应),
+   columns 评估专家, 项目名称 (title, or the project's number when two projects
+   share the title), one per evaluator criterion (default 需求回应),
    评语, and optionally 资金违规 (是 sets the total to 0), all or nothing;
-3. `review_final` — someone other than the scorer approves (已审定) or sends
-   back (退回修改) with a comment;
+3. `review_final_evaluation` (by the final evaluation's id, through
+   `services.evaluations`) — someone other than the scorer approves (已审定) or
+   sends back (退回修改) with a comment;
 4. the next run publishes what was approved (已发布).
 `close_cycle` then settles the money. Running it again changes nothing.
 """
@@ -21,11 +23,10 @@ from prefect import flow
 from sqlmodel import Session
 
 from flows.closing.final_measures import measure_finals, rescore
-from flows.monitoring.evaluation_review import apply_review, mark_published
+from flows.monitoring.evaluation_review import mark_published
 from flows.monitoring.evaluation_scores import SCOREABLE, YES
 from flows.runtime import get_now, get_tz, io_task, read_sheet, session_scope
 from models.call_rules import read_call_rules
-from models.evaluation import ReviewError
 from models.final_evaluation import FinalEvaluation, evaluator_final_criteria, final_criteria
 from models.grading import ScoringError
 from models.rows import Row, RowError, RowsRejected, read_all
@@ -34,9 +35,10 @@ from models.status import (
     EVALUATION_TRANSITIONS,
     EvaluationStatus,
     Role,
-    TransitionError,
     apply_transition,
 )
+from services import ServiceError, evaluations
+from services.evaluations import project_named
 from store import awards, calls, closing, users
 
 
@@ -113,8 +115,9 @@ def record_final_scores(cycle_id: int, sheet: list[FinalScoreRow]) -> int:
         for entry in sheet:
             try:
                 found = _scoreable(session, cycle_id, entry)
-            except (LookupError, ScoringError) as error:
-                problems.append(RowError(entry.file, entry.row, "项目名称", str(error)))
+            except (LookupError, ScoringError, ServiceError) as error:
+                reason = error.message if isinstance(error, ServiceError) else str(error)
+                problems.append(RowError(entry.file, entry.row, "项目名称", reason))
                 continue
             if found is not None:
                 planned.append((entry, found))
@@ -139,16 +142,17 @@ def record_final_scores(cycle_id: int, sheet: list[FinalScoreRow]) -> int:
 
 
 def _scoreable(session: Session, cycle_id: int, entry: FinalScoreRow) -> FinalEvaluation | None:
-    project = awards.get_project_by_title(session, cycle_id=cycle_id, title=entry.title)
+    # 项目名称 holds the project's title or number; a title two projects share is refused.
+    project = project_named(session, cycle_id=cycle_id, text=entry.title)
     evaluation = closing.get_final_evaluation(session, project_id=project.id)  # type: ignore[arg-type]
     if evaluation is None:
-        raise LookupError(f"「{entry.title}」还没有结项评估，请先运行结项评估测算")
+        raise LookupError(f"「{project.title}」还没有结项评估，请先运行结项评估测算")
     if evaluation.status in SCOREABLE:
         return evaluation
     given = {k: v for k, v in evaluation.scores.items() if k in entry.scores}
     if given == entry.scores and evaluation.comment == entry.comment:
         return None  # the same scores as the approved evaluation: nothing to do
-    raise ScoringError(f"「{entry.title}」的结项评估已审定，不能再修改评分")
+    raise ScoringError(f"「{project.title}」的结项评估已审定，不能再修改评分")
 
 
 def review_final(
@@ -160,25 +164,31 @@ def review_final(
     comment: str,
     now: datetime,
 ) -> None:
-    """Approve or send back one final evaluation; the scorer may not review it."""
-    apply_review(session, evaluation, reviewer=reviewer, approve=approve, comment=comment, now=now)
-    closing.set_final_evaluation(session, evaluation)
+    """Approve or send back one final evaluation in the name of `reviewer` (the demo's driver)."""
+    evaluations.review_final_evaluation(
+        session,
+        actor=evaluations.reviewer_actor(reviewer),
+        now=now,
+        final_evaluation_id=evaluation.id or 0,
+        approve=approve,
+        comment=comment,
+    )
 
 
 @io_task
 def review_project_final(
-    cycle_id: int, project: str, reviewer: str, approve: bool, comment: str
+    final_evaluation_id: int, reviewer: str, approve: bool, comment: str
 ) -> str:
-    """Review one project's final evaluation; return what happened."""
+    """Review one final evaluation, by its id, in the name of `reviewer`; return what happened."""
     with session_scope() as session:
-        found = awards.get_project_by_title(session, cycle_id=cycle_id, title=project)
-        evaluation = closing.get_final_evaluation(session, project_id=found.id)  # type: ignore[arg-type]
-        if evaluation is None:
-            raise LookupError(f"「{found.title}」还没有结项评估")
-        review_final(
-            session, evaluation, reviewer=reviewer, approve=approve, comment=comment, now=get_now()
-        )
-        return f"「{found.title}」结项评估已{'审定' if approve else '退回修改'}"
+        return evaluations.review_final_evaluation(
+            session,
+            actor=evaluations.reviewer_actor(reviewer),
+            now=get_now(),
+            final_evaluation_id=final_evaluation_id,
+            approve=approve,
+            comment=comment,
+        ).message
 
 
 @io_task
@@ -240,12 +250,15 @@ def final_evaluation(
 
 @flow(name="review_final_evaluation", log_prints=True)
 def review_final_evaluation(
-    cycle_id: int, project: str, reviewer: str, approve: bool = True, comment: str = ""
+    final_evaluation_id: int, reviewer: str, approve: bool = True, comment: str = ""
 ) -> tuple[bool, str]:
-    """Approve (or send back) a project's final evaluation."""
+    """Approve (or send back) one final evaluation, found by its id."""
     try:
-        outcome = (True, review_project_final(cycle_id, project, reviewer, approve, comment))
-    except (LookupError, ReviewError, TransitionError) as error:
-        outcome = (False, str(error))
+        outcome = (
+            True,
+            review_project_final(final_evaluation_id, reviewer, approve, comment),
+        )
+    except ServiceError as error:
+        outcome = (False, error.message)
     print(outcome[1])
     return outcome

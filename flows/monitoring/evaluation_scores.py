@@ -1,6 +1,8 @@
 """Evaluator score sheets for 月评估: read them all or nothing, then score the month.
 
-A sheet has one row per project: 评估专家, 项目名称, one column per criterion
+A sheet has one row per project: 评估专家, 项目名称 (the project's title, or its
+number when two projects share the title: such a title is refused naming the
+numbers), one column per criterion
 the evaluator scores (the call's monthly criteria other than the measured
 日报告合规 and 服务进度), 评语, and optionally 满意度（%） (a survey result)
 and 资金违规 (是 when money was misused, which sets the total to 0). Scores
@@ -24,7 +26,9 @@ from models.indicators import Indicator, progress_percent
 from models.monitoring import MonthlyEvaluation
 from models.rows import Row, RowError, RowsRejected, read_all
 from models.status import EVALUATION_TRANSITIONS, EvaluationStatus, Role, apply_transition
-from store import awards, calls, evaluations, users
+from services import ServiceError
+from services.evaluations import project_named
+from store import calls, evaluations, users
 
 YES = ("是", "Y", "y", "yes", "1")
 SCOREABLE = (EvaluationStatus.DRAFT, EvaluationStatus.IN_REVIEW, EvaluationStatus.NEEDS_REVISION)
@@ -127,8 +131,8 @@ def record_scores(cycle_id: int, month: str, sheet: list[EvaluatorScore]) -> int
         for entry in sheet:
             try:
                 evaluation = _scoreable(session, cycle_id, month, entry)
-            except (LookupError, ScoringError) as error:
-                problems.append(RowError(entry.file, entry.row, "项目名称", str(error)))
+            except (LookupError, ScoringError, ServiceError) as error:
+                problems.append(RowError(entry.file, entry.row, "项目名称", _reason(error)))
                 continue
             if evaluation is not None:
                 planned.append((entry, evaluation))
@@ -142,15 +146,20 @@ def record_scores(cycle_id: int, month: str, sheet: list[EvaluatorScore]) -> int
 def _scoreable(
     session: Session, cycle_id: int, month: str, entry: EvaluatorScore
 ) -> MonthlyEvaluation | None:
-    project = awards.get_project_by_title(session, cycle_id=cycle_id, title=entry.title)
+    # 项目名称 holds the project's title or number; a title two projects share is refused.
+    project = project_named(session, cycle_id=cycle_id, text=entry.title)
     evaluation = evaluations.get_evaluation(session, project_id=project.id, month=month)  # type: ignore[arg-type]
     if evaluation is None:
-        raise LookupError(f"「{entry.title}」还没有 {month} 的月评估，请先运行月评估")
+        raise LookupError(f"「{project.title}」还没有 {month} 的月评估，请先运行月评估")
     if evaluation.status in SCOREABLE:
         return evaluation
     if evaluator_part(evaluation) == entry.scores and evaluation.comment == entry.comment:
         return None  # the same scores as the approved evaluation: nothing to do
-    raise ScoringError(f"「{entry.title}」{month} 的月评估已审定，不能再修改评分")
+    raise ScoringError(f"「{project.title}」{month} 的月评估已审定，不能再修改评分")
+
+
+def _reason(error: Exception) -> str:
+    return error.message if isinstance(error, ServiceError) else str(error)
 
 
 def _score(

@@ -22,6 +22,7 @@ from flows.call.new_cycle import new_cycle
 from flows.closing.close_cycle import close_cycle
 from flows.closing.cycle_archive import verify_archive
 from flows.closing.final_evaluation import final_evaluation, review_final_evaluation
+from flows.runtime import session_scope
 from flows.selection.selection_stages import preliminary_bonuses
 from models.agency import AgencyTrackRecord
 from models.award import Tranche
@@ -31,6 +32,7 @@ from models.monitoring import MonthlyEvaluation, Notice
 from models.proposal import Proposal, ScreeningCheck
 from models.status import CycleStatus, ProposalStatus
 from services import SYSTEM, Refused, tranches
+from store import closing
 from store.database import get_engine
 from tests.builders import write_csv
 from tests.flows.call_setup import publish_demo_call, raise_demo_fund
@@ -89,8 +91,11 @@ def _scores(tmp_path: Path, titles: tuple[str, ...]) -> Path:
 
 def _score_and_review(cycle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     final_evaluation(cycle.cycle_id, PERIOD_END, str(_scores(tmp_path, cycle.titles)), CLOSED_ON)
-    for title in cycle.titles:
-        ok, message = review_final_evaluation(cycle.cycle_id, title, "陈慧敏")
+    with session_scope() as session:
+        final_ids = [e.id for e in closing.list_final_evaluations(session, cycle_id=cycle.cycle_id)]
+    assert len(final_ids) == len(cycle.titles)
+    for final_id in final_ids:
+        ok, message = review_final_evaluation(final_id, "陈慧敏")
         assert ok, message
     final_evaluation(cycle.cycle_id, PERIOD_END, None, CLOSED_ON)
 

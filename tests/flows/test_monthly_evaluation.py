@@ -15,10 +15,11 @@ from flows.monitoring.evaluation_review import review_evaluation, review_project
 from flows.monitoring.evaluation_scores import read_score_sheet, record_scores
 from flows.monitoring.monthly_evaluation import monthly_evaluation, plan_batches
 from flows.monitoring.monthly_measures import measure_month
-from models.evaluation import ReviewError
 from models.fund import LedgerEntry
 from models.monitoring import MonthlyEvaluation
+from models.project import Project
 from models.rows import RowsRejected
+from services import Forbidden, Refused
 from tests.monitoring_builders import build_running_cycle, evening, store_report, working_days
 
 JUNE = "2026-06"
@@ -57,6 +58,11 @@ def evaluation(session: Session, project_id: int, month: str = JUNE) -> MonthlyE
             MonthlyEvaluation.project_id == project_id, MonthlyEvaluation.month == month
         )
     ).one()
+
+
+def june_id(session: Session, project_id: int) -> int:
+    """The id of a project's June evaluation (reviews find it by id, never by title)."""
+    return evaluation(session, project_id).id or 0
 
 
 def scored(session: Session, tmp_path: Path, rows: list[list[str]]) -> int:
@@ -149,6 +155,34 @@ def test_scoring_a_month_not_yet_measured_is_refused_and_nothing_is_scored(
     assert evaluation(session, cycle.project_ids[0]).status == "draft"
 
 
+def test_a_title_two_projects_share_is_refused_naming_them_and_the_number_is_taken(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    second = session.get(Project, cycle.project_ids[1])
+    assert second is not None
+    second.title = cycle.titles[0]
+    session.add(second)
+    session.commit()
+    measure_month.fn(cycle.cycle_id, JUNE, list(cycle.project_ids))
+    rows = [["周立衡", cycle.titles[0], "90", "", "", ""]]
+    sheet = read_score_sheet.fn(cycle.cycle_id, write_sheet(tmp_path / "s.csv", rows))
+    with pytest.raises(RowsRejected) as refused:
+        record_scores.fn(cycle.cycle_id, JUNE, sheet)
+    [error] = refused.value.errors
+    assert (error.row, error.column) == (2, "项目名称")
+    assert f"编号 {cycle.project_ids[0]}、{cycle.project_ids[1]}" in error.message
+    assert {evaluation(session, p).status for p in cycle.project_ids} == {"draft"}
+    by_number = [["周立衡", str(cycle.project_ids[1]), "90", "", "", ""]]
+    record_scores.fn(
+        cycle.cycle_id,
+        JUNE,
+        read_score_sheet.fn(cycle.cycle_id, write_sheet(tmp_path / "n.csv", by_number)),
+    )
+    assert evaluation(session, cycle.project_ids[1]).status == "in_review"
+    assert evaluation(session, cycle.project_ids[0]).status == "draft"
+
+
 def test_scores_give_the_weighted_grade_and_send_the_evaluation_to_review(
     session: Session, tmp_path: Path
 ) -> None:
@@ -204,9 +238,9 @@ def test_a_month_without_a_single_report_is_unqualified(session: Session, tmp_pa
 
 
 def test_the_scorer_cannot_approve_their_own_evaluation(session: Session, tmp_path: Path) -> None:
-    cycle_id = scored(session, tmp_path, [["周立衡", "测试项目1", "90", "", "", ""]])
-    with pytest.raises(ReviewError, match="不能是评分的评估专家本人"):
-        review_project.fn(cycle_id, "测试项目1", JUNE, "周立衡", True, "")
+    scored(session, tmp_path, [["周立衡", "测试项目1", "90", "", "", ""]])
+    with pytest.raises(Forbidden, match="不能是评分的评估专家本人"):
+        review_project.fn(june_id(session, 1), "周立衡", True, "")
     assert evaluation(session, 1).status == "in_review"
 
 
@@ -214,9 +248,9 @@ def test_a_sent_back_evaluation_needs_a_comment_and_returns_to_review_when_resco
     session: Session, tmp_path: Path
 ) -> None:
     cycle_id = scored(session, tmp_path, [["周立衡", "测试项目1", "90", "", "", ""]])
-    with pytest.raises(ReviewError, match="请写明需要修改的内容"):
-        review_project.fn(cycle_id, "测试项目1", JUNE, "陈慧敏", False, "")
-    review_project.fn(cycle_id, "测试项目1", JUNE, "陈慧敏", False, "服务质量评分依据不足")
+    with pytest.raises(Refused, match="请写明需要修改的内容"):
+        review_project.fn(june_id(session, 1), "陈慧敏", False, "")
+    review_project.fn(june_id(session, 1), "陈慧敏", False, "服务质量评分依据不足")
     assert evaluation(session, 1).status == "needs_revision"
     rows = [["周立衡", "测试项目1", "85", "已补充依据", "", ""]]
     record_scores.fn(
@@ -232,7 +266,7 @@ def test_a_sent_back_evaluation_needs_a_comment_and_returns_to_review_when_resco
 
 def test_an_approved_evaluation_is_frozen(session: Session, tmp_path: Path) -> None:
     cycle_id = scored(session, tmp_path, [["周立衡", "测试项目1", "90", "", "", ""]])
-    review_project.fn(cycle_id, "测试项目1", JUNE, "陈慧敏", True, "")
+    review_project.fn(june_id(session, 1), "陈慧敏", True, "")
     store_report(session, 2, date(2026, 6, 1))
     before = evaluation(session, 1).total_score
     measure_month.fn(cycle_id, JUNE, [1])
@@ -280,8 +314,8 @@ def test_a_month_is_scored_reviewed_published_and_rendered_and_runs_again_the_sa
     )
     drafts = monthly_evaluation(cycle.cycle_id, JUNE, sheet, date(2026, 7, 1))
     assert (drafts.statuses, len(drafts.pdfs)) == ({"待审核": 3}, 1)
-    for title in cycle.titles:
-        assert review_evaluation(title, JUNE, "陈慧敏", True, "", cycle.cycle_id).ok
+    for project_id in cycle.project_ids:
+        assert review_evaluation(june_id(session, project_id), "陈慧敏", True, "").ok
     ledger = _ledger_count(session)
     published = monthly_evaluation(cycle.cycle_id, JUNE, sheet, date(2026, 7, 5))
     again = monthly_evaluation(cycle.cycle_id, JUNE, sheet, date(2026, 7, 5))

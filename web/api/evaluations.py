@@ -3,10 +3,11 @@
 An evaluator reviews the evaluations in 待审核 that another evaluator scored:
 the list holds only those, an evaluation that does not exist is 404, and one the
 caller scored is 403 (nobody reviews their own scores). A review approves the
-evaluation or sends it back with a comment for revision; it runs the same
-`review_evaluation` flow as the portal's page and `gongyi evaluation review`,
-so the same rules hold, and one that is no longer in review is refused with 409
-naming its status (a second click, or another reviewer first).
+evaluation or sends it back with a comment for revision; it is the same
+`services.evaluations.review_evaluation` as the portal's page, the flow and
+`gongyi monitor review`, found by the evaluation's id, so the same rules hold, and
+one that is no longer in review is refused with 409 naming its status (a second
+click, or another reviewer first).
 """
 
 from __future__ import annotations
@@ -15,18 +16,17 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlmodel import Session
 
 from models.monitoring import MonthlyEvaluation
 from models.project import Project
 from models.status import EVALUATION_STATUS_LABELS, EvaluationStatus, Role
+from services import evaluations
+from store import evaluations as store_evaluations
 from store import portal
-from store.accounts import SignedIn
-from web.api.auth import ApiUser, audit, require
-from web.api.errors import REFUSALS, ApiError, ApiRoute, not_found
+from web.api.auth import ApiUser, require
+from web.api.errors import REFUSALS, ApiRoute
 from web.api.fields import Text, text
-from web.deps import SessionDep
-from web.flow_runs import run_flow
+from web.deps import NowDep, SessionDep, actor_of
 
 router = APIRouter(tags=["月度评估"], route_class=ApiRoute)
 
@@ -93,25 +93,6 @@ def evaluation_out(evaluation: MonthlyEvaluation, project: Project) -> Evaluatio
     )
 
 
-def _reviewable(
-    session: Session, user: SignedIn, evaluation_id: int
-) -> tuple[MonthlyEvaluation, Project]:
-    """Return an evaluation this evaluator may review, or refuse (403, 404 or 409)."""
-    require(user, Role.EVALUATOR)
-    try:
-        evaluation, project = portal.get_evaluation_with_project(session, evaluation_id)
-    except LookupError:
-        raise not_found(f"月度评估 #{evaluation_id}") from None
-    if evaluation.evaluator_id == user.user_id:
-        raise ApiError(403, "不能审核自己评分的月度评估，请由另一位评估专家审核")
-    if evaluation.status != EvaluationStatus.IN_REVIEW:
-        label = EVALUATION_STATUS_LABELS[EvaluationStatus(evaluation.status)]
-        raise ApiError(
-            409, f"「{project.title}」{evaluation.month} 的月度评估{label}，不在待审核状态"
-        )
-    return evaluation, project
-
-
 @router.get(
     "/evaluations",
     response_model=list[EvaluationOut],
@@ -137,33 +118,20 @@ def review_evaluation(
     request: Request,
     session: SessionDep,
     user: ApiUser,
+    now: NowDep,
     evaluation_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     body: Annotated[ReviewBody, Body()],
 ) -> EvaluationOut:
     """Approve an evaluation (已审定), or send it back to its evaluator (需修改)."""
-    evaluation, project = _reviewable(session, user, evaluation_id)
-    title, month, cycle_id = project.title, evaluation.month, project.cycle_id
-    session.rollback()  # end this read before the flow writes in its own session
-    outcome = run_flow(
-        "review_evaluation",
-        title,
-        month,
-        user.name,
-        body.decision == "approve",
-        body.comment,
-        cycle_id,
-    )
-    if not outcome.ok:
-        raise ApiError(409, outcome.message)
-    audit(
+    require(user, Role.EVALUATOR)
+    evaluations.review_evaluation(
         session,
-        request,
-        user,
-        action="evaluation_review",
-        subject_type="monthlyevaluation",
-        subject_id=evaluation_id,
-        detail=outcome.message,
+        actor=actor_of(request, user),
+        now=now,
+        evaluation_id=evaluation_id,
+        approve=body.decision == "approve",
+        comment=body.comment,
     )
-    session.commit()
-    session.expire_all()  # read what the flow stored, not what this session saw before it
-    return evaluation_out(*portal.get_evaluation_with_project(session, evaluation_id))
+    found = store_evaluations.get_evaluation_by_id(session, evaluation_id)
+    assert found is not None  # just reviewed
+    return evaluation_out(*found)

@@ -1,10 +1,13 @@
 """The evaluator's pages: assigned proposals with the scoring form (blind where the call
 says so), and the monthly evaluations waiting for a second evaluator's review.
+
+Scoring calls `services.reviews` and reviewing calls `services.evaluations`, the same
+use cases as the JSON API and the flows: a refusal there (stage closed, seat not held,
+one's own scores) is the same 404 / 403 / 409 with the same message here.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -12,32 +15,17 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from models.call_rules import read_call_rules
-from models.grading import ScoringError, weighted_score
-from models.panel import ASSIGNMENT_TRANSITIONS, AssignmentStatus
-from models.proposal import Review
 from models.selection_rules import read_selection_rules
-from models.status import EvaluationStatus, Role, Stage, TransitionError, apply_transition
-from store import calls, portal, proposals
+from models.status import EvaluationStatus, Role, Stage
+from services import evaluations, reviews
+from store import calls, portal
 from store.accounts import SignedIn
-from web.audit import record
-from web.deps import Forbidden, NotFound, SessionDep, require_roles
-from web.flow_runs import run_flow
-from web.pages import redirect, render, tr, translator
+from web.deps import Forbidden, NowDep, SessionDep, actor_of, require_roles
+from web.pages import redirect, render, translator
 from web.security import FormUser
 
 router = APIRouter(prefix="/evaluator", include_in_schema=False)
 EvaluatorUser = Annotated[SignedIn, Depends(require_roles(Role.EVALUATOR))]
-
-
-def _seat(session: Session, user: SignedIn, assignment_id: int) -> portal.Seat:
-    if user.role != Role.EVALUATOR:
-        raise Forbidden()
-    try:
-        return portal.get_reviewer_seat(
-            session, assignment_id=assignment_id, reviewer_id=user.user_id
-        )
-    except LookupError:
-        raise NotFound() from None
 
 
 def _is_blind(session: Session, seat: portal.Seat) -> bool:
@@ -106,28 +94,22 @@ def _scoring_context(session: Session, seat: portal.Seat, user: SignedIn) -> dic
 
 @router.get("/assignments/{assignment_id}")
 def scoring_page(
-    assignment_id: int, request: Request, session: SessionDep, user: EvaluatorUser
+    assignment_id: int, request: Request, session: SessionDep, user: EvaluatorUser, now: NowDep
 ) -> Response:
-    """Show one assigned proposal and its scoring form."""
-    seat = _seat(session, user, assignment_id)
-    record(
-        session,
-        request,
-        user,
-        action="view_proposal",
-        subject_type="proposal",
-        subject_id=seat.proposal.id,
+    """Show one assigned proposal and its scoring form (the view is audited)."""
+    seat = reviews.open_seat(
+        session, actor=actor_of(request, user), now=now, assignment_id=assignment_id
     )
-    session.commit()
     return render(request, "evaluator/score.html", _scoring_context(session, seat, user))
 
 
 @router.post("/assignments/{assignment_id}")
 async def score(
-    assignment_id: int, request: Request, session: SessionDep, user: FormUser
+    assignment_id: int, request: Request, session: SessionDep, user: FormUser, now: NowDep
 ) -> Response:
     """Store the evaluator's weighted scores and mark the assignment scored."""
-    seat = _seat(session, user, assignment_id)
+    actor = actor_of(request, user)
+    seat = reviews.seat_of(session, actor=actor, assignment_id=assignment_id)
     _ = translator(request)
     form = await request.form()
     context = _scoring_context(session, seat, user)
@@ -143,54 +125,34 @@ async def score(
             )
         else:
             scores[c["name"]] = int(text)
-    total = 0.0
     if not errors:
         try:
-            total = weighted_score(scores, {c["name"]: c["weight"] for c in criteria})
-            seat.assignment.status = apply_transition(
-                ASSIGNMENT_TRANSITIONS,
-                AssignmentStatus(seat.assignment.status),
-                AssignmentStatus.SCORED,
-                role=Role.EVALUATOR,
+            scored = reviews.score_proposal(
+                session,
+                actor=actor,
+                now=now,
+                assignment_id=assignment_id,
+                scores=scores,
+                replace=False,
             )
-        except ScoringError as error:
-            errors.append(str(error))
-        except TransitionError:
-            errors.append(_("这项评审已经评过分，不能重复提交。"))
+        except reviews.ScoresRejected as rejected:
+            errors += [
+                f"「{name}」{message}" if name else message
+                for name, message in rejected.problems.items()
+            ]
+        except reviews.AlreadyScored as refused:
+            errors.append(_(refused.message))
     if errors:
-        session.rollback()
         return render(
             request,
             "evaluator/score.html",
             context | {"values": values, "errors": errors},
             status=400,
         )
-    proposals.set_review(
-        session,
-        Review(
-            proposal_id=seat.proposal.id or 0,
-            reviewer_id=user.user_id,
-            stage=seat.assignment.stage,
-            scores=scores,
-            weighted_score=total,
-            submitted_at=datetime.now(UTC),
-        ),
-    )
-    session.add(seat.assignment)
-    record(
-        session,
-        request,
-        user,
-        action="review_score",
-        subject_type="proposal",
-        subject_id=seat.proposal.id,
-        detail=f"{seat.assignment.stage} 加权 {total}",
-    )
-    session.commit()
     return redirect(
         "/evaluator",
         message=_("评分已提交：{title}，加权得分 {total}").format(
-            title=seat.proposal.title, total=total
+            title=scored.title, total=scored.weighted_score
         ),
     )
 
@@ -228,45 +190,19 @@ def review_evaluation(
     request: Request,
     session: SessionDep,
     user: FormUser,
+    now: NowDep,
     decision: Annotated[str, Form()] = "approve",
     comment: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    """Approve or send back one evaluation through the review flow."""
+    """Approve or send back one evaluation (by its id); a refusal is the API's 404/403/409."""
     if user.role != Role.EVALUATOR:
         raise Forbidden()
-    try:
-        evaluation, project = portal.get_evaluation_with_project(session, evaluation_id)
-    except LookupError:
-        raise NotFound() from None
-    outcome = run_flow(
-        "review_evaluation",
-        project.title,
-        evaluation.month,
-        user.name,
-        decision == "approve",
-        comment,
-        project.cycle_id,
-    )
-    record(
+    reviewed = evaluations.review_evaluation(
         session,
-        request,
-        user,
-        action="evaluation_review",
-        subject_type="monthlyevaluation",
-        subject_id=evaluation_id,
-        detail=outcome.message,
+        actor=actor_of(request, user),
+        now=now,
+        evaluation_id=evaluation_id,
+        approve=decision == "approve",
+        comment=comment,
     )
-    session.commit()
-    if not outcome.ok:
-        return render(
-            request,
-            "error.html",
-            {
-                "status": 400,
-                "title": tr(request, "未能审核"),
-                "message": outcome.message,
-                "login": False,
-            },
-            status=400,
-        )
-    return redirect("/evaluator/evaluations", message=outcome.message)
+    return redirect("/evaluator/evaluations", message=reviewed.message)
