@@ -42,8 +42,9 @@ class UserFacingError(Exception):
 
 def fail(message: object, *, code: int = 1) -> typer.Exit:
     """Print one red line and return the exit to raise."""
-    # The message is plain text: brackets in it ("[金额]") must not be read as markup.
-    console.print(f"[bold red]错误：[/]{escape(str(message))}", highlight=False)
+    # The message is plain text: brackets in it ("[金额]") must not be read as markup; and it
+    # stays one line however narrow the terminal, so it can be read back or grepped whole.
+    console.print(f"[bold red]错误：[/]{escape(str(message))}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 

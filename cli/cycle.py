@@ -11,11 +11,13 @@ import typer
 from cli.common import (
     CycleIdOption,
     console,
-    day_or_today,
     fail,
+    parse_day,
     print_problems,
+    ready,
     ready_for_flows,
     run_flow,
+    session_for,
 )
 
 app = typer.Typer(help="创投周期：结项评估、结项、归档校验与新周期。", no_args_is_help=True)
@@ -157,15 +159,32 @@ def cycle_new(
 
 @app.command("refund")
 def cycle_refund(
-    project: Annotated[str, typer.Argument(help="项目名称或编号。")],
+    project: Annotated[int, typer.Argument(help="项目编号。")],
     cycle: CycleIdOption,
     amount: Annotated[str, typer.Option(help="退回金额（元）。")],
     day: Annotated[str, typer.Option(help="退回日期（默认今天）。")] = "",
 ) -> None:
     """登记机构退回的资金（不得超过已拨付未退回的金额）。"""
-    from flows.closing.close_settlement import record_refund
-    from models.money import format_fen, parse_yuan
+    from models.money import MoneyError, format_fen, parse_yuan
+    from models.project import Project
+    from services import clerk, tranches
 
-    when = day_or_today(day, ready_for_flows())
-    booked = run_flow(record_refund, cycle, project, parse_yuan(amount), when)
+    settings = ready()
+    now = settings.now()
+    try:
+        amount_fen = parse_yuan(amount)
+    except MoneyError as exc:
+        raise fail(str(exc)) from None
+    with session_for(settings) as session:
+        found = session.get(Project, project)
+        if found is not None and found.cycle_id != cycle:
+            raise fail(f"服务项目 #{project} 不属于创投周期 #{cycle}")
+        booked = tranches.record_refund(
+            session,
+            actor=clerk(),
+            now=now,
+            project_id=project,
+            amount_fen=amount_fen,
+            on=parse_day(day) if day else now.date(),
+        )
     console.print(f"已登记退回 {format_fen(booked)} 元" if booked else "该笔退回已登记过")

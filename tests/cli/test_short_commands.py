@@ -18,6 +18,7 @@ from services import NotFound
 from settings import Settings
 from store import cycles, fund
 from store.database import get_engine
+from tests.monitoring_builders import build_running_cycle
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,3 +120,31 @@ def test_a_service_error_prints_its_message_once_and_exits_1(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == ["错误：找不到评审任务 #12"]
     assert "Traceback" not in result.output
+
+
+def test_cycle_refund_books_by_project_id_once_without_prefect(
+    database_url: str, tmp_path: Path
+) -> None:
+    with Session(get_engine(database_url)) as session:
+        running = build_running_cycle(session, projects=1)
+    project, cycle = str(running.project_ids[0]), str(running.cycle_id)
+    args = ["cycle", "refund", project, "--cycle", cycle, "--amount", "100", "--day", "2026-07-01"]
+    code, output, loaded = _run(args, database_url, tmp_path)
+    assert (code, loaded) == (0, "-"), output
+    assert "已登记退回 100.00 元" in output
+    code, output, _ = _run(args, database_url, tmp_path)
+    assert (code, output.strip()) == (0, "该笔退回已登记过")
+    too_much = [*args[:5], "--amount", "99999999"]
+    code, output, _ = _run(too_much, database_url, tmp_path)
+    assert code == 1 and len(output.strip().splitlines()) == 1 and "错误：" in output
+    code, output, _ = _run(
+        ["cycle", "refund", "999", "--cycle", cycle, "--amount", "1"], database_url, tmp_path
+    )
+    assert (code, output.strip()) == (1, "错误：没有编号为 999 的服务项目")
+    with Session(get_engine(database_url)) as session:
+        refunds = [
+            e
+            for e in fund.list_ledger_entries(session, fund_id=running.fund_id)
+            if e.kind == "refund"
+        ]
+    assert sum(e.amount_fen for e in refunds) == 10_000
