@@ -1,7 +1,9 @@
 """Flow `withdraw_proposal`: an agency withdraws a submitted proposal before the deadline.
 
-After the call's deadline a proposal can no longer be withdrawn (screening
-and review have started on it); the refusal says when the deadline was.
+The use case is `services.proposals.withdraw_proposal`: after the call's
+deadline (at the time handed in) a proposal can no longer be withdrawn, and the
+refusal says when the deadline was. With `agency_id` the agency withdraws (its
+own proposals only); without it the office enters the withdrawal for the agency.
 """
 
 from __future__ import annotations
@@ -10,51 +12,34 @@ from datetime import datetime
 
 from prefect import flow
 
-from flows.runtime import get_tz, session_scope
-from models.status import (
-    PROPOSAL_TRANSITIONS,
-    ProposalStatus,
-    Role,
-    TransitionError,
-    apply_transition,
-)
-from store import calls, proposals, users
+from flows.runtime import get_now, session_scope
+from models.status import Role
+from services import Actor
+from services.proposals import CallClosed
+from services.proposals import withdraw_proposal as withdraw
+
+DeadlinePassedError = CallClosed
+"""The refusal after the deadline (the service's `CallClosed`), under its old name for `cli.py`."""
 
 
-class DeadlinePassedError(ValueError):
-    """A change to a proposal after the call's deadline."""
+def withdrawing_actor(name: str, agency_id: int | None) -> Actor:
+    """The agency's own staff member, or the office entering the withdrawal for it."""
+    if agency_id is None:
+        return Actor(login=name, role=Role.STAFF)
+    return Actor(login=name, role=Role.AGENCY, agency_id=agency_id)
 
 
 @flow(name="withdraw_proposal", log_prints=True)
-def withdraw_proposal(proposal_id: int, actor: str, at: datetime | None = None) -> str:
+def withdraw_proposal(
+    proposal_id: int, actor: str, at: datetime | None = None, agency_id: int | None = None
+) -> str:
     """Withdraw a submitted proposal before the deadline; return its new status."""
-    moment = at or datetime.now(get_tz())
     with session_scope() as session:
-        proposal = proposals.get_proposal(session, proposal_id)
-        call = calls.get_call(session, proposal.call_id)
-        deadline = call.deadline.astimezone(get_tz())
-        if moment > deadline:
-            raise DeadlinePassedError(
-                f"申报已于 {deadline:%Y-%m-%d %H:%M} 截止，不能再撤回「{proposal.title}」"
-            )
-        try:
-            status = apply_transition(
-                PROPOSAL_TRANSITIONS,
-                ProposalStatus(proposal.status),
-                ProposalStatus.WITHDRAWN,
-                role=Role.AGENCY,
-            )
-        except TransitionError:
-            raise TransitionError(
-                f"「{proposal.title}」状态为 {proposal.status}，不能撤回"
-            ) from None
-        proposals.set_proposal_status(session, proposal, status=status, stage=proposal.stage)
-        users.add_audit_event(
+        proposal = withdraw(
             session,
-            actor=actor,
-            action="proposal_withdraw",
-            subject_type="proposal",
-            subject_id=proposal_id,
+            actor=withdrawing_actor(actor, agency_id),
+            now=at or get_now(),
+            proposal_id=proposal_id,
         )
         print(f"「{proposal.title}」已撤回")
-        return status
+        return proposal.status

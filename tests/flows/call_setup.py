@@ -14,12 +14,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flows.call import publish_call, receive_bids, register_agencies
-from flows.call.bid_files import parse_bids, read_bid_files
 from flows.fund import raise_fund
 from flows.runtime import session_scope
 from models.categorisation import DEFAULT_DOMAINS
 from models.need import Need
 from models.status import CycleStatus
+from services.proposal_batch import read_bid_files
 from store import cycles
 from tests.builders import DEMO_DIR
 
@@ -83,9 +83,9 @@ def register_demo_agencies() -> None:
 def receive(call_id: int, proposals: Path, *, at: datetime = BEFORE_DEADLINE, submit: bool = True):  # type: ignore[no-untyped-def]
     """Read, check and store a batch of proposals (CSV with companions, or a workbook)."""
     tables = read_bid_files(str(proposals))
-    context = receive_bids.load_bid_context.fn(call_id, [], at)
-    bids = parse_bids(tables, context, submit=submit)
-    return receive_bids.store_bids.fn(call_id, ([], []), bids, submit=submit, refuse_repeats=False)
+    return receive_bids.store_bids.fn(
+        call_id, ([], []), tables, now=at, submit=submit, refuse_repeats=False
+    )
 
 
 def demo_call_with_bids() -> tuple[int, int]:

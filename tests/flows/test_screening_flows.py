@@ -12,8 +12,8 @@ from flows.call.override_screening import override_screening
 from flows.call.withdraw_proposal import DeadlinePassedError, withdraw_proposal
 from models.eligibility import RULES
 from models.proposal import Proposal, ScreeningCheck
-from models.status import TransitionError
 from models.user import AuditEvent
+from services import Refused
 from tests.flows.call_setup import SHANGHAI, demo_call_with_bids
 
 NEW_AGENCY = {"爱心陪伴·老年人精神慰藉", "快乐童年·儿童托管服务"}
@@ -93,7 +93,7 @@ def test_an_override_needs_a_reason_and_a_user(
     _, call_id = demo_call_with_bids()
     close_call.screen_proposals.fn(call_id, date(2026, 5, 21))
     target = _proposal(session, "快乐童年·儿童托管服务")
-    with pytest.raises(ValueError, match="必须写明"):
+    with pytest.raises(Refused, match="必须写明"):
         override_screening.fn(target.id, eligible=True, reason=reason, user=user)
 
 
@@ -103,7 +103,7 @@ def test_an_override_to_the_status_it_already_has_is_refused(
     _, call_id = demo_call_with_bids()
     close_call.screen_proposals.fn(call_id, date(2026, 5, 21))
     target = _proposal(session, "四点半课堂")
-    with pytest.raises(TransitionError, match="不能改判为 eligible"):
+    with pytest.raises(Refused, match="不能改判为 eligible"):
         override_screening.fn(target.id, eligible=True, reason="x", user="王科长")
 
 

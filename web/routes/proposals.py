@@ -1,18 +1,17 @@
 """An agency's proposals on the portal: download the template, upload it as a draft or a
-submission (through the same `receive_bids` checks as `gongyi proposal submit`), withdraw.
-
-The uploaded workbook may only name the signed-in user's own agency; anything else is
-refused before the flow runs, so one agency can never file in another's name.
+submission, withdraw. Both call `services.proposals` (the same checks as the
+`receive_bids` and `withdraw_proposal` flows and `gongyi proposal submit|withdraw`):
+the workbook may only name the signed-in user's own agency, a submission after the
+deadline (the server's time) is refused, and only the agency's own proposal is withdrawn.
 """
 
 from __future__ import annotations
 
 import secrets
 import tempfile
-from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, Response
@@ -21,15 +20,16 @@ from starlette.concurrency import run_in_threadpool
 
 from models.rows import RowError, RowsRejected
 from models.status import Role
-from store import agencies, calls, dashboard, portal
-from store.proposal_forms import read_sheets
-from web.audit import record
-from web.deps import CurrentUser, Forbidden, NotFound, SessionDep
-from web.flow_runs import run_flow, write_proposal_template
+from services import Forbidden as ServiceForbidden
+from services import Refused
+from services.proposal_batch import read_bid_files
+from services.proposals import receive_proposals, withdraw_proposal
+from store import calls, dashboard
+from web.deps import CurrentUser, Forbidden, NotFound, NowDep, SessionDep, actor_of
+from web.flow_runs import write_proposal_template
 from web.pages import redirect, render, tr
 
 router = APIRouter(prefix="/agency/proposals", include_in_schema=False)
-PROPOSAL_SHEET = "申报书"
 
 
 @router.get("/template")
@@ -48,16 +48,12 @@ def _remove(folder: Path) -> None:
     folder.rmdir()
 
 
-def _named_agencies(path: Path) -> set[str]:
-    rows = read_sheets(path, {PROPOSAL_SHEET: ("机构名称",)})[PROPOSAL_SHEET]
-    return {row.values.get("机构名称", "").strip() for row in rows}
-
-
 @router.post("")
 async def upload(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
+    now: NowDep,
     workbook: Annotated[UploadFile, File()],
     action: Annotated[str, Form()] = "draft",
 ) -> Response:
@@ -73,43 +69,31 @@ async def upload(
     if cycle is None:
         raise NotFound()
     call = calls.get_latest_call(session, cycle_id=cycle.id or 0)
-    own = agencies.get_agency(session, user.agency_id).name
+    submit = action == "submit"
     with tempfile.TemporaryDirectory(prefix="gongyi-upload-") as folder:
         path = Path(folder) / f"{secrets.token_hex(8)}.xlsx"
         path.write_bytes(await workbook.read())
         try:
-            named = _named_agencies(path)
-        except (RowError, RowsRejected, ValueError, OSError) as error:
-            return _refused(request, [str(error)])
-        if named - {own}:
-            return _refused(
-                request,
-                [tr(request, "只能提交本机构的申报书：表中「机构名称」应为 {own}").format(own=own)],
+            tables = read_bid_files(str(path))
+            summary = await run_in_threadpool(
+                partial(
+                    receive_proposals,
+                    session,
+                    actor=actor_of(request, user),
+                    now=now,
+                    call_id=call.id or 0,
+                    tables=tables,
+                    submit=submit,
+                    refuse_repeats=submit,
+                    source=workbook.filename or "",
+                )
             )
-        now = datetime.now(ZoneInfo(request.app.state.settings.timezone))
-        submit = action == "submit"
-        summary = await run_in_threadpool(
-            run_flow,
-            "receive_bids",
-            call.id,
-            "",
-            str(path),
-            received_at=now,
-            submit=submit,
-            refuse_repeats=submit,
-        )
-    if summary.errors:
-        return _refused(request, list(summary.errors))
-    record(
-        session,
-        request,
-        user,
-        action="proposal_submit" if submit else "proposal_draft",
-        subject_type="call",
-        subject_id=call.id,
-        detail=f"{workbook.filename}：{summary.received} 份，已有相同 {summary.already_there} 份",
-    )
-    session.commit()
+        except RowsRejected as rejected:
+            return _refused(request, [str(e) for e in rejected.errors])
+        except (RowError, ValueError, OSError) as error:
+            return _refused(request, [str(error)])
+        except (Refused, ServiceForbidden) as refused:
+            return _refused(request, [refused.message])
     word = tr(request, "已提交") if submit else tr(request, "已保存为草稿")
     return redirect("/agency/proposals", message=f"{word}：{summary.received}")
 
@@ -120,7 +104,7 @@ def _refused(request: Request, errors: list[str]) -> Response:
 
 @router.post("/{proposal_id}/withdraw")
 async def withdraw(
-    proposal_id: int, request: Request, session: SessionDep, user: CurrentUser
+    proposal_id: int, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> Response:
     """Withdraw one of the agency's submitted proposals before the deadline."""
     from web.security import check_csrf
@@ -128,22 +112,16 @@ async def withdraw(
     await check_csrf(request)
     if user.role != Role.AGENCY or user.agency_id is None:
         raise Forbidden()
-    if proposal_id not in {
-        p.id for p in portal.list_agency_proposals(session, agency_id=user.agency_id)
-    }:
-        raise NotFound()
-    now = datetime.now(ZoneInfo(request.app.state.settings.timezone))
     try:
-        await run_in_threadpool(run_flow, "withdraw_proposal", proposal_id, user.name, now)
-    except (ValueError, LookupError) as error:
-        return _refused(request, [str(error)])
-    record(
-        session,
-        request,
-        user,
-        action="proposal_withdraw",
-        subject_type="proposal",
-        subject_id=proposal_id,
-    )
-    session.commit()
+        await run_in_threadpool(
+            partial(
+                withdraw_proposal,
+                session,
+                actor=actor_of(request, user),
+                now=now,
+                proposal_id=proposal_id,
+            )
+        )
+    except Refused as refused:  # another agency's proposal is NotFound: the 404 page
+        return _refused(request, [refused.message])
     return redirect("/agency/proposals", message=tr(request, "申报书已撤回。"))

@@ -1,5 +1,6 @@
-"""The officer's selection pages: screening overrides (资格审查改判) and the committee's decision
-at 终审, which resumes the waiting selection flow.
+"""The officer's selection pages: screening overrides (资格审查改判, `services.selection`) and
+the committee's decision at 终审, which resumes the waiting selection flow (`web.flow_runs`)
+and goes on the audit trail through `services.selection.note_committee_decision`.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from models.status import Role, Stage, TransitionError
+from models.status import Role, Stage
+from services import Refused
+from services.selection import note_committee_decision, override_screening
 from store import calls, dashboard, selection
 from store.accounts import SignedIn
-from web.audit import record
-from web.deps import Forbidden, NotFound, SessionDep, require_roles
-from web.flow_runs import record_committee_decision, run_flow
+from web.deps import Forbidden, NotFound, NowDep, SessionDep, actor_of, require_roles
+from web.flow_runs import record_committee_decision
 from web.pages import redirect, render, tr
 from web.security import FormUser
 
@@ -62,6 +64,7 @@ def override(
     request: Request,
     session: SessionDep,
     user: FormUser,
+    now: NowDep,
     eligible: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
@@ -72,35 +75,26 @@ def override(
     if proposal_id not in {p.id for p in dashboard.list_call_proposals(session, call_id=call_id)}:
         raise NotFound()
     try:
-        status = run_flow(
-            "override_screening",
-            proposal_id,
+        override_screening(
+            session,
+            actor=actor_of(request, user),
+            now=now,
+            proposal_id=proposal_id,
             eligible=eligible == "yes",
             reason=reason,
-            user=user.name,
         )
-    except (TransitionError, ValueError, LookupError) as error:
+    except Refused as error:
         return render(
             request,
             "error.html",
             {
                 "status": 400,
                 "title": tr(request, "未能改判"),
-                "message": str(error),
+                "message": error.message,
                 "login": False,
             },
             status=400,
         )
-    record(
-        session,
-        request,
-        user,
-        action="screening_override",
-        subject_type="proposal",
-        subject_id=proposal_id,
-        detail=f"{status}：{reason}",
-    )
-    session.commit()
     return redirect("/officer/screening", message=tr(request, "已改判。"))
 
 
@@ -147,6 +141,7 @@ def decide(
     request: Request,
     session: SessionDep,
     user: FormUser,
+    now: NowDep,
     include: Annotated[list[int] | None, Form()] = None,
     exclude: Annotated[list[int] | None, Form()] = None,
     reasons: Annotated[str, Form(max_length=2000)] = "",
@@ -177,16 +172,15 @@ def decide(
             },
             status=400,
         )
-    record(
+    note_committee_decision(
         session,
-        request,
-        user,
-        action="committee_decision",
-        subject_type="call",
-        subject_id=call_id,
-        detail=f"纳入 {include} 排除 {exclude}：{reasons}",
+        actor=actor_of(request, user),
+        now=now,
+        call_id=call_id,
+        include=include,
+        exclude=exclude,
+        reasons=reasons,
     )
-    session.commit()
     return redirect(
         "/officer/committee",
         message=tr(request, "终审决定已记录，遴选流程 {run} 继续运行。").format(run=run_id),
