@@ -19,7 +19,7 @@ from models.monitoring import ActionItem, WeeklyMeeting
 from models.rows import RowError, RowsRejected
 from models.status import ActionItemStatus, Role, TransitionError
 from services import Actor, Forbidden, NotFound, Refused, audit
-from services.projects import OFFICE_ROLES
+from services.projects import OFFICE_ROLES, check_own
 from store import awards, meetings, portal
 from store.database import unit_of_work
 
@@ -45,20 +45,27 @@ def _item_not_found(item_id: int) -> NotFound:
 
 
 def get_own_item(session: Session, *, actor: Actor, item_id: int) -> ActionItem:
-    """Return the action item if the actor may act on it: an agency its projects' only."""
-    if actor.role in OFFICE_ROLES:
-        try:
-            return meetings.get_action_item(session, item_id)
-        except LookupError:
-            raise _item_not_found(item_id) from None
-    if actor.role == Role.AGENCY and actor.agency_id is not None:
-        try:
-            return portal.get_agency_action_item(
-                session, item_id=item_id, agency_id=actor.agency_id
-            )
-        except LookupError:
-            raise _item_not_found(item_id) from None
-    raise Forbidden(f"您的账号角色（{actor.role}）不能处理待办事项")
+    """Return the action item if the actor may act on it: an agency its own projects' only.
+
+    An item of another agency's project, or one for every project (no project),
+    is not found for an agency, as `services.projects.check_own` rules.
+    """
+    try:
+        item = meetings.get_action_item(session, item_id)
+    except LookupError:
+        item = None
+    if actor.role in OFFICE_ROLES and item is not None:
+        return item
+    project = portal.get_project(session, item.project_id) if item and item.project_id else None
+    try:
+        check_own(actor, project, item.project_id if item and item.project_id else 0)
+    except NotFound:
+        raise _item_not_found(item_id) from None
+    except Forbidden:
+        raise Forbidden(f"您的账号角色（{actor.role}）不能处理待办事项") from None
+    if item is None:
+        raise _item_not_found(item_id)
+    return item
 
 
 def _transition_role(actor: Actor) -> Role:

@@ -25,10 +25,10 @@ def not_found(project_id: int) -> NotFound:
 
 def find_project(session: Session, project_id: int) -> Project:
     """Return the project with this id, or raise NotFound (for the office's own tools)."""
-    try:
-        return portal.get_agency_project(session, project_id=project_id, agency_id=None)
-    except LookupError:
-        raise NotFound(f"没有编号为 {project_id} 的服务项目") from None
+    project = portal.get_project(session, project_id)
+    if project is None:
+        raise NotFound(f"没有编号为 {project_id} 的服务项目")
+    return project
 
 
 def check_own(actor: Actor, project: Project | None, project_id: int) -> Project:
@@ -50,8 +50,4 @@ def check_own(actor: Actor, project: Project | None, project_id: int) -> Project
 
 def own_project(session: Session, *, actor: Actor, project_id: int) -> Project:
     """Return the project if it is the actor's to act on; raise NotFound or Forbidden."""
-    try:
-        project = portal.get_agency_project(session, project_id=project_id, agency_id=None)
-    except LookupError:
-        project = None
-    return check_own(actor, project, project_id)
+    return check_own(actor, portal.get_project(session, project_id), project_id)

@@ -2,9 +2,9 @@
 
 Each function answers one page's question for one account: an agency's
 projects, what it still owes this week, an evaluator's assignments, the
-officer's dashboard figures, the audit log filtered. Ownership is part of the
-query (a project of another agency is simply not found), so the routes hold no
-SQL and cannot forget the filter.
+officer's dashboard figures, the audit log filtered. The lists are filtered by
+the agency in the query; whether one project or action item is the actor's is
+decided in one place, `services.projects.check_own`.
 """
 
 from __future__ import annotations
@@ -29,12 +29,9 @@ def list_agency_projects(session: Session, *, agency_id: int) -> list[Project]:
     )
 
 
-def get_agency_project(session: Session, *, project_id: int, agency_id: int | None) -> Project:
-    """Return one project, or raise LookupError if it is not this agency's (None: any agency)."""
-    project = session.get(Project, project_id)
-    if project is None or (agency_id is not None and project.agency_id != agency_id):
-        raise LookupError(f"没有编号为 {project_id} 的服务项目")
-    return project
+def get_project(session: Session, project_id: int) -> Project | None:
+    """Return one project by id, or None (whose it is, is `services.projects.check_own`)."""
+    return session.get(Project, project_id)
 
 
 def list_missing_days(
@@ -147,15 +144,6 @@ def list_agency_action_items(session: Session, *, agency_id: int) -> list[tuple[
             .order_by(ActionItem.status, ActionItem.due_on)
         )
     ]
-
-
-def get_agency_action_item(session: Session, *, item_id: int, agency_id: int) -> ActionItem:
-    """Return an action item on one of this agency's projects, or raise LookupError."""
-    item = session.get(ActionItem, item_id)
-    project = session.get(Project, item.project_id) if item and item.project_id else None
-    if item is None or project is None or project.agency_id != agency_id:
-        raise LookupError(f"没有编号为 {item_id} 的待办事项")
-    return item
 
 
 def list_agency_evaluations(

@@ -9,17 +9,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from models.compliance import due_days
 from models.project import Project
 from models.status import Role
+from services import Actor
+from services.projects import own_project
 from store import awards, monitoring, portal
-from web.api.auth import ApiUser, office_today, require
-from web.api.daily_reports import get_own_project
+from web.api.auth import ApiUser, require
 from web.api.errors import REFUSALS, ApiRoute, field_error, refuse_fields
-from web.deps import SessionDep
+from web.deps import SessionDep, TodayDep
 
 router = APIRouter(tags=["服务项目"], route_class=ApiRoute)
 MAX_SPAN_DAYS = 400
@@ -88,7 +89,7 @@ def get_project(
     session: SessionDep, user: ApiUser, project_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
 ) -> ProjectOut:
     """Return one project the caller may see."""
-    return project_out(get_own_project(session, user, project_id))
+    return project_out(own_project(session, actor=Actor.of(user), project_id=project_id))
 
 
 @router.get(
@@ -98,16 +99,15 @@ def get_project(
     responses=REFUSALS,
 )
 def list_missing_days(
-    request: Request,
     session: SessionDep,
     user: ApiUser,
+    today: TodayDep,
     project_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     first: Annotated[date | None, Query(description="起始日期（默认本周一）")] = None,
     last: Annotated[date | None, Query(description="截止日期（默认今天）")] = None,
 ) -> MissingDaysOut:
     """List the working days in [first, last] within the project's run with no report."""
-    project = get_own_project(session, user, project_id)
-    today = office_today(request)
+    project = own_project(session, actor=Actor.of(user), project_id=project_id)
     last = last or today
     first = first or last - timedelta(days=last.weekday())
     if first > last or (last - first).days > MAX_SPAN_DAYS:
