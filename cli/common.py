@@ -142,6 +142,18 @@ def session_for(settings: Settings) -> Iterator[Session]:
         raise fail(f"数据库出错（{reason}）：新装或升级后请先运行 gongyi db upgrade") from None
 
 
+def cycle_or_monitored(session: Session, cycle: int | None) -> int:
+    """The cycle given with --cycle, or the newest one with running projects."""
+    if cycle is not None:
+        return cycle
+    from store.awards import get_monitored_cycle_id
+
+    try:
+        return get_monitored_cycle_id(session)
+    except LookupError as exc:
+        raise fail(str(exc)) from None
+
+
 def run_flow(flow: Any, *args: Any, **kwargs: Any) -> Any:
     """Run a flow in-process with heartbeats off, turning a user's mistake into one line."""
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings

@@ -50,14 +50,20 @@ def cycle_review(
     comment: Annotated[str, typer.Option(help="审核意见（退回时必填）。")] = "",
 ) -> None:
     """审核一个项目的结项评估：审定或退回修改。"""
-    from flows.closing.final_evaluation import review_final_evaluation
+    from services import evaluations
 
-    ready_for_flows()
-    ok, message = run_flow(
-        review_final_evaluation, cycle, project, reviewer, not send_back, comment
-    )
-    if not ok:
-        raise fail(message)
+    settings = ready()
+    with session_for(settings) as session:
+        final_id = evaluations.find_final_evaluation(session, cycle_id=cycle, project=project)
+        reviewed = evaluations.review_final_evaluation(
+            session,
+            actor=evaluations.reviewer_actor(reviewer),
+            now=settings.now(),
+            final_evaluation_id=final_id,
+            approve=not send_back,
+            comment=comment,
+        )
+    console.print(reviewed.message, highlight=False)
 
 
 @app.command("close")

@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from cli.common import CycleOption, console, fail, print_problems, ready_for_flows, run_flow
+from cli.common import (
+    CycleOption,
+    console,
+    cycle_or_monitored,
+    fail,
+    print_problems,
+    ready,
+    ready_for_flows,
+    run_flow,
+    session_for,
+)
 
 app = typer.Typer(help="过程监测：日报告、周例会、月评估与拨付。", no_args_is_help=True)
 report_app = typer.Typer(help="日报告：逐份提交或批量导入。", no_args_is_help=True)
@@ -51,11 +61,11 @@ def monitor_report_submit(
         parse_minutes,
         parse_refs,
         parse_spend,
+        read_report_payload,
     )
+    from services import clerk, daily_reports
 
-    ready_for_flows()
-    from flows.monitoring.daily_report_intake import submit_daily_report
-
+    settings = ready()
     try:
         if json_file is not None:
             payload = json.loads(json_file.read_text(encoding="utf-8"))
@@ -77,10 +87,22 @@ def monitor_report_submit(
                 "spend_fen": parse_spend(spend),
             }
             parse_minutes(hours, field="服务时长（小时）")
+        report = read_report_payload(payload)
     except (InputError, OSError, ValueError) as exc:
         raise fail(str(exc)) from None
-    result = run_flow(submit_daily_report, payload, cycle, "cli")
-    print_problems(result.errors, what="日报告未保存")
+    with session_for(settings) as session:
+        try:
+            result = daily_reports.file_reports(
+                session,
+                [daily_reports.Submission("", report)],
+                actor=clerk(),
+                now=settings.now(),
+                source="cli",
+                cycle_id=cycle_or_monitored(session, cycle),
+            )
+        except daily_reports.ReportsRejected as rejected:
+            print_problems(rejected.problems, what="日报告未保存")
+            raise
     if result.unchanged:
         raise fail(result.unchanged[0])
     console.print("日报告已保存" + ("（新版本）" if result.revised else "") + "。")
@@ -198,14 +220,22 @@ def monitor_action_close(
     dropped: Annotated[bool, typer.Option(help="取消而不是完成。")] = False,
 ) -> None:
     """关闭一项待办（完成或取消）。"""
-    ready_for_flows()
-    from flows.monitoring.meeting_minutes import close_action_item
-    from models.status import TransitionError
+    from services import clerk, meetings
 
-    try:
-        console.print(run_flow(close_action_item, item, note, dropped))
-    except TransitionError as exc:
-        raise fail(str(exc)) from None
+    settings = ready()
+    now = settings.now()
+    with session_for(settings) as session:
+        closed = meetings.close_action_item(
+            session, actor=clerk(), now=now, item_id=item, note=note, dropped=dropped
+        )
+    if not closed.changed:
+        console.print(f"待办事项 #{item} 已是该状态，未改动", highlight=False)
+        return
+    day = closed.item.closed_on or now.date()
+    console.print(
+        f"待办事项 #{item}「{closed.item.text}」已{'取消' if dropped else '完成'}（{day}）",
+        highlight=False,
+    )
 
 
 @app.command("month")
@@ -244,13 +274,22 @@ def monitor_review(
     cycle: CycleOption = None,
 ) -> None:
     """审定或退回一份月评估；审定后下一次月评估运行时发布并生成 PDF。"""
-    ready_for_flows()
-    from flows.monitoring.evaluation_review import review_evaluation
+    from services import evaluations
 
-    outcome = run_flow(review_evaluation, project, month, reviewer, not send_back, comment, cycle)
-    if not outcome.ok:
-        raise fail(outcome.message)
-    console.print(outcome.message)
+    settings = ready()
+    with session_for(settings) as session:
+        evaluation_id = evaluations.find_monthly_evaluation(
+            session, cycle_id=cycle_or_monitored(session, cycle), project=project, month=month
+        )
+        reviewed = evaluations.review_evaluation(
+            session,
+            actor=evaluations.reviewer_actor(reviewer),
+            now=settings.now(),
+            evaluation_id=evaluation_id,
+            approve=not send_back,
+            comment=comment,
+        )
+    console.print(reviewed.message, highlight=False)
 
 
 @app.command("release")

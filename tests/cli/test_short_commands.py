@@ -148,3 +148,22 @@ def test_cycle_refund_books_by_project_id_once_without_prefect(
             if e.kind == "refund"
         ]
     assert sum(e.amount_fen for e in refunds) == 10_000
+
+
+def test_a_daily_report_and_an_evaluation_review_need_no_prefect(
+    database_url: str, tmp_path: Path
+) -> None:
+    with Session(get_engine(database_url)) as session:
+        running = build_running_cycle(session, projects=1)
+    title, cycle = running.titles[0], str(running.cycle_id)
+    submit = ["monitor", "report", "submit", title, "--day", "2026-06-03", "--cycle", cycle]
+    code, output, loaded = _run(
+        [*submit, "--no-activity", "端午节前布置场地"], database_url, tmp_path
+    )
+    assert (code, loaded) == (0, "-"), output
+    assert output.strip() == "日报告已保存。"
+    code, output, loaded = _run(
+        ["monitor", "review", title, "2026-06", "--reviewer", "陈慧敏"], database_url, tmp_path
+    )
+    assert (code, loaded) == (1, "-")
+    assert output.strip() == f"错误：「{title}」还没有 2026-06 的月评估"
