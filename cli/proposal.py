@@ -11,7 +11,6 @@ from rich.table import Table
 
 from cli.common import (
     console,
-    fail,
     moment_or_now,
     print_errors,
     ready,
@@ -31,22 +30,54 @@ def proposal_template(output: Annotated[Path, typer.Argument(help="写出的 XLS
 
 
 def _receive(path: Path, call: int, *, submit: bool, at: str, agencies: Path | None) -> None:
-    settings = ready_for_flows()
-    from flows.call.receive_bids import receive_bids
+    if agencies is not None:
+        summary = _receive_with_registry(path, call, submit=submit, at=at, agencies=agencies)
+    else:
+        from models.rows import RowError, RowsRejected
+        from services import clerk, proposals
+        from services.proposal_batch import read_bid_files
 
-    summary = receive_bids(
-        call,
-        str(agencies or ""),
-        str(path),
-        received_at=moment_or_now(settings, at),
-        submit=submit,
-        refuse_repeats=submit,
-    )
+        settings = ready()
+        try:
+            tables = read_bid_files(str(path))
+            with session_for(settings) as session:
+                summary = proposals.receive_proposals(
+                    session,
+                    actor=clerk(),
+                    now=moment_or_now(settings, at),
+                    call_id=call,
+                    tables=tables,
+                    submit=submit,
+                    refuse_repeats=submit,
+                    source=path.name,
+                )
+        except RowsRejected as rejected:
+            print_errors(tuple(str(e) for e in rejected.errors), f"{path.name} ")
+            raise
+        except RowError as error:
+            print_errors((str(error),), f"{path.name} ")
+            raise
     print_errors(summary.errors, f"{path.name} ")
     for line in summary.warnings:
         console.print(f"[yellow]提醒：{escape(line)}[/]", highlight=False)
     word = "提交" if submit else "保存为草稿"
     console.print(f"{word} {summary.received} 份申报书（已有相同内容 {summary.already_there} 份）")
+
+
+def _receive_with_registry(path: Path, call: int, *, submit: bool, at: str, agencies: Path):  # type: ignore[no-untyped-def]
+    # The registry import is still a flow (flows.call.register_agencies); with it, the
+    # registry and the proposals are stored in one transaction by the receive_bids flow.
+    settings = ready_for_flows()
+    from flows.call.receive_bids import receive_bids
+
+    return receive_bids(
+        call,
+        str(agencies),
+        str(path),
+        received_at=moment_or_now(settings, at),
+        submit=submit,
+        refuse_repeats=submit,
+    )
 
 
 @app.command("submit")
@@ -79,14 +110,16 @@ def proposal_withdraw(
     at: Annotated[str, typer.Option(help="撤回时间，默认现在；截止后不能撤回。")] = "",
 ) -> None:
     """撤回已提交的申报书（截止前）。"""
-    settings = ready_for_flows()
-    from flows.call.withdraw_proposal import DeadlinePassedError, withdraw_proposal
-    from models.status import TransitionError
+    from services import clerk, proposals
 
-    try:
-        withdraw_proposal(proposal, user, moment_or_now(settings, at))
-    except (DeadlinePassedError, TransitionError, LookupError) as exc:
-        raise fail(str(exc)) from None
+    settings = ready()
+    with session_for(settings) as session:
+        proposals.withdraw_proposal(
+            session,
+            actor=clerk(login=user, name=user),
+            now=moment_or_now(settings, at),
+            proposal_id=proposal,
+        )
     console.print(f"申报书 #{proposal} 已撤回")
 
 
@@ -116,14 +149,18 @@ def proposal_override(
     eligible: Annotated[bool, typer.Option("--eligible/--ineligible", help="改判为通过或不通过。")],
 ) -> None:
     """人工改判资格审查结果，理由与操作人记入审计日志。"""
-    ready_for_flows()
-    from flows.call.override_screening import override_screening
-    from models.status import TransitionError
+    from services import clerk, selection
 
-    try:
-        status = override_screening(proposal, eligible=eligible, reason=reason, user=user)
-    except (TransitionError, LookupError, ValueError) as exc:
-        raise fail(str(exc)) from None
+    settings = ready()
+    with session_for(settings) as session:
+        found = selection.override_screening(
+            session,
+            actor=clerk(login=user, name=user),
+            now=settings.now(),
+            proposal_id=proposal,
+            eligible=eligible,
+            reason=reason,
+        )
     console.print(
-        f"申报书 #{proposal} 资格审查已改判为 {'通过' if status == 'eligible' else '不通过'}"
+        f"申报书 #{proposal} 资格审查已改判为 {'通过' if found.status == 'eligible' else '不通过'}"
     )

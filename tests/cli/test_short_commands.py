@@ -167,3 +167,28 @@ def test_a_daily_report_and_an_evaluation_review_need_no_prefect(
     )
     assert (code, loaded) == (1, "-")
     assert output.strip() == f"错误：「{title}」还没有 2026-06 的月评估"
+
+
+def test_withdrawing_a_proposal_and_closing_an_action_item_need_no_prefect(
+    database_url: str, tmp_path: Path
+) -> None:
+    from models.proposal import Proposal
+    from tests.web.portal_builders import build_portal_world
+
+    with Session(get_engine(database_url), expire_on_commit=False) as session:
+        world = build_portal_world(session, tmp_path / "output")
+    withdraw = ["proposal", "withdraw", str(world.proposal_id), "--user", "王科长"]
+    code, output, loaded = _run([*withdraw, "--at", "2026-05-21 09:00"], database_url, tmp_path)
+    assert (code, loaded) == (1, "-")
+    assert len(output.strip().splitlines()) == 1 and "截止，不能再撤回" in output
+    code, output, loaded = _run([*withdraw, "--at", "2026-05-19 10:00"], database_url, tmp_path)
+    assert (code, loaded, output.strip()) == (0, "-", f"申报书 #{world.proposal_id} 已撤回")
+    with Session(get_engine(database_url)) as session:
+        assert session.get(Proposal, world.proposal_id).status == "withdrawn"  # type: ignore[union-attr]
+
+    close = ["monitor", "action", "close", str(world.action_item_id), "--note", "已上门核实"]
+    code, output, loaded = _run(close, database_url, tmp_path)
+    assert (code, loaded) == (0, "-"), output
+    assert output.startswith(f"待办事项 #{world.action_item_id}「") and "已完成" in output
+    code, output, _ = _run(close, database_url, tmp_path)
+    assert output.strip() == f"待办事项 #{world.action_item_id} 已是该状态，未改动"
