@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from models.status import Role
+from services import documents
 from store import dashboard
 from store.accounts import SignedIn, list_accounts
-from web.deps import SessionDep, require_roles
-from web.files import can_download, list_output_files
+from web.deps import SessionDep, actor_of, require_roles
 from web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -87,9 +87,7 @@ def accounts_page(request: Request, session: SessionDep, user: AdminUser) -> Res
 @router.get("/donor")
 def donor_page(request: Request, session: SessionDep, user: DonorUser) -> Response:
     """Show the donor's statements of where their money went."""
-    files = [
-        f
-        for f in list_output_files(request.app.state.output_dir)
-        if can_download(f, role=user.role, owned_titles=[], person=user.name)
-    ]
+    files = documents.list_downloads(
+        session, actor=actor_of(request, user), output_dir=request.app.state.output_dir
+    )
     return render(request, "donor.html", {"files": files})
