@@ -71,6 +71,16 @@ def get_need(session: Session, need_id: int) -> Need:
     return need
 
 
+def get_need_by_fingerprint(session: Session, *, cycle_id: int, fingerprint: str) -> Need:
+    """Return the cycle's need stored from this submission (see `NeedRow.fingerprint`)."""
+    need = session.exec(
+        select(Need).where(Need.cycle_id == cycle_id, Need.fingerprint == fingerprint)
+    ).first()
+    if need is None:
+        raise LookupError("找不到这条居民需求")
+    return need
+
+
 def list_needs(session: Session, *, cycle_id: int, leads_only: bool = False) -> list[Need]:
     """List a cycle's needs by id; `leads_only` leaves out merged duplicates."""
     query = select(Need).where(Need.cycle_id == cycle_id)

@@ -4,26 +4,23 @@ and the officer's review queue (contacts masked, every view logged).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from models.intake import MAX_TEXT, SOURCES, read_need_row
-from models.privacy import mask_name, mask_phone, mask_text
-from models.rows import Row, RowError
+from models.intake import MAX_TEXT, SOURCES
+from models.rows import RowError
 from models.status import Role
-from store import cycles, dashboard, needs
+from services import Actor, Refused
+from services import needs as needs_service
+from services.needs import Classifying, NeedsRejected
 from store.accounts import SignedIn
-from store.need_review import set_need_confirmed
-from web.audit import record
 from web.deps import (
-    Forbidden,
-    NotFound,
+    NowDep,
     OptionalUser,
     SessionDep,
+    actor_of,
     get_client_ip,
     require_roles,
 )
@@ -32,26 +29,27 @@ from web.security import FormUser, check_csrf
 
 router = APIRouter(include_in_schema=False)
 OfficerUser = Annotated[SignedIn, Depends(require_roles(Role.STAFF))]
-FORM_NAME = "需求表单"
 
 
-def _communities(session) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
-    cycle = dashboard.get_latest_cycle(session)
-    if cycle is None:
-        raise NotFound()
-    names = [c.name for c in cycles.list_communities(session, street_office=cycle.street_office)]
-    return cycle.id or 0, names
+def classifying(request: Request) -> Classifying:
+    """What sorting a need reads from settings: the labelled set, the threshold, the cache folder."""
+    settings = request.app.state.settings
+    return Classifying(
+        settings.needs_training_file,
+        settings.needs_review_threshold,
+        settings.var_dir / "classifier",
+    )
 
 
 @router.get("/needs/new")
 def need_form(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     """Show the public need form."""
-    _cycle, communities = _communities(session)
+    form = needs_service.need_form(session)
     return render(
         request,
         "needs/form.html",
         {
-            "communities": communities,
+            "communities": form.communities,
             "sources": SOURCES,
             "values": {},
             "errors": [],
@@ -61,7 +59,9 @@ def need_form(request: Request, session: SessionDep, user: OptionalUser) -> Resp
 
 
 @router.post("/needs/new")
-async def submit_need(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+async def submit_need(
+    request: Request, session: SessionDep, user: OptionalUser, now: NowDep
+) -> Response:
     """Check and store one need, all or nothing; a few per address every ten minutes."""
     await check_csrf(request)
     request.app.state.need_form_limit.take(get_client_ip(request))
@@ -69,64 +69,43 @@ async def submit_need(request: Request, session: SessionDep, user: OptionalUser)
     values = {
         k: str(v).strip() for k, v in form.items() if k != "csrf_token" and isinstance(v, str)
     }
-    cycle_id, communities = _communities(session)
     _ = translator(request)
-    tz = ZoneInfo(request.app.state.settings.timezone)
-    today = datetime.now(tz).date()
-    errors = []
-    has_contact = bool(values.get("contact_name") or values.get("contact_phone"))
-    if has_contact and values.get("consent") != "on":
-        errors.append(_("填写了联系人或电话时，请勾选同意保存联系方式；不同意可以不填。"))
-    row = Row(
-        FORM_NAME,
-        1,
-        {
-            "需求内容": values.get("text", ""),
-            "社区": values.get("community", ""),
-            "服务对象": values.get("target_group", ""),
-            "来源": values.get("source", "居民"),
-            "提交日期": today.isoformat(),
-            "联系人": values.get("contact_name", ""),
-            "联系电话": values.get("contact_phone", ""),
-        },
-    )
+    target = needs_service.need_form(session)
+    actor = actor_of(request, user) if user else Actor(login="匿名", address=get_client_ip(request))
     try:
-        need = read_need_row(row, communities=communities, today=today)
-    except RowError as error:
-        errors.append(str(error))
-    if errors:
+        needs_service.submit_need(
+            session,
+            actor=actor,
+            now=now,
+            cycle_id=target.cycle_id,
+            text=values.get("text", ""),
+            community=values.get("community", ""),
+            target_group=values.get("target_group", ""),
+            source=values.get("source", "居民"),
+            contact_name=values.get("contact_name", ""),
+            contact_phone=values.get("contact_phone", ""),
+            consent=values.get("consent") == "on",
+            classifying=classifying(request),
+        )
+    except NeedsRejected as rejected:
         return render(
             request,
             "needs/form.html",
             {
-                "communities": communities,
+                "communities": target.communities,
                 "sources": SOURCES,
                 "values": values,
-                "errors": errors,
+                "errors": [_form_error(_, error) for error in rejected.errors],
                 "max_text": MAX_TEXT,
             },
             status=400,
         )
-    community_ids = {
-        c.name: c.id or 0
-        for c in cycles.list_communities(
-            session, street_office=dashboard.get_latest_cycle(session).street_office
-        )
-    }  # type: ignore[union-attr]
-    added, _already = needs.add_needs(
-        session, cycle_id=cycle_id, rows=[need], community_ids=community_ids
-    )
-    record(
-        session,
-        request,
-        user,
-        action="need_submit",
-        subject_type="cycle",
-        subject_id=cycle_id,
-        detail=f"{need.community}：{need.text[:60]}" + ("（重复，未新增）" if not added else ""),
-    )
-    session.commit()
     return redirect("/needs/thanks", message=_("需求已收到，谢谢！街道会在归类后转给相关项目。"))
+
+
+def _form_error(_, error: RowError) -> str:  # type: ignore[no-untyped-def]
+    # A rule about the whole form (consent) reads as itself; a bad field names its field.
+    return _(error.message) if error.row <= 0 else str(error)
 
 
 @router.get("/needs/thanks")
@@ -138,38 +117,23 @@ def need_thanks(request: Request, user: OptionalUser) -> Response:
 @router.get("/officer/needs")
 def review_queue(request: Request, session: SessionDep, user: OfficerUser) -> Response:
     """List the needs waiting for staff to confirm a domain; contacts are masked."""
-    cycle = dashboard.get_latest_cycle(session)
-    if cycle is None:
-        raise NotFound()
-    domains = cycles.list_domains(session, cycle_id=cycle.id or 0)
-    names = {d.id: d.name for d in domains}
-    queue = needs.list_review_queue(session, cycle_id=cycle.id or 0)
-    record(
-        session,
-        request,
-        user,
-        action="view_needs_review",
-        subject_type="cycle",
-        subject_id=cycle.id,
-        detail=f"查看待确认需求 {len(queue)} 条（联系人已脱敏）",
-    )
-    session.commit()
+    queue = needs_service.review_queue(session, actor=actor_of(request, user))
     return render(
         request,
         "needs/queue.html",
         {
-            "domains": [{"key": d.key, "name": d.name} for d in domains],
+            "domains": [{"key": key, "name": name} for key, name in queue.domains],
             "needs": [
                 {
-                    "id": n.id,
-                    "text": mask_text(n.text),
+                    "id": n.need_id,
+                    "text": n.text,
                     "target_group": n.target_group,
-                    "suggested": names.get(n.domain_id, "") if n.domain_id else "",
+                    "suggested": n.domain_name,
                     "confidence": n.confidence,
                     "weight": n.weight,
-                    "contact": f"{mask_name(n.contact_name)} {mask_phone(n.contact_phone)}".strip(),
+                    "contact": f"{n.contact_name} {n.contact_phone}".strip(),
                 }
-                for n in queue
+                for n in queue.needs
             ],
         },
     )
@@ -181,37 +145,24 @@ def confirm_need(
     request: Request,
     session: SessionDep,
     user: FormUser,
+    now: NowDep,
     domain: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """Confirm the suggested domain or choose another; kept as a correction for the classifier."""
-    if user.role != Role.STAFF:
-        raise Forbidden()
-    now = datetime.now(ZoneInfo(request.app.state.settings.timezone))
     try:
-        line = set_need_confirmed(session, need_id, domain, user.name, now)
-    except LookupError:
-        raise NotFound() from None
-    except ValueError as error:
-        session.rollback()
+        line = needs_service.confirm_need(
+            session, actor=actor_of(request, user), now=now, need_id=need_id, domain_key=domain
+        )
+    except Refused as refused:
         return render(
             request,
             "error.html",
             {
                 "status": 400,
                 "title": tr(request, "未能确认"),
-                "message": str(error),
+                "message": refused.message,
                 "login": False,
             },
             status=400,
         )
-    record(
-        session,
-        request,
-        user,
-        action="need_confirm",
-        subject_type="need",
-        subject_id=need_id,
-        detail=line,
-    )
-    session.commit()
     return redirect("/officer/needs", message=line)
