@@ -21,10 +21,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from settings import Settings, get_settings
-
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from settings import Settings
 
 console = Console()
 ERRORS_SHOWN = 50
@@ -50,7 +50,10 @@ def fail(message: object, *, code: int = 1) -> typer.Exit:
 
 def load_settings() -> Settings:
     """Read settings, turning a validation error into one line."""
+    # Imported here: pydantic-settings is a tenth of a second `gongyi --help` does not need.
     from pydantic import ValidationError
+
+    from settings import get_settings
 
     try:
         return get_settings()

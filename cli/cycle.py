@@ -117,11 +117,9 @@ def cycle_verify(
     if archive is None:
         if cycle is None:
             raise fail("请给出 --cycle 或 --archive")
-        settings = ready_for_flows()
         from store.closing import get_closing
-        from store.database import open_session
 
-        with open_session(settings.database_url) as session:
+        with session_for(ready()) as session:
             found = get_closing(session, cycle_id=cycle)
         if found is None:
             raise fail(f"创投周期 #{cycle} 尚未结项，没有归档")

@@ -18,11 +18,13 @@ from cli.common import (
     prepare_prefect,
     upgrade,
 )
-from settings import PROJECT_ROOT
+
+# The repository's demo/ folder (settings.PROJECT_ROOT / "demo", without importing settings).
+DEMO_DATA = Path(__file__).resolve().parents[1] / "demo"
 
 
 def demo(
-    data: Annotated[Path, typer.Option(help="演示数据目录。")] = PROJECT_ROOT / "demo",
+    data: Annotated[Path, typer.Option(help="演示数据目录。")] = DEMO_DATA,
     month: Annotated[str, typer.Option(help="演示的监测月份（YYYY-MM）。")] = "2026-06",
 ) -> None:
     """运行完整的演示创投周期（淮河路街道案例），并生成 PDF 报告。"""
