@@ -3,15 +3,15 @@
 The dashboard shows the cycle's stage, the fund, needs by domain, proposals,
 selection progress, a heat-map of daily-report compliance for one month,
 the latest grades and the latest PDFs. Long flows (the month's evaluation)
-run in a background thread; the flows page shows how they ended.
+run in a background thread; the flows page shows how they ended. The time is the
+request's (`NowDep`, the one clock); starting a flow is recorded by `services.runs`.
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -21,10 +21,10 @@ from models.calendar import PeriodError, month_bounds
 from models.compliance import ReportStamp, due_days, is_late
 from models.ledger import sum_balance
 from models.status import Role
+from services.runs import note_flow_start
 from store import calls, dashboard, fund, monitoring
 from store.accounts import SignedIn
-from web.audit import record
-from web.deps import Forbidden, NotFound, SessionDep, require_roles
+from web.deps import Forbidden, NotFound, NowDep, SessionDep, actor_of, require_roles
 from web.files import list_output_files
 from web.flow_runs import run_flow
 from web.i18n import N_
@@ -42,7 +42,7 @@ def _cycle_id(session: Session) -> int:
     return cycle.id or 0
 
 
-def build_heatmap(session: Session, *, cycle_id: int, month: str, tz: ZoneInfo) -> dict[str, Any]:
+def build_heatmap(session: Session, *, cycle_id: int, month: str, tz: tzinfo) -> dict[str, Any]:
     """Return each project's row of on-time / late / missing cells for the month's working days."""
     first, last = month_bounds(month)
     projects = dashboard.list_cycle_projects(session, cycle_id=cycle_id)
@@ -77,16 +77,16 @@ def build_heatmap(session: Session, *, cycle_id: int, month: str, tz: ZoneInfo) 
 
 @router.get("")
 def dashboard_page(
-    request: Request, session: SessionDep, user: OfficerUser, month: str = ""
+    request: Request, session: SessionDep, user: OfficerUser, now: NowDep, month: str = ""
 ) -> Response:
     """Show the cycle at a glance."""
     cycle = dashboard.get_latest_cycle(session)
     if cycle is None:
         return render(request, "officer/dashboard.html", {"cycle": None})
-    tz = ZoneInfo(request.app.state.settings.timezone)
+    tz = now.tzinfo or UTC
     last_day = dashboard.get_last_report_day(session, cycle_id=cycle.id or 0)
     try:
-        month = month or (last_day or datetime.now(tz).date()).strftime("%Y-%m")
+        month = month or (last_day or now.date()).strftime("%Y-%m")
         heatmap = build_heatmap(session, cycle_id=cycle.id or 0, month=month, tz=tz)
     except PeriodError as error:
         return render(
@@ -177,11 +177,13 @@ def flows_page(request: Request, session: SessionDep, user: OfficerUser) -> Resp
     )
 
 
-def _start_in_background(request: Request, name: str, label: str, *args: Any) -> None:
+def _start_in_background(
+    request: Request, name: str, label: str, started: datetime, *args: Any
+) -> None:
     jobs: list[dict[str, Any]] = request.app.state.flow_jobs
     job: dict[str, Any] = {
         "name": label,
-        "started": datetime.now(UTC),
+        "started": started.astimezone(UTC),
         "state": N_("运行中"),
         "result": "",
     }
@@ -224,6 +226,7 @@ def start_flow(
     request: Request,
     session: SessionDep,
     user: FormUser,
+    now: NowDep,
     call_id: Annotated[int | None, Form()] = None,
     month: Annotated[str, Form(max_length=7)] = "",
 ) -> Response:
@@ -234,7 +237,7 @@ def start_flow(
         raise NotFound()
     _ = translator(request)
     cycle_id = _cycle_id(session)
-    today = datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
+    today = now.date()
     if name == "close_call":
         if call_id is None or call_id not in {
             c.id for c in calls.list_calls(session, cycle_id=cycle_id)
@@ -254,16 +257,10 @@ def start_flow(
         args = (cycle_id, month)
     else:
         args = (cycle_id, today)
-    record(
-        session, request, user, action="flow_start", subject_type="flow", detail=f"{name} {args}"
+    note_flow_start(
+        session, actor=actor_of(request, user), now=now, name=name, detail=f"{name} {args}"
     )
-    session.commit()
-    _start_in_background(request, name, _(FLOW_BUTTONS[name]), *args)
+    _start_in_background(request, name, _(FLOW_BUTTONS[name]), now, *args)
     return redirect(
         "/officer/flows", message=_("已开始：{name}").format(name=_(FLOW_BUTTONS[name]))
     )
-
-
-def office_date(request: Request) -> date:
-    """Return today in the office's time zone."""
-    return datetime.now(ZoneInfo(request.app.state.settings.timezone)).date()
