@@ -136,9 +136,13 @@ def submit_form(
     now: datetime,
     project_id: int,
     report: DailyReportInput,
+    account_id: int | None = None,
     where: str = "",
 ) -> IntakeSummary:
-    """File the portal form's report for one of the agency's projects, then drop its draft."""
+    """File the portal form's report for one of the agency's projects, then drop its draft.
+
+    `account_id` is the portal account whose draft of that day the report replaces.
+    """
     project = own_project(session, actor=actor, project_id=project_id)
     summary = _file_batch(
         session,
@@ -150,9 +154,9 @@ def submit_form(
         commit=False,
     )
     with unit_of_work(session):
-        if actor.user_id is not None:
+        if account_id is not None:
             portal.set_draft_removed(
-                session, account_id=actor.user_id, project_id=project_id, day=report.day
+                session, account_id=account_id, project_id=project_id, day=report.day
             )
         audit.record(
             session,
@@ -171,18 +175,17 @@ def save_draft(
     *,
     actor: Actor,
     now: datetime,
+    account_id: int,
     project_id: int,
     day: date,
     fields: dict[str, str],
 ) -> None:
-    """Keep the form's fields as the agency user's draft of one project's day."""
+    """Keep the form's fields as a portal account's draft of one project's day."""
     own_project(session, actor=actor, project_id=project_id)
-    if actor.user_id is None:
-        raise Forbidden("只有登录的账号可以保存草稿")
     with unit_of_work(session):
         portal.set_draft(
             session,
-            account_id=actor.user_id,
+            account_id=account_id,
             project_id=project_id,
             day=day,
             fields=fields,

@@ -207,7 +207,13 @@ async def submit_report(
     if action == "draft":
         with writer_turn(session):
             daily_reports.save_draft(
-                session, actor=actor, now=now, project_id=project, day=day, fields=fields
+                session,
+                actor=actor,
+                now=now,
+                account_id=user.account_id,
+                project_id=project,
+                day=day,
+                fields=fields,
             )
         return redirect(
             f"/agency/reports/new?project={project}&day={day}", message=_("草稿已保存。")
@@ -260,7 +266,12 @@ def _file_report(
         for attempt in (1, 2):
             try:
                 return daily_reports.submit_form(
-                    session, actor=actor, now=now, project_id=project_id, report=report
+                    session,
+                    actor=actor,
+                    now=now,
+                    project_id=project_id,
+                    report=report,
+                    account_id=user.account_id,
                 )
             except ReportsRejected as error:
                 return IntakeSummary("web", errors=tuple(error.problems))
