@@ -24,6 +24,7 @@ from rich.markup import escape
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from services import Actor
     from settings import Settings
 
 console = Console()
@@ -202,6 +203,14 @@ def actor_name(name: str) -> str:
     import getpass
 
     return name.strip() or getpass.getuser()
+
+
+def clerk_for(by: str = "") -> Actor:
+    """The clerk doing a command, named with --by when given (audit trail, corrections)."""
+    from services import clerk
+
+    name = by.strip()
+    return clerk(login=name, name=name) if name else clerk()
 
 
 def parse_day(value: str) -> date:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,13 +13,21 @@ from rich.table import Table
 from cli.common import (
     ActorOption,
     actor_name,
+    clerk_for,
     console,
     fail,
     load_settings,
     parse_day,
     print_capped,
+    ready,
     ready_for_flows,
+    session_for,
 )
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from settings import Settings
 
 app = typer.Typer(help="居民需求：导入、合并、归类与汇总。", no_args_is_help=True)
 
@@ -79,52 +88,75 @@ def needs_classify(
     ] = None,
 ) -> None:
     """给表中每条 text 归入服务领域，并给出置信度。"""
-    from models.rows import RowError, RowsRejected, read_all
-    from store.exports import write_csv
-    from store.spreadsheets import read_rows
-
-    settings = ready_for_flows() if cycle is not None else load_settings()
-    try:
-        rows = read_rows(source, required=("text",))
-        texts = read_all(rows, lambda row: row.text("text", max_length=500))
-    except RowsRejected as rejected:
-        print_capped(tuple(str(e) for e in rejected.errors))
-        raise fail(f"{source.name} 有 {len(rejected.errors)} 处错误，未写出结果") from None
-    except RowError as error:
-        raise fail(str(error)) from None
-    suggestions = _classify_with_progress(texts, cycle, str(settings.needs_training_file))
-    columns = list(rows[0].values) if rows else ["text"]
-    write_csv(
-        output,
-        [*columns, "domain", "confidence"],
-        (
-            [*(row.values.get(c, "") for c in columns), s.domain_key or "", f"{s.confidence:.3f}"]
-            for row, s in zip(rows, suggestions, strict=True)
-        ),
-    )
-    unsure = sum(1 for s in suggestions if s.needs_review(settings.needs_review_threshold))
-    console.print(
-        f"已归类 {len(suggestions)} 条，置信度低于 {settings.needs_review_threshold} 的 {unsure} 条；"
-        f"结果写入 {output}"
-    )
-
-
-def _classify_with_progress(texts: list[str], cycle: int | None, training: str):  # type: ignore[no-untyped-def]
     from rich.progress import Progress
 
-    from flows.needs.categorise_needs import load_classifier
+    from services import needs
+
+    settings = ready() if cycle is not None else load_settings()
+    bar = Progress(console=console, transient=True)
+    task = bar.add_task("归类", total=None)
+
+    def advance(done: int, of: int) -> None:
+        # Only a file of several chunks (2,000 texts each) shows a bar.
+        if of > 2_000:
+            if not bar.live.is_started:
+                bar.start()
+            bar.update(task, completed=done, total=of)
+
+    def stop() -> None:
+        if bar.live.is_started:
+            bar.stop()
 
     try:
-        classifier = load_classifier(cycle, training)
-    except LookupError as error:
-        raise fail(str(error)) from None
-    chunk, suggestions = 2_000, []
-    with Progress(console=console, transient=True, disable=len(texts) < chunk) as progress:
-        task = progress.add_task("归类", total=len(texts))
-        for start in range(0, len(texts), chunk):
-            suggestions += classifier.classify(texts[start : start + chunk])
-            progress.advance(task, len(texts[start : start + chunk]))
-    return suggestions
+        with _maybe_session(settings, cycle) as session:
+            try:
+                done = needs.classify_file(
+                    session,
+                    source=source,
+                    output=output,
+                    classifying=classifying(settings),
+                    cycle_id=cycle,
+                    progress=advance,
+                )
+            except needs.NeedsRejected as rejected:
+                stop()
+                errors = tuple(str(e) for e in rejected.errors)
+                if len(errors) == 1:  # a file-level error: no such file, a missing column
+                    raise fail(errors[0]) from None
+                print_capped(errors)
+                raise fail(f"{source.name} 有 {len(errors)} 处错误，未写出结果") from None
+    finally:
+        stop()
+    console.print(
+        f"已归类 {done.rows} 条，置信度低于 {done.threshold} 的 {done.unsure} 条；"
+        f"结果写入 {done.output}"
+    )
+
+
+def classifying(settings: Settings):  # type: ignore[no-untyped-def]
+    """What sorting needs takes from settings: the labelled set, the threshold, the cache."""
+    from services.needs import Classifying
+
+    return Classifying(
+        settings.needs_training_file,
+        settings.needs_review_threshold,
+        settings.var_dir / "classifier",
+    )
+
+
+@contextmanager
+def _maybe_session(settings: Settings, cycle: int | None) -> Iterator[Session | None]:
+    # Without a cycle the default domains are used and no database is opened.
+    if cycle is None:
+        from services import ServiceError
+
+        try:
+            yield None
+        except ServiceError as exc:
+            raise fail(exc.message) from None
+        return
+    with session_for(settings) as session:
+        yield session
 
 
 @app.command("review")
@@ -133,33 +165,21 @@ def needs_review(
     by: ActorOption = "",
 ) -> None:
     """列出待人工确认的需求（联系人已脱敏；查看记入审计日志）。"""
-    from models.privacy import mask_name, mask_phone, mask_text
-    from store import cycles, needs, users
-    from store.database import open_session
+    from services import needs
 
-    settings = load_settings()
-    with open_session(settings.database_url) as session:
-        names = {d.id: d.key for d in cycles.list_domains(session, cycle_id=cycle)}
-        queue = needs.list_review_queue(session, cycle_id=cycle)
-        users.add_audit_event(
-            session,
-            actor=actor_name(by),
-            action="view_needs_review",
-            subject_type="cycle",
-            subject_id=cycle,
-            detail=f"查看待确认需求 {len(queue)} 条（联系人已脱敏）",
-        )
-    console.print(f"[bold]待人工确认的需求：{len(queue)} 项[/]", highlight=False)
-    for need in queue:
-        suggested = names.get(need.domain_id, "—") if need.domain_id else "—"
+    with session_for(ready()) as session:
+        queue = needs.review_queue(session, actor=clerk_for(by), cycle_id=cycle)
+    console.print(f"[bold]待人工确认的需求：{len(queue.needs)} 项[/]", highlight=False)
+    for need in queue.needs:
+        suggested = need.domain_key or "—"
         confidence = f"{need.confidence:.2f}" if need.confidence is not None else "—"
         console.print(
-            f"#{need.id}［建议 {suggested} {confidence} · {need.weight} 人次］{mask_text(need.text)}",
+            f"#{need.need_id}［建议 {suggested} {confidence} · {need.weight} 人次］{need.text}",
             highlight=False,
         )
         console.print(
-            f"    服务对象：{need.target_group or '—'}　联系人：{mask_name(need.contact_name) or '—'}"
-            f" {mask_phone(need.contact_phone)}",
+            f"    服务对象：{need.target_group or '—'}　联系人：{need.contact_name or '—'}"
+            f" {need.contact_phone}",
             highlight=False,
         )
     console.print("确认建议：gongyi needs confirm 编号…；改为其他领域：加 --domain 领域键")
@@ -174,24 +194,20 @@ def needs_confirm(
     by: ActorOption = "",
 ) -> None:
     """确认或更改需求的服务领域；每个决定都作为训练样本，下次归类时生效。"""
+    from services import ServiceError, needs
     from store.database import open_session
 
-    settings = load_settings()
+    settings = ready()
     try:
         with open_session(settings.database_url) as session:
-            now = settings.now()
-            lines = [_confirm_one(session, need_id, domain, actor_name(by), now) for need_id in ids]
-    except (LookupError, ValueError) as error:
-        raise fail(f"{error}（未保存任何更改）") from None
+            lines = needs.confirm_needs(
+                session, actor=clerk_for(by), now=settings.now(), need_ids=ids, domain_key=domain
+            )
+    except ServiceError as error:
+        raise fail(f"{error.message}（未保存任何更改）") from None
     for line in lines:
         console.print(line, highlight=False)
     console.print("已保存为人工更正，下次归类（导入或 gongyi needs reclassify）时生效。")
-
-
-def _confirm_one(session, need_id: int, key: str, actor: str, now: datetime) -> str:  # type: ignore[no-untyped-def]
-    from store.need_review import set_need_confirmed
-
-    return set_need_confirmed(session, need_id, key, actor, now)
 
 
 @app.command("groups")
