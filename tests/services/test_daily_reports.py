@@ -1,0 +1,232 @@
+"""Filing daily reports through the one service, on a real session: who may, today from now."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from models.account import ReportDraft
+from models.monitoring import DailyReport
+from models.report_input import Activity, DailyReportInput
+from models.status import Role
+from models.user import AuditEvent
+from services import SYSTEM, Actor, Forbidden, NotFound, clerk
+from services.daily_reports import (
+    Filed,
+    ReportsRejected,
+    Submission,
+    file_each,
+    file_reports,
+    save_draft,
+    submit_form,
+)
+from store.accounts import add_account, get_signed_in
+from store.awards import list_projects_by_id
+from tests.monitoring_builders import SHANGHAI, RunningCycle, build_running_cycle
+
+NOW = datetime(2026, 6, 10, 20, tzinfo=SHANGHAI)
+
+
+def report(title: str, day: date, **fields) -> DailyReportInput:  # type: ignore[no-untyped-def]
+    return DailyReportInput(title, day, activities=(Activity("group", "手工", 8),), **fields)
+
+
+def agency(cycle: RunningCycle, n: int = 0) -> Actor:
+    return Actor(
+        login=f"agency{n + 1}",
+        name="机构用户",
+        role=Role.AGENCY,
+        user_id=10 + n,
+        agency_id=cycle.agency_ids[n],
+    )
+
+
+def rows(session: Session) -> list[tuple[int, date, int, str]]:
+    session.expire_all()
+    found = session.exec(select(DailyReport).order_by(DailyReport.id))
+    return [(r.project_id, r.day, r.version, r.source) for r in found]
+
+
+def actions(session: Session) -> list[str]:
+    session.expire_all()
+    return [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def test_a_batch_by_name_is_filed_with_one_audit_event(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    session.commit()
+    summary = file_reports(
+        session,
+        [Submission("第1行", report(t, date(2026, 6, 3))) for t in cycle.titles],
+        actor=clerk(),
+        now=NOW,
+        source="xlsx",
+        cycle_id=cycle.cycle_id,
+    )
+    assert summary.added == 2
+    assert rows(session) == [
+        (cycle.project_ids[0], date(2026, 6, 3), 1, "xlsx"),
+        (cycle.project_ids[1], date(2026, 6, 3), 1, "xlsx"),
+    ]
+    assert actions(session) == ["daily_reports_filed"]
+
+
+def test_today_is_nows_date(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    session.commit()
+    today = NOW.date()
+    file_reports(
+        session,
+        [Submission("", report(cycle.titles[0], today))],
+        actor=SYSTEM,
+        now=NOW,
+        source="demo",
+        cycle_id=cycle.cycle_id,
+    )
+    with pytest.raises(ReportsRejected, match="1 处错误") as refused:
+        file_reports(
+            session,
+            [Submission("", report(cycle.titles[0], today + timedelta(days=1)))],
+            actor=SYSTEM,
+            now=NOW,
+            source="demo",
+            cycle_id=cycle.cycle_id,
+        )
+    assert "今天是 2026-06-10" in refused.value.problems[0]
+    assert [day for _, day, _, _ in rows(session)] == [today]
+
+
+def test_an_agency_files_only_for_its_own_projects(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    session.commit()
+    mine, theirs = cycle.project_ids
+    actor = agency(cycle)
+    # Named in a sheet: another agency's project reads like one the cycle does not have.
+    with pytest.raises(ReportsRejected) as refused:
+        file_reports(
+            session,
+            [
+                Submission("第1份", report(cycle.titles[1], date(2026, 6, 3))),
+                Submission("第2份", report("没有这个项目", date(2026, 6, 3))),
+            ],
+            actor=actor,
+            now=NOW,
+            source="cli",
+            cycle_id=cycle.cycle_id,
+        )
+    assert refused.value.problems == [
+        f"第1份「项目名称」本周期没有服务项目「{cycle.titles[1]}」",
+        "第2份「项目名称」本周期没有服务项目「没有这个项目」",
+    ]
+    # By id: not found, as the portal and the API answer.
+    with pytest.raises(NotFound, match=f"找不到服务项目 #{theirs}"):
+        file_reports(
+            session,
+            [Submission("", report("", date(2026, 6, 3)), project_id=theirs)],
+            actor=actor,
+            now=NOW,
+            source="web",
+        )
+    with pytest.raises(Forbidden):
+        file_reports(
+            session,
+            [Submission("", report("", date(2026, 6, 3)), project_id=mine)],
+            actor=Actor(login="e", role=Role.EVALUATOR, user_id=3),
+            now=NOW,
+            source="web",
+        )
+    assert rows(session) == [] and actions(session) == []
+    filed = file_reports(
+        session,
+        [Submission("", report("", date(2026, 6, 3)), project_id=mine)],
+        actor=actor,
+        now=NOW,
+        source="web",
+    )
+    assert filed.added == 1 and rows(session) == [(mine, date(2026, 6, 3), 1, "web")]
+
+
+def test_the_form_keeps_a_draft_then_files_and_drops_it(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    account = add_account(
+        session,
+        login="agency1",
+        password="portal-pass-1",
+        name="机构用户",
+        role=Role.AGENCY,
+        agency_id=cycle.agency_ids[0],
+    )
+    session.commit()
+    signed_in = get_signed_in(session, account.id or 0)
+    assert signed_in is not None
+    actor, account_id = Actor.of(signed_in, address="10.0.0.2"), signed_in.account_id
+    day, project = date(2026, 6, 3), cycle.project_ids[0]
+    save_draft(
+        session,
+        actor=actor,
+        now=NOW,
+        account_id=account_id,
+        project_id=project,
+        day=day,
+        fields={"summary": "写了一半"},
+    )
+    assert len(session.exec(select(ReportDraft)).all()) == 1
+    first = submit_form(
+        session,
+        actor=actor,
+        now=NOW,
+        project_id=project,
+        report=report("", day),
+        account_id=account_id,
+    )
+    again = submit_form(
+        session,
+        actor=actor,
+        now=NOW,
+        project_id=project,
+        report=report("", day),
+        account_id=account_id,
+    )
+    assert (first.added, len(again.unchanged)) == (1, 1)
+    session.expire_all()
+    assert session.exec(select(ReportDraft)).all() == []
+    assert actions(session) == ["report_draft", "report_submit", "report_submit"]
+    stranger = Actor(login="x", role=Role.AGENCY, user_id=99, agency_id=-1)
+    with pytest.raises(NotFound):
+        save_draft(
+            session,
+            actor=stranger,
+            now=NOW,
+            account_id=account_id,
+            project_id=project,
+            day=day,
+            fields={},
+        )
+    assert session.exec(select(ReportDraft)).all() == []
+
+
+def test_file_each_answers_each_sender_on_its_own(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    session.commit()
+    mine, theirs = list_projects_by_id(session, project_ids=cycle.project_ids)
+    one, two = agency(cycle, 0), agency(cycle, 1)
+    results = file_each(
+        session,
+        [
+            (Submission("", report("", date(2026, 6, 3))), mine, one),
+            (Submission("", report("", date(2026, 6, 3))), theirs, one),  # not agency 1's
+            (Submission("", report("", date(2026, 6, 3))), theirs, two),
+            (Submission("", report("", date(2026, 6, 3))), mine, one),  # a re-send
+        ],
+        now=NOW,
+        source="api",
+    )
+    assert [type(r).__name__ for r in results] == ["Filed", "NotFound", "Filed", "Filed"]
+    assert isinstance(results[3], Filed) and results[3].filing == "duplicate"
+    assert rows(session) == [
+        (mine.id, date(2026, 6, 3), 1, "api"),
+        (theirs.id, date(2026, 6, 3), 1, "api"),
+    ]
+    assert actions(session) == ["daily_report_new", "daily_report_new", "daily_report_duplicate"]
