@@ -2,21 +2,24 @@
 
 The flow records that it waits (with its flow-run id) and pauses for a
 `CommitteeInput`. `record_committee_decision` — called by `gongyi selection
-decide`, and by the demo — checks the decision against the fund and the
-caps *before* anything moves, stores it, and resumes the paused run. A
-decision already on record is used as it is, so a run that timed out can
-simply be started again.
+decide`, by the demo, and by the portal's 终审 form through the small
+`committee_decision` flow (the portal starts flows by entrypoint and imports no
+flow module) — checks the decision against the fund and the caps *before*
+anything moves, stores it, and resumes the paused run. A decision already on
+record is used as it is, so a run that timed out can simply be started again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from prefect import flow
 from prefect.flow_runs import resume_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
 from flows.runtime import io_task, session_scope
+from flows.selection.selection_allocation import check_decision
 from models.committee import DecisionError, check_adjustments
 from store import selection
 
@@ -100,3 +103,28 @@ def record_committee_decision(call_id: int, decision: CommitteeInput, *, check) 
             "重新运行遴选即可使用该决定"
         ) from None
     return flow_run_id
+
+
+@flow(name="committee_decision", log_prints=True)
+def committee_decision(
+    call_id: int,
+    accepted: bool = True,
+    include: list[int] | None = None,
+    exclude: list[int] | None = None,
+    reasons: str = "",
+    decided_by: str = "评审委员会",
+) -> str:
+    """Give the committee's decision to the call's waiting selection run; return that run's id.
+
+    The portal's 终审 form starts this (by entrypoint); a decision the fund or the
+    caps cannot carry, or a call with no run waiting, fails with `DecisionError`
+    or `AllocationError` (both `ValueError`) before anything is stored.
+    """
+    decision = CommitteeInput(
+        accepted=accepted,
+        include=list(include or []),
+        exclude=list(exclude or []),
+        reasons=reasons,
+        decided_by=decided_by,
+    )
+    return record_committee_decision(call_id, decision, check=check_decision)

@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from flows.call import register_agencies
-from flows.call.proposal_template import write_template
 from models.agency import Agency
 from models.proposal import BudgetLine, KpiTarget, Proposal
 from models.rows import RowError, RowsRejected
+from services.proposal_template import write_template
 from tests.builders import DEMO_DIR, write_csv
 from tests.flows.call_setup import (
     SHANGHAI,

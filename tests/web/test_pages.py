@@ -10,11 +10,11 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from flows.call.proposal_template import write_template
 from models.monitoring import DailyReport, MonthlyEvaluation
 from models.panel import ReviewAssignment
 from models.proposal import Proposal, Review
 from models.user import AuditEvent
+from services.proposal_template import write_template
 from store.database import get_engine
 from tests.web.conftest import csrf_of, sign_in
 from tests.web.portal_builders import REPORT_DAY, PortalWorld
