@@ -32,9 +32,14 @@ def list_conflicts(session: Session) -> dict[tuple[int, int], str]:
 
 
 def set_panel(
-    session: Session, *, proposal_id: int, stage: str, reviewer_ids: tuple[int, ...]
+    session: Session,
+    *,
+    proposal_id: int,
+    stage: str,
+    reviewer_ids: tuple[int, ...],
+    at: datetime | None = None,
 ) -> None:
-    """Seat a proposal's panel for a stage, keeping seats already taken."""
+    """Seat a proposal's panel for a stage at time `at`, keeping seats already taken."""
     seated = {
         a.reviewer_id
         for a in session.exec(
@@ -50,7 +55,7 @@ def set_panel(
                     proposal_id=proposal_id,
                     stage=stage,
                     reviewer_id=reviewer_id,
-                    assigned_at=datetime.now(UTC),
+                    assigned_at=_moment(at),
                 )
             )
     session.flush()
@@ -77,16 +82,16 @@ def list_abstentions(session: Session, *, call_id: int, stage: str) -> list[tupl
     ]
 
 
-def add_decision_request(session: Session, *, call_id: int, flow_run_id: str) -> CommitteeDecision:
-    """Record that a selection run waits for the committee."""
+def add_decision_request(
+    session: Session, *, call_id: int, flow_run_id: str, at: datetime | None = None
+) -> CommitteeDecision:
+    """Record that a selection run waits for the committee (since `at`)."""
     found = get_pending_decision(session, call_id=call_id)
     if found is not None:
         found.flow_run_id = flow_run_id
         session.add(found)
         return found
-    request = CommitteeDecision(
-        call_id=call_id, flow_run_id=flow_run_id, requested_at=datetime.now(UTC)
-    )
+    request = CommitteeDecision(call_id=call_id, flow_run_id=flow_run_id, requested_at=_moment(at))
     session.add(request)
     session.flush()
     return request
@@ -120,11 +125,12 @@ def set_decision(
     exclude: list[int],
     reasons: str,
     decided_by: str,
+    at: datetime | None = None,
 ) -> None:
-    """Store what the committee decided."""
+    """Store what the committee decided, at `at`."""
     decision.accepted, decision.include, decision.exclude = accepted, include, exclude
     decision.reasons, decision.decided_by = reasons, decided_by
-    decision.decided_at = datetime.now(UTC)
+    decision.decided_at = _moment(at)
     session.add(decision)
 
 
@@ -173,3 +179,9 @@ def list_kpi_totals(session: Session, *, proposal_id: int) -> dict[str, int]:
     ):
         totals[target.indicator] = totals.get(target.indicator, 0) + target.planned
     return totals
+
+
+def _moment(at: datetime | None) -> datetime:
+    # Callers hand the time (`at`); the wall-clock default goes once flows/selection/committee.py
+    # and selection_stages.py pass it (requested in /work/notes/requests-h4.md).
+    return at.astimezone(UTC) if at is not None else datetime.now(UTC)

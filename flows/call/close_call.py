@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.runtime import get_tz, io_task, session_scope
+from flows.runtime import get_now, get_tz, io_task, session_scope
 from models.call_rules import read_call_rules
 from models.eligibility import AgencyRecord, Bid, PastCycle, RuleResult, failed_reasons, screen_bid
 from models.proposal import Proposal, ScreeningCheck
@@ -65,7 +65,7 @@ def screen_proposals(call_id: int, today: date) -> ScreeningSummary:
         bids = _bids(session, call_id, call.cycle_id)
         records = _agency_records(session)
         need_ids = [n.id for n in needs.list_needs(session, cycle_id=call.cycle_id)]
-        checked_at = datetime.now(UTC)
+        checked_at = get_now().astimezone(UTC)
         for proposal, bid in bids:
             results = screen_bid(
                 bid,

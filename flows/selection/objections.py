@@ -8,9 +8,9 @@ runs. Every resolution is an audit event with who decided and why.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
-from flows.runtime import session_scope
+from flows.runtime import get_now, session_scope
 from models.publicity import (
     OBJECTION_TRANSITIONS,
     Objection,
@@ -72,7 +72,7 @@ def resolve_objection(
         objection.status = apply_transition(
             OBJECTION_TRANSITIONS, ObjectionStatus(objection.status), target, role=Role.STAFF
         )
-        objection.resolution, objection.resolved_at = reason.strip(), datetime.now(UTC)
+        objection.resolution, objection.resolved_at = reason.strip(), get_now().astimezone(UTC)
         session.add(objection)
         if uphold:
             proposal = next(
