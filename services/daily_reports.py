@@ -222,7 +222,8 @@ def _file_batch(
     # Spend of every day so far, for the budget-line check; whole rows only for the days sent.
     spent = monitoring.list_spend_by_day(session, project_ids=ids)
     current = monitoring.list_current_reports(
-        session, keys={(p.id, s.report.day) for s, p in zip(submissions, found, strict=True)}
+        session,
+        keys={(p.id or 0, s.report.day) for s, p in zip(submissions, found, strict=True)},
     )
     plan = _plan(submissions, found, spent, current, budgets, today=now.date(), problems=problems)
     if problems:
@@ -233,18 +234,23 @@ def _file_batch(
         return _store(session, plan, now=now, source=source)
 
 
-def _store(session: Session, plan: list, *, now: datetime, source: str) -> IntakeSummary:  # type: ignore[type-arg]
+Planned = tuple[Submission, Project, DailyReport | None, Filing]
+"""A checked report, its project, the day's stored version and what filing it is."""
+
+
+def _store(session: Session, plan: list[Planned], *, now: datetime, source: str) -> IntakeSummary:
     """Store each checked report as a new or next version; duplicates are only counted."""
     added = revised = 0
-    unchanged, reports = [], []
+    unchanged: list[str] = []
+    reports: list[DailyReport] = []
     for submission, project, current, filing in plan:
-        if filing == Filing.DUPLICATE:
+        if filing == Filing.DUPLICATE and current is not None:
             unchanged.append(duplicate_message(submission.report, current))
             reports.append(current)
             continue
         version = build_version(
             submission.report,
-            project_id=project.id,
+            project_id=project.id or 0,
             current=current,
             now=submission.at or now,
             source=source,
@@ -301,14 +307,23 @@ def _named(session: Session, cycle_id: int | None, name: str, *, actor: Actor) -
         return None
 
 
-def _plan(submissions, projects, spent, current, budgets, *, today, problems):  # type: ignore[no-untyped-def]
+def _plan(
+    submissions: list[Submission],
+    projects: list[Project],
+    spent: Mapping[int, dict[date, dict[str, int]]],
+    current: Mapping[tuple[int, date], DailyReport],
+    budgets: Mapping[int, Mapping[str, int]],
+    *,
+    today: date,
+    problems: list[tuple[str, InputError]],
+) -> list[Planned]:
     """Check each submission in order, counting earlier ones' spend; return what to store."""
-    spent = defaultdict(dict, spent)
+    by_day: defaultdict[int, dict[date, dict[str, int]]] = defaultdict(dict, spent)
     seen: dict[tuple[int, date], str] = {}
-    plan = []
+    plan: list[Planned] = []
     for submission, project in zip(submissions, projects, strict=True):
-        report = submission.report
-        key = (project.id, report.day)
+        report, project_id = submission.report, project.id or 0
+        key = (project_id, report.day)
         if key in seen:
             problems.append(
                 (submission.where, InputError("日期", f"与{seen[key]}是同一项目同一天的日报告"))
@@ -318,14 +333,14 @@ def _plan(submissions, projects, spent, current, budgets, *, today, problems):  
         errors, filing = _check(
             report,
             project,
-            budget=budgets.get(project.id, {}),
-            spent_before=_sum_except(spent[project.id], report.day),
+            budget=budgets.get(project_id, {}),
+            spent_before=_sum_except(by_day[project_id], report.day),
             current=current.get(key),
             today=today,
         )
         problems.extend((submission.where, error) for error in errors)
         if not errors:
-            spent[project.id][report.day] = dict(report.spend_fen)
+            by_day[project_id][report.day] = dict(report.spend_fen)
             plan.append((submission, project, current.get(key), filing))
     return plan
 
