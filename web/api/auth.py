@@ -17,7 +17,6 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -27,11 +26,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from models.status import Role
-from services import Actor
-from services import audit as services_audit
 from store.accounts import SignedIn, get_token_holder, list_token_holders, token_digest
 from web.api.errors import ApiError
-from web.deps import SessionDep, get_client_ip, get_now, get_today
+from web.deps import SessionDep
 
 BEARER = HTTPBearer(
     auto_error=False,
@@ -142,58 +139,3 @@ def require(user: SignedIn, *roles: Role) -> None:
     """Refuse with 403 unless the caller has one of these roles."""
     if user.role not in roles:
         raise ApiError(403, f"您的账号角色（{user.role}）不能执行此操作")
-
-
-def office_today(request: Request) -> date:
-    """Return today's date in the office's time zone, which the day checks count from."""
-    return get_today(request)
-
-
-def audit(
-    session: Session,
-    request: Request,
-    user: SignedIn,
-    *,
-    action: str,
-    subject_type: str,
-    subject_id: int | None = None,
-    detail: str = "",
-) -> None:
-    """Add the audit event of an API call to the request's session (committed with the write)."""
-    audit_from(
-        session,
-        get_client_ip(request),
-        user,
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        detail=detail,
-        now=get_now(request),
-    )
-
-
-def audit_from(
-    session: Session,
-    ip: str,
-    user: SignedIn,
-    *,
-    action: str,
-    subject_type: str,
-    subject_id: int | None = None,
-    detail: str = "",
-    now: datetime | None = None,
-) -> None:
-    """Add the audit event of an API call from `ip`, filed after its request was read.
-
-    `now` is the request's time; the wall clock is read only for a caller that
-    does not hand it yet (the report filing).
-    """
-    services_audit.record(
-        session,
-        actor=Actor.of(user, address=ip),
-        now=now if now is not None else datetime.now(UTC),
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        detail=f"API：{detail}",
-    )
