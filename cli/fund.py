@@ -10,9 +10,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.common import (
+    clerk_for,
     console,
     day_or_today,
     fail,
+    parse_day,
     print_errors,
     ready,
     ready_for_flows,
@@ -30,11 +32,23 @@ def fund_import(
     in_kind: Annotated[Path | None, typer.Option(help="实物/服务捐赠表。")] = None,
 ) -> None:
     """导入捐赠（全部有效才写入；重复导入不会重复记账；基金关闭后拒收）。"""
-    ready_for_flows()
-    from flows.fund.raise_fund import raise_fund
+    from services import fund
 
-    summary = raise_fund(cycle, name, str(donations), str(in_kind or ""))
-    print_errors(summary.errors, "捐赠表")
+    settings = ready()
+    with session_for(settings) as session:
+        try:
+            summary = fund.raise_fund(
+                session,
+                actor=clerk_for(),
+                now=settings.now(),
+                cycle_id=cycle,
+                fund_name=name,
+                donations=donations,
+                in_kind=in_kind,
+            )
+        except fund.GiftsRejected as rejected:
+            print_errors([str(e) for e in rejected.errors], "捐赠表")
+            raise
     console.print(f"新增 {summary.added} 笔；现金合计 {summary.raised_fen / 100:,.2f} 元")
 
 
@@ -51,11 +65,26 @@ def fund_donate(
     receipt: Annotated[str, typer.Option(help="收据编号；同一捐赠方同日同额的两笔靠它区分。")] = "",
 ) -> None:
     """登记一笔现金捐赠。"""
-    ready_for_flows()
-    from flows.fund.raise_fund import donate
+    from services import fund
 
-    summary = donate(cycle, donor, donor_type, day, amount, domain, receipt)
-    print_errors(summary.errors, "这笔捐赠")
+    settings = ready()
+    with session_for(settings) as session:
+        try:
+            summary = fund.donate(
+                session,
+                actor=clerk_for(),
+                now=settings.now(),
+                cycle_id=cycle,
+                donor=donor,
+                donor_type=donor_type,
+                donated_on=day,
+                amount_yuan=amount,
+                restricted_domain=domain,
+                receipt=receipt,
+            )
+        except fund.GiftsRejected as rejected:
+            print_errors([str(e) for e in rejected.errors], "这笔捐赠")
+            raise
     word = "已登记" if summary.added else "已登记过，未重复记账"
     console.print(f"{donor}：{word}；基金现金合计 {summary.raised_fen / 100:,.2f} 元")
 
@@ -67,46 +96,39 @@ def fund_close(
     day: Annotated[str, typer.Option("--date", help="关闭日期，默认今天。")] = "",
 ) -> None:
     """关闭公益基金：此后拒收新的捐赠。"""
-    settings = ready_for_flows()
-    from flows.fund.raise_fund import close_fund
+    from services import fund
 
-    try:
-        close_fund(cycle, day_or_today(day, settings), user)
-    except (LookupError, ValueError) as exc:
-        raise fail(str(exc)) from None
+    settings = ready()
+    with session_for(settings) as session:
+        fund.close_fund(
+            session,
+            actor=clerk_for(user),
+            now=settings.now(),
+            cycle_id=cycle,
+            closed_on=parse_day(day) if day else None,
+        )
     console.print("公益基金已关闭，不再接受捐赠。")
 
 
 @app.command("show")
 def fund_show(cycle: Annotated[int, typer.Option(help="创投周期编号。")]) -> None:
     """显示基金台账余额：募集、承诺、拨付、退回，及各资金池可用余额。"""
-    from models.ledger import available_by_pool, check_ledger, held_by_pool, sum_balance
     from models.money import format_fen
-    from store import cycles, fund
+    from services import fund
 
     with session_for(ready()) as session:
-        try:
-            the_fund = fund.get_fund(session, cycle_id=cycle)
-        except LookupError as exc:
-            raise fail(str(exc)) from None
-        movements = fund.list_movements(session, fund_id=the_fund.id)  # type: ignore[arg-type]
-        names = {d.id: d.name for d in cycles.list_domains(session, cycle_id=cycle)}
-    balance = sum_balance(movements)
+        standing = fund.summarise_fund(session, cycle_id=cycle)
+    balance = standing.balance
     console.print(
-        f"{the_fund.name}（{'开放' if the_fund.status == 'open' else '已关闭'}）：募集 {format_fen(balance.raised_fen)} 元，"
+        f"{standing.name}（{'开放' if standing.is_open else '已关闭'}）：募集 {format_fen(balance.raised_fen)} 元，"
         f"承诺 {format_fen(balance.committed_fen)}，拨付 {format_fen(balance.paid_fen)}，"
         f"退回 {format_fen(balance.refunded_fen)}；持有现金 {format_fen(balance.held_fen)}，可承诺 {format_fen(balance.available_fen)}"
     )
     table = Table("资金池", "可承诺（元）", "持有现金（元）")
-    held = held_by_pool(movements)
-    for pool, left in available_by_pool(movements).items():
-        table.add_row(
-            names.get(pool, "非限定") if pool else "非限定",
-            format_fen(left),
-            format_fen(held.get(pool, 0)),
-        )  # type: ignore[arg-type]
+    for pool in standing.pools:
+        table.add_row(pool.name, format_fen(pool.available_fen), format_fen(pool.held_fen))
     console.print(table)
-    for problem in check_ledger(movements):
+    for problem in standing.problems:
         console.print(f"[red]台账异常：{escape(problem)}[/]")
 
 

@@ -192,3 +192,34 @@ def test_withdrawing_a_proposal_and_closing_an_action_item_need_no_prefect(
     assert output.startswith(f"待办事项 #{world.action_item_id}「") and "已完成" in output
     code, output, _ = _run(close, database_url, tmp_path)
     assert output.strip() == f"待办事项 #{world.action_item_id} 已是该状态，未改动"
+
+
+def test_a_gift_the_close_and_the_balance_go_through_the_fund_service(
+    database_url: str, cycle_with_fund: int, tmp_path: Path
+) -> None:
+    cycle = str(cycle_with_fund)
+    gift = [
+        *("fund", "donate", "--cycle", cycle, "--donor", "高家浩", "--type", "热心人士"),
+        *("--amount", "100", "--date", "2026-04-08"),
+    ]
+    code, output, loaded = _run(gift, database_url, tmp_path)
+    assert (code, loaded, output.strip()) == (0, "-", "高家浩：已登记；基金现金合计 100.00 元")
+    code, output, _ = _run(gift, database_url, tmp_path)
+    assert output.strip() == "高家浩：已登记过，未重复记账；基金现金合计 100.00 元"
+    code, output, _ = _run(
+        [*gift[:-4], "--amount", "1.234", "--date", "2026-04-08"], database_url, tmp_path
+    )
+    assert code == 1 and output.strip().endswith("错误：这笔捐赠有 1 处错误，未写入任何数据")
+
+    close = ["fund", "close", "--cycle", cycle, "--user", "王科长", "--date", "2026-05-01"]
+    code, output, loaded = _run(close, database_url, tmp_path)
+    assert (code, loaded, output.strip()) == (0, "-", "公益基金已关闭，不再接受捐赠。")
+    code, output, _ = _run(close, database_url, tmp_path)
+    assert (code, output.strip()) == (
+        1,
+        "错误：公益基金「淮河路街道专项公益基金」已于 2026-05-01 关闭，不必再关闭",
+    )
+    code, output, _ = _run([*gift[:-2], "--date", "2026-05-02"], database_url, tmp_path)
+    assert code == 1 and len(output.strip().splitlines()) == 1
+    code, output, _ = _run(["fund", "show", "--cycle", cycle], database_url, tmp_path)
+    assert code == 0 and "淮河路街道专项公益基金（已关闭）：募集 100.00 元" in output
