@@ -125,7 +125,7 @@ def _check_review(
         raise Refused("退回修改时请写明需要修改的内容")
     target = EvaluationStatus.APPROVED if approve else EvaluationStatus.NEEDS_REVISION
     try:
-        return apply_transition(
+        moved = apply_transition(
             EVALUATION_TRANSITIONS,
             EvaluationStatus(evaluation.status),
             target,
@@ -133,6 +133,7 @@ def _check_review(
         )
     except TransitionError as error:
         raise Refused(str(error)) from None
+    return EvaluationStatus(moved)
 
 
 def _record_review(

@@ -54,20 +54,22 @@ def get_evaluation_by_id(
     session: Session, evaluation_id: int
 ) -> tuple[MonthlyEvaluation, Project] | None:
     """Return a monthly evaluation and its project, by the evaluation's id."""
-    return session.exec(  # type: ignore[return-value]
+    row = session.exec(
         select(MonthlyEvaluation, Project)
-        .join(Project, Project.id == MonthlyEvaluation.project_id)  # type: ignore[arg-type]
+        .join(Project, Project.id == MonthlyEvaluation.project_id)
         .where(MonthlyEvaluation.id == evaluation_id)
     ).first()
+    return (row[0], row[1]) if row else None
 
 
 def get_final_by_id(session: Session, final_id: int) -> tuple[FinalEvaluation, Project] | None:
     """Return a final evaluation and its project, by the final evaluation's id."""
-    return session.exec(  # type: ignore[return-value]
+    row = session.exec(
         select(FinalEvaluation, Project)
-        .join(Project, Project.id == FinalEvaluation.project_id)  # type: ignore[arg-type]
+        .join(Project, Project.id == FinalEvaluation.project_id)
         .where(FinalEvaluation.id == final_id)
     ).first()
+    return (row[0], row[1]) if row else None
 
 
 def list_projects_named(session: Session, *, cycle_id: int, text: str) -> list[Project]:
