@@ -15,10 +15,10 @@ from models.monitoring import DailyReport
 from models.project import Project
 from models.report_input import Activity, DailyReportInput
 from models.reporting import Filing
-from store import monitoring
-from store.awards import list_projects_by_id
 from services import clerk
 from services.daily_reports import Filed, ReportsRejected, Submission, file_each
+from store import monitoring
+from store.awards import list_projects_by_id
 from tests.monitoring_builders import BUDGET, SHANGHAI, build_running_cycle, store_report
 
 NOW = datetime(2026, 6, 10, 20, tzinfo=SHANGHAI)
