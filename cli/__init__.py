@@ -9,8 +9,6 @@ inside the command that needs them, so `gongyi --help` starts fast.
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from cli import (
@@ -51,4 +49,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

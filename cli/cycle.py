@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from flows.closing.close_cycle import CloseSummary
 
 from cli.common import (
     CycleIdOption,
@@ -83,7 +86,7 @@ def cycle_close(
     _print_close(summary)
 
 
-def _print_close(summary) -> None:  # type: ignore[no-untyped-def]
+def _print_close(summary: CloseSummary) -> None:
     from models.money import format_fen
 
     f = summary.figures

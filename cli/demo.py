@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from flows.demo.demo_cycle import DemoSummary
+    from flows.demo.demo_selection import DemoSelection
 
 from cli.common import (
     UserFacingError,
@@ -45,7 +49,7 @@ def demo(
     _print_demo(summary, elapsed=time.perf_counter() - started, output=settings.output_dir)
 
 
-def _run_demo(data: Path, month: str):  # type: ignore[no-untyped-def]
+def _run_demo(data: Path, month: str) -> DemoSummary:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.demo.demo_cycle import demo_cycle
@@ -56,7 +60,7 @@ def _run_demo(data: Path, month: str):  # type: ignore[no-untyped-def]
         return demo_cycle(str(data), month)
 
 
-def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: ignore[no-untyped-def]
+def _print_demo(summary: DemoSummary, *, elapsed: float, output: Path) -> None:
     from models.money import format_fen
 
     errors = [
@@ -112,14 +116,14 @@ def _print_demo(summary, *, elapsed: float, output: Path) -> None:  # type: igno
     console.print(f"用时 {elapsed:.1f} 秒")
 
 
-def _closing_errors(summary) -> list[str]:  # type: ignore[no-untyped-def]
+def _closing_errors(summary: DemoSummary) -> list[str]:
     closing = getattr(summary, "closing", None)
     if closing is None:
         return []
     return [*closing.final.errors, *closing.close.blocked, *closing.close.errors]
 
 
-def _add_closing_rows(table: Table, summary) -> None:  # type: ignore[no-untyped-def]
+def _add_closing_rows(table: Table, summary: DemoSummary) -> None:
     from models.money import format_fen
 
     closing = getattr(summary, "closing", None)
@@ -142,7 +146,7 @@ def _add_closing_rows(table: Table, summary) -> None:  # type: ignore[no-untyped
     )
 
 
-def _print_closing_headline(summary) -> None:  # type: ignore[no-untyped-def]
+def _print_closing_headline(summary: DemoSummary) -> None:
     from flows.closing.cycle_archive import verify_archive
 
     closing = getattr(summary, "closing", None)
@@ -161,7 +165,7 @@ def _print_closing_headline(summary) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def _selection_line(result) -> str:  # type: ignore[no-untyped-def]
+def _selection_line(result: DemoSelection) -> str:
     from models.money import format_fen
 
     chosen = result.selection
@@ -174,7 +178,7 @@ def _selection_line(result) -> str:  # type: ignore[no-untyped-def]
     return line
 
 
-def _add_monitoring_rows(table: Table, summary) -> None:  # type: ignore[no-untyped-def]
+def _add_monitoring_rows(table: Table, summary: DemoSummary) -> None:
     from models.money import format_fen
 
     daily, monitoring = summary.daily, summary.monitoring
@@ -212,7 +216,7 @@ def _add_monitoring_rows(table: Table, summary) -> None:  # type: ignore[no-unty
         )
 
 
-def _monitoring_pdf_count(summary) -> int:  # type: ignore[no-untyped-def]
+def _monitoring_pdf_count(summary: DemoSummary) -> int:
     monitoring = summary.monitoring
     extra = len(monitoring.midterm.pdfs) + (1 if monitoring.minutes.pdf else 0) if monitoring else 0
     return len(summary.evaluation.pdfs) + extra

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from services.proposals import BidsSummary
 
 from cli.common import (
     console,
@@ -64,7 +67,9 @@ def _receive(path: Path, call: int, *, submit: bool, at: str, agencies: Path | N
     console.print(f"{word} {summary.received} 份申报书（已有相同内容 {summary.already_there} 份）")
 
 
-def _receive_with_registry(path: Path, call: int, *, submit: bool, at: str, agencies: Path):  # type: ignore[no-untyped-def]
+def _receive_with_registry(
+    path: Path, call: int, *, submit: bool, at: str, agencies: Path
+) -> BidsSummary:
     # The registry import is still a flow (flows.call.register_agencies); with it, the
     # registry and the proposals are stored in one transaction by the receive_bids flow.
     settings = ready_for_flows()
