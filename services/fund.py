@@ -34,12 +34,10 @@ from models.fund import (
 from models.ledger import FundBalance, available_by_pool, check_ledger, held_by_pool, sum_balance
 from models.rows import Row, RowError, RowsRejected, read_all
 from models.status import FUND_TRANSITIONS, FundStatus, Role, TransitionError, apply_transition
-from services import Actor, Forbidden, NotFound, Refused
-from services.needs import audit_label
+from services import Actor, Forbidden, NotFound, Refused, audit
 from store import cycles, fund
 from store.database import unit_of_work
 from store.spreadsheets import read_rows
-from store.users import add_audit_event
 
 DONATION_COLUMNS = ("捐赠方", "捐赠方类型", "捐赠日期", "金额（元）", "限定领域")
 IN_KIND_COLUMNS = ("捐赠方", "捐赠方类型", "捐赠日期", "类别", "说明", "估值（元）")
@@ -240,15 +238,15 @@ def donate(
     with unit_of_work(session):
         added = _store(session, the_fund, gifts)
         gift = gifts[0]
-        add_audit_event(
+        audit.record(
             session,
-            actor=audit_label(actor),
+            actor=actor,
+            now=now,
             action="fund_donate",
             subject_type="fund",
             subject_id=the_fund.id,
             detail=f"{gift.donor_name} {amount_yuan} 元（{gift.donated_on.isoformat()}）"
             + ("" if added else "，已登记过"),
-            ip=actor.address,
         )
         summary = _summary(session, the_fund.id or 0, added)
     return summary
@@ -330,13 +328,13 @@ def close_fund(
         the_fund.status = status
         the_fund.closed_on = closed_on or now.date()
         fund.set_fund(session, the_fund)
-        add_audit_event(
+        audit.record(
             session,
-            actor=audit_label(actor),
+            actor=actor,
+            now=now,
             action="fund_close",
             subject_type="fund",
             subject_id=the_fund.id,
-            ip=actor.address,
         )
     return the_fund
 

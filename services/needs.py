@@ -34,12 +34,11 @@ from models.need import Need
 from models.privacy import mask_name, mask_phone, mask_text
 from models.rows import Row, RowError, RowsRejected, read_all
 from models.status import NEED_TRANSITIONS, NeedStatus, Role, TransitionError, apply_transition
-from services import Actor, Forbidden, NotFound, Refused
+from services import Actor, Forbidden, NotFound, Refused, audit
 from store import cycles, dashboard, needs, training
 from store.database import unit_of_work
 from store.need_review import set_need_confirmed
 from store.spreadsheets import read_rows
-from store.users import add_audit_event
 
 FORM_NAME = "需求表单"
 UNSORTED_NAME = "待人工确认"
@@ -226,9 +225,10 @@ def submit_need(
         need = needs.get_need_by_fingerprint(
             session, cycle_id=cycle_id, fingerprint=need_row.fingerprint
         )
-        _audit(
+        audit.record(
             session,
-            actor,
+            actor=actor,
+            now=now,
             action="need_submit",
             subject_type="cycle",
             subject_id=cycle_id,
@@ -514,7 +514,9 @@ def classify_file(
 # --- staff review ---
 
 
-def review_queue(session: Session, *, actor: Actor, cycle_id: int | None = None) -> ReviewQueue:
+def review_queue(
+    session: Session, *, actor: Actor, now: datetime, cycle_id: int | None = None
+) -> ReviewQueue:
     """List the leads waiting for staff (contacts masked); the view is logged."""
     _staff_only(actor)
     if cycle_id is None:
@@ -526,9 +528,10 @@ def review_queue(session: Session, *, actor: Actor, cycle_id: int | None = None)
     by_id = {d.id: d for d in domains}
     with unit_of_work(session):
         queue = needs.list_review_queue(session, cycle_id=cycle_id)
-        _audit(
+        audit.record(
             session,
-            actor,
+            actor=actor,
+            now=now,
             action="view_needs_review",
             subject_type="cycle",
             subject_id=cycle_id,
@@ -570,9 +573,10 @@ def confirm_needs(
                 raise NotFound(str(missing)) from None
             except (TransitionError, ValueError) as refused:
                 raise Refused(str(refused)) from None
-            _audit(
+            audit.record(
                 session,
-                actor,
+                actor=actor,
+                now=now,
                 action="need_confirm",
                 subject_type="need",
                 subject_id=need_id,
@@ -593,28 +597,3 @@ def confirm_need(
 def _staff_only(actor: Actor) -> None:
     if actor.role not in (Role.STAFF, Role.SYSTEM):
         raise Forbidden("只有街道工作人员可以查看和确认居民需求")
-
-
-def audit_label(actor: Actor) -> str:
-    """How the audit trail names an actor: a portal account as login（name）, else its login."""
-    return f"{actor.login}（{actor.name}）" if actor.user_id is not None else actor.login
-
-
-def _audit(
-    session: Session,
-    actor: Actor,
-    *,
-    action: str,
-    subject_type: str,
-    subject_id: int | None,
-    detail: str = "",
-) -> None:
-    add_audit_event(
-        session,
-        actor=audit_label(actor),
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        detail=detail[:1000],
-        ip=actor.address,
-    )

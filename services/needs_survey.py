@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlmodel import Session
@@ -41,9 +41,8 @@ from reports.contexts import (
     DocumentHeader,
     NeedsSurveyContext,
 )
-from services import Actor, NotFound
-from services.needs import audit_label
-from store import cycles, needs, users
+from services import Actor, NotFound, audit
+from store import cycles, needs
 from store.database import unit_of_work
 from store.exports import Cell, Sheet, write_xlsx
 
@@ -163,19 +162,25 @@ def render_needs_survey(context: NeedsSurveyContext, *, target: Path, templates_
 
 
 def write_needs_workbook(
-    session: Session, *, actor: Actor, cycle_id: int, context: NeedsSurveyContext, target: Path
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    cycle_id: int,
+    context: NeedsSurveyContext,
+    target: Path,
 ) -> Path:
     """Write the demand summary and every need (contacts masked) to an XLSX workbook; logged."""
     with unit_of_work(session):
         rows = _need_lines(session, cycle_id)
-        users.add_audit_event(
+        audit.record(
             session,
-            actor=audit_label(actor),
+            actor=actor,
+            now=now,
             action="export_needs",
             subject_type="cycle",
             subject_id=cycle_id,
             detail=f"导出需求清单 {len(rows)} 条（联系人已脱敏）：{target.name}",
-            ip=actor.address,
         )
     write_xlsx(target, _sheets(context, rows))
     return target
@@ -185,20 +190,22 @@ def write_needs_survey(
     session: Session,
     *,
     actor: Actor,
+    now: datetime,
     cycle_id: int,
-    today: date,
     output_dir: Path,
     templates_dir: Path,
+    today: date | None = None,
 ) -> SurveySummary:
     """Write the cycle's 需求调研报告 (PDF) and its demand workbook (XLSX) under `output_dir`/needs."""
     folder = output_dir / "needs"
-    context = needs_survey_context(session, cycle_id=cycle_id, today=today)
+    context = needs_survey_context(session, cycle_id=cycle_id, today=today or now.date())
     pdf = render_needs_survey(
         context, target=folder / f"{TITLE}-{cycle_id}.pdf", templates_dir=templates_dir
     )
     xlsx = write_needs_workbook(
         session,
         actor=actor,
+        now=now,
         cycle_id=cycle_id,
         context=context,
         target=folder / f"需求汇总-{cycle_id}.xlsx",

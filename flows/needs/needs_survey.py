@@ -20,7 +20,7 @@ from services.needs_survey import TITLE, SurveySummary
 __all__ = ["SurveySummary", "needs_survey"]
 
 # The audit trail names the flow as the one who exported the needs.
-FLOW_ACTOR = Actor(login="needs_survey", name="需求调研报告")
+FLOW_ACTOR = Actor(login="needs_survey")
 
 
 @io_task
@@ -43,7 +43,12 @@ def write_needs_workbook(cycle_id: int, context: NeedsSurveyContext, target: str
     """Write the demand summary and every need (contacts masked) to an XLSX workbook."""
     with session_scope() as session:
         survey.write_needs_workbook(
-            session, actor=FLOW_ACTOR, cycle_id=cycle_id, context=context, target=Path(target)
+            session,
+            actor=FLOW_ACTOR,
+            now=get_now(),
+            cycle_id=cycle_id,
+            context=context,
+            target=Path(target),
         )
     return target
 

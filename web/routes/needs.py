@@ -71,7 +71,7 @@ async def submit_need(
     }
     _ = translator(request)
     target = needs_service.need_form(session)
-    actor = actor_of(request, user) if user else Actor(login="匿名", address=get_client_ip(request))
+    actor = actor_of(request, user) if user else Actor(login="", address=get_client_ip(request))
     try:
         needs_service.submit_need(
             session,
@@ -115,9 +115,9 @@ def need_thanks(request: Request, user: OptionalUser) -> Response:
 
 
 @router.get("/officer/needs")
-def review_queue(request: Request, session: SessionDep, user: OfficerUser) -> Response:
+def review_queue(request: Request, session: SessionDep, user: OfficerUser, now: NowDep) -> Response:
     """List the needs waiting for staff to confirm a domain; contacts are masked."""
-    queue = needs_service.review_queue(session, actor=actor_of(request, user))
+    queue = needs_service.review_queue(session, actor=actor_of(request, user), now=now)
     return render(
         request,
         "needs/queue.html",
