@@ -239,8 +239,9 @@ def test_the_release_button_runs_the_flow_and_the_flows_page_says_how_it_ended(
     assert "按条件拨付" in page and "待中期评估 2 个" in page
 
 
+@pytest.mark.flow
 def test_a_committee_decision_with_no_run_waiting_is_refused_clearly(
-    client: TestClient, world: PortalWorld
+    prefect_harness: None, client: TestClient, world: PortalWorld
 ) -> None:
     token = sign_in(client, "staff")
     assert "目前没有等待终审决定的遴选流程" in client.get("/officer/committee").text
