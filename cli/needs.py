@@ -27,6 +27,7 @@ from cli.common import (
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from services.needs import Classifying
     from settings import Settings
 
 app = typer.Typer(help="居民需求：导入、合并、归类与汇总。", no_args_is_help=True)
@@ -133,7 +134,7 @@ def needs_classify(
     )
 
 
-def classifying(settings: Settings):  # type: ignore[no-untyped-def]
+def classifying(settings: Settings) -> Classifying:
     """What sorting needs takes from settings: the labelled set, the threshold, the cache."""
     from services.needs import Classifying
 
@@ -167,8 +168,9 @@ def needs_review(
     """列出待人工确认的需求（联系人已脱敏；查看记入审计日志）。"""
     from services import needs
 
-    with session_for(ready()) as session:
-        queue = needs.review_queue(session, actor=clerk_for(by), cycle_id=cycle)
+    settings = ready()
+    with session_for(settings) as session:
+        queue = needs.review_queue(session, actor=clerk_for(by), now=settings.now(), cycle_id=cycle)
     console.print(f"[bold]待人工确认的需求：{len(queue.needs)} 项[/]", highlight=False)
     for need in queue.needs:
         suggested = need.domain_key or "—"
@@ -321,12 +323,21 @@ def needs_summary(
     today: Annotated[str, typer.Option(help="报告日期（YYYY-MM-DD），默认今天。")] = "",
 ) -> None:
     """生成需求调研报告（PDF，含图表）和需求汇总表（XLSX，联系人已脱敏）。"""
-    ready_for_flows()
-    from flows.needs.needs_survey import needs_survey
     from reports.errors import ReportError
+    from services.needs_survey import write_needs_survey
 
+    settings = ready()
     try:
-        summary = needs_survey(cycle, parse_day(today) if today else None)
+        with session_for(settings) as session:
+            summary = write_needs_survey(
+                session,
+                actor=clerk_for(),
+                now=settings.now(),
+                cycle_id=cycle,
+                output_dir=settings.output_dir,
+                templates_dir=settings.templates_dir,
+                today=parse_day(today) if today else None,
+            )
     except ReportError as error:
         raise fail(str(error)) from None
     console.print(f"{summary.residents} 人次，{summary.groups} 项需求")
