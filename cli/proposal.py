@@ -27,7 +27,7 @@ app = typer.Typer(help="项目申报书：提交、撤回与审查结果。", no
 @app.command("template")
 def proposal_template(output: Annotated[Path, typer.Argument(help="写出的 XLSX 模板。")]) -> None:
     """写出申报书 XLSX 模板（申报书、预算明细、绩效指标、进度安排四张表）。"""
-    from flows.call.proposal_template import write_template
+    from services.proposal_template import write_template
 
     console.print(f"已写出申报书模板：{write_template(output)}", highlight=False)
 

@@ -6,10 +6,11 @@ logins and the shared demo password are listed in the README (演示账号).
 
 from __future__ import annotations
 
-from flows.runtime import io_task, session_scope
+from flows.runtime import get_now, io_task, session_scope
 from models.status import Role
+from services import SYSTEM, accounts
 from store import agencies
-from store.accounts import add_account, get_account
+from store.accounts import get_account
 
 DEMO_PASSWORD = "gongyi-demo"
 # (login, name, role, agency name); the evaluators are two of the demo's reviewers.
@@ -28,7 +29,7 @@ DEMO_ACCOUNTS = (
 @io_task
 def seed_demo_accounts() -> list[str]:
     """Create the demo's portal accounts that are missing; return the logins created."""
-    created = []
+    created, now = [], get_now()
     with session_scope() as session:
         for login, name, role, agency_name in DEMO_ACCOUNTS:
             if get_account(session, login) is not None:
@@ -36,8 +37,10 @@ def seed_demo_accounts() -> list[str]:
             agency_id = (
                 agencies.get_agency_by_name(session, agency_name).id if agency_name else None
             )
-            add_account(
+            accounts.add_portal_account(
                 session,
+                actor=SYSTEM,
+                now=now,
                 login=login,
                 password=DEMO_PASSWORD,
                 name=name,
