@@ -37,7 +37,7 @@ def add_tranche(session: Session, tranche: Tranche) -> Tranche:
 def list_tranches(session: Session, *, award_id: int) -> list[Tranche]:
     """List an award's tranches in order."""
     return list(
-        session.exec(select(Tranche).where(Tranche.award_id == award_id).order_by(Tranche.seq))
+        session.exec(select(Tranche).where(Tranche.award_id == award_id).order_by(col(Tranche.seq)))
     )
 
 
@@ -54,7 +54,7 @@ def add_project(session: Session, project: Project) -> Project:
 def list_projects(session: Session, *, cycle_id: int) -> list[Project]:
     """List a cycle's projects by id."""
     return list(
-        session.exec(select(Project).where(Project.cycle_id == cycle_id).order_by(Project.id))
+        session.exec(select(Project).where(Project.cycle_id == cycle_id).order_by(col(Project.id)))
     )
 
 
@@ -87,7 +87,7 @@ def list_awards(session: Session, *, proposal_ids: list[int]) -> list[Award]:
         return []
     return list(
         session.exec(
-            select(Award).where(col(Award.proposal_id).in_(proposal_ids)).order_by(Award.id)
+            select(Award).where(col(Award.proposal_id).in_(proposal_ids)).order_by(col(Award.id))
         )
     )
 
@@ -113,9 +113,9 @@ def list_cycle_tranches(session: Session, *, cycle_id: int) -> list[tuple[Tranch
         (tranche, project)
         for tranche, project in session.exec(
             select(Tranche, Project)
-            .join(Project, Project.award_id == Tranche.award_id)  # type: ignore[arg-type]
+            .join(Project, col(Project.award_id) == Tranche.award_id)
             .where(Project.cycle_id == cycle_id)
-            .order_by(Project.id, Tranche.seq)
+            .order_by(col(Project.id), col(Tranche.seq))
         )
     ]
 
@@ -129,7 +129,7 @@ def list_projects_by_id(session: Session, *, project_ids: Iterable[int]) -> list
         for project in session.exec(
             select(Project)
             .where(col(Project.id).in_(ids[chunk : chunk + 500]))
-            .order_by(Project.id)
+            .order_by(col(Project.id))
         )
     ]
 
@@ -142,7 +142,7 @@ def list_project_tranches(session: Session, *, award_ids: list[int]) -> list[Tra
         session.exec(
             select(Tranche)
             .where(col(Tranche.award_id).in_(award_ids))
-            .order_by(Tranche.award_id, Tranche.seq)
+            .order_by(col(Tranche.award_id), col(Tranche.seq))
         )
     )
 

@@ -7,7 +7,7 @@ monitoring and report flows read it through this module.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.call import Call
 from store.agencies import list_agencies
@@ -44,7 +44,7 @@ def get_call(session: Session, call_id: int) -> Call:
 def get_latest_call(session: Session, *, cycle_id: int) -> Call:
     """Return the newest call version of a cycle, or raise LookupError."""
     call = session.exec(
-        select(Call).where(Call.cycle_id == cycle_id).order_by(Call.version.desc())  # type: ignore[attr-defined]
+        select(Call).where(Call.cycle_id == cycle_id).order_by(col(Call.version).desc())
     ).first()
     if call is None:
         raise LookupError(f"创投周期 #{cycle_id} 还没有申报指南")
@@ -53,4 +53,6 @@ def get_latest_call(session: Session, *, cycle_id: int) -> Call:
 
 def list_calls(session: Session, *, cycle_id: int) -> list[Call]:
     """List a cycle's call versions, oldest first."""
-    return list(session.exec(select(Call).where(Call.cycle_id == cycle_id).order_by(Call.version)))
+    return list(
+        session.exec(select(Call).where(Call.cycle_id == cycle_id).order_by(col(Call.version)))
+    )

@@ -82,7 +82,7 @@ def list_final_evaluations(session: Session, *, cycle_id: int) -> list[FinalEval
             select(FinalEvaluation)
             .join(Project, col(Project.id) == FinalEvaluation.project_id)
             .where(Project.cycle_id == cycle_id)
-            .order_by(FinalEvaluation.project_id)
+            .order_by(col(FinalEvaluation.project_id))
         )
     )
 
@@ -97,7 +97,7 @@ def list_unpublished_monthly(session: Session, *, cycle_id: int) -> list[Monthly
                 Project.cycle_id == cycle_id,
                 MonthlyEvaluation.status != EvaluationStatus.PUBLISHED,
             )
-            .order_by(MonthlyEvaluation.month, MonthlyEvaluation.project_id)
+            .order_by(col(MonthlyEvaluation.month), col(MonthlyEvaluation.project_id))
         )
     )
 
@@ -109,7 +109,7 @@ def list_cycle_monthly(session: Session, *, cycle_id: int) -> list[MonthlyEvalua
             select(MonthlyEvaluation)
             .join(Project, col(Project.id) == MonthlyEvaluation.project_id)
             .where(Project.cycle_id == cycle_id)
-            .order_by(MonthlyEvaluation.project_id, MonthlyEvaluation.month)
+            .order_by(col(MonthlyEvaluation.project_id), col(MonthlyEvaluation.month))
         )
     )
 

@@ -39,8 +39,9 @@ def read_sheets(path: Path, sheets: Mapping[str, Sequence[str]]) -> dict[str, li
         workbook.close()
 
 
-def _sheet_rows(sheet, label: str, required: Sequence[str]) -> list[Row]:  # type: ignore[no-untyped-def]
-    records, cells = [], 0
+def _sheet_rows(sheet, label: str, required: Sequence[str]) -> list[Row]:
+    records: list[list[str]] = []
+    cells = 0
     for record in sheet.iter_rows(values_only=True):
         cells += len(record)
         if cells > MAX_CELLS:
@@ -63,7 +64,7 @@ def _sheet_rows(sheet, label: str, required: Sequence[str]) -> list[Row]:  # typ
 def _cell_text(value: object) -> str:
     if hasattr(value, "hour") and hasattr(value, "date"):
         if (value.hour, value.minute) == (0, 0):  # type: ignore[attr-defined]
-            return value.date().isoformat()  # type: ignore[attr-defined]
+            return value.date().isoformat()
         return value.strftime("%Y-%m-%d %H:%M")  # type: ignore[attr-defined]
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -76,7 +77,7 @@ def write_workbook(path: Path, sheets: Mapping[str, Sequence[str]], notes: Seque
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     for name, header in sheets.items():
         sheet = workbook.create_sheet(name)
         sheet.append(list(header))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.committee import CommitteeDecision
 from models.panel import AssignmentStatus, ConflictOfInterest, ReviewAssignment
@@ -66,9 +66,9 @@ def list_assignments(session: Session, *, call_id: int, stage: str) -> list[Revi
     return list(
         session.exec(
             select(ReviewAssignment)
-            .join(Proposal, Proposal.id == ReviewAssignment.proposal_id)  # type: ignore[arg-type]
+            .join(Proposal, col(Proposal.id) == ReviewAssignment.proposal_id)
             .where(Proposal.call_id == call_id, ReviewAssignment.stage == stage)
-            .order_by(ReviewAssignment.proposal_id, ReviewAssignment.reviewer_id)
+            .order_by(col(ReviewAssignment.proposal_id), col(ReviewAssignment.reviewer_id))
         )
     )
 
@@ -112,7 +112,7 @@ def get_decision(session: Session, *, call_id: int) -> CommitteeDecision | None:
     return session.exec(
         select(CommitteeDecision)
         .where(CommitteeDecision.call_id == call_id, CommitteeDecision.decided_at != None)  # noqa: E711
-        .order_by(CommitteeDecision.id.desc())  # type: ignore[union-attr]
+        .order_by(col(CommitteeDecision.id).desc())
     ).first()
 
 
@@ -164,9 +164,9 @@ def list_objections(session: Session, *, call_id: int) -> list[Objection]:
     return list(
         session.exec(
             select(Objection)
-            .join(Proposal, Proposal.id == Objection.proposal_id)  # type: ignore[arg-type]
+            .join(Proposal, col(Proposal.id) == Objection.proposal_id)
             .where(Proposal.call_id == call_id)
-            .order_by(Objection.id)
+            .order_by(col(Objection.id))
         )
     )
 
@@ -175,7 +175,7 @@ def list_kpi_totals(session: Session, *, proposal_id: int) -> dict[str, int]:
     """Sum a proposal's monthly KPI targets per indicator, for its contract."""
     totals: dict[str, int] = {}
     for target in session.exec(
-        select(KpiTarget).where(KpiTarget.proposal_id == proposal_id).order_by(KpiTarget.id)
+        select(KpiTarget).where(KpiTarget.proposal_id == proposal_id).order_by(col(KpiTarget.id))
     ):
         totals[target.indicator] = totals.get(target.indicator, 0) + target.planned
     return totals
