@@ -217,9 +217,8 @@ def needs_groups(cycle: Annotated[int, typer.Option(help="创投周期编号。"
     """列出合并的重复需求：每组由哪几条组成、为什么合并。"""
     from models.privacy import mask_text
     from store import needs
-    from store.database import open_session
 
-    with open_session(load_settings().database_url) as session:
+    with session_for(ready()) as session:
         groups = needs.list_groups(session, cycle_id=cycle)
     for lead, members in groups:
         console.print(
