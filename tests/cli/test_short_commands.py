@@ -223,3 +223,25 @@ def test_a_gift_the_close_and_the_balance_go_through_the_fund_service(
     assert code == 1 and len(output.strip().splitlines()) == 1
     code, output, _ = _run(["fund", "show", "--cycle", cycle], database_url, tmp_path)
     assert code == 0 and "淮河路街道专项公益基金（已关闭）：募集 100.00 元" in output
+
+
+def test_a_title_two_projects_share_is_refused_naming_their_ids(
+    database_url: str, tmp_path: Path
+) -> None:
+    from models.project import Project
+
+    with Session(get_engine(database_url)) as session:
+        running = build_running_cycle(session, projects=2)
+        second = session.get(Project, running.project_ids[1])
+        second.title = running.titles[0]  # type: ignore[union-attr]
+        session.add(second)
+        session.commit()
+    first_id, second_id = running.project_ids
+    review = ["monitor", "review", running.titles[0], "2026-06", "--reviewer", "陈慧敏"]
+    code, output, loaded = _run([*review, "--cycle", str(running.cycle_id)], database_url, tmp_path)
+    assert (code, loaded) == (1, "-")
+    assert len(output.strip().splitlines()) == 1
+    assert f"（编号 {first_id}、{second_id}）" in output and "请改用项目编号" in output
+    by_id = ["monitor", "review", str(second_id), "2026-06", "--reviewer", "陈慧敏"]
+    code, output, _ = _run([*by_id, "--cycle", str(running.cycle_id)], database_url, tmp_path)
+    assert (code, output.strip()) == (1, f"错误：「{running.titles[0]}」还没有 2026-06 的月评估")
