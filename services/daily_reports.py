@@ -276,7 +276,7 @@ def _projects(
             session, project_ids={s.project_id for s in submissions if s.project_id is not None}
         )
     }
-    by_name: dict[str, Project | None] = {}
+    named = _by_name(session, submissions, cycle_id=cycle_id)
     found: list[Project] = []
     problems: list[tuple[str, InputError]] = []
     for s in submissions:
@@ -287,24 +287,38 @@ def _projects(
             found.append(project)
             continue
         name = s.report.project
-        if name not in by_name:
-            by_name[name] = _named(session, cycle_id, name, actor=actor)
-        named = by_name[name]
-        if named is None:
-            problems.append((s.where, InputError("项目名称", f"本周期没有服务项目「{name}」")))
+        candidates = [p for p in named.get(name, []) if _may_see(actor, p)]
+        if len(candidates) == 1:
+            found.append(candidates[0])
+        elif candidates:
+            # Titles are not unique: a name two projects share files for neither.
+            message = f"本周期有 {len(candidates)} 个服务项目名为「{name}」，请改填项目编号"
+            problems.append((s.where, InputError("项目名称", message)))
         else:
-            found.append(named)
+            problems.append((s.where, InputError("项目名称", f"本周期没有服务项目「{name}」")))
     return found, problems
 
 
-def _named(session: Session, cycle_id: int | None, name: str, *, actor: Actor) -> Project | None:
-    if cycle_id is None:
-        return None
+def _by_name(
+    session: Session, submissions: list[Submission], *, cycle_id: int | None
+) -> dict[str, list[Project]]:
+    """The cycle's projects by title, and by id written as a number, when a report names one."""
+    if cycle_id is None or all(s.project_id is not None for s in submissions):
+        return {}
+    projects = awards.list_projects(session, cycle_id=cycle_id)
+    by_name: dict[str, list[Project]] = defaultdict(list)
+    for project in projects:
+        by_name[project.title].append(project)
+    # A number is the project's id, as the CLI's help says (项目名称或编号).
+    return by_name | {str(project.id): [project] for project in projects}
+
+
+def _may_see(actor: Actor, project: Project) -> bool:
     try:
-        project = awards.get_project_by_title(session, cycle_id=cycle_id, title=name)
-        return check_own(actor, project, project.id or 0)
-    except (LookupError, NotFound):
-        return None
+        check_own(actor, project, project.id or 0)
+    except ServiceError:
+        return False
+    return True
 
 
 def _plan(

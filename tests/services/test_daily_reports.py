@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from models.account import ReportDraft
 from models.monitoring import DailyReport
+from models.project import Project
 from models.report_input import Activity, DailyReportInput
 from models.status import Role
 from models.user import AuditEvent
@@ -230,3 +231,46 @@ def test_file_each_answers_each_sender_on_its_own(session: Session) -> None:
         (theirs.id, date(2026, 6, 3), 1, "api"),
     ]
     assert actions(session) == ["daily_report_new", "daily_report_new", "daily_report_duplicate"]
+
+
+def test_a_title_two_projects_share_files_for_neither(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    second = session.get(Project, cycle.project_ids[1])
+    assert second is not None
+    second.title = cycle.titles[0]
+    session.add(second)
+    session.commit()
+    with pytest.raises(ReportsRejected) as refused:
+        file_reports(
+            session,
+            [Submission("第1行", report(cycle.titles[0], date(2026, 6, 3)))],
+            actor=clerk(),
+            now=NOW,
+            source="xlsx",
+            cycle_id=cycle.cycle_id,
+        )
+    assert refused.value.problems == [
+        f"第1行「项目名称」本周期有 2 个服务项目名为「{cycle.titles[0]}」，请改填项目编号"
+    ]
+    # By id each is filed as itself; and an agency sees only its own of the two.
+    by_id = file_reports(
+        session,
+        [Submission("", report(str(cycle.project_ids[1]), date(2026, 6, 3)))],
+        actor=clerk(),
+        now=NOW,
+        source="cli",
+        cycle_id=cycle.cycle_id,
+    )
+    mine = file_reports(
+        session,
+        [Submission("", report(cycle.titles[0], date(2026, 6, 4)))],
+        actor=agency(cycle, 0),
+        now=NOW,
+        source="cli",
+        cycle_id=cycle.cycle_id,
+    )
+    assert (by_id.added, mine.added) == (1, 1)
+    assert rows(session) == [
+        (cycle.project_ids[1], date(2026, 6, 3), 1, "cli"),
+        (cycle.project_ids[0], date(2026, 6, 4), 1, "cli"),
+    ]
