@@ -58,43 +58,43 @@ def pay_tranche(
         raise Refused(
             f"「{title}」第 {tranche.seq} 期已于 {tranche.released_on} 拨付，不能重复拨付"
         )
-    with unit_of_work(session):
-        the_fund = fund.get_fund(session, cycle_id=_cycle_id(session, tranche.award_id))
-        fund.lock_fund(session, fund_id=the_fund.id)  # type: ignore[arg-type]
-        try:
+    try:
+        with unit_of_work(session):
+            the_fund = fund.get_fund(session, cycle_id=_cycle_id(session, tranche.award_id))
+            fund.lock_fund(session, fund_id=the_fund.id)  # type: ignore[arg-type]
             plan_payment(
                 fund.list_movements(session, fund_id=the_fund.id),  # type: ignore[arg-type]
                 tranche.amount_fen,
                 award_id=tranche.award_id,
             )
-        except FundError as error:
-            raise Refused(str(error)) from None
-        status = _transition(tranche, TrancheStatus.RELEASED, actor)
-        awards.set_tranche_status(session, tranche, status=status, released_on=on)
-        reason = PAYMENT_REASONS.get(TrancheCondition(tranche.condition), "")
-        fund.add_ledger_entry(
-            session,
-            LedgerEntry(
-                fund_id=the_fund.id,  # type: ignore[arg-type]
-                kind=LedgerKind.PAYMENT,
-                amount_fen=tranche.amount_fen,
-                occurred_on=on,
-                domain_id=domain_id,
-                award_id=tranche.award_id,
-                tranche_id=tranche.id,
-                memo=f"第 {tranche.seq} 期拨付{reason}：{title}"[:200],
-                idempotency_key=f"payment:tranche:{tranche.id}",
-            ),
-        )
-        audit.record(
-            session,
-            actor=actor,
-            now=now,
-            action="tranche_pay",
-            subject_type="tranche",
-            subject_id=tranche.id,
-            detail=f"「{title}」第 {tranche.seq} 期 {format_fen(tranche.amount_fen)} 元，{on}",
-        )
+            status = _transition(tranche, TrancheStatus.RELEASED, actor)
+            awards.set_tranche_status(session, tranche, status=status, released_on=on)
+            reason = PAYMENT_REASONS.get(TrancheCondition(tranche.condition), "")
+            fund.add_ledger_entry(
+                session,
+                LedgerEntry(
+                    fund_id=the_fund.id,  # type: ignore[arg-type]
+                    kind=LedgerKind.PAYMENT,
+                    amount_fen=tranche.amount_fen,
+                    occurred_on=on,
+                    domain_id=domain_id,
+                    award_id=tranche.award_id,
+                    tranche_id=tranche.id,
+                    memo=f"第 {tranche.seq} 期拨付{reason}：{title}"[:200],
+                    idempotency_key=f"payment:tranche:{tranche.id}",
+                ),
+            )
+            audit.record(
+                session,
+                actor=actor,
+                now=now,
+                action="tranche_pay",
+                subject_type="tranche",
+                subject_id=tranche.id,
+                detail=f"「{title}」第 {tranche.seq} 期 {format_fen(tranche.amount_fen)} 元，{on}",
+            )
+    except FundError as error:  # not owed, not held, or a ledger the rules refuse
+        raise Refused(str(error)) from None
     return tranche
 
 
@@ -258,40 +258,40 @@ def _refund(
     on: date,
     key: str,
 ) -> int:
-    with unit_of_work(session):
-        fund_id = fund.get_fund(session, cycle_id=project.cycle_id).id
-        fund.lock_fund(session, fund_id=fund_id)  # type: ignore[arg-type]
-        movements = fund.list_movements(session, fund_id=fund_id)  # type: ignore[arg-type]
-        money = award_money(movements, award_id=project.award_id)
-        try:
+    try:
+        with unit_of_work(session):
+            fund_id = fund.get_fund(session, cycle_id=project.cycle_id).id
+            fund.lock_fund(session, fund_id=fund_id)  # type: ignore[arg-type]
+            movements = fund.list_movements(session, fund_id=fund_id)  # type: ignore[arg-type]
+            money = award_money(movements, award_id=project.award_id)
             check_refund_rule(amount, paid_fen=money.paid_fen, refunded_fen=money.refunded_fen)
             parts = plan_refund(movements, amount, award_id=project.award_id)
-        except ValueError as error:  # RefundError and FundError
-            raise Refused(str(error)) from None
-        entries = [
-            LedgerEntry(
-                fund_id=fund_id,  # type: ignore[arg-type]
-                kind=LedgerKind.REFUND,
-                amount_fen=part.amount_fen,
-                occurred_on=on,
-                domain_id=part.domain_id,
-                award_id=project.award_id,
-                memo=f"结余退回：{project.title}"[:200],
-                idempotency_key=f"{key}:{n}",
-            )
-            for n, part in enumerate(parts)
-        ]
-        booked = amount if fund.add_ledger_entries(session, entries) else 0
-        if booked:
-            audit.record(
-                session,
-                actor=actor,
-                now=now,
-                action="refund_record",
-                subject_type="project",
-                subject_id=project.id,
-                detail=f"「{project.title}」退回 {format_fen(amount)} 元，{on}",
-            )
+            entries = [
+                LedgerEntry(
+                    fund_id=fund_id,  # type: ignore[arg-type]
+                    kind=LedgerKind.REFUND,
+                    amount_fen=part.amount_fen,
+                    occurred_on=on,
+                    domain_id=part.domain_id,
+                    award_id=project.award_id,
+                    memo=f"结余退回：{project.title}"[:200],
+                    idempotency_key=f"{key}:{n}",
+                )
+                for n, part in enumerate(parts)
+            ]
+            booked = amount if fund.add_ledger_entries(session, entries) else 0
+            if booked:
+                audit.record(
+                    session,
+                    actor=actor,
+                    now=now,
+                    action="refund_record",
+                    subject_type="project",
+                    subject_id=project.id,
+                    detail=f"「{project.title}」退回 {format_fen(amount)} 元，{on}",
+                )
+    except ValueError as error:  # RefundError, FundError: more than was paid and kept
+        raise Refused(str(error)) from None
     return booked
 
 
