@@ -155,7 +155,10 @@ def _planned(
     """Check one item against the stored one; return the row to store and its new status."""
     project_id = None
     if entry.project:
-        project_id = awards.get_project_by_title(session, cycle_id=cycle_id, title=entry.project).id
+        project = awards.get_project_by_title(session, cycle_id=cycle_id, title=entry.project)
+        if not entry.project.isdigit() and _shared_title(session, cycle_id, entry.project):
+            raise LookupError(f"本周期有多个服务项目名为「{entry.project}」，请改填项目编号")
+        project_id = project.id
     stored = {i.seq: i for i in meetings.list_meeting_items(session, meeting_id=meeting.id or 0)}
     current = stored[entry.seq].status if entry.seq in stored else ActionItemStatus.OPEN
     status = next_status(current, entry.status, role=role)
@@ -168,6 +171,11 @@ def _planned(
         due_on=entry.due_on,
     )
     return item, status
+
+
+def _shared_title(session: Session, cycle_id: int, title: str) -> bool:
+    # Titles are not unique: an item names its project by a title only one project has.
+    return sum(p.title == title for p in awards.list_projects(session, cycle_id=cycle_id)) > 1
 
 
 def record_minutes(

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from models.action_items import ActionInput
 from models.monitoring import ActionItem, WeeklyMeeting
+from models.project import Project
 from models.rows import RowsRejected
 from models.status import Role
 from models.user import AuditEvent
@@ -226,3 +227,40 @@ def test_an_added_item_is_numbered_after_the_others_and_checked(session: Session
     session.expire_all()
     added = session.exec(select(ActionItem).where(ActionItem.seq == 4)).one()
     assert (added.text, added.project_id) == ("补交签到表", cycle.project_ids[0])
+
+
+def test_an_item_naming_a_title_two_projects_share_is_refused(session: Session) -> None:
+    cycle, _ = world(session)
+    second = session.get(Project, cycle.project_ids[1])
+    assert second is not None
+    second.title = cycle.titles[0]
+    session.add(second)
+    session.commit()
+    with pytest.raises(RowsRejected) as refused:
+        record_minutes(
+            session,
+            actor=clerk(),
+            now=NOW,
+            cycle_id=cycle.cycle_id,
+            week_start=WEEK,
+            text="",
+            attendees="",
+            recorder="",
+            entries=[entry(4, cycle.titles[0])],
+        )
+    assert "请改填项目编号" in str(refused.value.errors[0])
+    recorded = record_minutes(
+        session,
+        actor=clerk(),
+        now=NOW,
+        cycle_id=cycle.cycle_id,
+        week_start=WEEK,
+        text="",
+        attendees="",
+        recorder="",
+        entries=[entry(4, str(cycle.project_ids[1]))],
+    )
+    assert recorded.action_items == 1
+    session.expire_all()
+    added = session.exec(select(ActionItem).where(ActionItem.seq == 4)).one()
+    assert added.project_id == cycle.project_ids[1]
