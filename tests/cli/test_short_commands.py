@@ -245,3 +245,21 @@ def test_a_title_two_projects_share_is_refused_naming_their_ids(
     by_id = ["monitor", "review", str(second_id), "2026-06", "--reviewer", "陈慧敏"]
     code, output, _ = _run([*by_id, "--cycle", str(running.cycle_id)], database_url, tmp_path)
     assert (code, output.strip()) == (1, f"错误：「{running.titles[0]}」还没有 2026-06 的月评估")
+
+
+def test_the_command_tree_loads_no_database_or_flow_library() -> None:
+    # What `gongyi --help` and every command pay before they start.
+    heavy = (
+        "prefect",
+        "sqlmodel",
+        "sqlalchemy",
+        "sklearn",
+        "weasyprint",
+        "openpyxl",
+        "pydantic_settings",
+    )
+    code = f"import sys, cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
