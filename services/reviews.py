@@ -301,6 +301,10 @@ def _plan_sheet(
         for a in selection.list_assignments(session, call_id=call_id, stage=stage)
     }
     conflicts = selection.list_conflicts(session)
+    given = {
+        (r.proposal_id, r.reviewer_id): r.scores
+        for r in proposals.list_reviews(session, call_id=call_id, stage=stage)
+    }
     label = stage_label(stage)
     kept: list[SheetScore] = []
     planned: list[_Planned] = []
@@ -325,11 +329,16 @@ def _plan_sheet(
             errors.append(RowError(row.file, row.row, "评审专家", message))
             continue
         seen.add(key)
+        proposal = by_id[assignment.proposal_id]
+        if not is_open(assignment, proposal) and given.get(
+            (proposal.id or 0, assignment.reviewer_id)
+        ) == dict(row.scores):
+            continue  # the scores already stored before the stage closed: nothing to do
         try:
             _check_seat(
                 session,
                 assignment,
-                by_id[assignment.proposal_id],
+                proposal,
                 reviewer=row.reviewer,
                 conflicts=conflicts,
                 replace=True,
@@ -365,6 +374,8 @@ def check_score_sheet(
     the call does not have (or a title two proposals share), a reviewer not seated
     on it, the same reviewer twice, a closed stage, a conflict, bad scores. With
     `skip_unseated` (the demo's score book) rows of reviewers not seated are left out.
+    A row of a closed stage that repeats the review already stored is left out too,
+    so running a finished selection again changes nothing instead of failing.
     """
     kept, _ = _plan_sheet(
         session, call_id=call_id, stage=stage, rows=rows, skip_unseated=skip_unseated
@@ -410,6 +421,8 @@ def store_score_sheet(
         for review in stored:
             review.normalised_score = normalised[(review.proposal_id, review.reviewer_id)]
             proposals.set_review_normalised(session, review)
+        if not planned:
+            return average_by_proposal(normalised)
         audit.record(
             session,
             actor=actor,

@@ -213,6 +213,33 @@ def test_a_score_sheet_for_a_closed_stage_names_the_row_and_stores_nothing(
     assert stored(session) == [] and events(session, "review_score_sheet") == []
 
 
+def test_a_finished_stage_sheet_run_again_changes_nothing_but_a_new_score_is_refused(
+    session: Session, world: PortalWorld
+) -> None:
+    def store(*rows: SheetScore) -> dict[int, float]:
+        return reviews.store_score_sheet(
+            session,
+            actor=CLERK,
+            now=NOW,
+            call_id=_call_id(session, world),
+            stage="preliminary",
+            rows=list(rows),
+        )
+
+    first = store(row("评估专家甲"), row("评估专家乙", n=3))
+    before = [(r.id, r.scores, r.normalised_score) for r in stored(session)]
+    set_proposal_status(session, world.proposal_id, ProposalStatus.SHORTLISTED)
+    assert store(row("评估专家甲"), row("评估专家乙", n=3)) == first
+    assert [(r.id, r.scores, r.normalised_score) for r in stored(session)] == before
+    assert len(events(session, "review_score_sheet")) == 1
+    with pytest.raises(RowsRejected) as rejected:
+        store(row("评估专家甲"), row("评估专家乙", n=3, 创新性=99))
+    assert [(e.row, e.message) for e in rejected.value.errors] == [
+        (3, reviews.closed_message(TITLE, "preliminary"))
+    ]
+    assert [(r.id, r.scores, r.normalised_score) for r in stored(session)] == before
+
+
 def test_a_sheet_names_unseated_twice_scored_and_shared_titles_and_takes_a_number(
     session: Session, world: PortalWorld
 ) -> None:
