@@ -112,6 +112,7 @@ def record_final_scores(cycle_id: int, sheet: list[FinalScoreRow]) -> int:
     with session_scope() as session:
         rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
         planned, problems = [], []
+        first_row: dict[int, int] = {}
         for entry in sheet:
             try:
                 found = _scoreable(session, cycle_id, entry)
@@ -120,6 +121,12 @@ def record_final_scores(cycle_id: int, sheet: list[FinalScoreRow]) -> int:
                 problems.append(RowError(entry.file, entry.row, "项目名称", reason))
                 continue
             if found is not None:
+                # One project named twice, once by title and once by number.
+                seen = first_row.setdefault(found.id or 0, entry.row)
+                if seen != entry.row:
+                    message = f"与第 {seen} 行是同一个项目"
+                    problems.append(RowError(entry.file, entry.row, "项目名称", message))
+                    continue
                 planned.append((entry, found))
         if problems:
             raise RowsRejected(problems)

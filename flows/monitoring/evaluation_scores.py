@@ -128,6 +128,7 @@ def record_scores(cycle_id: int, month: str, sheet: list[EvaluatorScore]) -> int
     with session_scope() as session:
         rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
         planned, problems = [], []  # type: ignore[var-annotated]
+        first_row: dict[int, int] = {}
         for entry in sheet:
             try:
                 evaluation = _scoreable(session, cycle_id, month, entry)
@@ -135,6 +136,12 @@ def record_scores(cycle_id: int, month: str, sheet: list[EvaluatorScore]) -> int
                 problems.append(RowError(entry.file, entry.row, "项目名称", _reason(error)))
                 continue
             if evaluation is not None:
+                # One project named twice, once by title and once by number.
+                seen = first_row.setdefault(evaluation.id or 0, entry.row)
+                if seen != entry.row:
+                    message = f"与第 {seen} 行是同一个项目"
+                    problems.append(RowError(entry.file, entry.row, "项目名称", message))
+                    continue
                 planned.append((entry, evaluation))
         if problems:
             raise RowsRejected(problems)

@@ -181,6 +181,21 @@ def test_a_title_two_projects_share_is_refused_naming_them_and_the_number_is_tak
     )
     assert evaluation(session, cycle.project_ids[1]).status == "in_review"
     assert evaluation(session, cycle.project_ids[0]).status == "draft"
+    first = str(cycle.project_ids[0])
+    twice = [
+        ["周立衡", first, "80", "", "", ""],
+        ["周立衡", f"{int(first):d}".zfill(2), "81", "", "", ""],
+    ]
+    with pytest.raises(RowsRejected) as refused:
+        record_scores.fn(
+            cycle.cycle_id,
+            JUNE,
+            read_score_sheet.fn(cycle.cycle_id, write_sheet(tmp_path / "t.csv", twice)),
+        )
+    assert [str(e) for e in refused.value.errors] == [
+        "t.csv 第 3 行「项目名称」：与第 2 行是同一个项目"
+    ]
+    assert evaluation(session, cycle.project_ids[0]).status == "draft"
 
 
 def test_scores_give_the_weighted_grade_and_send_the_evaluation_to_review(
