@@ -104,12 +104,18 @@ def keep_classifier(folder: Path, key: str, data: dict[str, Any]) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{key}.", suffix=".partial", dir=folder)
+    except OSError:
+        # A folder that cannot be written only means the next run trains again.
+        return
+    partial = Path(name)
+    try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
-        os.replace(name, folder / f"{key}.json")
+        os.replace(partial, folder / f"{key}.json")
         kept = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in kept[KEPT_CLASSIFIERS:]:
             old.unlink(missing_ok=True)
     except OSError:
-        # A folder that cannot be written only means the next run trains again.
         return
+    finally:
+        partial.unlink(missing_ok=True)
