@@ -16,6 +16,14 @@ the ten most expensive imports of each command (`python -X importtime`).
 Run from the repository root:
 
     PYTHONPATH=. .venv/bin/python benchmarks/cli_latency.py [--runs 5] [--importtime]
+
+Measured 2026-12-05 on 2 cores shared with six other jobs (load average 8–11, so
+wall times are inflated; the CPU time is what a command costs): --help 0.26 s
+(CPU 0.21); needs review 1.99 s (CPU 0.95); fund show 2.18 s (CPU 1.00); needs
+classify 1.70 s (CPU 1.14); proposal screening 1.62 s (CPU 0.99). Before the CLI
+was split and the short commands stopped starting Prefect, under the same load:
+2.30 / 3.15 / 7.94 / 3.81 s. About 0.6 s of each database command is `import
+models` (SQLModel and SQLAlchemy, and building every table class).
 """
 
 from __future__ import annotations
