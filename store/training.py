@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.classifier import Example
 from models.cycle import Domain
@@ -73,7 +73,7 @@ def add_correction(
 
 def list_corrections(session: Session) -> list[Example]:
     """List every staff correction of every cycle as examples, oldest first."""
-    query = select(NeedCorrection.text, NeedCorrection.domain_key).order_by(NeedCorrection.id)
+    query = select(NeedCorrection.text, NeedCorrection.domain_key).order_by(col(NeedCorrection.id))
     return [Example(text, key) for text, key in session.exec(query)]
 
 
