@@ -443,7 +443,10 @@ def load_classifier(
         key = _classifier_key(classifying.training_file, seeds, corrections)
         kept = training.read_kept_classifier(folder, key)
         if kept is not None:
-            return Classifier.from_data(kept)
+            try:
+                return Classifier.from_data(kept)
+            except (KeyError, TypeError, ValueError):
+                pass  # a file of another shape: train again and keep the new one
     examples = training.list_labelled_examples(classifying.training_file)
     classifier = train_classifier(seeds, examples, corrections=corrections)
     if folder is not None:

@@ -212,6 +212,10 @@ def test_the_classifier_is_kept_and_retrained_when_a_correction_changes_what_it_
     again = service.load_classifier(session, cycle_id=cycle_id, classifying=setup)
     texts = ["小区独居老人吃饭难", "希望多办点讲座", "楼道堆满杂物"]
     assert len(kept) == 1 and again.classify(texts) == first.classify(texts)
+    kept[0].write_text('{"seeds": 1}', encoding="utf-8")  # a file of another shape
+    retrained = service.load_classifier(session, cycle_id=cycle_id, classifying=setup)
+    assert retrained.classify(texts) == first.classify(texts)
+    assert kept[0].read_text(encoding="utf-8").startswith('{"seeds":[[')
 
     need = _submit(session, cycle_id, setup, "希望多办点讲座")
     service.confirm_need(session, actor=STAFF, now=NOW, need_id=need.need_id, domain_key="youth")
