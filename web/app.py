@@ -61,7 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.verified_tokens = VerifiedTokens()
     # The API's daily reports are filed by one thread, many requests' in one transaction.
     app.state.report_writer = build_report_writer(
-        app.state.engine, timezone=settings.timezone, verified=app.state.verified_tokens
+        app.state.engine, verified=app.state.verified_tokens
     )
     install_error_pages(app)
     # The API first: every API call is matched against the routes before it, and no page

@@ -151,13 +151,9 @@ def _accept(
 
 
 def build_report_writer(
-    engine: Engine, *, verified: VerifiedTokens, timezone: str = ""
+    engine: Engine, *, verified: VerifiedTokens
 ) -> ReportWriter[Pending, Stored]:
-    """Return the writer that files the API's daily reports for one app.
-
-    `timezone` is no longer used (each request hands its time); it is accepted
-    until `web.app` stops passing it.
-    """
+    """Return the writer that files the API's daily reports for one app (each request hands its time)."""
 
     def work(session: Session, pending: list[Pending]) -> list[Stored | ApiError]:
         return file_pending(session, pending, verified=verified)
