@@ -10,13 +10,20 @@ as their cached values and never evaluated.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from models.rows import Row, RowError
 
 MAX_CELLS = 200_000
 NOTES_SHEET = "填写说明"
+
+
+class _Sheet(Protocol):
+    """What is read of an openpyxl worksheet: its rows of cell values."""
+
+    def iter_rows(self, *, values_only: bool) -> Iterable[Sequence[object]]: ...
 
 
 def read_sheets(path: Path, sheets: Mapping[str, Sequence[str]]) -> dict[str, list[Row]]:
@@ -39,7 +46,7 @@ def read_sheets(path: Path, sheets: Mapping[str, Sequence[str]]) -> dict[str, li
         workbook.close()
 
 
-def _sheet_rows(sheet, label: str, required: Sequence[str]) -> list[Row]:
+def _sheet_rows(sheet: _Sheet, label: str, required: Sequence[str]) -> list[Row]:
     records: list[list[str]] = []
     cells = 0
     for record in sheet.iter_rows(values_only=True):
