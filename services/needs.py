@@ -208,7 +208,7 @@ def submit_need(
             "需求内容": text,
             "社区": community,
             "服务对象": target_group,
-            "来源": source or "居民",
+            "来源": source,
             "提交日期": today.isoformat(),
             "联系人": contact_name,
             "联系电话": contact_phone,

@@ -1,5 +1,8 @@
 """Residents' needs: the public form (no sign-in, rate-limited, consent for contact details)
 and the officer's review queue (contacts masked, every view logged).
+
+Each page parses its input and calls `services.needs`, which checks, stores, merges and
+classifies a form need exactly as an imported one, logs it, and commits.
 """
 
 from __future__ import annotations
