@@ -37,7 +37,7 @@ def set_panel(
     proposal_id: int,
     stage: str,
     reviewer_ids: tuple[int, ...],
-    at: datetime | None = None,
+    at: datetime,
 ) -> None:
     """Seat a proposal's panel for a stage at time `at`, keeping seats already taken."""
     seated = {
@@ -83,7 +83,7 @@ def list_abstentions(session: Session, *, call_id: int, stage: str) -> list[tupl
 
 
 def add_decision_request(
-    session: Session, *, call_id: int, flow_run_id: str, at: datetime | None = None
+    session: Session, *, call_id: int, flow_run_id: str, at: datetime
 ) -> CommitteeDecision:
     """Record that a selection run waits for the committee (since `at`)."""
     found = get_pending_decision(session, call_id=call_id)
@@ -125,7 +125,7 @@ def set_decision(
     exclude: list[int],
     reasons: str,
     decided_by: str,
-    at: datetime | None = None,
+    at: datetime,
 ) -> None:
     """Store what the committee decided, at `at`."""
     decision.accepted, decision.include, decision.exclude = accepted, include, exclude
@@ -181,7 +181,6 @@ def list_kpi_totals(session: Session, *, proposal_id: int) -> dict[str, int]:
     return totals
 
 
-def _moment(at: datetime | None) -> datetime:
-    # Callers hand the time (`at`); the wall-clock default goes once flows/selection/committee.py
-    # and selection_stages.py pass it (requested in /work/notes/requests-h4.md).
-    return at.astimezone(UTC) if at is not None else datetime.now(UTC)
+def _moment(at: datetime) -> datetime:
+    # Callers hand the time (`at`, aware, the office's zone); it is stored in UTC.
+    return at.astimezone(UTC)

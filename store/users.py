@@ -29,15 +29,14 @@ def add_audit_event(
     subject_id: int | None = None,
     detail: str = "",
     ip: str = "",
-    at: datetime | None = None,
+    at: datetime,
 ) -> AuditEvent:
     """Log one action, such as a view of personal data, at `at` (UTC).
 
-    Use `services.audit.record`, which is handed the use case's time. The
-    default time is kept only for the CLI and flow callers not yet moved to it.
+    Use `services.audit.record`, which is handed the use case's time.
     """
     event = AuditEvent(
-        at=at if at is not None else datetime.now(UTC),
+        at=at.astimezone(UTC),
         actor=actor,
         action=action,
         subject_type=subject_type,

@@ -18,22 +18,15 @@ from __future__ import annotations
 
 import threading
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from prefect import Flow
 from prefect.flows import load_flow_from_entrypoint
 
-from services.proposal_template import write_template
-
 FLOWS = {
-    "review_evaluation": "flows/monitoring/evaluation_review.py:review_evaluation",
     "close_call": "flows/call/close_call.py:close_call",
     "monthly_evaluation": "flows/monitoring/monthly_evaluation.py:monthly_evaluation",
     "release_tranches": "flows/monitoring/release_tranches.py:release_tranches",
-    "override_screening": "flows/call/override_screening.py:override_screening",
-    "receive_bids": "flows/call/receive_bids.py:receive_bids",
-    "withdraw_proposal": "flows/call/withdraw_proposal.py:withdraw_proposal",
     "committee_decision": "flows/selection/committee.py:committee_decision",
 }
 """The flows the portal starts, by name, each at its entrypoint (as in prefect.yaml)."""
@@ -95,8 +88,3 @@ def record_committee_decision(
         reasons=reasons,
         decided_by=decided_by,
     )
-
-
-def write_proposal_template(path: Path) -> Path:
-    """Write the proposal template (XLSX) that `gongyi proposal template` writes."""
-    return write_template(path)

@@ -18,7 +18,7 @@ from prefect.flow_runs import resume_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
-from flows.runtime import io_task, session_scope
+from flows.runtime import get_now, io_task, session_scope
 from flows.selection.selection_allocation import check_decision
 from models.committee import DecisionError, check_adjustments
 from store import selection
@@ -46,7 +46,9 @@ class PendingDecision:
 def note_waiting(call_id: int, flow_run_id: str) -> None:
     """Record that this flow run waits for the committee's decision."""
     with session_scope() as session:
-        selection.add_decision_request(session, call_id=call_id, flow_run_id=flow_run_id)
+        selection.add_decision_request(
+            session, call_id=call_id, flow_run_id=flow_run_id, at=get_now()
+        )
 
 
 @io_task
@@ -93,6 +95,7 @@ def record_committee_decision(call_id: int, decision: CommitteeInput, *, check) 
             exclude=decision.exclude,
             reasons=decision.reasons,
             decided_by=decision.decided_by,
+            at=get_now(),
         )
         flow_run_id = pending.flow_run_id
     try:

@@ -100,5 +100,6 @@ def resolve_objection(
             subject_type="objection",
             subject_id=objection_id,
             detail=reason.strip(),
+            at=get_now(),
         )
         return target.value

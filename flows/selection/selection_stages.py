@@ -104,7 +104,11 @@ def seat_panels(call_id: int, stage: str, reviewer_names: list[str]) -> dict[str
         )
         for proposal_id, reviewer_ids in panels.items():
             selection.set_panel(
-                session, proposal_id=proposal_id, stage=stage, reviewer_ids=reviewer_ids
+                session,
+                proposal_id=proposal_id,
+                stage=stage,
+                reviewer_ids=reviewer_ids,
+                at=get_now(),
             )
         titles = {p.id: p.title for p in waiting}
         return {titles[pid]: [pool[r] for r in seated] for pid, seated in panels.items()}

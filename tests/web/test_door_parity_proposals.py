@@ -18,13 +18,13 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from flows.call.proposal_template import write_template
 from flows.call.receive_bids import receive_bids
 from flows.call.withdraw_proposal import withdraw_proposal
 from models.proposal import Proposal
 from models.status import ProposalStatus, Stage
 from models.user import AuditEvent
 from services import NotFound, Refused
+from services.proposal_template import write_template
 from store import calls
 from store.database import get_engine
 from tests.web.conftest import sign_in

@@ -21,11 +21,11 @@ from models.calendar import PeriodError, month_bounds
 from models.compliance import ReportStamp, due_days, is_late
 from models.ledger import sum_balance
 from models.status import Role
+from services.documents import list_output_files
 from services.runs import note_flow_start
 from store import calls, dashboard, fund, monitoring
 from store.accounts import SignedIn
 from web.deps import Forbidden, NotFound, NowDep, SessionDep, actor_of, require_roles
-from web.files import list_output_files
 from web.flow_runs import run_flow
 from web.i18n import N_
 from web.pages import redirect, render, tr, translator

@@ -23,10 +23,10 @@ from models.status import Role
 from services import Forbidden as ServiceForbidden
 from services import Refused
 from services.proposal_batch import read_bid_files
+from services.proposal_template import write_template
 from services.proposals import receive_proposals, withdraw_proposal
 from store import calls, dashboard
 from web.deps import CurrentUser, Forbidden, NotFound, NowDep, SessionDep, actor_of
-from web.flow_runs import write_proposal_template
 from web.pages import redirect, render, tr
 
 router = APIRouter(prefix="/agency/proposals", include_in_schema=False)
@@ -38,7 +38,7 @@ def template(user: CurrentUser) -> Response:
     if user.role != Role.AGENCY:
         raise Forbidden()
     folder = Path(tempfile.mkdtemp(prefix="gongyi-template-"))
-    path = write_proposal_template(folder / "申报书模板.xlsx")
+    path = write_template(folder / "申报书模板.xlsx")
     return FileResponse(path, filename=path.name, background=BackgroundTask(_remove, folder))
 
 
