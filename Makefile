@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := fonts-noto-cjk fontconfig libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium
+APT_PACKAGES := fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji fontconfig libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system-packages demo test lint format db-upgrade clean
