@@ -11,6 +11,9 @@ does not look like a known format is masked all but its last four characters.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 MASK = "*"
 
@@ -18,13 +21,35 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 _SEPARATORS = re.compile(r"[\s\-()（）]")
 _COUNTRY_CODE = re.compile(r"^(?:\+|00)?86(?=1[3-9]\d{9}$)")
 
-# Digits on either side mean the match is part of a longer number: leave that to the ID rule.
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+# Numbers are found in a normalised copy of the text (one character for one, so
+# positions match): every decimal digit (fullwidth １３８, Arabic-Indic, ...) becomes
+# its ASCII digit, fullwidth letters and punctuation their ASCII forms, and every
+# space character a plain space. A number glued to letters (tel13955501235,
+# ID340302195001011235) is still a number: only a digit on either side means the
+# match belongs to a longer number. Groups may be split by up to three spaces,
+# dashes or dots (110101 19900307 7779, 138.1234.5670, 138 - 1234 - 5670).
+_SEP = r"[ \t\r\n\-.·_/]{0,3}"
+_ID_IN_TEXT = re.compile(rf"(?<![0-9])[0-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx](?![0-9])", re.ASCII)
 _MOBILE_IN_TEXT = re.compile(
-    r"(?<![0-9A-Za-z+])(?P<prefix>(?:\+86|0086|86)[\s\-]?)?"
-    r"(?P<number>1[3-9]\d(?:[\s\-]?\d{4}){2})(?![0-9A-Za-z])"
+    rf"(?<![0-9+])(?P<prefix>(?:\+86|0086|86){_SEP})?"
+    rf"(?P<number>1{_SEP}[3-9](?:{_SEP}[0-9]){{9}})(?![0-9])",
+    re.ASCII,
 )
-_LANDLINE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])0\d{2,3}-\d{7,8}(?![0-9A-Za-z])")
+_LANDLINE_IN_TEXT = re.compile(
+    r"(?<![0-9])0[0-9]{2,3}[ \-.]?[0-9]{3,4}[ \-.]?[0-9]{4}(?![0-9])", re.ASCII
+)
+_NOT_DIGIT = re.compile(r"[^0-9Xx]", re.ASCII)
+_ASCII_FORMS = {
+    0x3000: " ",  # ideographic space
+    0x2010: "-",
+    0x2011: "-",
+    0x2012: "-",
+    0x2013: "-",
+    0x2014: "-",
+    0x2212: "-",
+    0x30FB: "·",
+    0xFF65: "·",
+}
 
 
 def mask_name(name: str) -> str:
@@ -58,16 +83,116 @@ def mask_id_number(id_number: str) -> str:
     return _keep_last_four(value)
 
 
-def mask_text(text: str) -> str:
-    """Mask every 身份证 number, mobile number and landline found in free text."""
-    text = _ID_IN_TEXT.sub(lambda match: mask_id_number(match.group()), text)
-    text = _MOBILE_IN_TEXT.sub(_mask_mobile_match, text)
-    return _LANDLINE_IN_TEXT.sub(lambda match: mask_phone(match.group()), text)
+def mask_text(text: str, names: Iterable[str] | None = None) -> str:
+    """Mask every 身份证 number, mobile, landline and known person's name in free text.
+
+    Numbers are caught in any digit form and with any spacing (see above).
+    `names` are the people the system knows (need contacts, action-item owners,
+    objectors, anonymous donors): each one found in the text becomes 王** /
+    欧***. Names of one character are too common to look for and are skipped.
+    """
+    if not text:
+        return text
+    text = _substitute(_ID_IN_TEXT, text, lambda found: mask_id_number(_digits(found)))
+    text = _substitute(_MOBILE_IN_TEXT, text, _mask_mobile_match)
+    text = _substitute(_LANDLINE_IN_TEXT, text, lambda found: mask_phone(_digits(found)))
+    return mask_names(text, names)
 
 
-def _mask_mobile_match(match: re.Match[str]) -> str:
+def mask_names(text: str, names: Iterable[str] | None) -> str:
+    """Replace every known person's name (two characters or more) in text by its masked form."""
+    wanted = sorted(
+        {name.strip() for name in names or () if len(name.strip()) >= 2}, key=len, reverse=True
+    )
+    if not wanted or not text:
+        return text
+    pattern = re.compile("|".join(re.escape(name) for name in wanted))
+    return pattern.sub(lambda match: mask_name(match.group()), text)
+
+
+def find_personal_numbers(text: str) -> list[str]:
+    """Every whole 身份证 number and phone number in text, as written (empty when none)."""
+    normal = normalise(text)
+    found: list[str] = []
+    for pattern in (_ID_IN_TEXT, _MOBILE_IN_TEXT, _LANDLINE_IN_TEXT):
+        for match in pattern.finditer(normal):
+            found.append(text[match.start() : match.end()])
+            # Blank the match so a mobile inside an ID number is not counted twice.
+            normal = (
+                normal[: match.start()]
+                + "#" * (match.end() - match.start())
+                + normal[match.end() :]
+            )
+    return found
+
+
+def normalise(text: str) -> str:
+    """The text with one ASCII character for every digit, fullwidth form and space (same length)."""
+    return "".join(_ascii_form(char) for char in text)
+
+
+@lru_cache(maxsize=4096)
+def _ascii_form(char: str) -> str:
+    if char.isascii():
+        return char
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)
+    if 0xFF01 <= ord(char) <= 0xFF5E:  # fullwidth ASCII: ＩＤ，－，．，＋
+        return chr(ord(char) - 0xFEE0)
+    if char in _ASCII_FORMS_CHARS:
+        return _ASCII_FORMS[ord(char)]
+    if unicodedata.category(char) == "Zs":
+        return " "
+    return char
+
+
+_ASCII_FORMS_CHARS = frozenset(chr(code) for code in _ASCII_FORMS)
+
+
+def _substitute(pattern: re.Pattern[str], text: str, replace: Callable[[str], str]) -> str:
+    """Replace each match of pattern in the normalised text, keeping the original text elsewhere.
+
+    The digits a mask keeps are written back as they were written (fullwidth stays fullwidth).
+    """
+    normal = normalise(text)
+    pieces: list[str] = []
+    position = 0
+    for match in pattern.finditer(normal):
+        pieces.append(text[position : match.start()])
+        pieces.append(_as_written(replace(match.group()), text[match.start() : match.end()]))
+        position = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _as_written(masked: str, original: str) -> str:
+    """Put the original characters back for the digits the (ASCII) mask kept."""
+    originals = [char for char in original if _ascii_form(char) in _DIGIT_CHARS]
+    kept: list[str] = []
+    for char in masked:
+        if originals and (char == MASK or char in _DIGIT_CHARS):
+            written = originals.pop(0)
+            kept.append(written if char.isdigit() else char)
+        else:
+            kept.append(char)
+    return "".join(kept)
+
+
+_DIGIT_CHARS = frozenset("0123456789Xx")
+
+
+def _digits(found: str) -> str:
+    return _NOT_DIGIT.sub("", found)
+
+
+def _mask_mobile_match(found: str) -> str:
+    match = _MOBILE_IN_TEXT.fullmatch(found)
+    assert match is not None
     prefix = match.group("prefix") or ""
-    return prefix + mask_phone(match.group("number"))
+    return prefix + mask_phone(_digits(match.group("number")))
 
 
 def _keep_last_four(value: str) -> str:
