@@ -116,6 +116,8 @@ def find_personal_numbers(text: str) -> list[str]:
     found: list[str] = []
     for pattern in (_ID_IN_TEXT, _MOBILE_IN_TEXT, _LANDLINE_IN_TEXT):
         for match in pattern.finditer(normal):
+            if pattern is _ID_IN_TEXT and not _has_birth_date(_digits(match.group())):
+                continue  # a 统一社会信用代码 or another 18-character code, not a person's ID
             found.append(text[match.start() : match.end()])
             # Blank the match so a mobile inside an ID number is not counted twice.
             normal = (
@@ -124,6 +126,12 @@ def find_personal_numbers(text: str) -> list[str]:
                 + normal[match.end() :]
             )
     return found
+
+
+def _has_birth_date(id_number: str) -> bool:
+    """Whether characters 7-14 of an 18-character number read as a birth date (19xx/20xx)."""
+    year, month, day = id_number[6:10], id_number[10:12], id_number[12:14]
+    return year[:2] in ("19", "20") and "01" <= month <= "12" and "01" <= day <= "31"
 
 
 def normalise(text: str) -> str:

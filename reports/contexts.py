@@ -158,6 +158,14 @@ class MonthlyAssessmentContext:
     review_comment: str
     published_on: date | None
     notes: tuple[DailyNote, ...]
+    # People the system knows (need contacts, objectors, beneficiaries the
+    # agency recorded): every user text of the document masks them (王**).
+    names: tuple[str, ...] = ()
+
+    @property
+    def known_names(self) -> tuple[str, ...]:
+        """Every person's name the document's user text must hide: `names` and the action items' 责任人."""
+        return _known_names(self.names, self.action_items)
 
 
 @dataclass(frozen=True)
@@ -496,6 +504,14 @@ class WeeklyMinutesContext:
     recorder: str
     minutes: str
     action_items: tuple[ActionRow, ...]
+    # People the system knows (need contacts, objectors, beneficiaries the
+    # agency recorded): every user text of the document masks them (王**).
+    names: tuple[str, ...] = ()
+
+    @property
+    def known_names(self) -> tuple[str, ...]:
+        """Every person's name the document's user text must hide: `names` and the action items' 责任人."""
+        return _known_names(self.names, self.action_items + self.overdue_items)
 
 
 @dataclass(frozen=True)
@@ -563,3 +579,17 @@ class NeedsSurveyContext:
     proposals_cite_needs: bool
     answered_residents: int
     funded_residents: int
+    # People the system knows (need contacts, objectors, beneficiaries the
+    # agency recorded): every user text of the document masks them (王**).
+    names: tuple[str, ...] = ()
+
+    @property
+    def known_names(self) -> tuple[str, ...]:
+        """Every person's name the need texts must hide (the needs' contacts, when handed)."""
+        return _known_names(self.names, ())
+
+
+def _known_names(names: tuple[str, ...], items: tuple[ActionRow, ...]) -> tuple[str, ...]:
+    """The handed names and the action items' owners, without blanks or repeats."""
+    found = [*names, *(item.owner for item in items)]
+    return tuple(dict.fromkeys(name.strip() for name in found if name.strip()))

@@ -219,3 +219,8 @@ def test_no_birth_date_survives_a_spaced_or_glued_id_number(id_number, separator
         else id_number[6:14] not in masked
     )
     assert find_personal_numbers(masked) == []
+
+
+def test_a_credit_code_is_not_reported_as_an_id_number():
+    assert find_personal_numbers("统一社会信用代码 913403001234567890") == []
+    assert find_personal_numbers("身份证 340302195001011235") == ["340302195001011235"]
