@@ -6,6 +6,7 @@ below them is handed plain values. Nothing here runs at import time.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -60,6 +61,13 @@ class Settings(BaseSettings):
     )
     web_session_hours: int = Field(default=8, gt=0, description="Portal sign-in lifetime, hours.")
     web_max_upload_mb: int = Field(default=10, gt=0, description="Largest request body, MB.")
+    web_trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Reverse proxies whose X-Forwarded-For/-Proto are believed: comma-separated "
+            "addresses or CIDRs (127.0.0.1, 10.0.0.0/8); empty: none (the peer is the client)."
+        ),
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -69,6 +77,22 @@ class Settings(BaseSettings):
                 "GONGYI_DATABASE_URL 为空：请设置为 sqlite:///var/gongyi.db 或 postgresql+psycopg://…"
             )
         return value.strip()
+
+    @field_validator("web_trusted_proxies")
+    @classmethod
+    def _trusted_proxies_are_addresses(cls, value: str) -> str:
+        for entry in _entries(value):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"GONGYI_WEB_TRUSTED_PROXIES：「{entry}」不是 IP 地址或网段（如 10.0.0.0/8）"
+                ) from None
+        return ",".join(_entries(value))
+
+    def trusted_proxies(self) -> list[str]:
+        """The proxies whose forwarding headers the portal believes; empty: none."""
+        return _entries(self.web_trusted_proxies)
 
     def now(self) -> datetime:
         """The one clock: the current time in the office's time zone (aware).
@@ -81,6 +105,10 @@ class Settings(BaseSettings):
     def today(self) -> date:
         """Today's date in the office's time zone."""
         return self.now().date()
+
+
+def _entries(value: str) -> list[str]:
+    return [entry.strip() for entry in value.split(",") if entry.strip()]
 
 
 def get_settings() -> Settings:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.common import CycleOption, console, fail, ready_for_flows
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from settings import Settings
 
 
 def serve(
@@ -48,8 +53,6 @@ def web(
 
     import uvicorn
 
-    from web.app import create_app
-
     settings = ready_for_flows()
     host, port = host or settings.web_host, port or settings.web_port
     # Start Prefect's embedded server now, so the first report from a phone does not wait for it.
@@ -59,7 +62,22 @@ def web(
     # handler of ours that kills the process before the exit handlers that stop Prefect's
     # server run, leaving it behind. Exiting normally runs them.
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.Server(web_server_config(settings, host=host, port=port)).run()
+
+
+def web_server_config(settings: Settings, *, host: str, port: int) -> uvicorn.Config:
+    """The uvicorn configuration `gongyi web` serves the portal with.
+
+    Proxy headers are the app's business (GONGYI_WEB_TRUSTED_PROXIES, see `web.app`):
+    uvicorn's own default would believe an X-Forwarded-For from any local process.
+    """
+    import uvicorn
+
+    from web.app import create_app
+
+    return uvicorn.Config(
+        create_app(settings), host=host, port=port, log_level="warning", proxy_headers=False
+    )
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from settings import Settings
 from store.database import get_engine
@@ -76,11 +77,22 @@ def create_app(settings: Settings) -> FastAPI:
         refuse=refuse_too_large,
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost: behind a reverse proxy the operator names (GONGYI_WEB_TRUSTED_PROXIES), the
+    # client is the one it forwards for; from any other peer, and with none named (the
+    # default), X-Forwarded-For is ignored and the peer is the client. Every reader of the
+    # client address (web.deps.get_client_ip: rate limits, sign-in throttle, audit trail)
+    # sees the result.
+    if settings.trusted_proxies():
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies())
     return app
 
 
 def app_from_environment() -> FastAPI:
-    """Build the portal from GONGYI_* settings (`uvicorn --factory web.app:app_from_environment`)."""
+    """Build the portal from GONGYI_* settings (`uvicorn --factory web.app:app_from_environment`).
+
+    Run it with `--no-proxy-headers`: proxies are trusted by GONGYI_WEB_TRUSTED_PROXIES, and
+    uvicorn's own default would believe X-Forwarded-For from any process on 127.0.0.1.
+    """
     from settings import get_settings
 
     return create_app(get_settings())

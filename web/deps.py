@@ -56,7 +56,12 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_client_ip(request: Request) -> str:
-    """Return the client's address for the audit trail (the peer uvicorn saw)."""
+    """Return the client's address: for the audit trail, rate limits and the sign-in throttle.
+
+    It is the connection's peer, or, when that peer is a proxy named in
+    GONGYI_WEB_TRUSTED_PROXIES, the client it forwards for (`create_app` installs the
+    proxy-headers middleware only then). An X-Forwarded-For from anyone else is ignored.
+    """
     return request.client.host if request.client else ""
 
 
