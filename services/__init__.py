@@ -16,8 +16,24 @@ state). The doors turn these into 404 / 403 / 409 and into one red CLI line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from models.status import Role
+
+
+class Account(Protocol):
+    """Who signed in (`store.accounts.SignedIn`): what an actor is made from."""
+
+    @property
+    def login(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def agency_id(self) -> int | None: ...
 
 
 class ServiceError(Exception):
@@ -57,14 +73,14 @@ class Actor:
         return self.name or self.login
 
     @classmethod
-    def of(cls, signed_in: object, address: str = "") -> Actor:
+    def of(cls, signed_in: Account, address: str = "") -> Actor:
         """The actor behind a portal session or API token (`store.accounts.SignedIn`)."""
         return cls(
-            login=signed_in.login,  # type: ignore[attr-defined]
-            name=signed_in.name,  # type: ignore[attr-defined]
-            role=signed_in.role,  # type: ignore[attr-defined]
-            user_id=signed_in.user_id,  # type: ignore[attr-defined]
-            agency_id=signed_in.agency_id,  # type: ignore[attr-defined]
+            login=signed_in.login,
+            name=signed_in.name,
+            role=signed_in.role,
+            user_id=signed_in.user_id,
+            agency_id=signed_in.agency_id,
             address=address,
         )
 

@@ -11,7 +11,7 @@ Prefect loads a `file.py:function` entrypoint by executing that file again as a
 new module, relative to the working directory; the portal hands it the same
 entrypoint in module form (`flows.monitoring.release_tranches:release_tranches`),
 so each flow module is imported once, as its package's module, wherever the
-portal was started. `tests/test_no_importlib.py` loads every entry.
+portal was started. A test loads every entry (tests/test_no_dynamic_imports.py).
 """
 
 from __future__ import annotations
