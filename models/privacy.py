@@ -58,6 +58,44 @@ def mask_name(name: str) -> str:
     return name[:1] + MASK * (len(name) - 1)
 
 
+# A 责任人 written as a body (启航社工, 街道社会事务科, 各社会组织) is not a person.
+_BODY_ENDINGS = (
+    "社工",
+    "中心",
+    "机构",
+    "组织",
+    "科",
+    "站",
+    "街道",
+    "社区",
+    "居委会",
+    "委员会",
+    "协会",
+    "办",
+    "处",
+    "所",
+    "队",
+    "部",
+    "组",
+    "全体",
+    "单位",
+    "公司",
+    "医院",
+    "学校",
+)
+
+
+def is_person_name(text: str) -> bool:
+    """Whether a name field holds a person (王小明) rather than a body (启航社工, 全体)."""
+    text = text.strip()
+    return bool(text) and not text.endswith(_BODY_ENDINGS)
+
+
+def mask_person(text: str) -> str:
+    """Mask a name field: a person as 王**, a body with only its numbers masked."""
+    return mask_name(text) if is_person_name(text) else mask_text(text)
+
+
 def mask_phone(phone: str) -> str:
     """Mask a mobile as 138****1234 and a landline as 0552-***4567."""
     digits = _COUNTRY_CODE.sub("", _SEPARATORS.sub("", phone))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from models.privacy import is_person_name, mask_person
+
 
 @dataclass(frozen=True)
 class DocumentHeader:
@@ -106,6 +108,11 @@ class ActionRow:
     due_on: date
     status_label: str
     closed_on: date | None
+
+    @property
+    def owner_shown(self) -> str:
+        """The 责任人 as printed: a person masked (王**), a body (启航社工) as written."""
+        return mask_person(self.owner)
 
 
 @dataclass(frozen=True)
@@ -250,6 +257,13 @@ class StreetSummaryContext:
     project_rows: tuple[ProjectRow, ...]
     grade_counts: tuple[GradeCount, ...]
     at_risk: tuple[RiskRow, ...]
+    # People the system knows (need contacts, objectors): the risks' text masks them (王**).
+    names: tuple[str, ...] = ()
+
+    @property
+    def known_names(self) -> tuple[str, ...]:
+        """Every person's name the document's user text must hide."""
+        return _known_names(self.names, ())
 
 
 @dataclass(frozen=True)
@@ -591,5 +605,5 @@ class NeedsSurveyContext:
 
 def _known_names(names: tuple[str, ...], items: tuple[ActionRow, ...]) -> tuple[str, ...]:
     """The handed names and the action items' owners, without blanks or repeats."""
-    found = [*names, *(item.owner for item in items)]
+    found = [*names, *(item.owner for item in items if is_person_name(item.owner))]
     return tuple(dict.fromkeys(name.strip() for name in found if name.strip()))
