@@ -13,6 +13,13 @@ and fontconfig keep caches per thread, so rendering from Prefect's eight task
 threads would hold eight copies (about 1 GiB instead of 330 MiB). Workers are
 spawned, not forked, because the caller runs threads (Prefect's) that a fork
 would copy in an unknown state.
+
+One document's failure never stops the rest of its batch: `render_batch`
+renders every job and returns a `BatchResult` that names each document that
+failed and why, with the warnings of those that were written (characters
+drawn as a placeholder). `render_jobs` and `RenderPool.render`, which hand
+back only the written paths, raise `BatchFailed` after the whole batch has
+been tried, so no PDF is left unwritten because an earlier one failed.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import logging
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -29,14 +37,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from reports.errors import BatchFailed, DocumentFailure, ReportError
 from reports.fonts import get_font_state
-from reports.render import render_report
+from reports.render import render_document
 
 # A worker that has rendered this many batches is replaced, which bounds the
 # memory WeasyPrint's caches can grow to over a long run.
 BATCHES_PER_WORKER = 10
 # Memory is handed back after batches at least this large; small ones leave little behind.
 RELEASE_AFTER_JOBS = 8
+LOGGER = logging.getLogger("gongyi.reports")
 
 
 @dataclass(frozen=True)
@@ -48,20 +58,51 @@ class RenderJob:
     target: Path
 
 
-def render_jobs(jobs: Sequence[RenderJob], *, templates_dir: Path) -> list[Path]:
-    """Render each job in this process, in order."""
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch wrote, the warnings of its renders, and each document that failed."""
+
+    written: tuple[Path, ...] = ()
+    warnings: tuple[str, ...] = ()
+    failures: tuple[DocumentFailure, ...] = ()
+
+    def paths(self) -> list[Path]:
+        """The written PDFs; raise `BatchFailed` naming every failed document, if any."""
+        if self.failures:
+            raise BatchFailed(self.failures, self.written)
+        return list(self.written)
+
+
+def render_batch(jobs: Sequence[RenderJob], *, templates_dir: Path) -> BatchResult:
+    """Render every job in this process, in order; a failed one does not stop the others."""
+    written: list[Path] = []
+    warnings: list[str] = []
+    failures: list[DocumentFailure] = []
     try:
-        return [
-            render_report(
-                job.template_name, job.context, templates_dir=templates_dir, target=job.target
-            )
-            for job in jobs
-        ]
+        for job in jobs:
+            try:
+                rendered = render_document(
+                    job.template_name, job.context, templates_dir=templates_dir, target=job.target
+                )
+            except ReportError as error:
+                failures.append(DocumentFailure(job.target, str(error)))
+            except Exception as error:  # one document's defect must not sink the batch
+                LOGGER.exception("渲染 %s 时出错", job.target)
+                failures.append(DocumentFailure(job.target, f"{type(error).__name__}: {error}"))
+            else:
+                written.append(rendered.path)
+                warnings.extend(rendered.warnings)
     finally:
         # A full collection costs a pass over the whole heap, which in a big process (a
         # test run, a long-lived server) is slower than rendering a report or two.
         if len(jobs) >= RELEASE_AFTER_JOBS:
             release_memory()
+    return BatchResult(tuple(written), tuple(warnings), tuple(failures))
+
+
+def render_jobs(jobs: Sequence[RenderJob], *, templates_dir: Path) -> list[Path]:
+    """Render each job in this process, in order; raise `BatchFailed` after all if any failed."""
+    return render_batch(jobs, templates_dir=templates_dir).paths()
 
 
 def release_memory() -> None:
@@ -118,5 +159,14 @@ class RenderPool:
         return executor.submit(render_jobs, list(jobs), templates_dir=self.templates_dir)
 
     def render(self, jobs: Sequence[RenderJob]) -> list[Path]:
-        """Render a batch and wait for its PDFs."""
+        """Render a batch and wait for its PDFs (`BatchFailed` if any failed, after all)."""
         return self.submit(jobs).result()
+
+    def submit_batch(self, jobs: Sequence[RenderJob]) -> Future[BatchResult]:
+        """Queue a batch like `submit`; its result names failed documents instead of raising."""
+        executor = self._executor or _render_thread()
+        return executor.submit(render_batch, list(jobs), templates_dir=self.templates_dir)
+
+    def render_batch(self, jobs: Sequence[RenderJob]) -> BatchResult:
+        """Render a batch and wait: what was written, its warnings and what failed, and why."""
+        return self.submit_batch(jobs).result()

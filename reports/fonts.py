@@ -1,12 +1,23 @@
-"""Chinese fonts for the PDF renderer, and the checks that they are there.
+"""Chinese fonts for the PDF renderer, and what happens to a character no font has.
 
 Without a CJK font WeasyPrint still writes a PDF, but every Chinese character
-becomes an empty box (tofu) and it only logs a warning. So the renderer checks
-once per process that fontconfig knows a Chinese font (`check_cjk_font`), and
-watches WeasyPrint's log during each render (`watch_missing_glyphs`) to turn
-that warning into a `ReportError`. The process shares one WeasyPrint
-`FontConfiguration`, created on first use, because building it again for each
-report costs time and leaks a temporary folder per report.
+becomes an empty box (tofu). So the renderer checks once per process that
+fontconfig knows a Chinese font (`check_cjk_font`): without one nothing is
+rendered, with one clear line saying what to install.
+
+The set-up also installs fonts-hanazono (HanaMin: CJK Extension B, such as 𠀀
+and 𪚥, which real names contain; the report stylesheets name it after Noto CJK)
+and fonts-noto-color-emoji (emoji, reached through fontconfig's fallback: named
+in a stylesheet's stack it would draw the digits too). A character that still
+has no font, such as a private-use one, is not an error: one daily report must
+never sink a month. `watch_missing_glyphs` collects the code points WeasyPrint
+could not draw, the renderer draws them again as `PLACEHOLDER` (〓, the
+customary mark for a character the type lacks) and the run gets a warning that
+names them (`missing_glyphs_warning`).
+
+The process shares one WeasyPrint `FontConfiguration`, created on first use,
+because building it again for each report costs time and leaks a temporary
+folder per report.
 """
 
 from __future__ import annotations
@@ -15,7 +26,7 @@ import logging
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,9 +38,9 @@ if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
 
 MISSING_CJK_FONT = "缺少中文字体：请运行 apt-get install fonts-noto-cjk"
-MISSING_GLYPHS = (
-    "PDF 中有字符无法显示（{characters}）：请运行 apt-get install fonts-noto-cjk 安装中文字体"
-)
+# The customary mark (geta, U+3013) for a character the type lacks; every CJK font has it.
+PLACEHOLDER = "〓"
+MISSING_GLYPHS = "{name}：有 {count} 种字符没有字体可以显示（{characters}），PDF 中以“〓”代替"
 MISSING_FC_LIST = "找不到 fc-list（fontconfig）：请运行 apt-get install fontconfig fonts-noto-cjk"
 WEASYPRINT_LOGGER = "weasyprint"
 _TOFU_WARNING = "unsupported by fonts"
@@ -75,40 +86,55 @@ def _create_font_state() -> FontState:
     return FontState(font_config=FontConfiguration())
 
 
-class _GlyphWatch(logging.Handler):
-    """Collect WeasyPrint's warnings about characters that no font can draw."""
+class GlyphWatch(logging.Handler):
+    """Collect the code points of the characters WeasyPrint drew as tofu (.notdef)."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
+        self.codepoints: set[int] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if _TOFU_WARNING in message:
-            self.messages.append(message)
+            self.codepoints.add(_codepoint(record, message))
 
 
 @contextmanager
-def watch_missing_glyphs() -> Iterator[None]:
-    """Raise ReportError after the block if WeasyPrint drew any character as tofu."""
+def watch_missing_glyphs() -> Iterator[GlyphWatch]:
+    """Yield a watch that, after the block, holds every code point WeasyPrint could not draw."""
     logger = logging.getLogger(WEASYPRINT_LOGGER)
-    watch = _GlyphWatch()
+    watch = GlyphWatch()
     # If logging is configured above WARNING the record would never reach our handler.
     saved_level = logger.level
     if not logger.isEnabledFor(logging.WARNING):
         logger.setLevel(logging.WARNING)
     logger.addHandler(watch)
     try:
-        yield
+        yield watch
     finally:
         logger.removeHandler(watch)
         logger.setLevel(saved_level)
-    if watch.messages:
-        characters = "、".join(sorted({_codepoint(message) for message in watch.messages}))
-        raise ReportError(MISSING_GLYPHS.format(characters=characters))
 
 
-def _codepoint(message: str) -> str:
-    # WeasyPrint ends the warning with the code point, e.g. '... "" (U+E000)'.
+def with_placeholders(html: str, codepoints: Iterable[int]) -> str:
+    """Replace each of these characters in `html` with `PLACEHOLDER`."""
+    return html.translate({codepoint: PLACEHOLDER for codepoint in codepoints})
+
+
+def missing_glyphs_warning(name: str, codepoints: Iterable[int]) -> str:
+    """Say (in Chinese) which characters of document `name` were drawn as the placeholder."""
+    found = sorted(set(codepoints))
+    characters = "、".join(f"U+{codepoint:04X}" for codepoint in found)
+    return MISSING_GLYPHS.format(name=name, count=len(found), characters=characters)
+
+
+def _codepoint(record: logging.LogRecord, message: str) -> int:
+    # WeasyPrint logs the character and its code point: '... "%s" (U+%04X)', char, codepoint.
+    args = record.args
+    if isinstance(args, tuple) and args and isinstance(args[-1], int):
+        return args[-1]
     start = message.rfind("(U+")
-    return message[start + 1 : -1] if start >= 0 else message
+    try:
+        return int(message[start + 3 : message.index(")", start)], 16)
+    except ValueError:
+        return 0xFFFD

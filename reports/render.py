@@ -3,18 +3,23 @@
 `render_html` fills a template with one context dataclass, passed as `ctx`.
 `write_pdf` is the only function in gongyi that calls WeasyPrint. It reads
 nothing outside the templates folder, uses the process's one font
-configuration, fails if any character would print as an empty box, writes
-PDF/A-3u for archiving, and writes atomically: a failed render leaves no
-half-written PDF behind. `render_report` and the named helpers do both steps
-for a flow task; `reports.batch` renders many in several processes.
+configuration, writes PDF/A-3u for archiving, and writes atomically: a failed
+render leaves no half-written PDF behind. A character that no installed font
+can draw never fails a render: the document is drawn again with that
+character as a visible placeholder (〓), and the result carries a warning
+that names it (`Rendered.warnings`, also logged). `render_report` and the
+named helpers do both steps for a flow task; `reports.batch` renders many in
+several processes.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,7 +33,13 @@ from reports.contexts import (
 )
 from reports.environment import build_environment
 from reports.errors import ReportError
-from reports.fonts import get_font_state, watch_missing_glyphs
+from reports.fonts import (
+    FontState,
+    get_font_state,
+    missing_glyphs_warning,
+    watch_missing_glyphs,
+    with_placeholders,
+)
 
 MONTHLY_ASSESSMENT_TEMPLATE = "reports/monthly_assessment.html"
 STREET_SUMMARY_TEMPLATE = "reports/street_summary.html"
@@ -36,6 +47,15 @@ WEEKLY_MINUTES_TEMPLATE = "reports/weekly_minutes.html"
 STYLESHEET_FOLDER = "reports"
 # PDF/A-3u: the archival form street offices file; "u" keeps every character's Unicode.
 PDF_VARIANT = "pdf/a-3u"
+LOGGER = logging.getLogger("gongyi.reports")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A written PDF and the warnings of its render (characters drawn as the placeholder)."""
+
+    path: Path
+    warnings: tuple[str, ...] = ()
 
 
 def render_html(env: Environment, template_name: str, context: Any) -> str:
@@ -45,22 +65,43 @@ def render_html(env: Environment, template_name: str, context: Any) -> str:
 
 def write_pdf(html: str, *, target: Path, templates_dir: Path) -> Path:
     """Write `html` as a PDF at `target`, reading only files under `templates_dir`."""
+    return write_pdf_reporting(html, target=target, templates_dir=templates_dir).path
+
+
+def write_pdf_reporting(html: str, *, target: Path, templates_dir: Path) -> Rendered:
+    """Write `html` as a PDF at `target`; say which characters were drawn as the placeholder."""
+    state = get_font_state()
+    with _atomic_target(target) as partial, state.lock:
+        missing = _draw(html, partial, state=state, templates_dir=templates_dir)
+        if missing:
+            # Drawn again, so that each such character shows as 〓 instead of an empty box
+            # that overlaps its neighbour. The placeholder is in every CJK font.
+            html = with_placeholders(html, missing)
+            missing |= _draw(html, partial, state=state, templates_dir=templates_dir)
+    if not missing:
+        return Rendered(target)
+    warning = missing_glyphs_warning(target.name, missing)
+    LOGGER.warning(warning)
+    return Rendered(target, (warning,))
+
+
+def _draw(html: str, partial: Path, *, state: FontState, templates_dir: Path) -> set[int]:
+    """Write the PDF to `partial`; return the code points no font could draw."""
     # Imported here: importing WeasyPrint loads fontconfig, which takes half a second.
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     from reports.fetcher import TemplatesOnlyFetcher
 
-    state = get_font_state()
     base_url = (templates_dir / STYLESHEET_FOLDER).resolve().as_uri() + "/"
     fetcher = TemplatesOnlyFetcher(templates_dir)
-    with _atomic_target(target) as partial, state.lock, watch_missing_glyphs():
+    with watch_missing_glyphs() as watch:
         try:
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
             document.write_pdf(partial, font_config=state.font_config, pdf_variant=PDF_VARIANT)
         except FatalURLFetchingError as error:
             raise _fetch_error(error) from error
-    return target
+    return set(watch.codepoints)
 
 
 def render_report(
@@ -72,9 +113,23 @@ def render_report(
     env: Environment | None = None,
 ) -> Path:
     """Render one report template with `context` to a PDF at `target`."""
+    return render_document(
+        template_name, context, templates_dir=templates_dir, target=target, env=env
+    ).path
+
+
+def render_document(
+    template_name: str,
+    context: Any,
+    *,
+    templates_dir: Path,
+    target: Path,
+    env: Environment | None = None,
+) -> Rendered:
+    """Render one report template with `context` to a PDF at `target`, with its warnings."""
     env = env if env is not None else _cached_environment(templates_dir.resolve())
     html = render_html(env, template_name, context)
-    return write_pdf(html, target=target, templates_dir=templates_dir)
+    return write_pdf_reporting(html, target=target, templates_dir=templates_dir)
 
 
 def render_monthly_assessment(
