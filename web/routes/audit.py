@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from models.status import Role
-from services import documents
+from services import audit, documents
 from store import dashboard
 from store.accounts import SignedIn, list_accounts
-from web.deps import SessionDep, actor_of, require_roles
+from web.deps import NowDep, SessionDep, actor_of, require_roles
 from web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -27,16 +27,19 @@ def audit_log(
     request: Request,
     session: SessionDep,
     user: AuditReader,
+    now: NowDep,
     actor: str = "",
     action: str = "",
     since: date | None = None,
     until: date | None = None,
 ) -> Response:
-    """Show the audit log, newest first, filtered by who, what and the office dates."""
+    """Show the audit log, newest first, filtered by who, what and the office dates (logged, masked)."""
     tz = ZoneInfo(request.app.state.settings.timezone)
-    events = dashboard.list_audit_events(
+    entries = audit.read_trail(
         session,
-        actor=actor.strip()[:100],
+        actor=actor_of(request, user),
+        now=now,
+        who=actor.strip()[:100],
         action=action.strip()[:60],
         since=datetime.combine(since, time(), tz) if since else None,
         until=datetime.combine(until + timedelta(days=1), time(), tz) if until else None,
@@ -47,16 +50,14 @@ def audit_log(
         {
             "events": [
                 {
-                    "at": (e.at if e.at.tzinfo else e.at.replace(tzinfo=ZoneInfo("UTC")))
-                    .astimezone(tz)
-                    .strftime("%Y-%m-%d %H:%M:%S"),
+                    "at": e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
                     "actor": e.actor,
                     "action": e.action,
-                    "subject": f"{e.subject_type} {e.subject_id or ''}".strip(),
+                    "subject": e.subject,
                     "detail": e.detail,
                     "ip": e.ip,
                 }
-                for e in events
+                for e in entries
             ],
             "actions": dashboard.list_audit_actions(session),
             "filters": {
