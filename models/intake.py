@@ -2,7 +2,9 @@
 
 A need's fingerprint covers everything the resident gave, so importing the
 same file twice adds nothing. A row is refused, naming its row and column,
-when its text is empty or longer than 500 characters, its community is not
+when any cell holds a control character or text that is not valid Unicode
+(`models.text`, checked before a cell is stripped: a C1 NEL is whitespace to
+Python), its text is empty or longer than 500 characters, its community is not
 one of the street office's, its source is unknown, its phone is not a phone
 number, or its date is in the wrong format or later than `today`.
 """
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from models.rows import Row
+from models.text import text_problem
 
 NEED_COLUMNS = ("需求内容", "社区", "服务对象", "来源", "提交日期", "联系人", "联系电话")
 REQUIRED_NEED_COLUMNS = ("需求内容", "社区", "来源", "提交日期")
@@ -61,6 +64,11 @@ class NeedRow:
 
 def read_need_row(row: Row, *, communities: Iterable[str], today: date) -> NeedRow:
     """Validate one row of a needs file submitted no later than `today`."""
+    for column in NEED_COLUMNS:
+        value = row.values.get(column)
+        problem = text_problem(value) if isinstance(value, str) else None
+        if problem is not None:
+            raise row.error(column, problem)
     community = row.text("社区", max_length=100)
     if community not in set(communities):
         raise row.error("社区", f"不是本街道的社区：{community!r}")

@@ -4,6 +4,9 @@ The CLI and spreadsheets give compact text ("小组:智能手机课:18；个案:
 "活动费:120.50；物资费:30", "2.5"); the JSON API gives the same fields as
 JSON values. Both become one `DailyReportInput`. Every reader raises
 `InputError` naming the field, which the callers turn into a row or field error.
+Every text is held to `models.text` (no C0/C1 control characters, valid
+Unicode) by the readers and again by `DailyReportInput` itself, so no door
+that builds one can store such a text.
 
 Beneficiaries are counted only through pseudonymous ids chosen by the agency
 (E01-0007). Under PIPL a report must never carry a name, 身份证 number or
@@ -21,6 +24,7 @@ from typing import Any
 
 from models.money import MoneyError, parse_yuan
 from models.monitoring import ACTIVITY_KIND_LABELS, ActivityKind
+from models.text import text_problem
 
 SEPARATORS = re.compile(r"[；;\n]+")
 REF_SEPARATORS = re.compile(r"[，,；;\s]+")
@@ -67,14 +71,40 @@ class DailyReportInput:
     no_activity_reason: str = ""
     revise: bool = False
 
+    def __post_init__(self) -> None:
+        for label, text in self._texts():
+            check_input_text(text, field=label)
+
+    def _texts(self) -> list[tuple[str, str]]:
+        texts = [
+            ("项目名称", self.project),
+            ("发现的问题", self.issues),
+            ("风险", self.risks),
+            ("当天小结", self.summary),
+            ("未开展活动原因", self.no_activity_reason),
+        ]
+        texts += [("活动", activity.title) for activity in self.activities]
+        texts += [("受益人编号", ref) for ref in self.beneficiary_refs]
+        texts += [("附件", name) for name in self.attachments]
+        texts += [("支出", category) for category in self.spend_fen]
+        return texts
+
     @property
     def people_served(self) -> int:
         """服务人次: the sum over the day's activities."""
         return sum(activity.people for activity in self.activities)
 
 
+def check_input_text(value: Any, *, field: str) -> None:
+    """Raise InputError naming the field if a text holds a control character or bad Unicode."""
+    problem = text_problem(value) if isinstance(value, str) else None
+    if problem is not None:
+        raise InputError(field, problem)
+
+
 def parse_activities(text: str, *, field: str = "活动") -> tuple[Activity, ...]:
     """Read activities written as 类型:名称:人次, separated by ；."""
+    check_input_text(text, field=field)
     activities = []
     for part in filter(None, (p.strip() for p in SEPARATORS.split(text))):
         pieces = [p.strip() for p in re.split(r"[:：]", part)]
@@ -88,6 +118,7 @@ def read_activity(kind: Any, title: Any, people: Any, *, field: str = "活动") 
     """Check one activity's type, title and 服务人次."""
     if str(kind) not in KIND_BY_LABEL:
         raise InputError(field, f"活动类型应为 个案 / 小组 / 社区活动，收到 {kind!r}")
+    check_input_text(str(title), field=field)  # before strip: a C1 NEL (\x85) is whitespace
     title = str(title).strip()
     if not title or len(title) > 100:
         raise InputError(field, "活动名称不能为空，且不超过 100 字")
@@ -126,6 +157,7 @@ def parse_minutes(value: Any, *, field: str) -> int:
 
 def parse_spend(text: str, *, field: str = "支出") -> dict[str, int]:
     """Read spend written as 预算科目:金额（元）, separated by ；, as fen per category."""
+    check_input_text(text, field=field)
     spend: dict[str, int] = {}
     for part in filter(None, (p.strip() for p in SEPARATORS.split(text))):
         pieces = [p.strip() for p in re.split(r"[:：]", part)]
@@ -141,6 +173,7 @@ def parse_spend(text: str, *, field: str = "支出") -> dict[str, int]:
 
 def add_spend(spend: dict[str, int], category: str, amount_fen: Any, *, field: str) -> None:
     """Add one category's spend in fen, refusing negatives, floats and repeats."""
+    check_input_text(category, field=field)
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int):
         raise InputError(field, f"{category} 的金额应为整数分，收到 {amount_fen!r}")
     if amount_fen < 0:
@@ -152,6 +185,7 @@ def add_spend(spend: dict[str, int], category: str, amount_fen: Any, *, field: s
 
 def parse_refs(text: str, *, field: str = "受益人编号") -> tuple[str, ...]:
     """Read pseudonymous beneficiary ids separated by commas or spaces."""
+    check_input_text(text, field=field)
     return check_refs([ref for ref in REF_SEPARATORS.split(text) if ref], field=field)
 
 
@@ -206,7 +240,9 @@ def read_report_payload(data: Mapping[str, Any]) -> DailyReportInput:
         spend_fen=_spend(data.get("spend_fen") or {}),
         issues=_text(data, "issues", limit=1000),
         risks=_text(data, "risks", limit=1000),
-        attachments=tuple(_text({"a": a}, "a", limit=300) for a in _list(data, "attachments")),
+        attachments=tuple(
+            _text({"attachments": a}, "attachments", limit=300) for a in _list(data, "attachments")
+        ),
         summary=_text(data, "summary", limit=2000),
         no_activity_reason=_text(data, "no_activity_reason", limit=500),
         revise=data.get("revise", False) is True,
@@ -219,6 +255,7 @@ def _text(data: Mapping[str, Any], name: str, *, required: bool = False, limit: 
         value = str(value)
     if not isinstance(value, str):
         raise InputError(name, f"应为文字，收到 {value!r}")
+    check_input_text(value, field=name)
     value = value.strip()
     if required and not value:
         raise InputError(name, "不能为空")
@@ -254,5 +291,6 @@ def _spend(value: Any) -> dict[str, int]:
         raise InputError("spend_fen", "应为 {科目: 金额（分）}")
     spend: dict[str, int] = {}
     for category, amount in value.items():
+        check_input_text(str(category), field="spend_fen")  # before strip, like every text
         add_spend(spend, str(category).strip(), amount, field="spend_fen")
     return spend

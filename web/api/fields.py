@@ -1,8 +1,10 @@
 """Field types shared by the API's request models.
 
-`Text` is any string the API stores. It refuses the NUL character, other
-control characters (tab and newlines are fine) and lone surrogates: JSON can
-carry them, but PostgreSQL and UTF-8 cannot store them, and nobody types them.
+`Text` is any string the API stores. It is checked by `models.text.check_text`,
+the one rule every door applies: no C0 or C1 control characters (tab and line
+breaks are fine) and no lone surrogates. JSON can carry them, but PostgreSQL
+and UTF-8 cannot store them all, and nobody types them. The portal's forms
+refuse them with the same message.
 """
 
 from __future__ import annotations
@@ -11,19 +13,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-
-def check_text(value: str) -> str:
-    """Refuse control characters and text that is not valid Unicode."""
-    if any(ord(char) < 32 and char not in "\t\n\r" for char in value) or "\x7f" in value:
-        raise ValueError("不能包含控制字符")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("不是有效的 Unicode 文字") from None
-    return value
-
+from models.text import check_text
 
 Text = Annotated[str, AfterValidator(check_text)]
+
+__all__ = ["Text", "check_text", "text"]
 
 
 def text(max_length: int, *, description: str, example: str = "") -> object:
