@@ -2,6 +2,8 @@
 
 Imports from spreadsheets go through these readers so every refusal tells the
 clerk exactly where to look, in Chinese, and an import stops before writing.
+A text with control characters, an amount, count or date out of bounds
+(`models.cells`) is refused here, naming its row and column.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TypeVar
 
+from models.cells import amount_problem, day_problem, quantity_problem
 from models.money import MoneyError, parse_yuan
+from models.text import text_problem
 
 T = TypeVar("T")
 
@@ -54,19 +58,26 @@ class Row:
     def text(self, column: str, *, required: bool = True, max_length: int = 500) -> str:
         """Read a text cell, stripped."""
         value = (self.values.get(column) or "").strip()
+        problem = text_problem(value)
+        if problem is not None:
+            raise self.error(column, problem)
         if required and not value:
             raise self.error(column, "不能为空")
         if len(value) > max_length:
             raise self.error(column, f"超过 {max_length} 字")
         return value
 
-    def day(self, column: str) -> date:
-        """Read a date cell written as YYYY-MM-DD (or YYYY/MM/DD)."""
+    def day(self, column: str, *, earliest: date | None = None, latest: date | None = None) -> date:
+        """Read a date cell written as YYYY-MM-DD (or YYYY/MM/DD), within the bounds."""
         value = self.text(column).replace("/", "-")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise self.error(column, f"日期格式应为 2026-03-01，收到 {value!r}") from None
+        problem = day_problem(day, earliest=earliest, latest=latest)
+        if problem is not None:
+            raise self.error(column, problem)
+        return day
 
     def moment(self, column: str, *, tz: tzinfo) -> datetime:
         """Read a date and time cell written as YYYY-MM-DD HH:MM, local to `tz`."""
@@ -75,6 +86,9 @@ class Row:
             moment = datetime.fromisoformat(value)
         except ValueError:
             raise self.error(column, f"时间格式应为 2026-05-01 14:30，收到 {value!r}") from None
+        problem = day_problem(moment.date())
+        if problem is not None:
+            raise self.error(column, problem)
         return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
     def fen(self, column: str, *, required: bool = True) -> int | None:
@@ -86,8 +100,9 @@ class Row:
             amount = parse_yuan(value)
         except MoneyError as exc:
             raise self.error(column, str(exc)) from None
-        if amount < 0:
-            raise self.error(column, "金额不能为负")
+        problem = amount_problem(amount)
+        if problem is not None:
+            raise self.error(column, problem)
         return amount
 
     def count(self, column: str, *, minimum: int = 0) -> int:
@@ -99,6 +114,9 @@ class Row:
             raise self.error(column, f"应为整数，收到 {value!r}") from None
         if number < minimum:
             raise self.error(column, f"不能小于 {minimum}")
+        problem = quantity_problem(number)
+        if problem is not None:
+            raise self.error(column, problem)
         return number
 
     def choice(self, column: str, choices: Mapping[str, str]) -> str:

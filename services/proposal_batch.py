@@ -31,8 +31,7 @@ from models.proposal_rules import (
     validate_proposal,
 )
 from models.rows import Row, RowError, RowsRejected
-from store.proposal_forms import read_sheets
-from store.spreadsheets import read_rows
+from store.spreadsheets import read_rows, read_sheets
 
 T = TypeVar("T")
 MAX_MONTHS = 24
