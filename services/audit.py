@@ -69,6 +69,29 @@ def _utc(now: datetime) -> datetime:
     return now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
 
 
+def log_view(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    action: str,
+    subject_type: str,
+    subject_id: int | None,
+    detail: str,
+) -> None:
+    """Record, and commit at once, that `actor` was shown personal data (a read has no other write)."""
+    with unit_of_work(session):
+        record(
+            session,
+            actor=actor,
+            now=now,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            detail=mask_text(detail),
+        )
+
+
 @dataclass(frozen=True)
 class TrailEntry:
     """One audit event as an officer may read it: its detail with phones and IDs masked."""

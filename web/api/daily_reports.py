@@ -22,7 +22,7 @@ from sqlmodel import Session
 from models.monitoring import DailyReport
 from models.project import Project
 from models.status import Role
-from services import Actor
+from services import Actor, audit
 from services.projects import own_project
 from store import monitoring
 from store.accounts import SignedIn
@@ -198,14 +198,27 @@ async def submit_daily_report(
     responses=REFUSALS,
 )
 def get_daily_report(
+    request: Request,
     session: SessionDep,
     user: ApiUser,
+    now: NowDep,
     project_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     day: date,
 ) -> DailyReportOut:
-    """Return the current version of a project's report for one day."""
+    """Return the current version of a project's report for one day; the read is logged."""
     project = get_own_project(session, user, project_id)
     current = monitoring.get_current_report(session, project_id=project.id or 0, day=day)
     if current is None:
         raise not_found(f"「{project.title}」{day} 的日报告")
-    return report_out(current)
+    answer = report_out(current)
+    # A report holds personal data (summaries, issues, beneficiaries): every view is logged.
+    audit.log_view(
+        session,
+        actor=Actor.of(user, get_client_ip(request)),
+        now=now,
+        action="view_daily_report",
+        subject_type="daily_report",
+        subject_id=current.id,
+        detail=f"API 查看项目 #{project.id} {day} 的日报告（第 {current.version} 版）",
+    )
+    return answer
