@@ -1,8 +1,11 @@
 """Portal accounts: signing in and out, creating an account, issuing and revoking API tokens.
 
-Signing in is throttled: after `models.account.MAX_FAILED_LOGINS` failures within
-`FAILED_LOGIN_WINDOW` for a login or an address, further attempts are refused
-(`LockedOut`) until the oldest failure leaves the window. A refused or failed
+Signing in is throttled per login and address: after `models.account.MAX_FAILED_LOGINS`
+failures within `FAILED_LOGIN_WINDOW` for a login from one address, further attempts at
+that login from that address are refused (`LockedOut`) until the oldest failure leaves
+the window; bad passwords sent from one address never lock the account for its owner
+signing in from another. An address that fails `store.accounts.ADDRESS_FAILURE_LIMIT`
+times whatever the logins waits too. A refused or failed
 attempt is still recorded (the attempt and its audit event are committed) before
 the refusal is raised, so the throttle and the audit trail see it.
 """
@@ -23,7 +26,7 @@ from store.database import unit_of_work
 
 
 class LockedOut(Refused):
-    """Too many recent failed sign-ins for this login or address."""
+    """Too many recent failed sign-ins for this login from this address (or from this address)."""
 
     def __init__(self, until: datetime, *, now: datetime) -> None:
         self.until = until

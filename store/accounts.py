@@ -22,6 +22,7 @@ from sqlmodel import Session, col, delete, select
 
 from models.account import (
     FAILED_LOGIN_WINDOW,
+    MAX_FAILED_LOGINS,
     Account,
     ApiToken,
     LoginAttempt,
@@ -137,21 +138,35 @@ def list_accounts(session: Session) -> list[SignedIn]:
     return [s for s in (get_signed_in(session, i or 0) for i in ids) if s is not None]
 
 
+ADDRESS_FAILURE_LIMIT = 4 * MAX_FAILED_LOGINS
+"""Failed sign-ins from one address, whatever the logins, before that address waits too."""
+
+
 def get_login_lockout(session: Session, *, login: str, ip: str, now: datetime) -> datetime | None:
-    """Return until when sign-in is throttled for this login or address, or None."""
+    """Return until when sign-in is throttled for this login from this address, or None.
+
+    The lock is kept per login and address: `MAX_FAILED_LOGINS` failures for this login
+    from this address within the window lock it there, and bad passwords sent from one
+    address never lock the account for anyone signing in from another. An address that
+    fails `ADDRESS_FAILURE_LIMIT` times whatever the logins (password spraying) waits too.
+    """
     since = now - FAILED_LOGIN_WINDOW
-    for column, value in ((LoginAttempt.login, login.strip()), (LoginAttempt.ip, ip)):
-        if not value:
-            continue
-        failures = session.exec(
-            select(LoginAttempt.at).where(
-                column == value, LoginAttempt.at > since, col(LoginAttempt.succeeded).is_(False)
-            )
-        ).all()
-        until = get_lockout_until([_aware(at) for at in failures], now=now)
-        if until is not None:
-            return until
-    return None
+    recent = (LoginAttempt.at > since, col(LoginAttempt.succeeded).is_(False))
+    ip = ip[:45]
+    pair = session.exec(
+        select(LoginAttempt.at).where(
+            LoginAttempt.login == login.strip()[:60], LoginAttempt.ip == ip, *recent
+        )
+    ).all()
+    until = get_lockout_until([_aware(at) for at in pair], now=now)
+    if until is None and ip:
+        failures = sorted(
+            _aware(at)
+            for at in session.exec(select(LoginAttempt.at).where(LoginAttempt.ip == ip, *recent))
+        )
+        if len(failures) >= ADDRESS_FAILURE_LIMIT:
+            until = failures[-ADDRESS_FAILURE_LIMIT] + FAILED_LOGIN_WINDOW
+    return until
 
 
 def check_login(

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from models.account import FAILED_LOGIN_WINDOW, MAX_FAILED_LOGINS
 from models.status import Role
 from services import Actor, NotFound, Refused, accounts
+from store import accounts as accounts_store
 from store.accounts import get_account, get_token_holder, get_web_session
 from store.api_tokens import list_api_tokens
 from store.users import list_audit_events
@@ -58,17 +59,56 @@ def test_a_locked_out_login_is_refused_even_with_the_right_password(session: Ses
         with pytest.raises(accounts.WrongPassword):
             _sign_in(session, "guess", at=NOW + timedelta(seconds=n))
     with pytest.raises(accounts.LockedOut) as refused:
-        _sign_in(session, "longenough", at=NOW + timedelta(minutes=1), address="10.0.0.2")
+        _sign_in(session, "longenough", at=NOW + timedelta(minutes=1))
     assert refused.value.minutes == 15  # FAILED_LOGIN_WINDOW from the first failure
     assert "15 分钟" in refused.value.message
     session.rollback()  # the refusals were committed: nothing is pending
     actions = [(e.action, e.actor, e.ip) for e in list_audit_events(session)]
     assert actions[1:] == [("login_failed", "匿名", "10.0.0.9")] * MAX_FAILED_LOGINS + [
-        ("login_locked", "匿名", "10.0.0.2")
+        ("login_locked", "匿名", "10.0.0.9")
     ]
     # Once the window has passed, the right password signs in again.
     later = NOW + FAILED_LOGIN_WINDOW + timedelta(minutes=1)
     assert _sign_in(session, "longenough", at=later).user.login == "staff"
+
+
+def test_bad_passwords_from_one_address_do_not_lock_the_account_for_another(
+    session: Session,
+) -> None:
+    _account(session)
+    for n in range(MAX_FAILED_LOGINS + 2):
+        with pytest.raises(accounts.Refused):
+            _sign_in(session, "guess", at=NOW + timedelta(seconds=n), address="203.0.113.66")
+    later = NOW + timedelta(minutes=1)
+    # The attacker's address is locked out of the login, even with the right password...
+    with pytest.raises(accounts.LockedOut):
+        _sign_in(session, "longenough", at=later, address="203.0.113.66")
+    # ...but its owner, signing in from the office, is not.
+    assert _sign_in(session, "longenough", at=later, address="10.0.0.9").user.login == "staff"
+    session.rollback()
+    actions = [(e.action, e.ip) for e in list_audit_events(session)]
+    assert actions[-2:] == [("login_locked", "203.0.113.66"), ("login", "10.0.0.9")]
+
+
+def test_an_address_trying_password_after_password_across_logins_waits_too(
+    session: Session,
+) -> None:
+    _account(session)
+    limit = accounts_store.ADDRESS_FAILURE_LIMIT
+    for n in range(limit):
+        with pytest.raises(accounts.WrongPassword):
+            accounts.sign_in(
+                session,
+                login=f"guess{n}",
+                password="x",
+                address="203.0.113.66",
+                now=NOW + timedelta(seconds=n),
+                lifetime=LIFETIME,
+            )
+    later = NOW + timedelta(minutes=1)
+    with pytest.raises(accounts.LockedOut):
+        _sign_in(session, "longenough", at=later, address="203.0.113.66")
+    assert _sign_in(session, "longenough", at=later, address="10.0.0.9").user.login == "staff"
 
 
 def test_an_unknown_login_and_a_wrong_password_get_the_same_refusal(session: Session) -> None:

@@ -126,6 +126,22 @@ def test_repeated_wrong_passwords_lock_the_login_even_for_the_right_one(
     assert response.status_code == 429 and "登录失败次数过多" in response.text
 
 
+def test_wrong_passwords_from_one_address_do_not_lock_the_login_for_another(
+    settings: Settings, world: PortalWorld
+) -> None:
+    app = create_app(settings)
+    with TestClient(app, client=("203.0.113.66", 50000)) as attacker:
+        for _ in range(6):
+            page = attacker.get("/login")
+            wrong = {"login": "staff", "password": "guess", "csrf_token": csrf_of(page.text)}
+            assert attacker.post("/login", data=wrong).status_code in (401, 429)
+        page = attacker.get("/login")
+        right = {"login": "staff", "password": PASSWORD, "csrf_token": csrf_of(page.text)}
+        assert attacker.post("/login", data=right, follow_redirects=False).status_code == 429
+    with TestClient(app, client=("10.0.0.9", 50000)) as office:
+        sign_in(office, "staff")
+
+
 @pytest.mark.parametrize("secure", [False, True])
 def test_the_session_cookie_is_httponly_samesite_and_secure_behind_https(
     secure: bool, settings: Settings, world: PortalWorld
