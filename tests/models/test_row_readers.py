@@ -189,3 +189,61 @@ def test_a_note_can_be_added_to_a_row_error():
     error = row(2).error("社区", "不能为空")
     error.add_note("导入 needs.xlsx 时")
     assert error.__notes__ == ["导入 needs.xlsx 时"]
+
+
+# --- hostile values are refused naming the cell (issue #17) ---
+
+
+@pytest.mark.parametrize(
+    "value", ["铃声\x07响起", "\x1b[31m红字", "甲\x00乙", "换行\x85符", "删除\x7f"]
+)
+def test_text_with_a_control_character_is_refused_naming_the_cell(value):
+    with pytest.raises(RowError) as refused:
+        row(4, 服务摘要=value).text("服务摘要", required=False)
+    assert str(refused.value) == "needs.xlsx 第 4 行「服务摘要」：不能包含控制字符"
+
+
+@pytest.mark.parametrize("value", ["第一行\n第二行", "甲\t乙", "😀 𠀀𪚥 \ue000"])
+def test_tabs_line_breaks_emoji_and_rare_characters_are_text(value):
+    assert row(服务摘要=value).text("服务摘要") == value
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [("0001-01-01", "早于 1950-01-01"), ("2101-01-01", "晚于 2100-12-31")],
+)
+def test_a_day_outside_the_bounds_is_refused_naming_the_cell(written, message):
+    with pytest.raises(RowError, match=f"第 2 行「日期」：日期 {written} {message}"):
+        row(日期=written).day("日期")
+
+
+def test_a_day_may_be_bounded_by_the_caller():
+    with pytest.raises(RowError, match="「登记日期」：日期 2099-01-01 晚于 2026-04-30"):
+        row(登记日期="2099-01-01").day("登记日期", latest=date(2026, 4, 30))
+    assert row(登记日期="2020-01-01").day("登记日期", latest=date(2026, 4, 30)) == date(2020, 1, 1)
+
+
+def test_a_moment_in_the_year_one_is_refused():
+    with pytest.raises(RowError, match="「提交时间」：日期 0001-01-01 早于 1950-01-01"):
+        row(提交时间="0001-01-01 09:00").moment("提交时间", tz=SHANGHAI)
+
+
+@pytest.mark.parametrize("written", ["1e30", "1e308", "10000000000.01", "1" + "0" * 400])
+def test_an_amount_beyond_ten_billion_yuan_is_refused(written):
+    with pytest.raises(RowError, match="「金额」：金额超过 10,000,000,000 元上限"):
+        row(金额=written).fen("金额")
+
+
+def test_ten_billion_yuan_is_the_largest_amount():
+    assert row(金额="10000000000").fen("金额") == 10**12
+
+
+@pytest.mark.parametrize("written", ["1000001", "9" * 400])
+def test_a_count_beyond_a_million_is_refused(written):
+    with pytest.raises(RowError, match="「人次」：超过 1,000,000 的上限"):
+        row(人次=written).count("人次")
+
+
+def test_a_count_written_as_1e308_is_not_a_whole_number():
+    with pytest.raises(RowError, match="「人次」：应为整数"):
+        row(人次="1e308").count("人次")
