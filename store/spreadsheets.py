@@ -47,7 +47,14 @@ _XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+# A DTD or an entity declaration, in UTF-8 (or ASCII) and in either UTF-16.
+_DECLARATION = re.compile(
+    b"|".join(
+        re.escape(word.encode(encoding))
+        for word in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+    )
+)
 _SCAN_CHUNK = 1024 * 1024
 # A cell whose number cannot be read exactly carries its refusal behind this mark,
 # so the row check names its row and column (no text a person types starts with it).
@@ -97,7 +104,7 @@ def read_sheets(path: Path, sheets: Mapping[str, Sequence[str]]) -> dict[str, li
 def _sheet_rows(label: str, records: list[list[str]], required: Sequence[str]) -> list[Row]:
     if not records:
         raise RowError(label, 1, "-", "工作表是空的")
-    header = [cell.strip() for cell in records[0]]
+    header = _header(records[0])
     missing = [column for column in required if column not in header]
     if missing:
         raise RowError(label, 1, "、".join(missing), "表头缺少这些列")
@@ -110,6 +117,11 @@ def _sheet_rows(label: str, records: list[list[str]], required: Sequence[str]) -
     if errors:
         raise RowsRejected(errors)
     return rows
+
+
+def _header(record: list[str]) -> list[str]:
+    """The header's column names; a refused number there names no column."""
+    return ["" if cell.startswith(_NUMBER_MARK) else cell.strip() for cell in record]
 
 
 def _cell_errors(
@@ -200,7 +212,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
         records = _sheet_records(path.name, workbook.worksheets[0])
     if not records:
         raise RowError(path.name, 1, "-", "工作表是空的")
-    return [cell.strip() for cell in records[0]], records[1:]
+    return _header(records[0]), records[1:]
 
 
 @contextmanager
@@ -268,7 +280,7 @@ def _refuse_declarations(path: Path) -> None:
                     while chunk := part.read(_SCAN_CHUNK):
                         if _DECLARATION.search(tail + chunk):
                             raise RowError(path.name, 0, "-", DECLARATION_MESSAGE)
-                        tail = chunk[-16:]
+                        tail = chunk[-32:]
     except RowError:
         raise
     except Exception as error:  # a bad CRC, an unsupported compression, a truncated part

@@ -99,7 +99,7 @@ def sheet_xml(
     )
 
 
-def workbook(path: Path, sheets: dict[str, str], *, book_prolog: str = "") -> Path:
+def workbook(path: Path, sheets: dict[str, str | bytes], *, book_prolog: str = "") -> Path:
     """Write a minimal .xlsx holding `sheets` (name -> worksheet XML), in order."""
     count = range(1, len(sheets) + 1)
     book = (
@@ -169,9 +169,9 @@ class Importer:
             values[self.header.index(column)] = value
         return values
 
-    def sheets(self, main: str) -> dict[str, str]:
+    def sheets(self, main: str | bytes) -> dict[str, str | bytes]:
         """Every sheet of the workbook: `main` first, then the companions from the demo."""
-        found = {PROPOSAL_SHEET if self.companions else "Sheet1": main}
+        found: dict[str, str | bytes] = {PROPOSAL_SHEET if self.companions else "Sheet1": main}
         for sheet, csv_name in self.companions.items():
             lines = (DEMO_DIR / csv_name).read_text(encoding="utf-8").splitlines()
             found[sheet] = sheet_xml([line.split(",") for line in lines])
@@ -234,7 +234,7 @@ def _csv(importer: Importer, folder: Path, rows: list[list[Cell]]) -> Path:
     return path
 
 
-def _xlsx(importer: Importer, folder: Path, main: str, **options: str) -> Path:
+def _xlsx(importer: Importer, folder: Path, main: str | bytes, **options: str) -> Path:
     return workbook(folder / f"{importer.name}.xlsx", importer.sheets(main), **options)
 
 
@@ -242,13 +242,14 @@ def _rows_xlsx(importer: Importer, folder: Path, *rows: list[Cell], **options: s
     return _xlsx(importer, folder, sheet_xml([list(importer.header), *rows], **options))
 
 
-def _entity(prolog: str, entity: str) -> Build:
+def _entity(prolog: str, entity: str, *, encoding: str = "UTF-8") -> Build:
     """A sheet declaring entities and using one in a text cell."""
 
     def build(importer: Importer, folder: Path) -> Path:
         row = importer.row(**{importer.text: "ENTITY-HERE"})
         xml = sheet_xml([list(importer.header), row], prolog=prolog)
-        return _xlsx(importer, folder, xml.replace("ENTITY-HERE", f"&{entity};"))
+        xml = xml.replace("ENTITY-HERE", f"&{entity};").replace('"UTF-8"', f'"{encoding}"')
+        return _xlsx(importer, folder, xml.encode(encoding))
 
     return build
 
@@ -270,6 +271,10 @@ def _hidden_bad_row(importer: Importer, folder: Path) -> Path:
 # a regular expression)
 CORPUS: dict[str, tuple[Build, str]] = {
     "doctype-xxe": (_entity(XXE, "xxe"), "含有不允许的 XML 声明（DTD/实体）"),
+    "doctype-xxe-in-utf-16": (
+        _entity(XXE, "xxe", encoding="UTF-16"),
+        "含有不允许的 XML 声明（DTD/实体）",
+    ),
     "billion-laughs": (
         _entity(LAUGHS, "lol9"),
         "含有不允许的 XML 声明（DTD/实体）",
