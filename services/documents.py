@@ -2,25 +2,50 @@
 
 Downloads are named by their path relative to the output folder and served
 only if that exact path is in the actor's listing, so `../` or an absolute path
-can never reach another file. Agencies get the files naming one of their
-projects; donors the statements naming them; evaluators the evaluation and
-review documents; staff and admins every file. Every download is audited, and so
-is every refused one (as `download_refused`, never as a download).
+can never reach another file. Who may fetch a file is decided by the subject
+ids its path carries, never by matching a title in the name (a project titled
+like another agency's file name must not reach it):
+
+- `<month>/[草稿/]月度评估-<project id>-<title>.pdf`: the project's agency, and
+  the evaluators of that project's month (who scored or reviewed it, or may review it now);
+- `selection/call-<call>/资助协议/<contract no>-<proposal id>.pdf`: the proposal's agency;
+- `捐赠资金去向说明/<day>/<donor>.pdf`: the donor whose (file-safe) name is exactly the stem.
+
+Staff and admins get every file. Every download is audited, and so is every
+refused one (as `download_refused`, never as a download).
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import Session
 
-from models.status import Role
+from models.status import EvaluationStatus, Role
 from services import Actor, NotFound, audit
-from store import portal
+from store import evaluations, portal
 from store.database import unit_of_work
 
 SUFFIXES = {".pdf", ".xlsx"}
+_MONTHLY = re.compile(r"(?P<month>\d{4}-\d{2})/(?:草稿/)?月度评估-(?P<project>\d+)-[^/]*\.pdf")
+_CONTRACT = re.compile(r"selection/call-\d+/资助协议/[^/]*-(?P<proposal>\d+)\.pdf")
+_STATEMENT = re.compile(r"捐赠资金去向说明/[^/]+/(?P<donor>[^/]+)\.pdf")
+# How flows.fund.donor_statement writes a donor's name into a file name.
+_UNSAFE = re.compile(r"[\\/:*?\"<>|\s]+")
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """The subject ids an actor may download the documents of."""
+
+    everything: bool = False
+    projects: frozenset[int] = frozenset()
+    proposals: frozenset[int] = frozenset()
+    evaluations: frozenset[tuple[int, str]] = frozenset()  # (project id, month)
+    donor: str = ""
 
 
 def list_output_files(output_dir: Path) -> list[str]:
@@ -33,32 +58,64 @@ def list_output_files(output_dir: Path) -> list[str]:
     return [p.relative_to(root).as_posix() for p in found]
 
 
-def can_download(name: str, *, role: Role | None, owned_titles: list[str], person: str) -> bool:
-    """Tell whether a user of this role, with these projects or this name, may fetch a file."""
-    if role in (Role.STAFF, Role.ADMIN):
+def may_download(name: str, subjects: Subjects) -> bool:
+    """Tell whether a file, by the subject ids in its path, is one of these subjects' documents."""
+    if subjects.everything:
         return True
-    base = Path(name).name
-    if role == Role.AGENCY:
-        return any(title and title in base for title in owned_titles)
-    if role == Role.DONOR:
-        return bool(person) and person in base
-    if role == Role.EVALUATOR:
-        return "月度评估" in base or "评审" in base
+    if monthly := _MONTHLY.fullmatch(name):
+        project = int(monthly["project"])
+        return project in subjects.projects or (project, monthly["month"]) in subjects.evaluations
+    if contract := _CONTRACT.fullmatch(name):
+        return int(contract["proposal"]) in subjects.proposals
+    if statement := _STATEMENT.fullmatch(name):
+        return bool(subjects.donor) and statement["donor"] == subjects.donor
     return False
+
+
+def subjects_of(session: Session, *, actor: Actor, files: list[str]) -> Subjects:
+    """The subject ids whose documents this actor may download (read by id from the store)."""
+    if actor.role in (Role.STAFF, Role.ADMIN):
+        return Subjects(everything=True)
+    if actor.role == Role.AGENCY and actor.agency_id is not None:
+        projects = portal.list_agency_projects(session, agency_id=actor.agency_id)
+        proposals = portal.list_agency_proposals(session, agency_id=actor.agency_id)
+        return Subjects(
+            projects=frozenset(p.id for p in projects if p.id is not None),
+            proposals=frozenset(p.id for p in proposals if p.id is not None),
+        )
+    if actor.role == Role.DONOR and actor.name.strip():
+        return Subjects(donor=_UNSAFE.sub("_", actor.name.strip()))
+    if actor.role == Role.EVALUATOR and actor.user_id is not None:
+        return Subjects(evaluations=_assigned_evaluations(session, actor.user_id, files))
+    return Subjects()
+
+
+def _assigned_evaluations(
+    session: Session, user_id: int, files: list[str]
+) -> frozenset[tuple[int, str]]:
+    """The (project, month) evaluations among these files that the evaluator scored, reviewed or may review."""
+    wanted = {(int(m["project"]), m["month"]) for m in map(_MONTHLY.fullmatch, files) if m}
+    found = evaluations.list_project_evaluations(
+        session,
+        project_ids=sorted({project for project, _ in wanted}),
+        months=sorted({month for _, month in wanted}),
+    )
+    return frozenset(
+        key
+        for key, evaluation in found.items()
+        if user_id in (evaluation.evaluator_id, evaluation.reviewer_id)
+        or (
+            evaluation.status == EvaluationStatus.IN_REVIEW
+            and evaluation.evaluator_id not in (None, user_id)
+        )
+    )
 
 
 def list_downloads(session: Session, *, actor: Actor, output_dir: Path) -> list[str]:
     """List the files under the output folder this actor may download, newest first."""
-    titles = (
-        [p.title for p in portal.list_agency_projects(session, agency_id=actor.agency_id)]
-        if actor.role == Role.AGENCY and actor.agency_id is not None
-        else []
-    )
-    return [
-        name
-        for name in list_output_files(output_dir)
-        if can_download(name, role=actor.role, owned_titles=titles, person=actor.name)
-    ]
+    files = list_output_files(output_dir)
+    subjects = subjects_of(session, actor=actor, files=files)
+    return [name for name in files if may_download(name, subjects)]
 
 
 def open_download(
