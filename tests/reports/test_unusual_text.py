@@ -206,3 +206,46 @@ def test_a_worker_process_reports_the_failed_document_and_writes_the_others(
     assert [failure.target.name for failure in result.failures] == ["1.pdf"]
     assert [failure.target.name for failure in raised.value.failures] == ["1.pdf"]
     assert (tmp_path / "b" / "2.pdf").read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_daily_report_with_an_emoji_and_extension_b_still_renders_every_pdf_of_the_month(
+    session, tmp_path, monkeypatch
+):
+    # The month that once exited 1 with 11 of 23 PDFs missing, on a smaller scale.
+    from sqlmodel import select
+
+    from flows.monitoring.evaluation_review import review_evaluation
+    from flows.monitoring.monthly_evaluation import monthly_evaluation
+    from models.monitoring import DailyReport, MonthlyEvaluation
+    from tests.flows.test_monthly_evaluation import JUNE, june_reports, write_sheet
+    from tests.monitoring_builders import build_running_cycle
+
+    monkeypatch.setenv("GONGYI_RENDER_PROCESSES", "2")
+    cycle = build_running_cycle(session, projects=3)
+    for project in cycle.project_ids:
+        june_reports(session, project, skip=project)
+    last = session.exec(
+        select(DailyReport)
+        .where(DailyReport.project_id == cycle.project_ids[0])
+        .order_by(DailyReport.day.desc())  # type: ignore[attr-defined]
+    ).first()
+    last.summary = UNUSUAL
+    last.issues = f"场地{EMOJI}{EXT_B[0]}"
+    session.add(last)
+    session.commit()
+    sheet = write_sheet(
+        tmp_path / "s.csv", [["周立衡", f"测试项目{n}", "85", "", "", ""] for n in (1, 2, 3)]
+    )
+    monthly_evaluation(cycle.cycle_id, JUNE, sheet, date(2026, 7, 1))
+    for evaluation in session.exec(select(MonthlyEvaluation)).all():
+        assert review_evaluation(evaluation.id, "陈慧敏", True, "").ok
+    published = monthly_evaluation(cycle.cycle_id, JUNE, sheet, date(2026, 7, 5))
+    assert len(published.pdfs) == 4 and all(Path(p).exists() for p in published.pdfs)
+    first = next(p for p in published.pdfs if "月度评估-01" in p)
+    text = pdf_text(Path(first))
+    assert f"拓印{EXT_B[0]}字和{EXT_B[1]}字碑活动{EMOJI}" in text
+    assert PLACEHOLDER in text and PRIVATE_USE not in text
+    for pdf in published.pdfs:
+        assert all(emb == "yes" for _, emb in embedded_fonts(Path(pdf))), pdf
