@@ -28,7 +28,12 @@ from web.errors import install_error_pages, refuse_too_large
 from web.i18n import load_translations
 from web.pages import build_templates
 from web.routes import ROUTERS
-from web.security import BodyLimitMiddleware, SecurityHeadersMiddleware, SlidingWindow
+from web.security import (
+    BODY_TIMEOUT,
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    SlidingWindow,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -57,6 +62,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.session_lifetime = timedelta(hours=settings.web_session_hours)
     # The public need form: a resident may send a few needs, not a flood.
     app.state.need_form_limit = SlidingWindow(limit=5, window=600)
+    # A body still arriving this long after its request began is abandoned (BodyLimitMiddleware).
+    app.state.body_timeout = BODY_TIMEOUT
     app.state.output_dir = settings.output_dir
     app.state.flow_jobs = []
     app.state.verified_tokens = VerifiedTokens()

@@ -2,9 +2,10 @@
 
 Not signed in: a GET goes to the sign-in page; a POST (a form re-posted after
 the session expired) gets a page saying nothing was saved. Forbidden, not found,
-a refused CSRF token, an oversized body, too many requests, bad input and any
-unexpected error each have their own Chinese (or English) page. Unexpected
-errors are logged with their traceback on the server only.
+a refused CSRF token, an oversized body, a body too slow to arrive, too many
+requests, bad input and any unexpected error each have their own Chinese (or
+English) page. Unexpected errors are logged with their traceback on the server
+only; a client that went away mid-request is not an error (one info line).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import Scope
 
 from services import ServiceError
@@ -23,7 +25,7 @@ from web.api.errors import service_status
 from web.deps import Forbidden, NotFound, NotSignedIn
 from web.i18n import N_
 from web.pages import render, translator
-from web.security import BodyTooLarge, CsrfRefused, RateLimited
+from web.security import BodyTimeout, BodyTooLarge, CsrfRefused, RateLimited
 
 log = logging.getLogger("gongyi.web")
 
@@ -104,6 +106,27 @@ def install_error_pages(app: FastAPI) -> None:
             N_("文件过大"),
             _("上传的内容超过 {limit} MB 的上限，没有保存。").format(limit=limit),
         )
+
+    @app.exception_handler(BodyTimeout)
+    async def too_slow(request: Request, exc: BodyTimeout) -> Response:
+        _ = translator(request)
+        response = _page(
+            request,
+            408,
+            N_("请求超时"),
+            _("内容在 {seconds} 秒内没有传完，没有保存。请检查网络后重新提交。").format(
+                seconds=f"{exc.seconds:g}"
+            ),
+        )
+        response.headers["Connection"] = "close"
+        return response
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Response:
+        # The client closed the connection before sending its whole request: nothing was
+        # saved and nobody is left to answer. Not a server error.
+        log.info("客户端中途断开：%s %s", request.method, request.url.path)
+        return Response(status_code=400, headers={"Connection": "close"})
 
     @app.exception_handler(RateLimited)
     async def rate_limited(request: Request, exc: RateLimited) -> Response:

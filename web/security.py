@@ -4,7 +4,9 @@ Signed-in forms carry the session's CSRF token; anonymous forms (sign-in, the
 public need form) carry a random token also kept in an HttpOnly cookie (double
 submit). A missing or wrong token is refused with `CsrfRefused` before the
 route runs, so nothing is written. Bodies over the configured size are refused
-with `BodyTooLarge` before they are read to the end.
+with `BodyTooLarge` before they are read to the end, and a body still arriving
+`BODY_TIMEOUT` seconds after the request began (a client sending a byte a second) with
+`BodyTimeout`, so no client holds a request open forever.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Annotated, ClassVar
 
+import anyio
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from store.accounts import SignedIn
 from web.deps import CurrentUser
+
+BODY_TIMEOUT = 30.0
+"""Seconds a client may take to send a request's body (`app.state.body_timeout`)."""
 
 CSRF_COOKIE = "gongyi_csrf"
 CSRF_FIELD = "csrf_token"
@@ -36,6 +42,14 @@ class BodyTooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"请求超过 {limit // (1024 * 1024)} MB")
         self.limit = limit
+
+
+class BodyTimeout(Exception):
+    """A request body not received in full within `seconds` of the request's start."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"请求体 {seconds:g} 秒内没有发送完")
+        self.seconds = seconds
 
 
 class RateLimited(Exception):
@@ -97,7 +111,10 @@ class SlidingWindow:
 
 class BodyLimitMiddleware:
     """Refuse request bodies over `limit` bytes: by Content-Length before the app runs (the
-    `refuse` page), or while streaming a body sent without one (`BodyTooLarge`)."""
+    `refuse` page), or while streaming a body sent without one (`BodyTooLarge`). A body
+    not received in full within the app's `state.body_timeout` seconds (`BODY_TIMEOUT` by
+    default) of the request's start is abandoned with `BodyTimeout`. Every reader of the
+    body (forms, uploads, the JSON API) reads it through here."""
 
     def __init__(
         self, app: ASGIApp, *, limit: int, refuse: Callable[[Scope, int], ASGIApp]
@@ -112,14 +129,25 @@ class BodyLimitMiddleware:
         if length.isdigit() and int(length) > self.limit:
             await self.refuse(scope, self.limit)(scope, receive, send)
             return
-        seen = 0
+        state = getattr(scope.get("app"), "state", None)
+        timeout = float(getattr(state, "body_timeout", BODY_TIMEOUT))
+        deadline = time.monotonic() + timeout
+        seen, complete = 0, False
 
         async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:
+                # The body is in; later reads wait for the client to disconnect.
+                return await receive()
+            try:
+                with anyio.fail_after(max(0.0, deadline - time.monotonic())):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTimeout(timeout) from None
             seen += len(message.get("body", b""))
             if seen > self.limit:
                 raise BodyTooLarge(self.limit)
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
             return message
 
         await self.app(scope, limited, send)

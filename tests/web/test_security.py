@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
+import anyio
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select, update
 
@@ -228,3 +234,84 @@ def test_signing_in_never_redirects_off_the_site(
         follow_redirects=False,
     )
     assert response.status_code == 303 and response.headers["location"] == "/officer"
+
+
+async def _raw_request(
+    app: FastAPI, path: str, receive: Callable[[], Awaitable[dict[str, Any]]]
+) -> tuple[int, bytes]:
+    """Drive the app over raw ASGI with the client's `receive`; return the status and body."""
+    answer: dict[str, Any] = {"status": 0, "body": b""}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            answer["body"] += message.get("body", b"")
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"portal.test"),
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", b"200"),
+        ],
+        "client": ("192.0.2.8", 40000),
+        "server": ("portal.test", 80),
+    }
+    await app(scope, receive, send)
+    return answer["status"], answer["body"]
+
+
+def _trickle() -> Callable[[], Awaitable[dict[str, Any]]]:
+    """A client sending its body a byte a second."""
+    sent = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            await anyio.sleep(1)
+        sent += 1
+        return {"type": "http.request", "body": b"c", "more_body": True}
+
+    return receive
+
+
+@pytest.mark.parametrize(
+    ("path", "answer"),
+    [("/needs/new", "没有传完"), ("/api/projects/1/daily-reports", "没有发送完")],
+)
+def test_a_body_sent_a_byte_a_second_is_cut_off_and_nothing_is_written(
+    path: str, answer: str, settings: Settings, world: PortalWorld, database_url: str
+) -> None:
+    app = create_app(settings)
+    app.state.body_timeout = 1.5
+    before = _count(database_url, Need)
+    with TestClient(app) as client:
+        started = time.monotonic()
+        status, body = client.portal.call(_raw_request, app, path, _trickle())
+        took = time.monotonic() - started
+    assert status == 408 and answer in body.decode()
+    assert 1.5 <= took < 10
+    assert _count(database_url, Need) == before
+
+
+def test_a_client_that_disconnects_is_not_logged_as_an_error(
+    settings: Settings, world: PortalWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def gone() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    app = create_app(settings)
+    with TestClient(app) as client, caplog.at_level(logging.INFO, logger="gongyi.web"):
+        status, _body = client.portal.call(_raw_request, app, "/needs/new", gone)
+    assert status == 400
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert any("断开" in r.getMessage() for r in caplog.records)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from services import Forbidden, NotFound, ServiceError
-from web.security import BodyTooLarge
+from web.security import BodyTimeout, BodyTooLarge
 
 MAX_BODY_BYTES = 64 * 1024
 """A daily report or a score sheet is a few kilobytes; anything larger is refused."""
@@ -170,7 +170,11 @@ def translate(errors: Sequence[Any]) -> list[FieldError]:
 
 
 async def read_limited_body(request: Request) -> None:
-    """Read the body once, refusing it with 413 past MAX_BODY_BYTES; later reads reuse it."""
+    """Read the body once, refusing it with 413 past MAX_BODY_BYTES; later reads reuse it.
+
+    A body too slow to arrive is cut off by the app's BodyLimitMiddleware (`BodyTimeout`,
+    answered 408 by `ApiRoute`), which every body read goes through.
+    """
     too_large = ApiError(413, f"请求体超过 {MAX_BODY_BYTES // 1024} KB 的上限，没有保存")
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_BODY_BYTES:
@@ -201,6 +205,9 @@ class ApiRoute(APIRoute):
                 return respond(ApiError(service_status(error), error.message))
             except BodyTooLarge:
                 return respond(ApiError(413, f"请求体超过 {MAX_BODY_BYTES // 1024} KB 的上限"))
+            except BodyTimeout as error:
+                detail = f"请求体在 {error.seconds:g} 秒内没有发送完，没有保存"
+                return respond(ApiError(408, detail, headers={"Connection": "close"}))
             except RequestValidationError as error:
                 return respond(refuse_fields(translate(error.errors())))
             except HTTPException as error:
