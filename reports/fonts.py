@@ -41,6 +41,10 @@ MISSING_CJK_FONT = "缺少中文字体：请运行 apt-get install fonts-noto-cj
 # The customary mark (geta, U+3013) for a character the type lacks; every CJK font has it.
 PLACEHOLDER = "〓"
 MISSING_GLYPHS = "{name}：有 {count} 种字符没有字体可以显示（{characters}），PDF 中以“〓”代替"
+MISSING_EXTENSION_B_FONT = (
+    "没有能显示 CJK 扩展 B 汉字（如 𠀀、𪚥）的字体，这些字符将以“〓”代替："
+    "请运行 apt-get install fonts-hanazono"
+)
 MISSING_FC_LIST = "找不到 fc-list（fontconfig）：请运行 apt-get install fontconfig fonts-noto-cjk"
 WEASYPRINT_LOGGER = "weasyprint"
 _TOFU_WARNING = "unsupported by fonts"
@@ -56,6 +60,21 @@ def check_cjk_font() -> None:
     )
     if found.returncode != 0 or not found.stdout.strip():
         raise ReportError(MISSING_CJK_FONT)
+
+
+def extension_b_font_problem() -> str | None:
+    """Say what to install if no font draws CJK Extension B (U+20000); never an error."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return MISSING_FC_LIST
+    found = subprocess.run(
+        [fc_list, ":charset=20000", "family"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+    return None if found.returncode == 0 and found.stdout.strip() else MISSING_EXTENSION_B_FONT
 
 
 @dataclass
@@ -80,6 +99,9 @@ _FONT_STATE_CREATION = threading.Lock()
 @cache
 def _create_font_state() -> FontState:
     check_cjk_font()  # An error is not cached, so a later call checks again.
+    problem = extension_b_font_problem()
+    if problem is not None:
+        logging.getLogger("gongyi.reports").warning(problem)
     # Imported here: importing WeasyPrint loads fontconfig, which takes half a second.
     from weasyprint.text.fonts import FontConfiguration
 

@@ -20,7 +20,7 @@ import pytest
 from reports.batch import RenderJob, RenderPool, render_batch, render_jobs
 from reports.contexts import DailyNote
 from reports.errors import BatchFailed
-from reports.fonts import PLACEHOLDER
+from reports.fonts import MISSING_EXTENSION_B_FONT, PLACEHOLDER, extension_b_font_problem
 from reports.render import (
     MONTHLY_ASSESSMENT_TEMPLATE,
     STREET_SUMMARY_TEMPLATE,
@@ -125,6 +125,23 @@ def test_a_character_no_font_has_is_a_placeholder_and_a_warning_even_with_loggin
         "x.pdf：有 2 种字符没有字体可以显示（U+E000、U+F0000），PDF 中以“〓”代替",
     )
     assert [path.name for path in tmp_path.iterdir()] == ["x.pdf"]  # no .partial left
+
+
+def test_the_set_up_installs_a_font_for_extension_b():
+    assert extension_b_font_problem() is None
+    found = subprocess.run(
+        ["fc-list", ":charset=20000", "family"], capture_output=True, text=True, check=True
+    )
+    assert "HanaMinB" in found.stdout
+
+
+def test_without_an_extension_b_font_the_operator_is_told_what_to_install(tmp_path, monkeypatch):
+    fake = tmp_path / "fc-list"
+    fake.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert extension_b_font_problem() == MISSING_EXTENSION_B_FONT
+    assert "apt-get install fonts-hanazono" in MISSING_EXTENSION_B_FONT
 
 
 def test_the_month_with_an_unusual_daily_report_still_renders_every_pdf(templates_dir, tmp_path):
