@@ -2,7 +2,8 @@
 
 Pages are rendered on the server from templates/web (Chinese by default,
 English from the catalogue), the JSON API is mounted under /api, static files
-under /static. The engine, settings, templates, catalogues, rate limits and the
+under /static; the API's schema is /api/openapi.json (no Swagger page: it
+needs a CDN script the site's CSP forbids). The engine, settings, templates, catalogues, rate limits and the
 API's daily-report writer live on `app.state` for the dependencies in `web.deps`
 and the routes; the writer is stopped, its queue filed, when the app shuts down.
 """
@@ -50,9 +51,12 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="gongyi 公益创投",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        # No Swagger UI page: it loads its script and styles from a CDN and runs an inline
+        # script, which the site's CSP (script-src 'self') rightly blocks, and an offline
+        # office has no CDN. The schema is served; open it in any OpenAPI viewer.
+        docs_url=None,
         redoc_url=None,
-        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        swagger_ui_oauth2_redirect_url=None,
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings

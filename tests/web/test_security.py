@@ -315,3 +315,17 @@ def test_a_client_that_disconnects_is_not_logged_as_an_error(
     assert status == 400
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert any("断开" in r.getMessage() for r in caplog.records)
+
+
+def test_the_api_schema_is_served_and_no_docs_page_needs_a_script_the_csp_forbids(
+    client: TestClient,
+) -> None:
+    schema = client.get("/api/openapi.json")
+    assert schema.status_code == 200 and "/api/projects/{project_id}/daily-reports" in str(
+        schema.json()["paths"]
+    )
+    # Swagger UI's page loads cdn.jsdelivr.net and an inline script: blank under our CSP.
+    for path in ("/api/docs", "/api/docs/oauth2-redirect", "/api/redoc"):
+        response = client.get(path)
+        assert response.status_code == 404 and "cdn.jsdelivr.net" not in response.text
+    assert "script-src 'self'" in schema.headers["content-security-policy"]
