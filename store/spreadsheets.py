@@ -62,6 +62,10 @@ _NUMBER_MARK = "\x00number\x00"
 DECLARATION_MESSAGE = "含有不允许的 XML 声明（DTD/实体），可能是恶意文件，拒绝读取：请在 Excel 中另存为 .xlsx 后再导入"
 MAX_CELLS = 200_000
 """Cells read from one sheet of the proposal workbook."""
+MAX_SHEET_CELLS = 2_000_000
+MAX_SHEET_ROWS = 100_000
+"""What one sheet of an import may hold: a cell at column XFD, or a row numbered 1048576, is
+padded out by the reader, so these bound the work a small file can cause."""
 
 
 def read_rows(path: Path, *, required: Sequence[str]) -> list[Row]:
@@ -96,7 +100,7 @@ def read_sheets(path: Path, sheets: Mapping[str, Sequence[str]]) -> dict[str, li
             if name not in workbook.sheetnames:
                 raise RowError(path.name, 0, name, "工作簿缺少这张工作表")
             label = f"{path.name}「{name}」"
-            records = _sheet_records(path.name, workbook[name], max_cells=MAX_CELLS, label=label)
+            records = _sheet_records(path.name, workbook, name, max_cells=MAX_CELLS, label=label)
             found[name] = _sheet_rows(label, records, required)
         return found
 
@@ -209,7 +213,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
     with _workbook(path, data_only=False) as workbook:
         if not workbook.worksheets:
             raise RowError(path.name, 0, "-", "不是有效的 XLSX 工作簿（没有工作表）")
-        records = _sheet_records(path.name, workbook.worksheets[0])
+        records = _sheet_records(path.name, workbook, None)
     if not records:
         raise RowError(path.name, 1, "-", "工作表是空的")
     return _header(records[0]), records[1:]
@@ -233,19 +237,24 @@ def _workbook(path: Path, *, data_only: bool) -> Iterator[Any]:
 
 
 def _sheet_records(
-    file: str, sheet: Any, *, max_cells: int | None = None, label: str = ""
+    file: str, workbook: Any, name: str | None, *, max_cells: int = MAX_SHEET_CELLS, label: str = ""
 ) -> list[list[str]]:
-    """Every row of a sheet as text, read to its true end whatever `<dimension>` says."""
-    sheet.reset_dimensions()  # read-only mode otherwise stops where <dimension> says
+    """Every row of a sheet (the first one unless named) as text, to its true end.
+
+    The sheet is read whatever its `<dimension>` says, within `MAX_SHEET_ROWS` rows
+    and `max_cells` cells.
+    """
     records: list[list[str]] = []
     cells = 0
     try:
+        sheet = workbook[name] if name is not None else workbook.worksheets[0]
+        sheet.reset_dimensions()  # read-only mode otherwise stops where <dimension> says
         for record in sheet.iter_rows(values_only=True):
             cells += len(record)
-            if max_cells is not None and cells > max_cells:
-                raise RowError(
-                    label or file, len(records) + 1, "-", f"工作表超过 {max_cells} 个单元格"
-                )
+            if cells > max_cells:
+                raise RowError(label or file, 0, "-", f"工作表超过 {max_cells} 个单元格")
+            if len(records) >= MAX_SHEET_ROWS:
+                raise RowError(label or file, 0, "-", f"工作表超过 {MAX_SHEET_ROWS} 行")
             records.append(["" if cell is None else _cell_text(cell) for cell in record])
     except RowError:
         raise

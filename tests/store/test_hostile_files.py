@@ -83,14 +83,26 @@ def _cell(ref: str, value: Cell) -> str:
 
 
 def sheet_xml(
-    rows: list[list[Cell]], *, dimension: str = "", prolog: str = "", padding: int = 0
+    rows: list[list[Cell]],
+    *,
+    dimension: str = "",
+    prolog: str = "",
+    padding: int = 0,
+    far: str = "",
+    last_row: int = 0,
 ) -> str:
-    """A worksheet part of inline strings and numbers; `padding` adds that many blanks."""
+    """A worksheet part of inline strings and numbers.
+
+    `padding` adds that many blanks; `far` adds a cell in that column to every row;
+    `last_row` adds one more row with that number.
+    """
+    extra = [(last_row, [rows[-1][0]])] if last_row else []
     body = "".join(
         f'<row r="{i}">'
         + "".join(_cell(f"{get_column_letter(j)}{i}", v) for j, v in enumerate(row, 1))
+        + (_cell(f"{far}{i}", "远处的格") if far else "")
         + "</row>"
-        for i, row in enumerate(rows, 1)
+        for i, row in [*enumerate(rows, 1), *extra]
     )
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     return (
@@ -296,6 +308,14 @@ CORPUS: dict[str, tuple[Build, str]] = {
             i, p, sheet_xml([list(i.header), i.row()], padding=MAX_UNPACKED_BYTES + 2**20)
         ),
         "疑似压缩炸弹",
+    ),
+    "a-cell-at-column-xfd-on-every-row": (
+        lambda i, p: _rows_xlsx(i, p, *[i.row()] * 200, far="XFD"),
+        "工作表超过 [0-9]+ 个单元格",
+    ),
+    "a-row-numbered-1048576": (
+        lambda i, p: _rows_xlsx(i, p, i.row(), last_row=1_048_576),
+        "工作表超过 100000 行",
     ),
     "not-a-zip": (
         lambda i, p: _write(p / f"{i.name}.xlsx", bytes(range(256)) * 64),
