@@ -6,12 +6,16 @@
 3. The street officer sees both on the dashboard.
 
 The journeys run in this order on one server and one database. Screenshots are saved
-under output/test-artifacts/portal/ (printed at the end of each test).
+under output/test-artifacts/portal/ (printed at the end of each test). Every check of
+the page uses Playwright's auto-waiting `expect(...)`, never an immediate
+`is_visible()` or `count()` after a click: on a loaded machine the next page may not
+have been drawn yet.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -66,6 +70,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
             str(port),
             "--log-level",
             "warning",
+            # Proxies are the app's business (GONGYI_WEB_TRUSTED_PROXIES), as in `gongyi web`.
+            "--no-proxy-headers",
         ],
         cwd=PROJECT_ROOT,
         env=env,
@@ -113,22 +119,26 @@ def _shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
 
 
 def _sign_in(page, base: str, login: str) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
     page.goto(base + "/login")
     page.get_by_label("登录名").fill(login)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    expect(page).not_to_have_url(re.compile(r"/login"))
 
 
 def test_an_agency_user_submits_a_daily_report_from_a_phone(portal, browser) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
     base, url, world = portal
     context = browser.new_context(
         viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="zh-CN"
     )
     page = context.new_page()
     _sign_in(page, base, "agency1")
-    assert page.url.endswith("/agency")
-    assert page.get_by_text("我的项目").first.is_visible()
+    expect(page).to_have_url(re.compile(r"/agency$"))
+    expect(page.get_by_text("我的项目").first).to_be_visible()
     _shot(page, "1-agency-home-phone")
     page.goto(f"{base}/agency/reports/new?project={world.project_ids[0]}&day={REPORT_DAY}")
     page.get_by_label("活动名称").first.fill("智能手机课<b>进阶</b>")
@@ -141,8 +151,8 @@ def test_an_agency_user_submits_a_daily_report_from_a_phone(portal, browser) -> 
     assert width <= PHONE["width"], f"the form scrolls sideways on a phone ({width}px)"
     _shot(page, "2-agency-report-form-phone")
     page.get_by_role("button", name="提交日报告").dblclick()
-    page.wait_for_url(base + "/agency")
-    assert page.get_by_text("日报告已提交").is_visible()
+    expect(page).to_have_url(base + "/agency")
+    expect(page.get_by_text("日报告已提交")).to_be_visible()
     _shot(page, "3-agency-report-submitted-phone")
     context.close()
     with Session(get_engine(url)) as session:
@@ -154,11 +164,13 @@ def test_an_agency_user_submits_a_daily_report_from_a_phone(portal, browser) -> 
 
 
 def test_an_evaluator_scores_a_proposal(portal, browser) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
     base, url, _world = portal
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     _sign_in(page, base, "evaluator1")
     page.get_by_role("link", name="评分").click()
-    assert page.get_by_text("盲评：不显示申报机构").is_visible()
+    expect(page.get_by_text("盲评：不显示申报机构")).to_be_visible()
     for name, score in (
         ("需求契合度", "88"),
         ("服务设计", "80"),
@@ -169,8 +181,8 @@ def test_an_evaluator_scores_a_proposal(portal, browser) -> None:  # type: ignor
         page.get_by_label(name).fill(score)
     _shot(page, "4-evaluator-scoring")
     page.get_by_role("button", name="提交评分").click()
-    page.wait_for_url(base + "/evaluator")
-    assert page.get_by_text("评分已提交").is_visible()
+    expect(page).to_have_url(base + "/evaluator")
+    expect(page.get_by_text("评分已提交")).to_be_visible()
     _shot(page, "5-evaluator-scored")
     page.close()
     with Session(get_engine(url)) as session:
@@ -179,18 +191,19 @@ def test_an_evaluator_scores_a_proposal(portal, browser) -> None:  # type: ignor
 
 
 def test_the_officer_sees_both_on_the_dashboard(portal, browser) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
     base, _url, world = portal
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     _sign_in(page, base, "staff")
     page.goto(base + "/officer?month=2026-06")
     row = page.locator("table.heat tr", has_text=world.titles[0])
-    assert row.locator(f'td[title="{REPORT_DAY} late"]').count() == 1
+    expect(row.locator(f'td[title="{REPORT_DAY} late"]')).to_have_count(1)
     progress = page.locator("section", has_text="遴选进度")
-    assert (
-        progress.get_by_text("已评分").is_visible() and progress.get_by_text("待评分").is_visible()
-    )
+    expect(progress.get_by_text("已评分")).to_be_visible()
+    expect(progress.get_by_text("待评分")).to_be_visible()
     _shot(page, "6-officer-dashboard")
     page.goto(base + "/officer/audit?action=report_submit")
-    assert page.get_by_text("agency1（机构一用户）").first.is_visible()
+    expect(page.get_by_text("agency1（机构一用户）").first).to_be_visible()
     _shot(page, "7-officer-audit")
     page.close()
