@@ -266,6 +266,12 @@ def _entity(prolog: str, entity: str, *, encoding: str = "UTF-8") -> Build:
     return build
 
 
+def _in_row_2(importer: Importer, cell: str) -> str:
+    """A good sheet with a raw cell put first into row 2."""
+    xml = sheet_xml([list(importer.header), importer.row()])
+    return xml.replace('<row r="2">', f'<row r="2">{cell}')
+
+
 def _truncated_zip(importer: Importer, folder: Path) -> Path:
     path = _rows_xlsx(importer, folder, importer.row())
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
@@ -297,6 +303,14 @@ CORPUS: dict[str, tuple[Build, str]] = {
     ),
     "truncated-sheet-xml": (
         lambda i, p: _xlsx(i, p, sheet_xml([list(i.header), i.row(), i.row()])[:-60]),
+        "文件已损坏或不完整",
+    ),
+    "shared-string-index-out-of-range": (
+        lambda i, p: _xlsx(i, p, _in_row_2(i, '<c r="A2" t="s"><v>99</v></c>')),
+        "文件已损坏或不完整",
+    ),
+    "number-cell-holding-text": (
+        lambda i, p: _xlsx(i, p, _in_row_2(i, '<c r="A2"><v>abc</v></c>')),
         "文件已损坏或不完整",
     ),
     "understated-dimension-hides-a-bad-row": (
