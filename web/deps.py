@@ -112,7 +112,7 @@ def get_optional_user(request: Request, session: SessionDep) -> SignedIn | None:
 OptionalUser = Annotated[SignedIn | None, Depends(get_optional_user)]
 
 
-def require_roles(*roles: Role):  # type: ignore[no-untyped-def]
+def require_roles(*roles: Role):
     """Build a dependency that lets only these roles through (403 for the others)."""
 
     def dependency(user: CurrentUser) -> SignedIn:

@@ -9,7 +9,7 @@ portal's app-wide handlers stay in charge of everything else.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from fastapi import Request, Response
@@ -191,7 +191,7 @@ async def read_limited_body(request: Request) -> None:
 class ApiRoute(APIRoute):
     """An API route whose failures all come back as `ErrorBody` JSON."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def guarded(request: Request) -> Response:
@@ -212,7 +212,8 @@ class ApiRoute(APIRoute):
                 return respond(refuse_fields(translate(error.errors())))
             except HTTPException as error:
                 detail = HTTP_MESSAGES.get(error.status_code, str(error.detail))
-                return respond(ApiError(error.status_code, detail, headers=error.headers))
+                headers = dict(error.headers) if error.headers else None
+                return respond(ApiError(error.status_code, detail, headers=headers))
 
         return guarded
 
