@@ -37,13 +37,15 @@ def test_a_pool_of_processes_renders_every_job_of_every_batch(templates_dir, tmp
 
 
 def test_an_error_in_a_render_process_reaches_the_caller_as_a_report_error(templates_dir, tmp_path):
-    bad = jobs(tmp_path, 1, title="\ue000")
+    blocker = tmp_path / "blocked"
+    blocker.write_text("not a folder", encoding="utf-8")
+    bad = [replace(job, target=blocker / job.target.name) for job in jobs(tmp_path, 1)]
     with (
         RenderPool(2, templates_dir=templates_dir) as pool,
-        pytest.raises(ReportError, match="U\\+E000"),
+        pytest.raises(ReportError, match="无法写入输出文件夹"),  # BatchFailed is a ReportError
     ):
         pool.render(bad)
-    assert list(tmp_path.iterdir()) == []
+    assert [path.name for path in tmp_path.iterdir()] == ["blocked"]
 
 
 def test_renders_in_this_process_all_run_on_one_thread(templates_dir, tmp_path):

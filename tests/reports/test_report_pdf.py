@@ -18,6 +18,7 @@ from reports.render import (
     render_street_summary,
     render_weekly_minutes,
     write_pdf,
+    write_pdf_reporting,
 )
 from reports.samples import (
     build_sample_monthly_assessment,
@@ -82,24 +83,26 @@ def test_street_summary_pdf_reads_back_as_chinese_with_embedded_cjk_font(templat
     assert any("CJK" in name for name, emb in embedded_fonts(target) if emb == "yes")
 
 
-def test_a_character_no_font_can_draw_fails_the_render(templates_dir, tmp_path):
-    target = tmp_path / "tofu.pdf"
-    with pytest.raises(ReportError, match="fonts-noto-cjk") as raised:
-        write_pdf(minimal_html("<p>服务\ue000记录</p>"), target=target, templates_dir=templates_dir)
-    assert "U+E000" in str(raised.value)
-    assert list(tmp_path.iterdir()) == []
+@needs_poppler
+def test_a_character_no_font_can_draw_is_a_placeholder_not_a_failure(templates_dir, tmp_path):
+    rendered = write_pdf_reporting(
+        minimal_html("<p>服务\ue000记录</p>"),
+        target=tmp_path / "tofu.pdf",
+        templates_dir=templates_dir,
+    )
+    assert "服务〓记录" in pdf_text(rendered.path)
+    assert rendered.warnings and "U+E000" in rendered.warnings[0]
+    assert [path.name for path in tmp_path.iterdir()] == ["tofu.pdf"]
 
 
 def test_tofu_is_caught_even_when_weasyprint_logging_is_silenced(templates_dir, tmp_path):
     logger = logging.getLogger("weasyprint")
     logger.setLevel(logging.CRITICAL)
     try:
-        with pytest.raises(ReportError, match="U\\+E000"):
-            write_pdf(
-                minimal_html("<p>\ue000</p>"),
-                target=tmp_path / "x.pdf",
-                templates_dir=templates_dir,
-            )
+        rendered = write_pdf_reporting(
+            minimal_html("<p>\ue000</p>"), target=tmp_path / "x.pdf", templates_dir=templates_dir
+        )
+        assert any("U+E000" in warning for warning in rendered.warnings)
         assert logger.level == logging.CRITICAL
     finally:
         logger.setLevel(logging.NOTSET)
@@ -109,7 +112,11 @@ def test_a_failed_render_keeps_the_previous_pdf(templates_dir, tmp_path):
     target = tmp_path / "report.pdf"
     target.write_bytes(b"%PDF-previous")
     with pytest.raises(ReportError):
-        write_pdf(minimal_html("<p>\ue000</p>"), target=target, templates_dir=templates_dir)
+        write_pdf(
+            minimal_html('<link rel="stylesheet" href="http://example.com/x.css"><p>中文</p>'),
+            target=target,
+            templates_dir=templates_dir,
+        )
     assert target.read_bytes() == b"%PDF-previous"
     assert [path.name for path in tmp_path.iterdir()] == ["report.pdf"]
 
