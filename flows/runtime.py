@@ -21,7 +21,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
-from models.rows import Row, RowError
+from models.rows import Row, RowError, RowsRejected
 from reports.batch import RenderPool
 from settings import get_settings
 from store.awards import get_monitored_cycle_id
@@ -124,6 +124,8 @@ def read_sheet(path: Path, *, required: tuple[str, ...]) -> list[Row]:
     """Read a CSV or XLSX file's rows, turning a file that is not a spreadsheet into a RowError."""
     try:
         return read_rows(path, required=required)
+    except (RowError, RowsRejected):
+        raise  # a cell's own refusal keeps its row and column
     except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
         raise RowError(
             path.name, 0, "-", f"无法读取表格（请另存为 XLSX 或 UTF-8 CSV）：{type(error).__name__}"

@@ -37,6 +37,7 @@ from models.reporting import (
     duplicate_message,
 )
 from models.status import Role
+from models.text import text_problem
 from services import Actor, Forbidden, NotFound, Refused, ServiceError, audit
 from services.projects import OFFICE_ROLES, check_own, own_project
 from store import awards, monitoring, plans, portal
@@ -182,6 +183,9 @@ def save_draft(
 ) -> None:
     """Keep the form's fields as a portal account's draft of one project's day."""
     own_project(session, actor=actor, project_id=project_id)
+    for name, value in fields.items():
+        if (problem := text_problem(value)) is not None:
+            raise Refused(f"「{name}」{problem}")
     with unit_of_work(session):
         portal.set_draft(
             session,

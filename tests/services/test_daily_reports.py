@@ -13,7 +13,7 @@ from models.project import Project
 from models.report_input import Activity, DailyReportInput
 from models.status import Role
 from models.user import AuditEvent
-from services import SYSTEM, Actor, Forbidden, NotFound, clerk
+from services import SYSTEM, Actor, Forbidden, NotFound, Refused, clerk
 from services.daily_reports import (
     Filed,
     ReportsRejected,
@@ -274,3 +274,31 @@ def test_a_title_two_projects_share_files_for_neither(session: Session) -> None:
         (cycle.project_ids[1], date(2026, 6, 3), 1, "cli"),
         (cycle.project_ids[0], date(2026, 6, 4), 1, "cli"),
     ]
+
+
+def test_a_draft_with_a_control_character_is_refused_and_nothing_is_kept(
+    session: Session,
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    account = add_account(
+        session,
+        login="agency1",
+        password="portal-pass-1",
+        name="机构用户",
+        role=Role.AGENCY,
+        agency_id=cycle.agency_ids[0],
+    )
+    session.commit()
+    signed_in = get_signed_in(session, account.id or 0)
+    assert signed_in is not None
+    with pytest.raises(Refused, match="「summary」不能包含控制字符"):
+        save_draft(
+            session,
+            actor=Actor.of(signed_in),
+            now=NOW,
+            account_id=signed_in.account_id,
+            project_id=cycle.project_ids[0],
+            day=date(2026, 6, 3),
+            fields={"summary": "写了一半\x85"},
+        )
+    assert session.exec(select(ReportDraft)).all() == []
