@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from models.cells import day_problem
 from models.rows import Row
 from models.text import text_problem
 
@@ -103,6 +104,8 @@ def read_submission_day(row: Row, *, today: date) -> date:
         raise row.error(
             "提交日期", f"{day.isoformat()} 晚于今天（{today.isoformat()}），请核对日期"
         )
+    if (problem := day_problem(day)) is not None:
+        raise row.error("提交日期", problem)
     return day
 
 

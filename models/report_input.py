@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from models.cells import amount_problem, quantity_problem
 from models.money import MoneyError, parse_yuan
 from models.monitoring import ACTIVITY_KIND_LABELS, ActivityKind
 from models.text import text_problem
@@ -135,6 +136,8 @@ def read_count(value: Any, *, field: str) -> int:
         raise InputError(field, f"应为整数，收到 {value!r}") from None
     if number < 0:
         raise InputError(field, f"不能为负数，收到 {number}")
+    if (problem := quantity_problem(number)) is not None:
+        raise InputError(field, problem)
     return number
 
 
@@ -149,6 +152,8 @@ def parse_minutes(value: Any, *, field: str) -> int:
         raise InputError(field, f"应为小时数（如 2.5），收到 {value!r}") from None
     if not hours.is_finite() or hours < 0:
         raise InputError(field, f"不能为负数，收到 {value!r}")
+    if (problem := quantity_problem(hours)) is not None:
+        raise InputError(field, f"小时数{problem}，收到 {text[:20]!r}")
     minutes = hours * 60
     if minutes != minutes.to_integral_value():
         raise InputError(field, f"小时数应能折算为整分钟（如 2.5），收到 {value!r}")
@@ -178,6 +183,8 @@ def add_spend(spend: dict[str, int], category: str, amount_fen: Any, *, field: s
         raise InputError(field, f"{category} 的金额应为整数分，收到 {amount_fen!r}")
     if amount_fen < 0:
         raise InputError(field, f"{category} 的金额不能为负数")
+    if (problem := amount_problem(amount_fen)) is not None:
+        raise InputError(field, f"{category}：{problem}")
     if category in spend:
         raise InputError(field, f"科目「{category}」重复填写")
     spend[category] = amount_fen

@@ -16,6 +16,7 @@ from models.report_input import (
     parse_minutes,
     parse_refs,
     parse_spend,
+    read_count,
     read_report_payload,
 )
 from models.reporting import (
@@ -260,3 +261,16 @@ def test_a_revision_is_the_next_version_and_keeps_the_first_submission_time():
         current.first_submitted_at,
         later,
     )
+
+
+@pytest.mark.parametrize("text", ["1e308", "1000001", "99999999999"])
+def test_hours_beyond_the_bound_are_refused_not_overflowed(text: str) -> None:
+    with pytest.raises(InputError, match=r"服务时长.*上限"):
+        parse_minutes(text, field="服务时长")
+
+
+def test_a_count_or_an_amount_beyond_the_bound_is_refused() -> None:
+    with pytest.raises(InputError, match="上限"):
+        read_count("10" * 20, field="服务人次")
+    with pytest.raises(InputError, match="上限"):
+        parse_spend("活动物资:1e30")

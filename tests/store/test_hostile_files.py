@@ -198,7 +198,7 @@ def _demo_lines(name: str) -> list[list[str]]:
 
 
 _PROPOSALS = _demo_lines("proposals.csv")
-NEEDS = Importer("needs", NEED_HEADER, tuple(need_row()), "需求内容", None, None, {})
+NEEDS = Importer("needs", NEED_HEADER, tuple(need_row()), "需求内容", "提交日期", None, {})
 GIFTS = Importer(
     "gifts",
     DONATION_COLUMNS,
@@ -358,7 +358,7 @@ CORPUS: dict[str, tuple[Build, str]] = {
     ),
     "year-2101": (
         lambda i, p: _csv(i, p, [i.row(**{i.day: "2101-01-01"})]) if i.day else None,
-        "晚于 2100-12-31",
+        "晚于 2100-12-31|晚于今天",
     ),
     "c0-control-in-a-csv-cell": (
         lambda i, p: _csv(i, p, [i.row(**{i.text: "铃声\x07响起"})]),
