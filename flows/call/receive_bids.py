@@ -84,7 +84,9 @@ def receive_bids(
     """Receive agencies' records and proposals under a call, all or nothing."""
     now = received_at or get_now()
     try:
-        registry = read_registry(agencies_path) if agencies_path else ([], [])
+        registry = (
+            read_registry(agencies_path, today=get_now().date()) if agencies_path else ([], [])
+        )
         tables = read_bid_files(proposals_path, budget_path, kpis_path, schedule_path)
         summary = store_bids(
             call_id,

@@ -11,12 +11,13 @@ agency's record instead of adding it twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from prefect import flow
 from sqlmodel import Session
 
-from flows.runtime import io_task, session_scope
+from flows.runtime import get_now, io_task, session_scope
 from models.agency import Agency, AgencyTrackRecord
 from models.credit_code import CreditCodeError, check_credit_code
 from models.rows import Row, RowError, RowsRejected, read_all
@@ -47,8 +48,8 @@ class AgencySummary:
     errors: tuple[str, ...] = ()
 
 
-def read_agency(row: Row) -> Agency:
-    """Read one registry row, verifying the credit code."""
+def read_agency(row: Row, *, today: date | None = None) -> Agency:
+    """Read one registry row, verifying the credit code; registered no later than `today`."""
     try:
         code = check_credit_code(row.text("统一社会信用代码", max_length=40))
     except CreditCodeError as wrong:
@@ -60,7 +61,7 @@ def read_agency(row: Row) -> Agency:
         name=row.text("机构名称", max_length=200),
         org_type=row.text("组织类型", max_length=40),
         credit_code=code,
-        registered_on=row.day("登记日期"),
+        registered_on=row.day("登记日期", latest=today),
         annual_inspection=row.text("年检结果", required=False, max_length=20),
         inspection_year=int(year) if year else None,
         on_abnormal_list=row.choice("异常名录", YES_NO) == "1",
@@ -86,11 +87,11 @@ def read_track_record(row: Row) -> TrackRecordRow:
 
 
 def read_registry(
-    agencies_path: str, track_records_path: str = ""
+    agencies_path: str, track_records_path: str = "", *, today: date | None = None
 ) -> tuple[list[Agency], list[TrackRecordRow]]:
     """Read and check the registry file and the optional track-record file."""
     rows = read_rows(Path(agencies_path), required=AGENCY_COLUMNS)
-    found = read_all(rows, read_agency)
+    found = read_all(rows, lambda row: read_agency(row, today=today))
     _refuse_duplicates(rows, found)
     records: list[TrackRecordRow] = []
     if track_records_path:
@@ -154,7 +155,7 @@ def store_registry(
 @io_task
 def import_registry(agencies_path: str, track_records_path: str = "") -> AgencySummary:
     """Read both files, then write them in one transaction."""
-    found, records = read_registry(agencies_path, track_records_path)
+    found, records = read_registry(agencies_path, track_records_path, today=get_now().date())
     with session_scope() as session:
         return store_registry(session, found, records)
 

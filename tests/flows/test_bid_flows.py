@@ -269,6 +269,18 @@ def test_an_agency_with_a_bad_credit_code_is_refused_and_no_agency_is_written(
     assert session.exec(select(Agency)).all() == []
 
 
+def test_an_agency_registered_in_the_future_or_before_1950_is_refused(
+    database_url: str, session: Session, tmp_path: Path
+) -> None:
+    future = ["甲机构", "社会服务机构", GOOD_CODE, "2099-06-18", "合格", "否"]
+    errors = registry_errors(tmp_path, [future])
+    assert len(errors) == 1 and "第 2 行「登记日期」" in errors[0] and "晚于" in errors[0]
+    ancient = [*future[:3], "0001-01-01", *future[4:]]
+    errors = registry_errors(tmp_path, [ancient])
+    assert len(errors) == 1 and "早于 1950-01-01" in errors[0]
+    assert session.exec(select(Agency)).all() == []
+
+
 def test_importing_the_registry_again_updates_each_agency(
     database_url: str, session: Session
 ) -> None:
