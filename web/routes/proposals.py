@@ -69,12 +69,16 @@ async def upload(
     if cycle is None:
         raise NotFound()
     call = calls.get_latest_call(session, cycle_id=cycle.id or 0)
+    if call is None:
+        return _refused(request, [tr(request, "目前没有发布的申报指南，申报书没有保存。")])
     submit = action == "submit"
     with tempfile.TemporaryDirectory(prefix="gongyi-upload-") as folder:
         path = Path(folder) / f"{secrets.token_hex(8)}.xlsx"
+        # The body is capped by GONGYI_WEB_MAX_UPLOAD_MB before it reaches here; the
+        # workbook is parsed on a worker thread so a large one never stalls other clients.
         path.write_bytes(await workbook.read())
         try:
-            tables = read_bid_files(str(path))
+            tables = await run_in_threadpool(read_bid_files, str(path))
             summary = await run_in_threadpool(
                 partial(
                     receive_proposals,
