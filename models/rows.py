@@ -56,11 +56,12 @@ class Row:
         return RowError(self.file, self.number, column, message)
 
     def text(self, column: str, *, required: bool = True, max_length: int = 500) -> str:
-        """Read a text cell, stripped."""
-        value = (self.values.get(column) or "").strip()
-        problem = text_problem(value)
+        """Read a text cell, stripped (a control character is refused before stripping)."""
+        raw = self.values.get(column) or ""
+        problem = text_problem(raw)
         if problem is not None:
             raise self.error(column, problem)
+        value = raw.strip()
         if required and not value:
             raise self.error(column, "不能为空")
         if len(value) > max_length:

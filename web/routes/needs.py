@@ -69,9 +69,9 @@ async def submit_need(
     await check_csrf(request)
     request.app.state.need_form_limit.take(get_client_ip(request))
     form = await request.form()
-    values = {
-        k: str(v).strip() for k, v in form.items() if k != "csrf_token" and isinstance(v, str)
-    }
+    # Not stripped here: the need's rule refuses a control character before it trims
+    # (str.strip would silently drop a trailing U+0085).
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
     _ = translator(request)
     target = needs_service.need_form(session)
     actor = actor_of(request, user) if user else Actor(login="", address=get_client_ip(request))
