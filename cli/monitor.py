@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from cli.common import (
     CycleOption,
@@ -262,6 +263,10 @@ def monitor_month(
         console.print(
             f"中期拨付：拨付 {len(result.releases.released)} 个，暂缓 {len(result.releases.held)} 个"
         )
+    if result.failed_pdfs:
+        for line in result.failed_pdfs:
+            console.print(f"[red]未能生成：{escape(line)}[/]", highlight=False)
+        raise fail(f"{len(result.failed_pdfs)} 份 PDF 未能生成，其余已写入；修正后再运行一次本命令")
 
 
 @app.command("review")

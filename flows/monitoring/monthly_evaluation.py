@@ -47,6 +47,7 @@ from models.status import (
     ProjectStatus,
 )
 from reports.batch import RenderJob, release_memory
+from reports.errors import ReportError
 from reports.render import MONTHLY_ASSESSMENT_TEMPLATE, STREET_SUMMARY_TEMPLATE
 from store import awards, calls, evaluations
 
@@ -73,6 +74,8 @@ class EvaluationSummary:
     pdfs: tuple[str, ...]
     releases: ReleaseSummary | None = None
     errors: tuple[str, ...] = ()
+    # PDFs that could not be written ("<file>.pdf：<why>"); the rest of the month still was.
+    failed_pdfs: tuple[str, ...] = ()
 
 
 def previous_month(day: date) -> str:
@@ -127,8 +130,12 @@ def list_rendered(cycle_id: int, month: str, drafts: bool) -> list[int]:
 @io_task
 def write_assessment_batch(
     cycle_id: int, month: str, project_ids: list[int], today: date
-) -> list[str]:
-    """Build a batch of 项目月度评估报告 contexts and render them in a render process."""
+) -> tuple[list[str], list[str]]:
+    """Build a batch of 项目月度评估报告 contexts and render them in a render process.
+
+    Returns the PDFs written and the documents that failed (one line each): one
+    document's failure never stops the rest of its batch or of the month.
+    """
     with session_scope() as session:
         rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
         contexts = assessment_contexts(
@@ -147,7 +154,12 @@ def write_assessment_batch(
         )
         for pid, ctx in contexts
     ]
-    return [str(path) for path in current_render_pool().render(jobs)]
+    result = current_render_pool().render_batch(jobs)
+    for warning in result.warnings:
+        print(f"警告：{warning}")
+    for failure in result.failures:
+        print(f"未能生成：{failure}")
+    return [str(path) for path in result.written], [str(f) for f in result.failures]
 
 
 def _target(folder: Path, project_id: int, title: str, is_final: bool) -> Path:
@@ -189,7 +201,9 @@ def plan_batches(ids: list[int], *, processes: int) -> list[list[int]]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
-def _render_month(cycle_id: int, month: str, today: date, *, drafts: bool) -> tuple[str, ...]:
+def _render_month(
+    cycle_id: int, month: str, today: date, *, drafts: bool
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     rendered = list_rendered(cycle_id, month, drafts)
     batches = plan_batches(rendered, processes=get_render_processes())
     # A large month renders in worker processes even with one, so that the flow's process
@@ -198,14 +212,21 @@ def _render_month(cycle_id: int, month: str, today: date, *, drafts: bool) -> tu
     spawn = len(rendered) >= SPAWN_FROM_REPORTS
     with render_pool(min(get_render_processes(), max(len(batches), 1)), spawn=spawn):
         futures = [write_assessment_batch.submit(cycle_id, month, b, today) for b in batches]
-        pdfs = [path for future in futures for path in future.result()]
+        # Wait for every batch before looking at any, so none is cancelled by another's failure.
+        outcomes = [future.result() for future in futures]
+    pdfs = [path for written, _ in outcomes for path in written]
+    failed = [line for _, lines in outcomes for line in lines]
     if spawn:
         release_memory()  # what the batches' contexts used, before the largest render
     # The street summary lists every project and is by far the largest layout: it is
     # rendered once the batch processes have gone, so their memory never adds up.
-    with render_pool(1, spawn=spawn):
-        summary = write_street_summary(cycle_id, month, today)
-    return (*pdfs, summary)
+    try:
+        with render_pool(1, spawn=spawn):
+            summary = write_street_summary(cycle_id, month, today)
+    except ReportError as error:
+        print(f"未能生成：街道月度汇总-{month}.pdf：{error}")
+        return tuple(pdfs), (*failed, f"街道月度汇总-{month}.pdf：{error}")
+    return (*pdfs, summary), tuple(failed)
 
 
 def _read_sheet(cycle_id: int, scores_path: str | None) -> list[EvaluatorScore] | None:
@@ -241,11 +262,22 @@ def monthly_evaluation(
         print(f"评分表被拒绝，未写入任何评分：{len(errors)} 处错误")
         return EvaluationSummary(month, 0, 0, 0, {}, {}, (), None, tuple(str(e) for e in errors))
     published = publish_approved(cycle_id, month, today)
-    pdfs = _render_month(cycle_id, month, today, drafts=drafts)
+    pdfs, failed_pdfs = _render_month(cycle_id, month, today, drafts=drafts)
     releases = release_tranches(cycle_id, today)
     grades, statuses = read_outcome(cycle_id, month)
     print(
         f"{month} 月评估：测算 {measured} 个项目，录入评分 {scored} 个，发布 {published} 个；"
         f"状态 {'，'.join(f'{k} {v}' for k, v in statuses.items())}；PDF {len(pdfs)} 份"
+        + (f"，{len(failed_pdfs)} 份未能生成" if failed_pdfs else "")
     )
-    return EvaluationSummary(month, measured, scored, published, grades, statuses, pdfs, releases)
+    return EvaluationSummary(
+        month,
+        measured,
+        scored,
+        published,
+        grades,
+        statuses,
+        pdfs,
+        releases,
+        failed_pdfs=failed_pdfs,
+    )

@@ -369,3 +369,28 @@ def test_a_bad_score_sheet_stops_the_month_before_anything_is_written(
     result = monthly_evaluation(cycle.cycle_id, JUNE, sheet, date(2026, 7, 1))
     assert result.errors == ("s.csv 第 2 行「服务质量」：不能小于 0",)
     assert session.exec(select(func.count()).select_from(MonthlyEvaluation)).one() == 0
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_one_report_that_cannot_be_written_does_not_stop_the_month(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=3)
+    for project in cycle.project_ids:
+        june_reports(session, project, skip=project)
+    sheet = write_sheet(
+        tmp_path / "s.csv",
+        [["周立衡", f"测试项目{n}", str(80 + n), f"评语{n}", "", ""] for n in (1, 2, 3)],
+    )
+    monthly_evaluation(cycle.cycle_id, JUNE, sheet, date(2026, 7, 1))
+    for project_id in cycle.project_ids:
+        assert review_evaluation(june_id(session, project_id), "陈慧敏", True, "").ok
+    published = monthly_evaluation(cycle.cycle_id, JUNE, sheet, date(2026, 7, 5))
+    blocked = Path(next(p for p in published.pdfs if "月度评估-02" in p))
+    blocked.unlink()
+    blocked.mkdir()  # a folder where the PDF must go: this one document cannot be written
+    again = monthly_evaluation(cycle.cycle_id, JUNE, sheet, date(2026, 7, 5))
+    assert len(again.failed_pdfs) == 1 and again.failed_pdfs[0].startswith(blocked.name)
+    assert len(again.pdfs) == 3 and all(Path(p).is_file() for p in again.pdfs)
+    assert any("街道月度汇总" in p for p in again.pdfs)
+    assert again.statuses == {"已发布": 3}
