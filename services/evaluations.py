@@ -35,6 +35,7 @@ from models.status import (
     TransitionError,
     apply_transition,
 )
+from models.text import text_problem
 from services import Actor, Forbidden, NotFound, Refused, audit
 from store import closing, evaluations, users
 from store.database import unit_of_work
@@ -123,6 +124,8 @@ def _check_review(
         raise Refused(f"{what}{label}，不在待审核状态")
     if not approve and not comment.strip():
         raise Refused("退回修改时请写明需要修改的内容")
+    if (problem := text_problem(comment)) is not None:
+        raise Refused(f"审核意见{problem}")
     target = EvaluationStatus.APPROVED if approve else EvaluationStatus.NEEDS_REVISION
     try:
         moved = apply_transition(

@@ -21,6 +21,7 @@ from models.status import (
     TransitionError,
     apply_transition,
 )
+from models.text import text_problem
 from services import Actor, Forbidden, NotFound, Refused, audit
 from store import proposals, users
 from store.database import unit_of_work
@@ -41,6 +42,8 @@ def override_screening(
         raise Forbidden("只有街道工作人员可以改判资格审查结果")
     if not reason.strip():
         raise Refused("改判资格审查结果必须写明理由")
+    if (problem := text_problem(reason)) is not None:
+        raise Refused(f"改判理由{problem}")
     who = actor.label.strip()
     if not who:
         raise Refused("改判资格审查结果必须写明操作人")

@@ -135,6 +135,8 @@ def test_only_an_evaluation_in_review_is_reviewed_and_a_missing_one_is_not_found
 def test_sending_back_needs_a_comment_and_keeps_it(session: Session, world: PortalWorld) -> None:
     with pytest.raises(Refused, match="退回修改时请写明需要修改的内容"):
         review(session, world.evaluation_id, approve=False, comment="  ")
+    with pytest.raises(Refused, match="审核意见不能包含控制字符"):
+        review(session, world.evaluation_id, approve=False, comment="请核对\x07服务人次")
     assert monthly(session, world.evaluation_id).status == EvaluationStatus.IN_REVIEW
     review(session, world.evaluation_id, approve=False, comment=" 请核对服务人次 ")
     found = monthly(session, world.evaluation_id)

@@ -67,6 +67,7 @@ def test_staff_override_a_screening_result_keeping_who_and_why(session: Session)
     ("actor", "reason", "status", "stage", "error", "message"),
     [
         (STAFF, " ", "ineligible", "eligibility", Refused, "必须写明理由"),
+        (STAFF, "理由\x85", "ineligible", "eligibility", Refused, "改判理由不能包含控制字符"),
         (Actor(login=" ", role=Role.STAFF), "理由", "ineligible", "eligibility", Refused, "操作人"),
         (STAFF, "理由", "eligible", "eligibility", Refused, "不能改判为 eligible"),
         (STAFF, "理由", "ineligible", "preliminary", Refused, "不能改判为 eligible"),
@@ -80,7 +81,7 @@ def test_staff_override_a_screening_result_keeping_who_and_why(session: Session)
             "只有街道工作人员",
         ),
     ],
-    ids=["no-reason", "no-user", "same-status", "past-eligibility", "system", "agency"],
+    ids=["no-reason", "control", "no-user", "same-status", "past-eligibility", "system", "agency"],
 )
 def test_an_override_is_refused_and_changes_nothing(
     session: Session,
