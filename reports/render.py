@@ -40,6 +40,7 @@ from reports.fonts import (
     watch_missing_glyphs,
     with_placeholders,
 )
+from reports.privacy_scan import refuse_personal_numbers
 
 MONTHLY_ASSESSMENT_TEMPLATE = "reports/monthly_assessment.html"
 STREET_SUMMARY_TEMPLATE = "reports/street_summary.html"
@@ -70,6 +71,7 @@ def write_pdf(html: str, *, target: Path, templates_dir: Path) -> Path:
 
 def write_pdf_reporting(html: str, *, target: Path, templates_dir: Path) -> Rendered:
     """Write `html` as a PDF at `target`; say which characters were drawn as the placeholder."""
+    refuse_personal_numbers(html, document=target.name)  # never written, so never published
     state = get_font_state()
     with _atomic_target(target) as partial, state.lock:
         missing = _draw(html, partial, state=state, templates_dir=templates_dir)

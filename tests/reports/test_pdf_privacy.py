@@ -218,3 +218,12 @@ def test_the_scan_reads_a_written_pdf(templates_dir: Path, tmp_path: Path) -> No
 def test_the_scan_passes_every_sample_document(template: str, build, templates_dir: Path) -> None:
     html = render_html(build_environment(templates_dir), template, build())
     assert scan_html(html) == ()
+
+
+def test_a_document_with_a_raw_number_is_never_written(templates_dir: Path, tmp_path: Path) -> None:
+    # Through the render path itself: the hook in reports.render refuses before any file exists.
+    ctx = replace(build_sample_monthly_assessment(), agency_name="暖阳社工 ID340302195001011235")
+    target = tmp_path / "月度评估-01.pdf"
+    with pytest.raises(PersonalDataFound, match=re.escape("月度评估-01.pdf")):
+        render_report(MONTHLY_ASSESSMENT_TEMPLATE, ctx, templates_dir=templates_dir, target=target)
+    assert list(tmp_path.iterdir()) == []
