@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from models.privacy import find_personal_numbers, normalise
+from reports.batch import RenderJob, render_batch
 from reports.contexts import ActionRow, DailyNote, IssueRow, RiskRow
 from reports.environment import build_environment
 from reports.privacy_scan import (
@@ -227,3 +228,18 @@ def test_a_document_with_a_raw_number_is_never_written(templates_dir: Path, tmp_
     with pytest.raises(PersonalDataFound, match=re.escape("月度评估-01.pdf")):
         render_report(MONTHLY_ASSESSMENT_TEMPLATE, ctx, templates_dir=templates_dir, target=target)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_document_fails_alone_and_its_batch_goes_on(
+    templates_dir: Path, tmp_path: Path
+) -> None:
+    bad = replace(build_sample_monthly_assessment(), agency_name="暖阳社工 13955501235")
+    jobs = [
+        RenderJob(MONTHLY_ASSESSMENT_TEMPLATE, bad, tmp_path / "bad.pdf"),
+        RenderJob(WEEKLY_MINUTES_TEMPLATE, build_sample_weekly_minutes(), tmp_path / "good.pdf"),
+    ]
+    result = render_batch(jobs, templates_dir=templates_dir)
+    assert result.written == (tmp_path / "good.pdf",)
+    [failure] = result.failures
+    assert failure.target == tmp_path / "bad.pdf" and "139****1235" in failure.reason
+    assert not (tmp_path / "bad.pdf").exists()
