@@ -14,9 +14,11 @@ several processes.
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -179,12 +181,35 @@ def _cached_environment(templates_dir: Path) -> Environment:
     return build_environment(templates_dir)
 
 
+# A partial file this old was left by a run that crashed (a render takes seconds).
+STALE_PARTIAL_SECONDS = 15 * 60
+
+
+def sweep_stale_partials(target: Path, *, now: float | None = None) -> int:
+    """Remove what crashed runs left while writing `target`; return how many went.
+
+    Only this target's own `.partial` files older than `STALE_PARTIAL_SECONDS`
+    go, so a render of the same file in progress elsewhere is left alone.
+    """
+    moment = time.time() if now is None else now
+    removed = 0
+    for left in target.parent.glob(f".{glob.escape(target.name)}.*.partial"):
+        try:
+            if moment - left.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                left.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
 @contextmanager
 def _atomic_target(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; move it into place only on success."""
     folder = target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        sweep_stale_partials(target)
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
     except OSError as error:
         raise ReportError(f"无法写入输出文件夹 {folder}：{error.strerror}") from error

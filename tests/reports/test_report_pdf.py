@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 from reports.errors import ReportError
 from reports.fonts import check_cjk_font, get_font_state
 from reports.render import (
+    STALE_PARTIAL_SECONDS,
     render_monthly_assessment,
     render_street_summary,
     render_weekly_minutes,
@@ -252,3 +255,19 @@ def test_weekly_minutes_pdf_reads_back_as_chinese(templates_dir, tmp_path):
     text = pdf_text(target)
     assert "周例会纪要" in text and "本周日报告应交110份" in text
     assert "139****5678" in text
+
+
+def test_a_partial_file_left_by_a_crashed_run_is_swept_by_the_next_render(templates_dir, tmp_path):
+    target = tmp_path / "report.pdf"
+    stale = tmp_path / ".report.pdf.abc123.partial"
+    fresh = tmp_path / ".report.pdf.def456.partial"  # another render of it, in progress
+    other = tmp_path / ".other.pdf.abc123.partial"  # another document's: not ours to sweep
+    for path in (stale, fresh, other):
+        path.write_bytes(b"%PDF-half")
+    old = time.time() - STALE_PARTIAL_SECONDS - 60
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    write_pdf(minimal_html("<p>中文</p>"), target=target, templates_dir=templates_dir)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [target.name, fresh.name, other.name]
+    )
