@@ -96,6 +96,13 @@ def needs_survey_context(session: Session, *, cycle_id: int, today: date) -> Nee
         proposals_cite_needs=bool(citations),
         answered_residents=coverage[Coverage.PROPOSED] + coverage[Coverage.FUNDED],
         funded_residents=coverage[Coverage.FUNDED],
+        # The residents who left a contact: masked wherever a need text names them.
+        names=tuple(
+            sorted(
+                {n.contact_name.strip() for n in needs.list_needs(session, cycle_id=cycle_id)}
+                - {""}
+            )
+        ),
     )
 
 

@@ -288,6 +288,10 @@ def test_the_survey_pdf_is_chinese_with_a_chart_and_no_contact_and_the_workbook_
         need_row("楼道堆满杂物，存在消防隐患！", contact="李四光", phone="13987654321"),
         need_row("小区独居老人吃饭难，希望开设助餐点，电话13800001111", community="龙湖社区"),
         need_row("<b>孩子</b>放学早，希望开设四点半课堂", community="龙湖社区"),
+        # A resident who names herself in the text: her name is known, so it is masked.
+        need_row(
+            "我是欧阳秀英，腿脚不便，希望有人上门理发", contact="欧阳秀英", phone="13911112222"
+        ),
     ]
     needs_intake(cycle_id, str(write_csv(tmp_path / "n.csv", NEED_HEADER, rows)), TODAY)
 
@@ -297,10 +301,11 @@ def test_the_survey_pdf_is_chinese_with_a_chart_and_no_contact_and_the_workbook_
     fonts = subprocess.run(
         ["pdffonts", survey.pdf], capture_output=True, text=True, check=True
     ).stdout
-    assert "共收集居民需求 4 人次，合并重复后 3 项，覆盖 2 个社区" in text
+    assert "共收集居民需求 5 人次，合并重复后 4 项，覆盖 2 个社区" in text
     assert "绿色生活" in text and "2 人次 · 1 项" in text  # the chart's labels are text
     assert "<b>孩子</b>" in text and "138****1111" in text
-    for secret in ("张三", "李四", "13912345678", "13987654321", "13800001111"):
+    assert "我是欧***，腿脚不便" in text
+    for secret in ("张三", "李四", "欧阳秀英", "13912345678", "13987654321", "13800001111"):
         assert secret not in text
     assert "CJK" in fonts and " yes " in fonts
     sheet = load_workbook(survey.xlsx)["需求清单"]
