@@ -8,8 +8,15 @@ plan is the proposal's KPI target for the project's month (month 1 is the
 month the project starts in).
 
 Budget execution compares spend to date with the plan to date, which is each
-budget line spread evenly over the project's months; a deviation of more
-than 10% either way is flagged. The arithmetic is in integer fen.
+budget line spread evenly over the project's months. Spending more than plan
+by more than `overspend_pct` percent of plan is 超支; spending less than plan
+by more than `underspend_pct` percent is 执行偏慢 (a slow start, a milder
+signal). The arithmetic is in integer fen.
+
+Plausibility: an output achieved above `indicator_max_ratio` times its plan
+(default 3, i.e. 300 %) is 异常 — most likely a typing or counting error — and
+is shown as such rather than as a percentage. The three thresholds come from
+the call rules' optional `[plausibility]` section (`read_plausibility`).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from models.calendar import month_bounds
 
@@ -26,10 +34,69 @@ BENEFICIARIES = "受益人数"
 VOLUNTEER_HOURS = "志愿服务时长"
 OUTPUTS = (SERVICE_VISITS, ACTIVITY_COUNT, BENEFICIARIES)
 UNITS = {SERVICE_VISITS: "人次", ACTIVITY_COUNT: "场", BENEFICIARIES: "人", VOLUNTEER_HOURS: "小时"}
-DEVIATION_LIMIT_PERCENT = 10
+DEVIATION_LIMIT_PERCENT = 10  # the default 超支 threshold
 LOW_COMPLIANCE_PERCENT = 80
 LOW_PROGRESS_PERCENT = 70
 REPEATED_RISKS = 2
+
+PLAUSIBILITY_SECTION = "plausibility"
+DEFAULT_INDICATOR_MAX_RATIO = 3.0
+DEFAULT_OVERSPEND_PCT = 10.0
+DEFAULT_UNDERSPEND_PCT = 30.0
+IMPLAUSIBLE = "异常"
+OVERSPENT = "超支"
+SLOW_SPENDING = "执行偏慢"
+
+
+class PlausibilityError(ValueError):
+    """A `[plausibility]` threshold in the call rules that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """Thresholds for implausible outputs and for budget deviation.
+
+    `indicator_max_ratio`: an output above this multiple of its plan is 异常.
+    `overspend_pct`: spend above plan by more than this percent of plan is 超支.
+    `underspend_pct`: spend below plan by more than this percent of plan is 执行偏慢.
+    """
+
+    indicator_max_ratio: float = DEFAULT_INDICATOR_MAX_RATIO
+    overspend_pct: float = DEFAULT_OVERSPEND_PCT
+    underspend_pct: float = DEFAULT_UNDERSPEND_PCT
+
+
+def read_plausibility(rules: Mapping[str, Any] | None) -> Plausibility:
+    """Read the `[plausibility]` thresholds from a parsed rules file, each key optional.
+
+    Keys: `indicator_max_ratio` (number > 1, default 3.0), `overspend_pct` and
+    `underspend_pct` (numbers from 0 to 100, defaults 10 and 30). A call without
+    the section uses the defaults.
+    """
+    section = (rules or {}).get(PLAUSIBILITY_SECTION) or {}
+    if not isinstance(section, Mapping):
+        raise PlausibilityError(f"[{PLAUSIBILITY_SECTION}] 应为一节")
+    ratio = _number(section, "indicator_max_ratio", DEFAULT_INDICATOR_MAX_RATIO)
+    if ratio <= 1:
+        raise PlausibilityError(f"{PLAUSIBILITY_SECTION}.indicator_max_ratio 应大于 1，实为 {ratio}")
+    limits = {}
+    for key, default in (
+        ("overspend_pct", DEFAULT_OVERSPEND_PCT),
+        ("underspend_pct", DEFAULT_UNDERSPEND_PCT),
+    ):
+        limits[key] = _number(section, key, default)
+        if not 0 <= limits[key] <= 100:
+            raise PlausibilityError(
+                f"{PLAUSIBILITY_SECTION}.{key} 应在 0–100 之间，实为 {limits[key]}"
+            )
+    return Plausibility(ratio, limits["overspend_pct"], limits["underspend_pct"])
+
+
+def _number(section: Mapping[str, Any], key: str, default: float) -> float:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PlausibilityError(f"{PLAUSIBILITY_SECTION}.{key} 应为数字，收到 {value!r}")
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -63,6 +130,24 @@ class Indicator:
         if not self.planned:
             return None
         return round(100 * self.actual / self.planned, 1)
+
+    def is_implausible(self, limits: Plausibility = Plausibility()) -> bool:
+        """Tell whether the actual is above `indicator_max_ratio` times a positive plan."""
+        return bool(self.planned and self.planned > 0) and (
+            self.actual > self.planned * limits.indicator_max_ratio
+        )
+
+
+def is_implausible(planned: int | None, actual: int, limits: Plausibility = Plausibility()) -> bool:
+    """Tell whether `actual` is above `indicator_max_ratio` times a positive `planned`."""
+    return Indicator("", "", planned, actual).is_implausible(limits)
+
+
+def implausible_outputs(
+    indicators: Iterable[Indicator], limits: Plausibility = Plausibility()
+) -> tuple[Indicator, ...]:
+    """Return the outputs achieved implausibly far above plan (异常)."""
+    return tuple(i for i in indicators if i.is_implausible(limits))
 
 
 def month_index(starts_on: date, month: str) -> int:
@@ -100,7 +185,13 @@ def measure_outputs(
 
 
 def progress_percent(indicators: Iterable[Indicator]) -> float:
-    """Score progress as the mean completion of the planned outputs, each capped at 100."""
+    """Score progress as the mean completion of the planned outputs, each capped at 100.
+
+    An 异常 output (above the plausible multiple of plan) is therefore counted
+    at 100 % of plan, never more: the cap at 100 % is what the score uses for
+    every output, so an implausible figure earns no more than meeting the plan.
+    (The grade is kept below the top band separately: `models.evaluation`.)
+    """
     shares = [
         min(100.0, 100 * i.actual / i.planned)
         for i in indicators
@@ -123,8 +214,12 @@ class BudgetUse:
 
     @property
     def is_flagged(self) -> bool:
-        """Tell whether spend to date is more than 10% off the plan to date."""
-        return is_deviation_flagged(self.spent_to_date_fen, self.planned_to_date_fen)
+        """Tell whether spend to date is off the plan to date by the default thresholds."""
+        return bool(self.state())
+
+    def state(self, limits: Plausibility = Plausibility()) -> str:
+        """Say 超支, 执行偏慢 or "" for spend to date against the plan to date."""
+        return budget_state(self.spent_to_date_fen, self.planned_to_date_fen, limits)
 
 
 @dataclass(frozen=True)
@@ -151,13 +246,34 @@ class BudgetExecution:
 
     @property
     def is_flagged(self) -> bool:
-        """Tell whether the total is more than 10% off the plan to date."""
-        return is_deviation_flagged(self.spent_to_date_fen, self.planned_to_date_fen)
+        """Tell whether the total is off the plan to date by the default thresholds."""
+        return bool(self.state())
+
+    def state(self, limits: Plausibility = Plausibility()) -> str:
+        """Say 超支, 执行偏慢 or "" for the total spend to date against the plan to date."""
+        return budget_state(self.spent_to_date_fen, self.planned_to_date_fen, limits)
 
 
-def is_deviation_flagged(spent_fen: int, planned_fen: int) -> bool:
-    """Tell whether spend differs from plan by more than 10% of plan."""
-    return abs(spent_fen - planned_fen) * 100 > planned_fen * DEVIATION_LIMIT_PERCENT
+def budget_state(spent_fen: int, planned_fen: int, limits: Plausibility = Plausibility()) -> str:
+    """Say 超支 when spend is above plan by more than `overspend_pct` of plan,
+    执行偏慢 when it is below plan by more than `underspend_pct`, else "".
+
+    With nothing planned yet, any spend is 超支.
+    """
+    if planned_fen <= 0:
+        return OVERSPENT if spent_fen > 0 else ""
+    if (spent_fen - planned_fen) * 100 > planned_fen * limits.overspend_pct:
+        return OVERSPENT
+    if (planned_fen - spent_fen) * 100 > planned_fen * limits.underspend_pct:
+        return SLOW_SPENDING
+    return ""
+
+
+def is_deviation_flagged(
+    spent_fen: int, planned_fen: int, limits: Plausibility = Plausibility()
+) -> bool:
+    """Tell whether spend is 超支 or 执行偏慢 against plan."""
+    return bool(budget_state(spent_fen, planned_fen, limits))
 
 
 def deviation_percent(spent_fen: int, planned_fen: int) -> float | None:
@@ -208,14 +324,24 @@ def risk_reasons(
     yellow_cards: int,
     overdue_items: int,
     risks_reported: int,
+    budget_state: str = "",
 ) -> tuple[str, ...]:
-    """Say why a project is at risk; an empty answer means it is not."""
+    """Say why a project is at risk; an empty answer means it is not.
+
+    `budget_state` (超支 / 执行偏慢) names the budget deviation when known;
+    otherwise `budget_flagged` gives the older, unnamed deviation reason.
+    For the street's 需要关注 list ranked by severity see `models.attention`.
+    """
     reasons = []
     if compliance_percent < LOW_COMPLIANCE_PERCENT:
         reasons.append(f"日报告按时率 {compliance_percent}%（低于 {LOW_COMPLIANCE_PERCENT}%）")
     if progress < LOW_PROGRESS_PERCENT:
         reasons.append(f"产出完成 {progress:.1f}%（低于计划的 {LOW_PROGRESS_PERCENT}%）")
-    if budget_flagged:
+    if budget_state == OVERSPENT:
+        reasons.append("预算超支")
+    elif budget_state == SLOW_SPENDING:
+        reasons.append("预算执行偏慢")
+    elif budget_flagged:
         reasons.append(f"预算执行偏差超过 {DEVIATION_LIMIT_PERCENT}%")
     if yellow_cards:
         reasons.append(f"本月黄牌 {yellow_cards} 张")
