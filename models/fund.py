@@ -56,6 +56,7 @@ class LedgerKind(StrEnum):
     COMMITMENT = "commitment"
     PAYMENT = "payment"
     REFUND = "refund"
+    RELEASE = "release"
 
 
 class Fund(SQLModel, table=True):
@@ -88,7 +89,12 @@ class Donation(SQLModel, table=True):
 
 
 class LedgerEntry(SQLModel, table=True):
-    """One movement of cash: a donation in, a commitment, a payment or a refund."""
+    """One movement of the fund: a donation in, a commitment, a payment, a refund or a release.
+
+    A release frees the unpaid part of an award's commitment (a tranche refused
+    or never decided by the close); it moves no cash. The commitment itself is
+    never edited or deleted.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     fund_id: int = Field(foreign_key="fund.id", index=True)

@@ -7,11 +7,15 @@ award's commitment; it is attributed to that award's pools in the order they
 were committed, so it needs no pool of its own. A refund (money an agency
 returns) goes back to the pools it was paid from, the last-paid pool first,
 and also shrinks the award's commitment by the same amount, so the money can
-be committed again. Per pool, therefore:
-- available = donations + refunds - commitments (what may still be committed)
+be committed again. A release frees the unpaid part of an award's commitment
+(a tranche refused, or never decided by the close): it is a new entry, never
+an edit of the commitment; it moves no cash and returns the money to the
+pools of the commitment's unpaid tail, the last-committed pool first. Per
+pool, therefore:
+- available = donations + refunds + releases - commitments (what may still be committed)
 - held = donations + refunds - payments (the cash in the bank)
-and both stay at or above zero; per award, payments never exceed commitments
-and refunds never exceed payments.
+and both stay at or above zero; per award, payments plus releases never
+exceed commitments and refunds never exceed payments.
 """
 
 from __future__ import annotations
@@ -46,12 +50,17 @@ class Movement:
 
 @dataclass(frozen=True)
 class FundBalance:
-    """Totals of a fund, all derived from its movements."""
+    """Totals of a fund, all derived from its movements.
+
+    `committed_fen` is every commitment ever made (commitments are never
+    edited); `released_fen` is the part of it freed again by releases.
+    """
 
     raised_fen: int
     committed_fen: int
     paid_fen: int
     refunded_fen: int
+    released_fen: int = 0
 
     @property
     def held_fen(self) -> int:
@@ -61,21 +70,37 @@ class FundBalance:
     @property
     def available_fen(self) -> int:
         """Cash neither committed nor paid."""
-        return self.raised_fen + self.refunded_fen - self.committed_fen
+        return self.raised_fen + self.refunded_fen + self.released_fen - self.committed_fen
+
+    @property
+    def unpaid_fen(self) -> int:
+        """Commitments still owed: neither paid nor released (0 once a cycle is closed)."""
+        return self.committed_fen - self.released_fen - self.paid_fen
+
+    @property
+    def net_committed_fen(self) -> int:
+        """Commitments less releases and refunds; equals net_paid_fen once nothing is unpaid."""
+        return self.committed_fen - self.released_fen - self.refunded_fen
+
+    @property
+    def net_paid_fen(self) -> int:
+        """Payments less refunds."""
+        return self.paid_fen - self.refunded_fen
 
 
 @dataclass(frozen=True)
 class AwardMoney:
-    """What the fund committed to one award, paid it and got back."""
+    """What the fund committed to one award, paid it, got back and released."""
 
     committed_fen: int
     paid_fen: int
     refunded_fen: int
+    released_fen: int = 0
 
     @property
     def unpaid_fen(self) -> int:
-        """Committed money not yet paid out."""
-        return self.committed_fen - self.paid_fen
+        """Committed money neither paid out nor released."""
+        return self.committed_fen - self.released_fen - self.paid_fen
 
     @property
     def net_paid_fen(self) -> int:
@@ -93,6 +118,7 @@ def sum_balance(movements: Iterable[Movement]) -> FundBalance:
         committed_fen=totals[LedgerKind.COMMITMENT],
         paid_fen=totals[LedgerKind.PAYMENT],
         refunded_fen=totals[LedgerKind.REFUND],
+        released_fen=totals[LedgerKind.RELEASE],
     )
 
 
@@ -101,7 +127,7 @@ def available_by_pool(movements: Iterable[Movement]) -> dict[Pool, int]:
     pools: dict[Pool, int] = defaultdict(int)
     pools[None] += 0
     for movement in movements:
-        if movement.kind in (LedgerKind.DONATION, LedgerKind.REFUND):
+        if movement.kind in (LedgerKind.DONATION, LedgerKind.REFUND, LedgerKind.RELEASE):
             pools[movement.domain_id] += movement.amount_fen
         elif movement.kind == LedgerKind.COMMITMENT:
             pools[movement.domain_id] -= movement.amount_fen
@@ -109,13 +135,16 @@ def available_by_pool(movements: Iterable[Movement]) -> dict[Pool, int]:
 
 
 def award_money(movements: Iterable[Movement], *, award_id: int) -> AwardMoney:
-    """Sum one award's commitments, payments and refunds."""
+    """Sum one award's commitments, payments, refunds and releases."""
     totals: dict[str, int] = defaultdict(int)
     for movement in movements:
         if movement.award_id == award_id:
             totals[movement.kind] += movement.amount_fen
     return AwardMoney(
-        totals[LedgerKind.COMMITMENT], totals[LedgerKind.PAYMENT], totals[LedgerKind.REFUND]
+        totals[LedgerKind.COMMITMENT],
+        totals[LedgerKind.PAYMENT],
+        totals[LedgerKind.REFUND],
+        totals[LedgerKind.RELEASE],
     )
 
 
@@ -229,15 +258,51 @@ def plan_refund(movements: Sequence[Movement], amount_fen: int, *, award_id: int
     return parts
 
 
+def plan_release(
+    movements: Sequence[Movement], amount_fen: int, *, award_id: int
+) -> list[Movement]:
+    """Free part of an award's unpaid commitment, from its last-committed pool back.
+
+    Payments fill an award's commitment parts in the order they were made, so
+    the unpaid money is the tail of those parts; earlier releases have already
+    taken the very end of it. Raise if the award does not owe that much.
+    """
+    _require_positive(amount_fen, "释放")
+    money = award_money(movements, award_id=award_id)
+    if amount_fen > money.unpaid_fen:
+        raise FundError(
+            f"释放超过未拨付的承诺：释放 {format_fen(amount_fen)} 元，"
+            f"立项 #{award_id} 尚未拨付的承诺只有 {format_fen(max(money.unpaid_fen, 0))} 元"
+        )
+    parts_in_order = [
+        (m.domain_id, m.amount_fen)
+        for m in movements
+        if m.award_id == award_id and m.kind == LedgerKind.COMMITMENT
+    ]
+    skip = money.released_fen  # the tail already released
+    plan: dict[Pool, int] = {}
+    left = amount_fen
+    for pool, part in reversed(parts_in_order):
+        taken_before = min(skip, part)
+        skip -= taken_before
+        take = min(left, part - taken_before)
+        if take > 0:
+            plan[pool] = plan.get(pool, 0) + take
+            left -= take
+        if not left:
+            break
+    return [Movement(LedgerKind.RELEASE, fen, pool, award_id) for pool, fen in plan.items()]
+
+
 def check_ledger(movements: Sequence[Movement]) -> list[str]:
     """List every way a ledger breaks the fund's rules; an empty list means it is sound."""
     problems = [
         f"第 {n} 笔金额应大于 0" for n, m in enumerate(movements, start=1) if m.amount_fen <= 0
     ]
     problems += [
-        f"第 {n} 笔{'拨付' if m.kind == LedgerKind.PAYMENT else '退回'}没有对应的立项"
+        f"第 {n} 笔{_KIND_LABELS[m.kind]}没有对应的立项"
         for n, m in enumerate(movements, start=1)
-        if m.kind in (LedgerKind.PAYMENT, LedgerKind.REFUND) and m.award_id is None
+        if m.kind in _KIND_LABELS and m.award_id is None
     ]
     label: dict[int | None, str] = {None: "非限定资金"}
     for pool, left in available_by_pool(movements).items():
@@ -254,9 +319,18 @@ def check_ledger(movements: Sequence[Movement]) -> list[str]:
         kinds = totals[award_id]
         if kinds[LedgerKind.PAYMENT] > kinds[LedgerKind.COMMITMENT]:
             problems.append(f"立项 #{award_id} 拨付超过承诺")
+        elif kinds[LedgerKind.PAYMENT] + kinds[LedgerKind.RELEASE] > kinds[LedgerKind.COMMITMENT]:
+            problems.append(f"立项 #{award_id} 拨付与释放合计超过承诺")
         if kinds[LedgerKind.REFUND] > kinds[LedgerKind.PAYMENT]:
             problems.append(f"立项 #{award_id} 退回超过拨付")
     return problems
+
+
+_KIND_LABELS: dict[str, str] = {
+    LedgerKind.PAYMENT: "拨付",
+    LedgerKind.REFUND: "退回",
+    LedgerKind.RELEASE: "释放",
+}
 
 
 def _require_positive(amount_fen: int, what: str) -> None:
