@@ -20,6 +20,7 @@ from models.panel import ConflictOfInterest, ReviewAssignment
 from models.project import Project
 from models.proposal import BudgetLine, KpiTarget, Proposal, Review, ScreeningCheck
 from models.publicity import Objection, PublicNotice
+from models.register import DocumentRecord
 from models.user import AuditEvent, User
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "CycleClosing",
     "CycleReviewer",
     "DailyReport",
+    "DocumentRecord",
     "Domain",
     "Donation",
     "FinalEvaluation",

@@ -51,11 +51,16 @@ LOGGER = logging.getLogger("gongyi.reports")
 
 @dataclass(frozen=True)
 class RenderJob:
-    """One report to render: the template, its context dataclass and the PDF path."""
+    """One report to render: the template, its context dataclass, the PDF path and its edition.
+
+    `edition` is the line a later version of a published document carries
+    (第2版（数据已更新）); empty for a first version.
+    """
 
     template_name: str
     context: Any
     target: Path
+    edition: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,11 @@ def render_batch(jobs: Sequence[RenderJob], *, templates_dir: Path) -> BatchResu
         for job in jobs:
             try:
                 rendered = render_document(
-                    job.template_name, job.context, templates_dir=templates_dir, target=job.target
+                    job.template_name,
+                    job.context,
+                    templates_dir=templates_dir,
+                    target=job.target,
+                    edition=job.edition,
                 )
             except ReportError as error:
                 failures.append(DocumentFailure(job.target, str(error)))

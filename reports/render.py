@@ -61,9 +61,13 @@ class Rendered:
     warnings: tuple[str, ...] = ()
 
 
-def render_html(env: Environment, template_name: str, context: Any) -> str:
-    """Render one report template with its context dataclass as `ctx`."""
-    return env.get_template(template_name).render(ctx=context)
+def render_html(env: Environment, template_name: str, context: Any, *, edition: str = "") -> str:
+    """Render one report template with its context dataclass as `ctx`.
+
+    `edition` (第2版（数据已更新）) is printed by the base template on a later
+    version of a published document; it is empty on a first version.
+    """
+    return env.get_template(template_name).render(ctx=context, edition=edition)
 
 
 def write_pdf(html: str, *, target: Path, templates_dir: Path) -> Path:
@@ -129,10 +133,11 @@ def render_document(
     templates_dir: Path,
     target: Path,
     env: Environment | None = None,
+    edition: str = "",
 ) -> Rendered:
     """Render one report template with `context` to a PDF at `target`, with its warnings."""
     env = env if env is not None else _cached_environment(templates_dir.resolve())
-    html = render_html(env, template_name, context)
+    html = render_html(env, template_name, context, edition=edition)
     return write_pdf_reporting(html, target=target, templates_dir=templates_dir)
 
 
