@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from models.call_rules import CallRules
+from models.citation import unknown_need_message
 from models.money import format_fen
 from models.proposal import KPI_UNITS
 
@@ -101,8 +102,7 @@ def validate_proposal(
     elif known_need_ids is not None:
         unknown = sorted(set(draft.cited_need_ids) - set(known_need_ids))
         if unknown:
-            listed = "、".join(str(i) for i in unknown)
-            violations.append(Finding("needs", f"引用的需求编号不存在于本周期：{listed}"))
+            violations.append(Finding("needs", unknown_need_message(unknown)))
     return ProposalCheck(tuple(violations), tuple(warnings))
 
 
