@@ -7,6 +7,11 @@ rest of the call's monthly criteria, each 0–100. The call's weights give the
 total and its grade bands the grade. Two vetoes override the total:
 - money misused: the total is 0;
 - not one report in a month with reports due: the grade is the lowest band.
+An implausible output (异常: above the call's plausible multiple of plan, see
+`models.indicators.Plausibility`) is counted at 100 % of plan in 服务进度, as
+every output is, so it earns no more than meeting the plan; and while any
+output is 异常 the grade is at most the second band (良好), never the top one:
+a figure nobody has checked must not make a month 优秀.
 An evaluation is reviewed by someone other than the evaluator who scored it.
 """
 
@@ -23,6 +28,11 @@ PROGRESS = "服务进度"
 MEASURED = (COMPLIANCE, PROGRESS)
 VETO_MISUSE = "资金违规使用：总分计 0 分"
 VETO_MISSING_MONTH = "本月日报告全部缺交：评为最低等级"
+
+
+def implausible_note(names: Sequence[str], top_grade: str) -> str:
+    """Say why a month with 异常 outputs is not given the top grade."""
+    return f"{'、'.join(names)}远超计划，数据异常待核实：本月不评为{top_grade}"
 
 
 class ReviewError(ValueError):
@@ -63,8 +73,13 @@ def score_month(
     bands: GradeBands,
     funds_misused: bool = False,
     month_missing: bool = False,
+    implausible: Sequence[str] = (),
 ) -> MonthlyScore:
-    """Combine measured and evaluator scores into a weighted total and grade, then apply vetoes."""
+    """Combine measured and evaluator scores into a weighted total and grade, then apply vetoes.
+
+    `implausible` names the outputs marked 异常: with any, a total in the top
+    band is graded one band lower and the reason is given as the veto.
+    """
     known = {c.name for c in criteria}
     for name in evaluator_scores:
         if name in MEASURED:
@@ -84,7 +99,12 @@ def score_month(
         return MonthlyScore(ordered, 0.0, lowest, VETO_MISUSE)
     if month_missing:
         return MonthlyScore(ordered, total, lowest, VETO_MISSING_MONTH)
-    return MonthlyScore(ordered, total, grade_for(total, bands))
+    grade = grade_for(total, bands)
+    ordered_bands = sorted(bands, key=lambda band: band[0], reverse=True)
+    if implausible and len(ordered_bands) > 1 and grade == ordered_bands[0][1]:
+        note = implausible_note(implausible, grade)
+        return MonthlyScore(ordered, total, ordered_bands[1][1], note)
+    return MonthlyScore(ordered, total, grade)
 
 
 def check_reviewer(*, scorer: str, reviewer: str) -> None:

@@ -78,7 +78,9 @@ def read_plausibility(rules: Mapping[str, Any] | None) -> Plausibility:
         raise PlausibilityError(f"[{PLAUSIBILITY_SECTION}] 应为一节")
     ratio = _number(section, "indicator_max_ratio", DEFAULT_INDICATOR_MAX_RATIO)
     if ratio <= 1:
-        raise PlausibilityError(f"{PLAUSIBILITY_SECTION}.indicator_max_ratio 应大于 1，实为 {ratio}")
+        raise PlausibilityError(
+            f"{PLAUSIBILITY_SECTION}.indicator_max_ratio 应大于 1，实为 {ratio}"
+        )
     limits = {}
     for key, default in (
         ("overspend_pct", DEFAULT_OVERSPEND_PCT),
@@ -133,9 +135,9 @@ class Indicator:
 
     def is_implausible(self, limits: Plausibility = Plausibility()) -> bool:
         """Tell whether the actual is above `indicator_max_ratio` times a positive plan."""
-        return bool(self.planned and self.planned > 0) and (
-            self.actual > self.planned * limits.indicator_max_ratio
-        )
+        if self.planned is None or self.planned <= 0:
+            return False
+        return self.actual > self.planned * limits.indicator_max_ratio
 
 
 def is_implausible(planned: int | None, actual: int, limits: Plausibility = Plausibility()) -> bool:

@@ -22,7 +22,7 @@ from models.call_rules import CallRules, read_call_rules
 from models.compliance import Compliance
 from models.evaluation import MEASURED, evaluator_criteria, is_month_missing, score_month
 from models.grading import ScoringError
-from models.indicators import Indicator, progress_percent
+from models.indicators import Indicator, implausible_outputs, progress_percent, read_plausibility
 from models.monitoring import MonthlyEvaluation
 from models.rows import Row, RowError, RowsRejected, read_all
 from models.status import EVALUATION_TRANSITIONS, EvaluationStatus, Role, apply_transition
@@ -95,7 +95,11 @@ def read_score_sheet(cycle_id: int, path: str) -> list[EvaluatorScore]:
 def apply_scores(
     evaluation: MonthlyEvaluation, *, evaluator_scores: dict[str, float], rules: CallRules
 ) -> None:
-    """Score an evaluation's month: measured criteria from its measures, the rest as given."""
+    """Score an evaluation's month: measured criteria from its measures, the rest as given.
+
+    Outputs above the call's plausible multiple of plan (异常) count at 100 %
+    of plan and keep the grade below the top band (`models.evaluation`).
+    """
     compliance = Compliance(
         evaluation.reports_expected, evaluation.reports_submitted, evaluation.reports_late, ()
     )
@@ -112,6 +116,7 @@ def apply_scores(
         month_missing=is_month_missing(
             expected=evaluation.reports_expected, submitted=evaluation.reports_submitted
         ),
+        implausible=[i.name for i in implausible_outputs(outputs, read_plausibility(rules.raw))],
     )
     evaluation.scores, evaluation.total_score = result.scores, result.total
     evaluation.grade, evaluation.veto = result.grade, result.veto

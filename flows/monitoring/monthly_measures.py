@@ -4,8 +4,9 @@ For each project it counts the month's reports (on time, late, missing),
 outputs against the proposal's KPI targets for that project month (falling
 back to an even share of the planned 服务人次 when the proposal has none),
 new and cumulative beneficiaries by pseudonymous id, volunteer input, budget
-execution against the proposal's budget lines, the issues raised and the
-action items closed and still open. The numbers go into the month's
+execution against the proposal's budget lines (超支 / 执行偏慢 by the call's
+`[plausibility]` thresholds), the issues raised and the action items closed
+and still open. The numbers go into the month's
 evaluation; an approved or published evaluation is frozen and left alone.
 """
 
@@ -22,11 +23,14 @@ from models.compliance import ReportStamp, due_days, measure_compliance
 from models.evaluation import monthly_plan
 from models.indicators import (
     SERVICE_VISITS,
+    Plausibility,
     ReportFacts,
+    budget_state,
     deviation_percent,
     measure_budget,
     measure_outputs,
     month_index,
+    read_plausibility,
     sum_spend,
 )
 from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation
@@ -62,6 +66,7 @@ def measure_project(
     budget: dict[str, int],
     targets: dict[int, dict[str, int]],
     tz: tzinfo,
+    limits: Plausibility = Plausibility(),
 ) -> MonthlyEvaluation:
     """Measure one project's month from its reports up to the month's end."""
     first, last = month_bounds(month)
@@ -101,11 +106,11 @@ def measure_project(
             {"name": o.name, "unit": o.unit, "planned": o.planned, "actual": o.actual}
             for o in outputs
         ],
-        budget_lines=[_budget_line(line) for line in budget_use.lines],
+        budget_lines=[_budget_line(line, limits) for line in budget_use.lines],
         spent_month_fen=budget_use.spent_month_fen,
         spent_to_date_fen=budget_use.spent_to_date_fen,
         planned_to_date_fen=budget_use.planned_to_date_fen,
-        budget_flagged=bool(budget_use.lines) and budget_use.is_flagged,
+        budget_flagged=bool(budget_use.lines) and bool(budget_use.state(limits)),
         issues_raised=sum(1 for r in during if r.issues or r.risks),
         risks_reported=sum(1 for r in during if r.risks),
         items_closed=sum(
@@ -122,7 +127,7 @@ def _open_at(item: ActionItem, day: date) -> bool:
     return item.status == ActionItemStatus.OPEN or bool(item.closed_on and item.closed_on > day)
 
 
-def _budget_line(line) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def _budget_line(line, limits: Plausibility) -> dict:  # type: ignore[no-untyped-def, type-arg]
     return {
         "category": line.category,
         "budget_fen": line.budget_fen,
@@ -130,7 +135,7 @@ def _budget_line(line) -> dict:  # type: ignore[no-untyped-def, type-arg]
         "spent_to_date_fen": line.spent_to_date_fen,
         "spent_month_fen": line.spent_month_fen,
         "deviation_percent": deviation_percent(line.spent_to_date_fen, line.planned_to_date_fen),
-        "flagged": line.is_flagged,
+        "flagged": bool(budget_state(line.spent_to_date_fen, line.planned_to_date_fen, limits)),
     }
 
 
@@ -150,6 +155,7 @@ def measure_month(cycle_id: int, month: str, project_ids: list[int]) -> int:
         targets = plans.list_month_targets(session, project_ids=project_ids)
         items = meetings.list_action_items(session, cycle_id=cycle_id, raised_by=last)
         rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
+        limits = read_plausibility(rules.raw)
         for project in projects:
             current = evaluations.get_evaluation(session, project_id=project.id, month=month)  # type: ignore[arg-type]
             if current is not None and current.status in FROZEN:
@@ -162,6 +168,7 @@ def measure_month(cycle_id: int, month: str, project_ids: list[int]) -> int:
                 budget=budgets.get(project.id, {}),  # type: ignore[arg-type]
                 targets=targets.get(project.id, {}),  # type: ignore[arg-type]
                 tz=tz,
+                limits=limits,
             )
             stored = evaluations.set_measures(session, measured)
             if stored.scores:
