@@ -15,21 +15,27 @@ from sqlmodel import Session
 from flows.runtime import get_output_dir, get_templates_dir, io_task, session_scope
 from models.award import TRANCHE_CONDITION_LABELS, TrancheCondition
 from models.call_rules import read_call_rules
+from models.contract import (
+    KpiTotal,
+    budget_rows,
+    contract_file_name,
+    draft_terms,
+    total_kpis,
+    tranche_matching,
+)
 from models.ledger import sum_balance
-from models.proposal import Proposal
+from models.proposal import KPI_UNITS, Proposal
 from models.publicity import ObjectionStatus
 from models.selection_rules import read_selection_rules
 from models.status import ProposalStatus, Stage
 from reports.contexts import (
-    ContractContext,
     DocumentHeader,
-    IndicatorRow,
     NoticeRow,
     PublicNoticeContext,
     SelectionDomainRow,
     SelectionSummaryContext,
-    TrancheLine,
 )
+from reports.document_contexts import ContractDocument, ContractTranche
 from reports.render import render_report
 from store import awards, calls, cycles, fund, proposals, selection, users
 
@@ -95,56 +101,69 @@ def write_notice_pdf(call_id: int) -> str:
     )
 
 
-def _contract_context(session: Session, proposal: Proposal, signed_on: date) -> ContractContext:
+def _contract_context(session: Session, proposal: Proposal) -> ContractDocument:
+    """Build a contract from stored rows only: rendering it again on another day gives the same."""
     call = calls.get_call(session, proposal.call_id)
-    cycle = cycles.get_cycle(session, call.cycle_id)
     agency = next(a for a in calls.list_agencies(session) if a.id == proposal.agency_id)
     award = awards.list_awards(session, proposal_ids=[proposal.id])[0]  # type: ignore[list-item]
     project = next(
         p for p in awards.list_projects(session, cycle_id=call.cycle_id) if p.award_id == award.id
     )
     _, domains, communities = _names(session, call.cycle_id)
-    shares = {t.condition: t.percent for t in read_call_rules(call.rules).tranches}
-    return ContractContext(
-        header=_header(session, call.cycle_id, "公益创投项目资助协议", signed_on),
+    rules = read_call_rules(call.rules)
+    terms = draft_terms(rules, award_fen=award.amount_fen, matching_fen=proposal.matching_fen)
+    matching = tranche_matching(terms)
+    shares = {t.condition: t.percent for t in rules.tranches}
+    budget = budget_rows(
+        (
+            (line.category, line.amount_fen)
+            for line in proposals.list_budget_lines(session, call_id=call.id).get(  # type: ignore[arg-type]
+                proposal.id,  # type: ignore[arg-type]
+                [],
+            )
+        ),
+        categories=rules.budget_categories,
+    )
+    return ContractDocument(
+        header=_header(session, call.cycle_id, "公益创投项目资助协议", award.decided_on),
         contract_no=award.contract_no,
         call_title=call.title,
-        street_office=cycle.street_office,
         agency_name=agency.name,
         credit_code=agency.credit_code,
         project_title=proposal.title,
         domain_name=domains[proposal.domain_id],
         community_name=communities[proposal.community_id],
         amount_fen=award.amount_fen,
-        matching_fen=proposal.matching_fen,
+        funding_mode=terms.funding_mode,
+        matching_fen=terms.matching_fen,
         starts_on=project.starts_on,
         ends_on=project.ends_on,
         kpis=_kpis(session, proposal),
+        budget=budget,
+        budget_total_fen=sum(row.amount_fen for row in budget),
         tranches=tuple(
-            TrancheLine(
+            ContractTranche(
                 t.seq,
                 shares.get(t.condition, 0),
                 t.amount_fen,
                 TRANCHE_CONDITION_LABELS.get(TrancheCondition(t.condition), t.condition),
+                matching.get(t.seq, 0),
             )
             for t in awards.list_tranches(session, award_id=award.id)  # type: ignore[arg-type]
         ),
-        signed_on=signed_on,
     )
 
 
-def _kpis(session: Session, proposal: Proposal) -> tuple[IndicatorRow, ...]:
-    totals = (
-        proposals.sum_kpi_targets(session, proposal_id=proposal.id)
-        if hasattr(proposals, "sum_kpi_targets")
-        else {}
+def _kpis(session: Session, proposal: Proposal) -> tuple[KpiTotal, ...]:
+    """Every KPI the proposal plans, summed over its months; 服务人次 from the proposal if none."""
+    targets = proposals.list_kpi_targets(session, call_id=proposal.call_id).get(
+        proposal.id,  # type: ignore[arg-type]
+        [],
     )
-    if not totals:
-        totals = {"服务人次": proposal.planned_people}
-    units = {"服务人次": "人次", "活动场次": "场", "受益人数": "人", "志愿服务时长": "小时"}
-    return tuple(
-        IndicatorRow(name, units.get(name, ""), planned, 0) for name, planned in totals.items()
-    )
+    totals = total_kpis(((t.indicator, t.month, t.planned) for t in targets), units=KPI_UNITS)
+    if totals:
+        return totals
+    return (KpiTotal("服务人次", KPI_UNITS["服务人次"], proposal.planned_people, proposal.months),)
 
 
 @io_task
@@ -153,11 +172,12 @@ def write_contract_pdfs(call_id: int, proposal_ids: Iterable[int], signed_on: da
     written = []
     with session_scope() as session:
         by_id = {p.id: p for p in proposals.list_proposals(session, call_id=call_id)}
-        contexts = [
-            (pid, _contract_context(session, by_id[pid], signed_on)) for pid in proposal_ids
-        ]
+        # The dates printed come from the stored award, never from `signed_on`: the
+        # signing dates are left blank for the two sides to write by hand.
+        contexts = [(pid, _contract_context(session, by_id[pid])) for pid in proposal_ids]
     for pid, context in contexts:
-        target = _folder(call_id) / "资助协议" / f"{context.contract_no}-{pid:02d}.pdf"
+        name = contract_file_name(context.contract_no, context.project_title, pid)
+        target = _folder(call_id) / "资助协议" / name
         written.append(
             str(
                 render_report(

@@ -114,3 +114,51 @@ def test_matching_terms_owe_the_larger_of_the_ratio_and_the_offer_in_the_same_st
     assert terms.funding_mode == "matching" and terms.matching_fen == 200_000
     assert [t.amount_fen for t in terms.matching_tranches] == [100_000, 60_000, 40_000]
     assert draft_terms(rules, award_fen=1_000_000, matching_fen=300_000).matching_fen == 300_000
+
+
+def test_every_kpi_of_a_proposal_is_summed_over_its_months_in_the_calls_order():
+    from models.contract import KpiTotal, total_kpis
+
+    units = {"服务人次": "人次", "活动场次": "场", "受益人数": "人"}
+    targets = [
+        ("活动场次", 1, 4),
+        ("服务人次", 1, 100),
+        ("活动场次", 2, 6),
+        ("服务人次", 2, 120),
+        ("满意度调查", 2, 1),
+        ("受益人数", 1, 0),
+    ]
+    assert total_kpis(targets, units=units) == (
+        KpiTotal("服务人次", "人次", 220, 2),
+        KpiTotal("活动场次", "场", 10, 2),
+        KpiTotal("受益人数", "人", 0, 1),
+        KpiTotal("满意度调查", "", 1, 1),
+    )
+    assert total_kpis([], units=units) == ()
+
+
+def test_budget_rows_follow_the_calls_categories_with_their_shares():
+    from models.contract import BudgetRow, budget_rows
+
+    rows = budget_rows(
+        [("活动费", 500_000), ("人员费", 400_000), ("物资费", 300_000)],
+        categories=("人员费", "活动费", "物资费", "管理费"),
+    )
+    assert rows == (
+        BudgetRow("人员费", 400_000, 33.3),
+        BudgetRow("活动费", 500_000, 41.7),
+        BudgetRow("物资费", 300_000, 25.0),
+    )
+    assert budget_rows([], categories=("人员费",)) == ()
+
+
+def test_a_contract_file_name_holds_number_and_title_and_ends_with_the_proposal_id():
+    from models.contract import contract_file_name, file_safe
+
+    assert contract_file_name("GY-2026-001", "社区长者助餐", 7) == "GY-2026-001-社区长者助餐-07.pdf"
+    assert (
+        contract_file_name("GY-2026-002", "“银龄”课堂: 上/下\t篇?", 12)
+        == "GY-2026-002-“银龄”课堂_上_下_篇-12.pdf"
+    )
+    assert file_safe("..//..") == "未命名"
+    assert len(file_safe("长" * 200)) == 60
