@@ -1,0 +1,170 @@
+"""The headline figures, one function each: every document, page and command calls these.
+
+- `needs_by_domain`: the groups of needs per domain, pending ones (the
+  classifier's suggestion, not yet confirmed) included and counted apart;
+- `money_as_of` / `award_money_as_of`: raised, committed, paid, refunded and
+  released, from ledger entries dated on or before the day;
+- `people_reached`: distinct beneficiaries and 服务人次, with the plan beside;
+- `reports_due`: daily reports due and those that arrived on time.
+
+Each reads only what had happened by its `as_of` day (a report version or a
+first submission counts once it arrived by the end of `known_by`), so a
+document shows the figures of its own date however late it is rendered. The
+arithmetic is in `models.figures`; the facts come from `store.figures`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
+
+from sqlmodel import Session
+
+from models.figures import (
+    MoneyFigures,
+    NeedsFigures,
+    PeopleFigures,
+    ReportFigures,
+    count_needs,
+    count_people,
+    count_reports,
+    current_versions,
+    money_by_award,
+    sum_money,
+)
+from models.status import ProjectStatus
+from store import figures as facts
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Every headline figure of a cycle as of one day."""
+
+    as_of: date
+    needs: NeedsFigures
+    money: MoneyFigures
+    people: PeopleFigures
+    reports: ReportFigures
+    domains: int
+    projects: int
+    agencies: int
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, time.max)
+
+
+def needs_by_domain(session: Session, *, cycle_id: int, as_of: date) -> NeedsFigures:
+    """Count the cycle's needs per domain as of a day: groups, pending groups, residents.
+
+    The one count of needs per domain: the needs survey, the street summary,
+    the cycle report and the dashboard all show this.
+    """
+    keys = [key for _, key, _ in facts.list_domain_keys(session, cycle_id=cycle_id)]
+    return count_needs(
+        facts.list_need_facts(session, cycle_id=cycle_id), domain_keys=keys, as_of=as_of
+    )
+
+
+def money_as_of(session: Session, *, cycle_id: int, as_of: date) -> MoneyFigures:
+    """Sum the fund's ledger entries dated on or before `as_of` (zeros when there is no fund)."""
+    fund_id = facts.find_fund_id(session, cycle_id=cycle_id)
+    if fund_id is None:
+        return MoneyFigures(as_of=as_of)
+    return sum_money(facts.list_dated_movements(session, fund_id=fund_id), as_of=as_of)
+
+
+def award_money_as_of(session: Session, *, cycle_id: int, as_of: date) -> dict[int, MoneyFigures]:
+    """Sum each award's commitments, payments, refunds and releases dated by `as_of`."""
+    fund_id = facts.find_fund_id(session, cycle_id=cycle_id)
+    if fund_id is None:
+        return {}
+    return money_by_award(facts.list_dated_movements(session, fund_id=fund_id), as_of=as_of)
+
+
+def people_reached(
+    session: Session,
+    *,
+    cycle_id: int,
+    last: date,
+    first: date | None = None,
+    known_by: date | None = None,
+    project_ids: set[int] | None = None,
+) -> PeopleFigures:
+    """Count distinct people reached and 服务人次 for service days in [first, last], with plans.
+
+    A report counts in the version that had arrived by the end of `known_by`
+    (default: `last`); terminated projects are left out unless `project_ids`
+    names them.
+    """
+    projects = facts.list_project_facts(session, cycle_id=cycle_id)
+    starts = {
+        p.id or 0: p.starts_on
+        for p in projects
+        if (
+            p.id in project_ids if project_ids is not None else p.status != ProjectStatus.TERMINATED
+        )
+    }
+    versions = current_versions(
+        facts.list_service_facts(session, cycle_id=cycle_id, first=first, last=last),
+        known_by=_end_of(known_by or last),
+    )
+    return count_people(
+        versions,
+        facts.list_planned_kpis(session, cycle_id=cycle_id),
+        starts_on=starts,
+        first=first,
+        last=last,
+    )
+
+
+def reports_due(
+    session: Session,
+    *,
+    cycle_id: int,
+    first: date,
+    last: date,
+    tz: tzinfo,
+    known_by: date | None = None,
+) -> ReportFigures:
+    """Count the daily reports due in [first, last], those that arrived by `known_by`, and on time."""
+    moment = _end_of(known_by or last)
+    stamps = [
+        (pid, stamp)
+        for pid, stamp in facts.list_report_stamps(
+            session, cycle_id=cycle_id, first=first, last=last
+        )
+        if stamp.submitted_at.replace(tzinfo=None) <= moment
+    ]
+    return count_reports(
+        facts.list_project_spans(session, cycle_id=cycle_id), stamps, first=first, last=last, tz=tz
+    )
+
+
+def headline(
+    session: Session, *, cycle_id: int, as_of: date, tz: tzinfo, known_by: date | None = None
+) -> Headline:
+    """Return every headline figure of the cycle as of a day (reports and people since it began).
+
+    `known_by` (default `as_of`) is the day by which a daily report must have
+    arrived to count: a document issued after its period end counts the
+    reports that reached the office by its issue date.
+    """
+    projects = [
+        p
+        for p in facts.list_project_facts(session, cycle_id=cycle_id)
+        if p.status != ProjectStatus.TERMINATED
+    ]
+    first = min((p.starts_on for p in projects), default=as_of)
+    return Headline(
+        as_of=as_of,
+        needs=needs_by_domain(session, cycle_id=cycle_id, as_of=as_of),
+        money=money_as_of(session, cycle_id=cycle_id, as_of=as_of),
+        people=people_reached(session, cycle_id=cycle_id, last=as_of, known_by=known_by),
+        reports=reports_due(
+            session, cycle_id=cycle_id, first=first, last=as_of, tz=tz, known_by=known_by
+        ),
+        domains=len({p.domain_id for p in projects}),
+        projects=len(projects),
+        agencies=len({p.agency_id for p in projects}),
+    )
