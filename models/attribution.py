@@ -90,10 +90,15 @@ def attribute_gifts(gifts: Sequence[Gift], movements: Sequence[Movement]) -> lis
 
 
 def _net_commitments(movements: Sequence[Movement]) -> dict[tuple[int, Pool], int]:
-    # Ledger order is kept, so awards are filled in the order they were committed.
+    # Ledger order is kept, so awards are filled in the order they were committed. A refund
+    # and a release (a refused or undecided tranche freed at the close) both shrink it.
     net: dict[tuple[int, Pool], int] = {}
     for m in movements:
-        if m.award_id is None or m.kind not in (LedgerKind.COMMITMENT, LedgerKind.REFUND):
+        if m.award_id is None or m.kind not in (
+            LedgerKind.COMMITMENT,
+            LedgerKind.REFUND,
+            LedgerKind.RELEASE,
+        ):
             continue
         sign = 1 if m.kind == LedgerKind.COMMITMENT else -1
         net[(m.award_id, m.domain_id)] = net.get((m.award_id, m.domain_id), 0) + sign * m.amount_fen

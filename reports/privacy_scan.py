@@ -11,6 +11,11 @@ published, and no `.partial` is left — and it costs no subprocess and no PDF
 parse per document. A `pdftotext` reading (`pdf_text`) is kept for tests and
 audits of written files.
 
+The issuing office's own public phone and mailbox, which a 公示 or a 申报指南
+must print so that people can object or ask, sit in an element marked
+`data-public-contact` by the template; that text is not scanned. User text is
+escaped by every template, so no user can mark text this way.
+
 A hit raises `PersonalDataFound`, a `ReportError`: a batch records it as that
 one document's failure and carries on with the rest. The message names the
 document and the section (the last heading before the number) and shows the
@@ -107,6 +112,7 @@ class _TextReader(HTMLParser):
         self._section = "文档"
         self._heading: list[str] | None = None
         self._hidden = 0
+        self._public: list[str] = []  # open elements of the office's public contact
         self._current: list[str] = []
         self._blocks: list[tuple[str, str]] = []
 
@@ -115,6 +121,8 @@ class _TextReader(HTMLParser):
         return self._blocks
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._public or any(name == "data-public-contact" for name, _ in attrs):
+            self._public.append(tag)
         if tag in _NOT_DRAWN:
             self._hidden += 1
         if tag in _BLOCKS:
@@ -123,6 +131,8 @@ class _TextReader(HTMLParser):
             self._heading = []
 
     def handle_endtag(self, tag: str) -> None:
+        if self._public and self._public[-1] == tag:
+            self._public.pop()
         if tag in _NOT_DRAWN and self._hidden:
             self._hidden -= 1
         if tag in _HEADINGS and self._heading is not None:
@@ -134,7 +144,7 @@ class _TextReader(HTMLParser):
             self._flush()
 
     def handle_data(self, data: str) -> None:
-        if self._hidden:
+        if self._hidden or self._public:
             return
         self._current.append(data)
         if self._heading is not None:

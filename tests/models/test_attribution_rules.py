@@ -131,3 +131,10 @@ def test_every_award_is_attributed_exactly_and_no_gift_beyond_its_size(gift_spec
     for s in shares:
         if s.donation_id in restricted:
             assert ELDERLY in pools[s.award_id]
+
+
+def test_a_released_commitment_no_longer_counts_as_a_donors_committed_share():
+    gifts = [Gift(1, None, 10_000)]
+    movements = commit(donations(gifts), award=7, fen=8_000)
+    movements.append(Movement(LedgerKind.RELEASE, 3_000, None, award_id=7))
+    assert attribute_gifts(gifts, movements) == [GiftShare(1, 7, 5_000, 0)]

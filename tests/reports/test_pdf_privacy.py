@@ -243,3 +243,15 @@ def test_a_refused_document_fails_alone_and_its_batch_goes_on(
     [failure] = result.failures
     assert failure.target == tmp_path / "bad.pdf" and "139****1235" in failure.reason
     assert not (tmp_path / "bad.pdf").exists()
+
+
+def test_the_offices_own_public_phone_marked_by_the_template_is_not_refused() -> None:
+    from reports.privacy_scan import scan_html
+
+    html = (
+        "<p>异议受理电话：<span data-public-contact>0551-62881234</span></p>"
+        "<p>联系人 <span data-public-contact>王老师 <b>13955501235</b></span> 之后 13955501236</p>"
+    )
+    assert [hit.masked for hit in scan_html(html)] == ["139****1236"]
+    escaped = "<p>&lt;span data-public-contact&gt;13955501237&lt;/span&gt;</p>"
+    assert len(scan_html(escaped)) == 1  # user text is escaped, so it can never mark itself public
