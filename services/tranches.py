@@ -6,6 +6,10 @@ balance as a refund. All three come here, so a payment is always the same ledger
 entry (`payment:tranche:<id>`, checked by `models.ledger.plan_payment`: owed by
 the award, held by the fund) and a refund always goes back to the pools it was
 paid from (`models.ledger.plan_refund`, after `models.final_evaluation.check_refund`).
+At the close, every tranche that was refused (held at mid-term, withheld at the
+close) or never decided has its commitment freed by a release entry
+(`release:tranche:<id>:<n>`, `models.ledger.plan_release`), dated the close:
+the commitment itself is never edited, and a released tranche is never paid.
 Each use case takes its turn on the fund's row, commits in its own unit of work
 and records its audit event. `on` is the business day of the movement (a payment
 made at signing, a release decided for a given day); `now` is when it was recorded.
@@ -22,7 +26,7 @@ from models.escalation import NoticeKind, compose_tranche_held
 from models.final_evaluation import FINAL_FAIL_NOTICE, compose_final_fail
 from models.final_evaluation import check_refund as check_refund_rule
 from models.fund import LedgerEntry, LedgerKind
-from models.ledger import FundError, award_money, plan_payment, plan_refund
+from models.ledger import FundError, award_money, plan_payment, plan_refund, plan_release
 from models.money import format_fen
 from models.monitoring import Notice
 from models.project import Project
@@ -57,6 +61,11 @@ def pay_tranche(
     if tranche.status == TrancheStatus.RELEASED:
         raise Refused(
             f"「{title}」第 {tranche.seq} 期已于 {tranche.released_on} 拨付，不能重复拨付"
+        )
+    freed = fund.find_tranche_release(session, tranche_id=tranche_id)
+    if freed is not None:
+        raise Refused(
+            f"「{title}」第 {tranche.seq} 期的资金承诺已于 {freed.occurred_on} 释放，不能再拨付"
         )
     try:
         with unit_of_work(session):
@@ -293,6 +302,119 @@ def _refund(
     except ValueError as error:  # RefundError, FundError: more than was paid and kept
         raise Refused(str(error)) from None
     return booked
+
+
+RELEASE_REASONS = {
+    (TrancheCondition.MIDTERM_PASS, TrancheStatus.WITHHELD): "中期评估不合格暂缓，至结项未拨付",
+    (TrancheCondition.FINAL_PASS, TrancheStatus.WITHHELD): "结项评估不合格，不予拨付",
+}
+"""Why a refused tranche's commitment is released; a tranche still planned was never decided."""
+
+
+def release_unpaid(
+    session: Session, *, actor: Actor, now: datetime, project_id: int, on: date
+) -> int:
+    """Free the commitment of every tranche of a closing project that was refused or never decided.
+
+    Each unpaid tranche gets release entries (`release:tranche:<id>:<n>`) dated `on`, the
+    business day of the close, capped by what the award still owes; any commitment left
+    unpaid beyond its tranches is released under `release:award:<id>:<n>`. The commitment
+    entries stay as they were. Returns the fen released now (0 when run again).
+    """
+    _check_actor(actor)
+    project = _find_project(session, project_id)
+    steps = [
+        t
+        for t in awards.list_tranches(session, award_id=project.award_id)
+        if t.status != TrancheStatus.RELEASED
+    ]
+    released = 0
+    try:
+        with unit_of_work(session):
+            fund_id = fund.get_fund(session, cycle_id=project.cycle_id).id or 0
+            fund.lock_fund(session, fund_id=fund_id)
+            movements = fund.list_movements(session, fund_id=fund_id)
+            entries: list[LedgerEntry] = []
+            for tranche in steps:
+                if fund.find_tranche_release(session, tranche_id=tranche.id or 0) is not None:
+                    continue
+                owed = award_money(movements, award_id=project.award_id).unpaid_fen
+                amount = min(tranche.amount_fen, owed)
+                if amount <= 0:
+                    continue
+                reason = RELEASE_REASONS.get(
+                    (TrancheCondition(tranche.condition), TrancheStatus(tranche.status)),
+                    "至结项未决定",
+                )
+                parts = plan_release(movements, amount, award_id=project.award_id)
+                movements = [*movements, *parts]
+                entries += [
+                    _release_entry(
+                        fund_id,
+                        part.amount_fen,
+                        part.domain_id,
+                        project,
+                        on,
+                        memo=f"第 {tranche.seq} 期承诺释放（{reason}）：{project.title}",
+                        key=f"release:tranche:{tranche.id}:{n}",
+                        tranche_id=tranche.id,
+                    )
+                    for n, part in enumerate(parts)
+                ]
+            rest = award_money(movements, award_id=project.award_id)
+            if rest.unpaid_fen > 0:
+                parts = plan_release(movements, rest.unpaid_fen, award_id=project.award_id)
+                entries += [
+                    _release_entry(
+                        fund_id,
+                        part.amount_fen,
+                        part.domain_id,
+                        project,
+                        on,
+                        memo=f"结项承诺释放（未列入拨付批次）：{project.title}",
+                        key=f"release:award:{project.award_id}:{rest.released_fen}:{n}",
+                    )
+                    for n, part in enumerate(parts)
+                ]
+            fund.add_ledger_entries(session, entries)
+            released = sum(e.amount_fen for e in entries)
+            if released:
+                audit.record(
+                    session,
+                    actor=actor,
+                    now=now,
+                    action="commitment_release",
+                    subject_type="project",
+                    subject_id=project.id,
+                    detail=f"「{project.title}」释放未拨付承诺 {format_fen(released)} 元，{on}",
+                )
+    except FundError as error:
+        raise Refused(str(error)) from None
+    return released
+
+
+def _release_entry(
+    fund_id: int,
+    amount_fen: int,
+    domain_id: int | None,
+    project: Project,
+    on: date,
+    *,
+    memo: str,
+    key: str,
+    tranche_id: int | None = None,
+) -> LedgerEntry:
+    return LedgerEntry(
+        fund_id=fund_id,
+        kind=LedgerKind.RELEASE,
+        amount_fen=amount_fen,
+        occurred_on=on,
+        domain_id=domain_id,
+        award_id=project.award_id,
+        tranche_id=tranche_id,
+        memo=memo[:200],
+        idempotency_key=key,
+    )
 
 
 def _check_actor(actor: Actor) -> None:

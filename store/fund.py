@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from models.fund import Donation, Fund, LedgerEntry
+from models.fund import Donation, Fund, LedgerEntry, LedgerKind
 from models.ledger import FundError, Movement, check_ledger
 
 
@@ -106,6 +106,15 @@ def add_ledger_entries(session: Session, entries: list[LedgerEntry]) -> int:
             what = "、".join(e.memo or e.kind for e in fresh if e.fund_id == fund_id)
             raise FundError(f"台账拒绝「{what}」：{'；'.join(problems)}")
     return len(fresh)
+
+
+def find_tranche_release(session: Session, *, tranche_id: int) -> LedgerEntry | None:
+    """Return the first release entry that freed a tranche's commitment, if there is one."""
+    return session.exec(
+        select(LedgerEntry)
+        .where(LedgerEntry.tranche_id == tranche_id, LedgerEntry.kind == LedgerKind.RELEASE)
+        .order_by(col(LedgerEntry.id))
+    ).first()
 
 
 def lock_fund(session: Session, *, fund_id: int) -> None:

@@ -6,9 +6,12 @@ Recipe, once every monthly and final evaluation is published:
 2. settle each project (`models.final_evaluation.settle`): a passing final
    grade pays the last tranche (ledger key `payment:tranche:<id>`); 不合格
    withholds it and tells the agency and officer once; what was paid and not
-   spent comes back as a refund (key `refund:final:<award>:<n>`);
+   spent comes back as a refund (key `refund:final:<award>:<n>`); every
+   tranche refused or never decided has its commitment released, dated the
+   close (key `release:tranche:<id>:<n>`);
 3. write each agency's grade, yellow cards and breaches into its track record;
-4. close the cycle and its projects;
+4. close the cycle, its projects and its fund (closed on the close date), in
+   one unit of work; a fund closed before stays as it was;
 5. render the 创投周期总结报告 and archive every PDF of the cycle with a
    manifest of SHA-256 hashes and the rules version;
 6. post the headline figures as the Prefect artifact `cycle-close-<id>`.
@@ -39,13 +42,16 @@ from models.status import (
     PROJECT_TRANSITIONS,
     CycleStatus,
     EvaluationStatus,
+    FundStatus,
     ProjectStatus,
     Role,
     apply_transition,
 )
 from reports.cycle_report import CYCLE_REPORT_TEMPLATE
 from reports.render import render_report
-from store import awards, calls, closing, cycles
+from services import SYSTEM
+from services import fund as fund_service
+from store import awards, calls, closing, cycles, fund
 
 REPORT_NAME = "创投周期总结报告.pdf"
 
@@ -63,6 +69,7 @@ class CloseSummary:
     last_paid: tuple[str, ...] = ()
     withheld: tuple[str, ...] = ()
     refunded_fen: int = 0
+    released_fen: int = 0
     report_pdf: str = ""
     archive: str = ""
     errors: tuple[str, ...] = ()
@@ -99,8 +106,11 @@ def list_blocking(cycle_id: int) -> list[str]:
 
 
 @io_task
-def mark_closed(cycle_id: int) -> int:
-    """Complete the cycle's running projects and close the cycle; return how many projects."""
+def mark_closed(cycle_id: int, today: date) -> int:
+    """Complete the cycle's running projects, close the cycle and its fund; return how many projects.
+
+    One unit of work: the fund is closed on `today` together with the cycle, or not at all.
+    """
     with session_scope() as session:
         done = 0
         for project in awards.list_projects(session, cycle_id=cycle_id):
@@ -121,6 +131,14 @@ def mark_closed(cycle_id: int) -> int:
                 CYCLE_TRANSITIONS, CycleStatus.RUNNING, CycleStatus.CLOSED, role=Role.SYSTEM
             )
             cycles.set_cycle_status(session, cycle, status)
+        try:
+            still_open = fund.get_fund(session, cycle_id=cycle_id).status == FundStatus.OPEN
+        except LookupError:  # a cycle without a fund has none to close
+            still_open = False
+        if still_open:  # the service commits the cycle, its projects and the fund together
+            fund_service.close_fund(
+                session, actor=SYSTEM, now=get_now(), cycle_id=cycle_id, closed_on=today
+            )
         return done
 
 
@@ -223,7 +241,7 @@ def close_cycle(cycle_id: int, today: date | None = None) -> CloseSummary:
     settled = settle_projects(cycle_id, today)
     send_notices(settled.notice_keys)
     write_track_records(cycle_id)
-    mark_closed(cycle_id)
+    mark_closed(cycle_id, today)
     period_end = read_period_end(cycle_id)
     figures = count_figures(cycle_id, period_end)
     errors = list(settled.errors)
@@ -235,7 +253,8 @@ def close_cycle(cycle_id: int, today: date | None = None) -> CloseSummary:
     report = report_path(cycle_id)
     print(
         f"结项：{figures.headline}；末期拨付 {len(settled.paid)} 个，不予拨付 {len(settled.withheld)} 个，"
-        f"退回结余 {format_fen(figures.refunded_fen)} 元；归档 {recorded.archive_path}"
+        f"退回结余 {format_fen(figures.refunded_fen)} 元，"
+        f"释放未拨付承诺 {format_fen(settled.released_fen)} 元；归档 {recorded.archive_path}"
     )
     return CloseSummary(
         cycle_id,
@@ -246,6 +265,7 @@ def close_cycle(cycle_id: int, today: date | None = None) -> CloseSummary:
         last_paid=settled.paid,
         withheld=settled.withheld,
         refunded_fen=figures.refunded_fen,
+        released_fen=settled.released_fen,
         report_pdf=report,
         archive=recorded.archive_path,
         errors=tuple(errors),

@@ -4,8 +4,11 @@
 a passing grade pays the `final_pass` tranche, a failing one withholds it
 and writes one notice to the agency and the street officer; then whatever
 the award was paid and not spent (the final evaluation's reported spend) is
-booked as a refund back to the pools it came from. Ledger keys make every
-movement happen once; paying, withholding and refunding are `services.tranches`.
+booked as a refund back to the pools it came from. Last, every tranche of
+the cycle that was refused or never decided (a terminated project's too) has
+its commitment freed by a release entry dated the close, so nothing stays
+committed that will never be paid. Ledger keys make every movement happen
+once; paying, withholding, refunding and releasing are `services.tranches`.
 `write_track_records` stores one entry per agency for
 the cycle's year (`models.track_record`).
 """
@@ -42,6 +45,7 @@ class Settled:
     notice_keys: list[str]
     errors: tuple[str, ...]
     already_settled: bool
+    released_fen: int = 0
 
 
 def _last_tranche(session: Session, award_id: int) -> Tranche | None:
@@ -59,7 +63,7 @@ def settle_projects(cycle_id: int, today: date) -> Settled:
     now, officer_email = get_now(), get_mail_settings().officer_email
     with session_scope() as session:
         bands = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules).grade_bands
-        fund_id = fund.get_fund(session, cycle_id=cycle_id).id
+        fund_id = fund.get_fund(session, cycle_id=cycle_id).id or 0
         finals = {
             e.project_id: e for e in closing.list_final_evaluations(session, cycle_id=cycle_id)
         }
@@ -70,7 +74,7 @@ def settle_projects(cycle_id: int, today: date) -> Settled:
             tranche = _last_tranche(session, project.award_id)
             money = award_money(
                 fund.list_movements(session, fund_id=fund_id), award_id=project.award_id
-            )  # type: ignore[arg-type]
+            )
             passed = is_final_passing(final.grade, bands)
             plan = settle(
                 passed=passed,
@@ -119,7 +123,20 @@ def settle_projects(cycle_id: int, today: date) -> Settled:
                     fresh = True
             except ServiceError as error:
                 errors.append(f"「{project.title}」结算未完成：{error}")
-    return Settled(tuple(paid), tuple(withheld), refunded, keys, tuple(errors), not fresh)
+        released = 0
+        for project in awards.list_projects(session, cycle_id=cycle_id):
+            try:
+                released += tranches.release_unpaid(
+                    session,
+                    actor=SYSTEM,
+                    now=now,
+                    project_id=project.id,  # type: ignore[arg-type]
+                    on=today,
+                )
+            except ServiceError as error:
+                errors.append(f"「{project.title}」未拨付承诺未能释放：{error}")
+    fresh = fresh or released > 0
+    return Settled(tuple(paid), tuple(withheld), refunded, keys, tuple(errors), not fresh, released)
 
 
 @io_task

@@ -326,3 +326,54 @@ def _before_deadline():  # type: ignore[no-untyped-def]
     from zoneinfo import ZoneInfo
 
     return datetime(2027, 5, 15, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_closing_releases_every_refused_or_undecided_tranche_and_closes_the_fund(
+    session: Session, database_url: str, tmp_path: Path
+) -> None:
+    cycle = _cycle_with_june(session)
+    _score_and_review(cycle, tmp_path)
+
+    summary = close_cycle(cycle.cycle_id, CLOSED_ON)
+
+    assert not summary.errors
+    # Undecided mid-term tranches (all three) and the withheld last tranche are released.
+    releases = _sql(
+        database_url,
+        "SELECT l.tranche_id, l.amount_fen, l.occurred_on, t.condition, t.status, l.memo "
+        "FROM ledgerentry l JOIN tranche t ON t.id = l.tranche_id "
+        "WHERE l.kind = 'release' ORDER BY l.tranche_id",
+    )
+    planned = session.exec(select(Tranche).where(Tranche.status != "released")).all()
+    assert sorted(r[0] for r in releases) == sorted(t.id for t in planned)
+    assert {r[3] for r in releases} == {"midterm_pass", "final_pass"}
+    assert {str(r[2]) for r in releases} == {CLOSED_ON.isoformat()}
+    assert summary.released_fen == sum(r[1] for r in releases) == sum(t.amount_fen for t in planned)
+    withheld = [r for r in releases if r[4] == "withheld"]
+    assert len(withheld) == 1 and cycle.titles[2] in withheld[0][5]
+    assert "结项评估不合格" in withheld[0][5]
+    # The commitments stay; nothing is committed that will not be paid.
+    money = dict(_sql(database_url, "SELECT kind, SUM(amount_fen) FROM ledgerentry GROUP BY kind"))
+    assert money["commitment"] - money["release"] == money["payment"]
+    assert money["commitment"] - money["release"] - money["refund"] == (
+        money["payment"] - money["refund"]
+    )
+    # The fund is closed on the close date, with the cycle.
+    status, closed_on = _sql(database_url, "SELECT status, closed_on FROM fund")[0]
+    assert status == "closed" and str(closed_on) == CLOSED_ON.isoformat()
+
+    # A released tranche can no longer be paid, and a second close changes nothing.
+    with pytest.raises(Refused, match="资金承诺已于 2026-07-10 释放，不能再拨付"):
+        tranches.pay_tranche(
+            session,
+            actor=SYSTEM,
+            now=datetime(2026, 7, 20, 9, tzinfo=UTC),
+            tranche_id=withheld[0][0],
+            on=date(2026, 7, 20),
+        )
+    again = close_cycle(cycle.cycle_id, date(2026, 7, 20))
+    assert again.released_fen == 0 and not again.errors
+    assert _sql(database_url, "SELECT status, closed_on FROM fund")[0] == (status, closed_on)
+    assert len(_sql(database_url, "SELECT id FROM ledgerentry WHERE kind = 'release'")) == len(
+        releases
+    )
