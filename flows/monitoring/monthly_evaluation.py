@@ -8,8 +8,10 @@ On the 1st of each month it evaluates the month before:
 4. renders a 项目月度评估报告 for each published evaluation, in batches spread
    over the render processes (`reports.batch`), and the 街道月度汇总报告;
 5. releases the mid-term tranches whose evaluation is now published.
-Running the same month again updates the same rows, rewrites the same PDFs
-and pays nothing twice.
+Running the same month again updates the same rows and pays nothing twice.
+Every PDF is published through the document register (`services.register`):
+one whose inputs did not change is not rendered again, a lost one is, and a
+published one whose figures changed gets a 第2版 beside the first.
 """
 
 from __future__ import annotations
@@ -46,9 +48,11 @@ from models.status import (
     EvaluationStatus,
     ProjectStatus,
 )
-from reports.batch import RenderJob, release_memory
-from reports.errors import ReportError
+from reports.batch import release_memory
+from reports.errors import BatchFailed, DocumentFailure, ReportError
 from reports.render import MONTHLY_ASSESSMENT_TEMPLATE, STREET_SUMMARY_TEMPLATE
+from services import SYSTEM
+from services.register import DocumentSpec, Planned, plan_documents, record_documents
 from store import awards, calls, evaluations
 
 BATCH_SIZE = 20
@@ -131,11 +135,13 @@ def list_rendered(cycle_id: int, month: str, drafts: bool) -> list[int]:
 def write_assessment_batch(
     cycle_id: int, month: str, project_ids: list[int], today: date
 ) -> tuple[list[str], list[str]]:
-    """Build a batch of 项目月度评估报告 contexts and render them in a render process.
+    """Build a batch of 项目月度评估报告 contexts and publish them from a render process.
 
-    Returns the PDFs written and the documents that failed (one line each): one
-    document's failure never stops the rest of its batch or of the month.
+    Returns the current PDF of each document and the documents that failed (one
+    line each): one document's failure never stops the rest of its batch or of
+    the month. A document whose inputs did not change is not rendered again.
     """
+    last = month_bounds(month)[1]
     with session_scope() as session:
         rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
         contexts = assessment_contexts(
@@ -147,19 +153,53 @@ def write_assessment_batch(
             today=today,
             tz=get_tz(),
         )
-    folder = get_output_dir() / month
-    jobs = [
-        RenderJob(
-            MONTHLY_ASSESSMENT_TEMPLATE, ctx, _target(folder, pid, ctx.project_title, ctx.is_final)
-        )
-        for pid, ctx in contexts
-    ]
-    result = current_render_pool().render_batch(jobs)
-    for warning in result.warnings:
-        print(f"警告：{warning}")
-    for failure in result.failures:
-        print(f"未能生成：{failure}")
-    return [str(path) for path in result.written], [str(f) for f in result.failures]
+        specs = [
+            DocumentSpec(
+                kind="monthly_assessment" if ctx.is_final else "monthly_assessment_draft",
+                subject=f"project:{pid}",
+                period=month,
+                as_of=last,
+                template_name=MONTHLY_ASSESSMENT_TEMPLATE,
+                context=ctx,
+                path=_target(Path(month), pid, ctx.project_title, ctx.is_final).as_posix(),
+                cycle_id=cycle_id,
+                title=f"项目月度评估报告 · {ctx.project_title} · {month}",
+                draft=not ctx.is_final,
+            )
+            for pid, ctx in contexts
+        ]
+        planned = plan_documents(session, specs, output_dir=get_output_dir())
+    written, failed = _publish(planned)
+    return [str(path) for path in written], [str(f) for f in failed]
+
+
+def _publish(planned: list[Planned]) -> tuple[list[Path], tuple[DocumentFailure, ...]]:
+    """Render what the register says needs it, record it; return current paths and failures.
+
+    The register is read and written in two short units of work, never held open
+    while the render processes work, so parallel batches never wait on each other.
+    """
+    output = get_output_dir()
+    jobs = [item.job(output) for item in planned if item.plan.renders]
+    result = current_render_pool().render_batch(jobs) if jobs else None
+    if result is not None:
+        with session_scope() as session:
+            record_documents(
+                session,
+                planned,
+                written=result.written,
+                output_dir=output,
+                actor=SYSTEM,
+                now=get_now(),
+            )
+        for warning in result.warnings:
+            print(f"警告：{warning}")
+        for failure in result.failures:
+            print(f"未能生成：{failure}")
+    failures = result.failures if result is not None else ()
+    failed_targets = {f.target for f in failures}
+    current = [item.target(output) for item in planned if item.target(output) not in failed_targets]
+    return current, failures
 
 
 def _target(folder: Path, project_id: int, title: str, is_final: bool) -> Path:
@@ -169,13 +209,25 @@ def _target(folder: Path, project_id: int, title: str, is_final: bool) -> Path:
 
 @io_task
 def write_street_summary(cycle_id: int, month: str, today: date) -> str:
-    """Build and render the 街道月度汇总报告."""
+    """Build and publish the 街道月度汇总报告 (as of the month's end)."""
     with session_scope() as session:
         context = street_summary_context(session, cycle_id=cycle_id, month=month, today=today)
-    target = get_output_dir() / month / f"街道月度汇总-{month}.pdf"
-    return str(
-        current_render_pool().render([RenderJob(STREET_SUMMARY_TEMPLATE, context, target)])[0]
-    )
+        spec = DocumentSpec(
+            kind="street_summary",
+            subject=f"cycle:{cycle_id}",
+            period=month,
+            as_of=month_bounds(month)[1],
+            template_name=STREET_SUMMARY_TEMPLATE,
+            context=context,
+            path=f"{month}/街道月度汇总-{month}.pdf",
+            cycle_id=cycle_id,
+            title=f"街道月度汇总报告 · {month}",
+        )
+        planned = plan_documents(session, [spec], output_dir=get_output_dir())
+    written, failed = _publish(planned)
+    if failed:
+        raise BatchFailed(failed, ())
+    return str(written[0])
 
 
 @io_task
