@@ -107,6 +107,15 @@ class ProjectStatus(StrEnum):
     TERMINATED = "terminated"
 
 
+CLOSED_PROJECT_STATUSES = frozenset({ProjectStatus.COMPLETED, ProjectStatus.TERMINATED})
+"""A project in one of these is over: it never asks for, nor takes, another daily report."""
+
+
+def asks_for_reports(status: str) -> bool:
+    """Tell whether a project in `status` owes daily reports: only a running one does."""
+    return status == ProjectStatus.ACTIVE
+
+
 class ActionItemStatus(StrEnum):
     OPEN = "open"
     DONE = "done"

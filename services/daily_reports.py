@@ -29,6 +29,7 @@ from models.monitoring import DailyReport
 from models.project import Project
 from models.report_input import DailyReportInput, InputError
 from models.reporting import (
+    PROJECT_STATUS_LABELS,
     Filing,
     ProjectRun,
     build_version,
@@ -36,7 +37,7 @@ from models.reporting import (
     classify_filing,
     duplicate_message,
 )
-from models.status import Role
+from models.status import CLOSED_PROJECT_STATUSES, ProjectStatus, Role, asks_for_reports
 from models.text import text_problem
 from services import Actor, Forbidden, NotFound, Refused, ServiceError, audit
 from services.projects import OFFICE_ROLES, check_own, own_project
@@ -100,6 +101,19 @@ def _may_file(actor: Actor) -> None:
         raise Forbidden(f"您的账号角色（{actor.role}）不能提交日报告")
 
 
+def require_reporting(project: Project) -> None:
+    """Refuse, naming the project, a report or draft for a project that asks for none.
+
+    A project closed at 结项 (or terminated) never takes another daily report, at any door.
+    """
+    if asks_for_reports(project.status):
+        return
+    label = PROJECT_STATUS_LABELS.get(ProjectStatus(project.status), project.status)
+    if project.status in CLOSED_PROJECT_STATUSES:
+        raise Refused(f"服务项目「{project.title}」{label}，不再提交日报告")
+    raise Refused(f"服务项目「{project.title}」不在执行中（{label}），不能提交日报告")
+
+
 def file_reports(
     session: Session,
     submissions: list[Submission],
@@ -145,6 +159,7 @@ def submit_form(
     `account_id` is the portal account whose draft of that day the report replaces.
     """
     project = own_project(session, actor=actor, project_id=project_id)
+    require_reporting(project)
     summary = _file_batch(
         session,
         [Submission(where, report, project_id=project_id)],
@@ -182,7 +197,7 @@ def save_draft(
     fields: dict[str, str],
 ) -> None:
     """Keep the form's fields as a portal account's draft of one project's day."""
-    own_project(session, actor=actor, project_id=project_id)
+    require_reporting(own_project(session, actor=actor, project_id=project_id))
     for name, value in fields.items():
         if (problem := text_problem(value)) is not None:
             raise Refused(f"「{name}」{problem}")
@@ -421,6 +436,7 @@ def file_each(
         try:
             _may_file(actor)
             check_own(actor, project, project.id or 0)
+            require_reporting(project)
         except ServiceError as error:
             results.append(error)
             continue

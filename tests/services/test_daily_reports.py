@@ -302,3 +302,44 @@ def test_a_draft_with_a_control_character_is_refused_and_nothing_is_kept(
             fields={"summary": "写了一半\x85"},
         )
     assert session.exec(select(ReportDraft)).all() == []
+
+
+def test_a_closed_project_takes_no_report_nor_draft_at_any_door(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    closed = session.get(Project, cycle.project_ids[0])
+    assert closed is not None
+    closed.status = "completed"
+    session.add(closed)
+    session.commit()
+    me, day = agency(cycle, 0), date(2026, 6, 3)
+    message = f"服务项目「{cycle.titles[0]}」已结项，不再提交日报告"
+
+    with pytest.raises(Refused) as refused:
+        submit_form(session, actor=me, now=NOW, project_id=closed.id or 0, report=report("", day))
+    assert str(refused.value) == message
+    with pytest.raises(Refused, match=message):
+        save_draft(
+            session,
+            actor=me,
+            now=NOW,
+            account_id=1,
+            project_id=closed.id or 0,
+            day=day,
+            fields={"summary": "写了一半"},
+        )
+    [answer] = file_each(
+        session, [(Submission("", report("", day)), closed, me)], now=NOW, source="api"
+    )
+    assert isinstance(answer, Refused) and str(answer) == message
+    with pytest.raises(ReportsRejected) as rejected:
+        file_reports(
+            session,
+            [Submission("第 2 行", report(cycle.titles[0], day))],
+            actor=me,
+            now=NOW,
+            source="excel",
+            cycle_id=cycle.cycle_id,
+        )
+    assert any("已结项" in problem for problem in rejected.value.problems)
+    assert rows(session) == []
+    assert session.exec(select(ReportDraft)).all() == []
