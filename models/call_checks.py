@@ -28,6 +28,7 @@ def check_consistency(rules: CallRules) -> None:
         _check_evaluation,
         _check_quotas,
         _check_applicants,
+        _check_documents,
     ):
         check(rules)
 
@@ -135,3 +136,13 @@ def _check_applicants(rules: CallRules) -> None:
             ("evaluation", "past_grade_bonus"),
             f"有不是等级的键：{'、'.join(unknown)}（等级：{'、'.join(names)}）",
         )
+
+
+def _check_documents(rules: CallRules) -> None:
+    if "contract" in rules.raw and rules.contract.copies < 2:
+        raise _refuse(
+            ("contract", "copies"),
+            f"协议份数至少 2 份（甲乙双方各执一份），实为 {rules.contract.copies}",
+        )
+    if "application" in rules.raw and not rules.application.materials:
+        raise _refuse(("application", "materials"), "材料清单不能为空")

@@ -21,6 +21,14 @@ STANDARD_LABELS = {
     "evaluation": "项目评估",
 }
 
+# Optional sections: what the documents carry besides the six standards. Each may be
+# left out; then the office's identity comes from the cycle and the texts from defaults.
+OPTIONAL_LABELS = {
+    "office": "发布单位",
+    "application": "申报方式",
+    "contract": "资助协议条款",
+}
+
 Path = tuple[str | int, ...]
 
 # key -> (kind, required). Kinds are read by the functions below.
@@ -81,6 +89,33 @@ SECTION_KEYS: dict[str, dict[str, tuple[str, bool]]] = {
         "domain_min_projects": ("quota", False),
         "final_criteria": ("tables", False),
         "past_grade_bonus": ("quota", False),
+        "objection_first_day_counts": ("flag", False),
+    },
+}
+OPTIONAL_SECTION_KEYS: dict[str, dict[str, tuple[str, bool]]] = {
+    "office": {
+        "name": ("text", False),
+        "address": ("text", False),
+        "contact": ("text", False),
+        "phone": ("text", False),
+        "email": ("text", False),
+        "seal": ("text", False),
+    },
+    "application": {
+        "method": ("text", False),
+        "place": ("text", False),
+        "email": ("text", False),
+        "materials": ("texts", False),
+        "contact": ("text", False),
+        "phone": ("text", False),
+    },
+    "contract": {
+        "breach": ("text", False),
+        "change_and_termination": ("text", False),
+        "disputes": ("text", False),
+        "account": ("text", False),
+        "copies": ("whole", False),
+        "attachments": ("texts", False),
     },
 }
 TABLE_FIELDS = {
@@ -111,10 +146,11 @@ def where(path: Path) -> str:
     if not path:
         return "申报指南"
     head, *rest = path
-    if head not in STANDARD_LABELS:
+    label = STANDARD_LABELS.get(str(head)) or OPTIONAL_LABELS.get(str(head))
+    if label is None:
         return f"申报指南 {'.'.join(str(p) for p in path)}"
     tail = ".".join(str(p) for p in rest if isinstance(p, str))
-    return f"申报指南 [{head}]（{STANDARD_LABELS[head]}）{tail}".rstrip()
+    return f"申报指南 [{head}]（{label}）{tail}".rstrip()
 
 
 def say(path: Path, text: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from models.call_checks import check_consistency
 from models.call_keys import (
+    OPTIONAL_SECTION_KEYS,
     SECTION_KEYS,
     STANDARD_LABELS,
     TOP_KEYS,
@@ -26,10 +27,45 @@ from models.call_keys import (
     refuse_unknown,
     say,
 )
+from models.cycle import OfficeIdentity
 from models.grading import GradeBands
 from models.money import FEN_PER_YUAN, format_fen
 
-__all__ = ["STANDARD_LABELS", "CallRules", "Criterion", "RulesError", "TrancheShare"]
+__all__ = [
+    "STANDARD_LABELS",
+    "ApplicationInfo",
+    "CallRules",
+    "ContractClauses",
+    "Criterion",
+    "RulesError",
+    "TrancheShare",
+]
+
+DEFAULT_MATERIALS = (
+    "项目申报书（加盖机构公章）",
+    "项目预算表",
+    "机构登记证书复印件",
+    "最近一次年检（年度报告）结果证明",
+    "机构简介及近两年承接项目情况",
+)
+DEFAULT_BREACH = (
+    "乙方未按本协议实施项目、虚报服务数据或挪用、截留资助资金的，甲方有权暂停拨付、"
+    "责令限期整改；逾期不改或情节严重的，甲方有权解除本协议，追回已拨付的资金，"
+    "乙方三年内不得申报本街道公益创投项目。甲方无正当理由未按拨付计划拨付资金的，"
+    "应在乙方书面催告后十五个工作日内补足。"
+)
+DEFAULT_CHANGE = (
+    "项目内容、绩效指标、预算结构或项目周期确需调整的，乙方应提前十五日书面申请，"
+    "经甲方书面同意后签订补充协议，补充协议与本协议具有同等效力。因不可抗力致使协议无法履行的，"
+    "双方可协商终止本协议，已拨付未使用的资金由乙方退回。乙方被列入活动异常名录或严重违法失信名单的，"
+    "甲方可以解除本协议。"
+)
+DEFAULT_DISPUTES = "因本协议发生的争议，双方应友好协商解决；协商不成的，任何一方可向甲方所在地有管辖权的人民法院提起诉讼。"
+DEFAULT_ACCOUNT = (
+    "甲方将资助资金拨付至乙方以机构名义开立的银行对公账户，不得拨入个人账户。"
+    "乙方账户信息如下，变更账户须提前书面通知甲方。"
+)
+DEFAULT_ATTACHMENTS = ("项目申报书", "项目预算表")
 
 
 @dataclass(frozen=True)
@@ -46,6 +82,39 @@ class TrancheShare:
 
     percent: int
     condition: str
+
+
+@dataclass(frozen=True)
+class ApplicationInfo:
+    """How to apply (申报方式): where and how to hand in, what to hand in, whom to ask.
+
+    An empty place, e-mail, contact or phone is the issuing office's own (see
+    `models.cycle.office_identity`).
+    """
+
+    method: str = "纸质材料现场报送，电子版同时发送至申报邮箱"
+    place: str = ""
+    email: str = ""
+    materials: tuple[str, ...] = DEFAULT_MATERIALS
+    contact: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class ContractClauses:
+    """The clauses of the 资助协议 an office may word itself; the defaults are the usual ones."""
+
+    breach: str = DEFAULT_BREACH  # 违约责任
+    change_and_termination: str = DEFAULT_CHANGE  # 协议变更与终止
+    disputes: str = DEFAULT_DISPUTES  # 争议解决
+    account: str = DEFAULT_ACCOUNT  # 收款账户
+    copies: int = 4  # 份数
+    attachments: tuple[str, ...] = DEFAULT_ATTACHMENTS  # 附件
+
+    @property
+    def copies_each(self) -> tuple[int, int]:
+        """How many copies 甲方 and 乙方 keep: 甲方 keeps the odd one."""
+        return self.copies - self.copies // 2, self.copies // 2
 
 
 @dataclass(frozen=True)
@@ -103,6 +172,11 @@ class CallRules:
     max_breaches: int | None = None
     past_grade_bonus: Mapping[str, int] = field(default_factory=dict)
     final_criteria: tuple[Criterion, ...] = ()
+    # The documents (optional sections; empty means the defaults above / the cycle's office).
+    objection_first_day_counts: bool = False
+    office: OfficeIdentity = field(default_factory=OfficeIdentity)
+    application: ApplicationInfo = field(default_factory=ApplicationInfo)
+    contract: ContractClauses = field(default_factory=ContractClauses)
 
     @property
     def funding_mode(self) -> str:
@@ -165,6 +239,10 @@ def read_call_rules(data: Mapping[str, Any]) -> CallRules:
         max_breaches=applicants.get("max_breaches"),
         past_grade_bonus=dict(evaluation.get("past_grade_bonus", ())),
         final_criteria=_criteria(evaluation.get("final_criteria", [])),
+        objection_first_day_counts=evaluation.get("objection_first_day_counts", False),
+        office=OfficeIdentity(**sections.get("office", {})),
+        application=ApplicationInfo(**sections.get("application", {})),
+        contract=ContractClauses(**sections.get("contract", {})),
     )
     check_consistency(rules)
     return rules
@@ -181,13 +259,21 @@ def _read_all(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         if not isinstance(section, Mapping):
             raise RulesError(say((name,), f"应为一节 [{name}]"), path=(name,))
         values[name] = _read_section(section, keys, (name,))
+    for name, keys in OPTIONAL_SECTION_KEYS.items():
+        if name in data:
+            section = data[name]
+            if not isinstance(section, Mapping):
+                raise RulesError(say((name,), f"应为一节 [{name}]"), path=(name,))
+            values[name] = _read_section(section, keys, (name,))
     return values
 
 
 def _read_section(
     section: Mapping[str, Any], keys: Mapping[str, tuple[str, bool]], path: Path
 ) -> dict[str, Any]:
-    refuse_unknown(section, {**keys, **({} if path else STANDARD_LABELS)}, path)
+    refuse_unknown(
+        section, {**keys, **({} if path else {**STANDARD_LABELS, **OPTIONAL_SECTION_KEYS})}, path
+    )
     values = {}
     for key, (kind, required) in keys.items():
         if key in section:

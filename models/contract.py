@@ -156,3 +156,11 @@ def contract_file_name(contract_no: str, title: str, proposal_id: int) -> str:
 def tranche_matching(terms: ContractTerms) -> dict[int, int]:
     """The agency's own money due with each tranche (empty under 全额资助)."""
     return {t.seq: t.amount_fen for t in terms.matching_tranches}
+
+
+def mask_email(email: str) -> str:
+    """Mask the mailbox of an e-mail address: zhang.san@x.org -> z*******@x.org."""
+    name, at, domain = email.strip().partition("@")
+    if not at:
+        return name[:1] + "*" * max(len(name) - 1, 0)
+    return f"{name[:1]}{'*' * max(len(name) - 1, 1)}@{domain}"

@@ -1,7 +1,8 @@
 """公示 (public notice): the objection window in working days, and objections.
 
-The window runs for N working days after the notice is published: weekends
-do not count, nor do the public holidays the office lists (configurable, as
+The window runs for N working days after the notice is published — or from
+the day it is published, when the call's rules say the first day counts —:
+weekends do not count, nor do the public holidays the office lists (configurable, as
 the State Council publishes them each year). An objection is taken while the
 window is open; afterwards it is refused. Each objection is resolved as
 upheld — the award is withdrawn and its money allocated again — or dismissed.
@@ -53,17 +54,51 @@ def is_working_day(day: date, *, holidays: Iterable[date] = ()) -> bool:
     return day.weekday() < 5 and day not in set(holidays)
 
 
-def window_end(published_on: date, working_days: int, *, holidays: Iterable[date] = ()) -> date:
-    """Return the last day of an objection window of `working_days` after publication."""
+def window_end(
+    published_on: date,
+    working_days: int,
+    *,
+    holidays: Iterable[date] = (),
+    first_day_counts: bool = False,
+) -> date:
+    """Return the last day of an objection window of `working_days` working days.
+
+    By default counting starts the day after publication. When the first day
+    counts (`first_day_counts`), a notice published on a working day has that
+    day as day 1; one published on a weekend or holiday starts on the next
+    working day either way.
+    """
     if working_days < 1:
         raise PublicityError("公示期至少 1 个工作日")
     off = set(holidays)
-    day, counted = published_on, 0
+    day = window_start(published_on, holidays=off, first_day_counts=first_day_counts)
+    counted = 1
     while counted < working_days:
         day += timedelta(days=1)
         if is_working_day(day, holidays=off):
             counted += 1
     return day
+
+
+def window_start(
+    published_on: date, *, holidays: Iterable[date] = (), first_day_counts: bool = False
+) -> date:
+    """Return the first working day the objection window counts."""
+    off = set(holidays)
+    day = published_on if first_day_counts else published_on + timedelta(days=1)
+    while not is_working_day(day, holidays=off):
+        day += timedelta(days=1)
+    return day
+
+
+def count_working_days(first: date, last: date, *, holidays: Iterable[date] = ()) -> int:
+    """Count the working days from `first` to `last`, both included (0 if `last` is earlier)."""
+    off = set(holidays)
+    return sum(
+        1
+        for offset in range((last - first).days + 1)
+        if is_working_day(first + timedelta(days=offset), holidays=off)
+    )
 
 
 def check_objection_date(submitted_on: date, *, published_on: date, ends_on: date) -> None:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from models.call_rules import ContractClauses
 from models.contract import BudgetRow, KpiTotal
+from models.cycle import OfficeIdentity
 from reports.contexts import DocumentHeader
 
 
@@ -49,6 +51,11 @@ class ContractDocument:
     budget: tuple[BudgetRow, ...]
     budget_total_fen: int
     tranches: tuple[ContractTranche, ...]
+    office: OfficeIdentity  # 甲方
+    clauses: ContractClauses
+    leader: str  # 乙方's project lead, as printed (masked when a person)
+    leader_phone: str  # masked
+    leader_email: str  # masked
 
 
 class _Delegating:

@@ -14,16 +14,19 @@ from sqlmodel import Session
 
 from flows.runtime import get_output_dir, get_templates_dir, io_task, session_scope
 from models.award import TRANCHE_CONDITION_LABELS, TrancheCondition
-from models.call_rules import read_call_rules
+from models.call_rules import CallRules, read_call_rules
 from models.contract import (
     KpiTotal,
     budget_rows,
     contract_file_name,
     draft_terms,
+    mask_email,
     total_kpis,
     tranche_matching,
 )
+from models.cycle import OfficeIdentity, office_identity
 from models.ledger import sum_balance
+from models.privacy import mask_person, mask_phone
 from models.proposal import KPI_UNITS, Proposal
 from models.publicity import ObjectionStatus
 from models.selection_rules import read_selection_rules
@@ -151,7 +154,18 @@ def _contract_context(session: Session, proposal: Proposal) -> ContractDocument:
             )
             for t in awards.list_tranches(session, award_id=award.id)  # type: ignore[arg-type]
         ),
+        office=_office(session, call.cycle_id, rules),
+        clauses=rules.contract,
+        leader=mask_person(agency.contact_name) if agency.contact_name else "",
+        leader_phone=mask_phone(agency.contact_phone),
+        leader_email=mask_email(agency.contact_email) if agency.contact_email else "",
     )
+
+
+def _office(session: Session, cycle_id: int, rules: CallRules | None) -> OfficeIdentity:
+    """The issuing office: the cycle's fields, else the call rules' [office], else the street."""
+    cycle = cycles.get_cycle(session, cycle_id)
+    return office_identity(cycle, rules.office if rules is not None else None)
 
 
 def _kpis(session: Session, proposal: Proposal) -> tuple[KpiTotal, ...]:

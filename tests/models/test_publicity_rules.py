@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from models.publicity import PublicityError, check_objection_date, is_working_day, window_end
+from models.publicity import (
+    PublicityError,
+    check_objection_date,
+    count_working_days,
+    is_working_day,
+    window_end,
+    window_start,
+)
 
 
 def test_five_working_days_from_a_thursday_end_on_the_next_thursday():
@@ -38,3 +45,45 @@ def test_an_objection_on_the_last_day_is_taken():
 def test_a_window_of_no_days_is_refused():
     with pytest.raises(PublicityError):
         window_end(date(2026, 5, 28), 0)
+
+
+def test_when_the_first_day_counts_a_thursday_notice_ends_on_the_next_wednesday():
+    # Thu 28, Fri 29, Mon 1, Tue 2, Wed 3: five working days with the first one counted.
+    assert window_end(date(2026, 5, 28), 5, first_day_counts=True) == date(2026, 6, 3)
+    assert count_working_days(date(2026, 5, 28), date(2026, 6, 3)) == 5
+
+
+def test_a_notice_published_on_a_saturday_starts_counting_on_monday_either_way():
+    saturday = date(2026, 5, 30)
+    assert window_start(saturday, first_day_counts=True) == date(2026, 6, 1)
+    assert window_start(saturday) == date(2026, 6, 1)
+    assert window_end(saturday, 5, first_day_counts=True) == date(2026, 6, 5)
+    assert window_end(saturday, 5) == date(2026, 6, 5)
+
+
+def test_a_holiday_on_the_first_day_does_not_count_even_when_the_first_day_counts():
+    dragon_boat = [date(2026, 6, 19)]
+    assert window_start(date(2026, 6, 19), holidays=dragon_boat, first_day_counts=True) == date(
+        2026, 6, 22
+    )
+    assert window_end(date(2026, 6, 19), 5, holidays=dragon_boat, first_day_counts=True) == date(
+        2026, 6, 26
+    )
+
+
+def test_the_printed_window_always_holds_the_days_it_claims():
+    for first_day_counts in (False, True):
+        for offset in range(14):
+            published = date(2026, 6, 1) + timedelta(days=offset)
+            start = window_start(published, first_day_counts=first_day_counts)
+            end = window_end(published, 5, first_day_counts=first_day_counts)
+            assert count_working_days(start, end) == 5
+            # Counting from the publication day itself would have claimed one day too many.
+            if not first_day_counts and is_working_day(published):
+                assert count_working_days(published, end) == 6
+
+
+def test_one_working_day_ends_on_its_first_day():
+    assert window_end(date(2026, 5, 28), 1, first_day_counts=True) == date(2026, 5, 28)
+    assert window_end(date(2026, 5, 28), 1) == date(2026, 5, 29)
+    assert count_working_days(date(2026, 5, 29), date(2026, 5, 28)) == 0

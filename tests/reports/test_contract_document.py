@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from flows.selection.selection_reports import write_contract_pdfs
+from models.agency import Agency
+from models.cycle import Cycle
 from models.proposal import Proposal
 from reports.privacy_scan import pdf_text
 from store import proposals
@@ -16,7 +18,11 @@ from tests.monitoring_builders import build_running_cycle
 
 def _contract(session: Session) -> tuple[Proposal, str]:
     build_running_cycle(session, projects=1)
-    [proposal] = session.exec(__import__("sqlmodel").select(Proposal)).all()
+    [proposal] = session.exec(select(Proposal)).all()
+    agency = session.get(Agency, proposal.agency_id)
+    agency.contact_name, agency.contact_phone = "张晓明", "13955501235"  # type: ignore[union-attr]
+    session.add(agency)
+    session.commit()
     [pdf] = write_contract_pdfs.fn(proposal.call_id, [proposal.id], date(2026, 6, 3))
     return proposal, pdf
 
@@ -51,3 +57,39 @@ def test_the_signing_dates_are_blank_and_full_funding_prints_no_matching(session
 def test_the_file_name_holds_the_contract_number_and_the_title(session: Session) -> None:
     proposal, pdf = _contract(session)
     assert Path(pdf).name == f"GY-2026-001-测试项目1-{proposal.id:02d}.pdf"
+
+
+def test_the_contract_carries_the_clauses_of_the_call_rules_and_masks_the_project_lead(
+    session: Session,
+) -> None:
+    _, pdf = _contract(session)
+    flat = "".join(pdf_text(Path(pdf)).split())
+    for heading in (
+        "收款账户",
+        "协议变更与终止",
+        "违约责任",
+        "争议解决",
+        "附件1：项目申报书",
+        "附件2：项目预算表",
+    ):
+        assert heading in flat, heading
+    assert "有管辖权的人民法院" in flat  # the demo's 争议解决 wording
+    assert "本协议一式4份，甲方执2份，乙方执2份" in flat
+    assert "骑缝章" in flat and "第1页共" in flat
+    assert "项目负责人张**" in flat and "139****1235" in flat and "张晓明" not in flat
+    assert "签订日期：年月日" in flat
+
+
+def test_the_office_on_the_cycle_is_the_contracts_first_party(session: Session) -> None:
+    build_running_cycle(session, projects=1)
+    cycle = session.exec(select(Cycle)).one()
+    cycle.office_name, cycle.office_address = "淮河路街道办事处（社会事务科）", "淮河路 1 号"
+    session.add(cycle)
+    session.commit()
+    [proposal] = session.exec(select(Proposal)).all()
+    [pdf] = write_contract_pdfs.fn(proposal.call_id, [proposal.id], date(2026, 6, 3))
+    flat = "".join(pdf_text(Path(pdf)).split())
+    assert "甲方（资助方）淮河路街道办事处（社会事务科）" in flat
+    assert "甲方地址淮河路1号" in flat
+    # The rest of the identity still comes from the call rules' [office].
+    assert "社会事务科王老师" in flat and "淮河路街道办事处（公章）" in flat
