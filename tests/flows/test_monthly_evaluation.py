@@ -394,3 +394,77 @@ def test_one_report_that_cannot_be_written_does_not_stop_the_month(
     assert len(again.pdfs) == 3 and all(Path(p).is_file() for p in again.pdfs)
     assert any("街道月度汇总" in p for p in again.pdfs)
     assert again.statuses == {"已发布": 3}
+
+
+def plausibility_reports(session: Session, project_id: int) -> None:
+    """June on time every day, two new beneficiaries a day, and one day claiming 50 activities."""
+    days = working_days(date(2026, 6, 1), date(2026, 6, 30))
+    for n, day in enumerate(days):
+        report = store_report(
+            session,
+            project_id,
+            day,
+            refs=(f"P-{2 * n:03d}", f"P-{2 * n + 1:03d}"),
+            spend={"活动费": 4_000},
+        )
+        if n == 5:
+            report.activities = [{"kind": "group", "title": "小组活动", "people": 0}] * 50
+            session.add(report)
+            session.commit()
+
+
+def test_an_implausible_output_is_capped_and_keeps_the_month_below_excellent(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    project = cycle.project_ids[0]
+    plausibility_reports(session, project)
+    measure_month.fn(cycle.cycle_id, JUNE, [project])
+    rows = [["周立衡", "测试项目1", "100", "", "", ""]]
+    record_scores.fn(
+        cycle.cycle_id,
+        JUNE,
+        read_score_sheet.fn(cycle.cycle_id, write_sheet(tmp_path / "s.csv", rows)),
+    )
+    found = evaluation(session, project)
+    activities = next(i for i in found.indicators if i["name"] == "活动场次")
+    assert (activities["planned"], activities["actual"]) == (20, 71)  # 355 %: above 300 %
+    # Every criterion at 100, 活动场次 counted at 100 % of plan: the total is full ...
+    assert (found.scores["服务进度"], found.total_score) == (100.0, 100.0)
+    # ... but a figure nobody has checked does not make the month 优秀.
+    assert (found.grade, found.veto) == ("良好", "活动场次远超计划，数据异常待核实：本月不评为优秀")
+
+
+def test_underspending_is_slow_not_over_and_overspending_is_over(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    slow, fast = cycle.project_ids
+    for day in working_days(date(2026, 6, 1), date(2026, 6, 30)):
+        store_report(session, fast, day, spend={"活动费": 40_000, "人员费": 40_000})
+        store_report(session, slow, day)
+    measure_month.fn(cycle.cycle_id, JUNE, [slow, fast])
+    assert evaluation(session, fast).budget_flagged and evaluation(session, slow).budget_flagged
+    over = {line["category"]: line for line in evaluation(session, fast).budget_lines}
+    under = {line["category"]: line for line in evaluation(session, slow).budget_lines}
+    assert over["活动费"]["flagged"] and over["活动费"]["deviation_percent"] > 10
+    assert under["活动费"]["flagged"] and under["活动费"]["deviation_percent"] == -100.0
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_monthly_pdf_shows_an_implausible_output_as_abnormal_and_names_slow_spending(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GONGYI_RENDER_PROCESSES", "1")
+    cycle = build_running_cycle(session, projects=1)
+    project = cycle.project_ids[0]
+    plausibility_reports(session, project)
+    sheet = write_sheet(tmp_path / "s.csv", [["周立衡", "测试项目1", "100", "", "", ""]])
+    monthly_evaluation(cycle.cycle_id, JUNE, sheet, date(2026, 7, 1))
+    assert review_evaluation(june_id(session, project), "陈慧敏", True, "").ok
+    published = monthly_evaluation(cycle.cycle_id, JUNE, sheet, date(2026, 7, 5))
+    text = "".join(_pdf_text(next(p for p in published.pdfs if "月度评估-01" in p)).split())
+    assert "活动场次完成71场，远超计划的20场，标为异常，待评估人员核实" in text
+    assert "活动场次场2071异常" in text  # the indicator row: plan, actual, 异常 instead of 355.0%
+    assert "355.0%" not in text
+    assert "等级良好" in text and "本月不评为优秀" in text
+    # 活动费 is spent on plan; 人员费 and 物资费 are not spent at all: slow, not over budget.
+    assert "执行偏慢" in text and "超支" not in text.replace("“超支”", "") and "超限" not in text
