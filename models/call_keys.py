@@ -27,6 +27,7 @@ OPTIONAL_LABELS = {
     "office": "发布单位",
     "application": "申报方式",
     "contract": "资助协议条款",
+    "plausibility": "合理性检查",
 }
 
 Path = tuple[str | int, ...]
@@ -117,6 +118,12 @@ OPTIONAL_SECTION_KEYS: dict[str, dict[str, tuple[str, bool]]] = {
         "copies": ("whole", False),
         "attachments": ("texts", False),
     },
+    # Read by models.indicators.read_plausibility; the ranges are checked in models.call_checks.
+    "plausibility": {
+        "indicator_max_ratio": ("amount", False),
+        "overspend_pct": ("number", False),
+        "underspend_pct": ("number", False),
+    },
 }
 TABLE_FIELDS = {
     "tranches": {"percent": "whole", "condition": "text"},
@@ -195,6 +202,12 @@ def _whole(value: Any, path: Path) -> int:
 def _number(value: Any, path: Path) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
         raise RulesError(say(path, f"应为 0–100 之间的数，实为 {value!r}"), path=path)
+    return float(value)
+
+
+def _amount(value: Any, path: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise RulesError(say(path, f"应为非负数，实为 {value!r}"), path=path)
     return float(value)
 
 
@@ -283,6 +296,7 @@ _READERS = {
     "texts": _texts,
     "whole": _whole,
     "number": _number,
+    "amount": _amount,
     "flag": _flag,
     "day": _day,
     "moment": _moment,

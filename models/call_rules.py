@@ -29,6 +29,7 @@ from models.call_keys import (
 )
 from models.cycle import OfficeIdentity
 from models.grading import GradeBands
+from models.indicators import Plausibility, PlausibilityError, read_plausibility
 from models.money import FEN_PER_YUAN, format_fen
 
 __all__ = [
@@ -177,6 +178,7 @@ class CallRules:
     office: OfficeIdentity = field(default_factory=OfficeIdentity)
     application: ApplicationInfo = field(default_factory=ApplicationInfo)
     contract: ContractClauses = field(default_factory=ContractClauses)
+    plausibility: Plausibility = field(default_factory=Plausibility)
 
     @property
     def funding_mode(self) -> str:
@@ -243,6 +245,7 @@ def read_call_rules(data: Mapping[str, Any]) -> CallRules:
         office=OfficeIdentity(**sections.get("office", {})),
         application=ApplicationInfo(**sections.get("application", {})),
         contract=ContractClauses(**sections.get("contract", {})),
+        plausibility=_plausibility(data, sections.get("plausibility", {})),
     )
     check_consistency(rules)
     return rules
@@ -281,6 +284,19 @@ def _read_section(
         elif required:
             raise RulesError(say(path, f"缺少 {key}"), path=path or (key,))
     return values
+
+
+def _plausibility(data: Mapping[str, Any], section: Mapping[str, float]) -> Plausibility:
+    """The [plausibility] thresholds, read as the monitoring reads them, refused naming the key."""
+    ratio = section.get("indicator_max_ratio")
+    if ratio is not None and ratio <= 1:
+        raise _refuse(
+            ("plausibility", "indicator_max_ratio"), f"应大于 1（计划的倍数），实为 {ratio:g}"
+        )
+    try:
+        return read_plausibility(data)
+    except PlausibilityError as error:  # pragma: no cover - the keys were checked above
+        raise RulesError(say(("plausibility",), str(error)), path=("plausibility",)) from None
 
 
 def _criteria(items: list[dict[str, Any]]) -> tuple[Criterion, ...]:

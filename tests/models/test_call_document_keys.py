@@ -122,3 +122,35 @@ def test_with_nothing_set_the_office_is_the_street_office_with_a_plain_seal():
     office = office_identity(_cycle())
     assert office.name == "淮河路街道" and office.seal_text == "淮河路街道（盖章）"
     assert not office.has_contact
+
+
+def test_the_plausibility_thresholds_are_read_as_the_monitoring_reads_them():
+    from models.indicators import Plausibility, read_plausibility
+
+    assert (
+        read_call_rules(DEMO).plausibility == read_plausibility(DEMO) == Plausibility(3.0, 10, 30)
+    )
+    data = copy.deepcopy(DEMO)
+    data["plausibility"] = {"indicator_max_ratio": 2}
+    assert read_call_rules(data).plausibility == Plausibility(2.0, 10.0, 30.0)
+    assert read_call_rules(without("plausibility")).plausibility == Plausibility()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("indicator_max_ratio", 1, "indicator_max_ratio 应大于 1"),
+        ("indicator_max_ratio", "3", "indicator_max_ratio 应为非负数"),
+        ("overspend_pct", 120, "overspend_pct 应为 0–100 之间的数"),
+        ("underspend_pct", -1, "underspend_pct 应为 0–100 之间的数"),
+        ("ratio", 3, "有未知的键 ratio"),
+    ],
+)
+def test_a_bad_plausibility_threshold_is_refused_naming_the_key(key, value, message):
+    data = copy.deepcopy(DEMO)
+    data["plausibility"] = {key: value}
+    with pytest.raises(RulesError) as refused:
+        read_call_rules(data)
+    assert "申报指南 [plausibility]（合理性检查）" in str(refused.value)
+    assert message in str(refused.value)
+    assert refused.value.path == ("plausibility", key)
