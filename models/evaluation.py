@@ -30,9 +30,21 @@ VETO_MISUSE = "资金违规使用：总分计 0 分"
 VETO_MISSING_MONTH = "本月日报告全部缺交：评为最低等级"
 
 
+IMPLAUSIBLE_MARK = "数据异常待核实"
+
+
 def implausible_note(names: Sequence[str], top_grade: str) -> str:
-    """Say why a month with 异常 outputs is not given the top grade."""
-    return f"{'、'.join(names)}远超计划，数据异常待核实：本月不评为{top_grade}"
+    """Say why a month with 异常 outputs is not given the top grade (kept in `veto`)."""
+    return f"{'、'.join(names)}远超计划，{IMPLAUSIBLE_MARK}：本月不评为{top_grade}"
+
+
+def is_veto(note: str) -> bool:
+    """Tell whether a month's `veto` text is a real veto, not the note on 异常 outputs.
+
+    Only a real veto (money misused, every report missing) counts against the
+    agency at closing; the 异常 note merely holds the grade below the top band.
+    """
+    return bool(note) and IMPLAUSIBLE_MARK not in note
 
 
 class ReviewError(ValueError):

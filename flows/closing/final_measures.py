@@ -22,7 +22,7 @@ from flows.runtime import io_task, session_scope
 from models.call_rules import CallRules, read_call_rules
 from models.compliance import ReportStamp, due_days, measure_compliance
 from models.demand import rank_groups
-from models.evaluation import monthly_plan
+from models.evaluation import is_veto, monthly_plan
 from models.final_evaluation import (
     FinalEvaluation,
     FinalMeasures,
@@ -113,7 +113,8 @@ def measure_final(
         spent_fen=sum(spent.values()),
         cited_needs=cited,
         yellow_cards=yellow_cards,
-        vetoed_months=sum(1 for m in published if m.veto),
+        # The note on 异常 outputs is kept in `veto` but is not a veto.
+        vetoed_months=sum(1 for m in published if is_veto(m.veto)),
         funds_misused=any(m.funds_misused for m in published),
     )
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from models.call_rules import Criterion
-from models.evaluation import COMPLIANCE, PROGRESS, score_month
+from models.evaluation import (
+    COMPLIANCE,
+    PROGRESS,
+    VETO_MISSING_MONTH,
+    VETO_MISUSE,
+    implausible_note,
+    is_veto,
+    score_month,
+)
 from models.grading import DEFAULT_GRADE_BANDS
 from models.indicators import (
     OVERSPENT,
@@ -146,3 +154,8 @@ def test_risk_reasons_name_the_budget_state():
     }
     assert risk_reasons(**common, budget_state=OVERSPENT) == ("预算超支",)
     assert risk_reasons(**common, budget_state=SLOW_SPENDING) == ("预算执行偏慢",)
+
+
+def test_the_note_on_implausible_outputs_is_not_a_veto():
+    assert is_veto(VETO_MISUSE) and is_veto(VETO_MISSING_MONTH)
+    assert not is_veto(implausible_note(["活动场次"], "优秀")) and not is_veto("")
