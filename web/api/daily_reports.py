@@ -7,7 +7,9 @@ in one transaction, and answered after the commit (`web.api.report_filing`). The
 same payload sent twice (a double click, a retried request) stores one report
 and answers 200 with it; a changed payload for a day already reported is
 refused unless it says `revise: true`, and then becomes the next version (201).
-Only an agency account may submit, and only for its own projects.
+Only an agency account may submit, and only for its own projects, and only while the
+project runs: a project closed at 结项 (or terminated, or suspended) takes no report,
+answered 409 with a sentence naming it (`services.daily_reports.require_reporting`).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ class DailyReportBody(BaseModel):
         },
     )
 
-    day: date = Field(description="服务日期（不能晚于今天，须在项目执行期内）")
+    day: date = Field(description="服务日期（不能晚于今天，须在项目执行期内；已结项的项目不再提交）")
     activities: list[ActivityBody] = Field(default_factory=list, max_length=50)
     beneficiaries: list[Text] = Field(
         default_factory=list,

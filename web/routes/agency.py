@@ -1,5 +1,9 @@
 """The agency's pages: its projects, the daily report form (phone first), drafts, proposals,
 action items and evaluations. Every query is limited to the signed-in user's agency.
+
+Only a running project asks for daily reports: a project closed at 结项 (or terminated,
+or suspended) is listed with its status, never as missing reports, and the form neither
+offers it nor takes a report or draft for it (`services.daily_reports.require_reporting`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from starlette.concurrency import run_in_threadpool
 from models.money import MoneyError, parse_yuan
 from models.monitoring import ACTIVITY_KIND_LABELS
 from models.report_input import DailyReportInput, InputError, parse_refs, read_report_payload
-from models.status import ActionItemStatus, Role
+from models.reporting import PROJECT_STATUS_LABELS
+from models.status import ActionItemStatus, ProjectStatus, Role, asks_for_reports
 from services import Refused, daily_reports, meetings
 from services.daily_reports import IntakeSummary, ReportsRejected
 from services.projects import own_project
@@ -65,7 +70,8 @@ def agency_home(
 ) -> Response:
     """Show the agency's projects, this week's missing reports and recent reports."""
     projects = portal.list_agency_projects(session, agency_id=_agency_id(user))
-    missing = portal.list_missing_days(session, projects=projects, today=today)
+    running = [p for p in projects if asks_for_reports(p.status)]
+    missing = portal.list_missing_days(session, projects=running, today=today)
     titles = {p.id: p.title for p in projects}
     recent = portal.list_recent_reports(session, project_ids=list(titles), limit=10)
     drafts = portal.list_drafts(session, account_id=user.account_id)
@@ -80,9 +86,12 @@ def agency_home(
                     "missing": missing.get(p.id or 0, []),
                     "starts_on": p.starts_on,
                     "ends_on": p.ends_on,
+                    "reporting": asks_for_reports(p.status),
+                    "status_label": _status_label(p.status),
                 }
                 for p in projects
             ],
+            "any_reporting": bool(running),
             "recent": [
                 {
                     "title": titles[r.project_id],
@@ -96,16 +105,26 @@ def agency_home(
             "drafts": [
                 {"project_id": d.project_id, "title": titles.get(d.project_id, ""), "day": d.day}
                 for d in drafts
+                if d.project_id in {p.id for p in running}
             ],
             "today": today,
         },
     )
 
 
+def _status_label(status: str) -> str:
+    return PROJECT_STATUS_LABELS.get(ProjectStatus(status), status)
+
+
 def _form_context(
     session: Session, user: SignedIn, *, project_id: int | None, day: date, values: dict[str, Any]
 ) -> dict[str, Any]:
-    projects = portal.list_agency_projects(session, agency_id=_agency_id(user))
+    # Only running projects are offered: a closed one asks for no report.
+    projects = [
+        p
+        for p in portal.list_agency_projects(session, agency_id=_agency_id(user))
+        if asks_for_reports(p.status)
+    ]
     chosen = next((p for p in projects if p.id == project_id), projects[0] if projects else None)
     budget = (
         plans.list_budgets(session, project_ids=[chosen.id]).get(chosen.id, {}) if chosen else {}
@@ -136,7 +155,17 @@ def report_form(
     """Show the daily report form, filled from a saved draft if there is one."""
     day = day or today
     if project is not None:
-        own_project(session, actor=actor_of(request, user), project_id=project)
+        found = own_project(session, actor=actor_of(request, user), project_id=project)
+        try:
+            daily_reports.require_reporting(found)
+        except Refused as closed:
+            context = _form_context(session, user, project_id=None, day=day, values={})
+            return render(
+                request,
+                "agency/report_form.html",
+                context | {"errors": [str(closed)], "closed": True},
+                status=409,
+            )
     context = _form_context(session, user, project_id=project, day=day, values={})
     if context["project_id"] is not None:
         draft = portal.get_draft(
@@ -201,6 +230,16 @@ async def submit_report(
         raise Forbidden()
     actor = actor_of(request, user)
     chosen = own_project(session, actor=actor, project_id=project)
+    try:
+        daily_reports.require_reporting(chosen)
+    except Refused as closed:  # nothing is kept: no report, no draft
+        context = _form_context(session, user, project_id=None, day=day, values={})
+        return render(
+            request,
+            "agency/report_form.html",
+            context | {"errors": [str(closed)], "closed": True},
+            status=409,
+        )
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     _ = translator(request)
