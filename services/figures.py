@@ -118,6 +118,28 @@ def people_reached(
     )
 
 
+def people_by_project(
+    session: Session, *, cycle_id: int, last: date, known_by: date | None = None
+) -> dict[int, PeopleFigures]:
+    """Count people reached and 服务人次 of each project from its start to `last`, with its plan."""
+    projects = facts.list_project_facts(session, cycle_id=cycle_id)
+    versions = current_versions(
+        facts.list_service_facts(session, cycle_id=cycle_id, first=None, last=last),
+        known_by=_end_of(known_by or last),
+    )
+    planned = facts.list_planned_kpis(session, cycle_id=cycle_id)
+    return {
+        p.id or 0: count_people(
+            [v for v in versions if v.project_id == p.id],
+            [k for k in planned if k.project_id == p.id],
+            starts_on={p.id or 0: p.starts_on},
+            first=None,
+            last=last,
+        )
+        for p in projects
+    }
+
+
 def reports_due(
     session: Session,
     *,

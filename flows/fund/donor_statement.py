@@ -2,22 +2,25 @@
 
 Each statement shows a donor's gifts, the projects their money was committed
 and paid to under the pro rata rule of `models.attribution`, and those
-projects' planned outputs and reported 服务人次. All statements of a run are
-rendered in one task: rendering is coarse, never one task per donor. Running
-it again on the same day rewrites the same files.
+projects' planned outputs and reported 服务人次. Every figure is as of the
+statement's day. All statements of a run are published in one task through the
+document register: running it again renders nothing when nothing changed.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 from prefect import flow
 
 from flows.fund.fund_reports import build_donor_statements
-from flows.runtime import get_output_dir, get_templates_dir, io_task
+from flows.runtime import get_now, get_output_dir, get_templates_dir, io_task, session_scope
 from reports.contexts import DonorStatementContext
-from reports.render import render_report
+from reports.errors import BatchFailed
+from services import SYSTEM
+from services.register import DocumentSpec, publish_documents
 
 STATEMENT_TEMPLATE = "reports/donor_statement.html"
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\s]+")
@@ -30,22 +33,49 @@ def statement_path(donor_name: str, as_of: date) -> str:
 
 
 @io_task
-def render_statements(contexts: list[DonorStatementContext]) -> list[str]:
-    """Render every statement to its PDF; return the paths."""
-    from pathlib import Path
+def render_statements(
+    contexts: list[DonorStatementContext], cycle_id: int | None = None
+) -> list[str]:
+    """Publish every statement through the document register; return the paths.
 
-    paths = []
-    for context in contexts:
-        target = Path(statement_path(context.donor_name, context.as_of))
-        render_report(STATEMENT_TEMPLATE, context, templates_dir=get_templates_dir(), target=target)
-        paths.append(str(target))
-    return paths
+    A statement whose figures are unchanged is not rendered again; one whose
+    figures changed after it was published gets a new version beside it.
+    """
+    output_dir = get_output_dir()
+    specs = [
+        DocumentSpec(
+            kind="donor_statement",
+            subject=f"donor:{context.donor_name}",
+            period=context.as_of.isoformat(),
+            as_of=context.as_of,
+            template_name=STATEMENT_TEMPLATE,
+            context=context,
+            path=str(
+                Path(statement_path(context.donor_name, context.as_of)).relative_to(output_dir)
+            ),
+            cycle_id=cycle_id,
+            title=f"捐赠资金去向说明 · {context.donor_name}",
+        )
+        for context in contexts
+    ]
+    with session_scope() as session:
+        published = publish_documents(
+            session,
+            specs,
+            output_dir=output_dir,
+            templates_dir=get_templates_dir(),
+            actor=SYSTEM,
+            now=get_now(),
+        )
+    if published.failures:
+        raise BatchFailed(published.failures, ())
+    return [str(path) for path in published.paths]
 
 
 @flow(name="donor_statement", log_prints=True)
 def donor_statement(cycle_id: int, as_of: date, donors: list[str] | None = None) -> list[str]:
     """Render the statements of where the money went, for every donor or those named."""
     contexts = build_donor_statements(cycle_id, as_of, donors or [])
-    paths = render_statements(contexts)
+    paths = render_statements(contexts, cycle_id)
     print(f"捐赠资金去向说明 {len(paths)} 份（截至 {as_of}）")
     return paths

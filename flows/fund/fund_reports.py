@@ -17,8 +17,9 @@ from models.attribution import Gift, attribute_gifts
 from models.award import TRANCHE_CONDITION_LABELS
 from models.call_keys import CALENDAR_KEYS
 from models.call_rules import read_call_rules
+from models.figures import BENEFICIARIES, VISITS
 from models.fund import DONOR_TYPE_LABELS, IN_KIND_LABELS, Donation, GiftKind
-from models.ledger import award_money, sum_balance
+from models.ledger import Movement, award_money
 from models.proposal import KPI_UNITS
 from models.status import STAGE_LABELS
 from reports.contexts import (
@@ -33,8 +34,11 @@ from reports.contexts import (
     GiftLine,
     OutputLine,
 )
+from reports.figures import DonorStatementAsOf, money_block
 from reports.filters import format_cn_date, format_score
-from store import agencies, awards, calls, cycles, fund, monitoring, proposals
+from services import figures
+from store import agencies, awards, calls, cycles, fund, proposals
+from store import figures as store_figures
 
 CASH_LABEL = "现金"
 
@@ -122,30 +126,43 @@ def build_call_context(call_id: int, today: date) -> CallContext:
 def build_donor_statements(
     cycle_id: int, today: date, donors: list[str] | None = None
 ) -> list[DonorStatementContext]:
-    """Build one 捐赠资金去向说明 context per donor (or for each donor named)."""
+    """Build one 捐赠资金去向说明 context per donor (or for each donor named), as of `today`.
+
+    Every figure is as of the statement's day: gifts made by then, the ledger
+    entries dated on or before it (a tranche paid later is not counted), and
+    the daily reports that had arrived by its end.
+    """
     with session_scope() as session:
         cycle = cycles.get_cycle(session, cycle_id)
         the_fund = fund.get_fund(session, cycle_id=cycle_id)
-        donations = fund.list_donations(session, fund_id=the_fund.id)  # type: ignore[arg-type]
-        movements = fund.list_movements(session, fund_id=the_fund.id)  # type: ignore[arg-type]
+        donations = [
+            g
+            for g in fund.list_donations(session, fund_id=the_fund.id)  # type: ignore[arg-type]
+            if g.donated_on <= today
+        ]
+        dated = store_figures.list_dated_movements(session, fund_id=the_fund.id, as_of=today)  # type: ignore[arg-type]
+        money = figures.money_as_of(session, cycle_id=cycle_id, as_of=today)
         projects = _projects_by_award(session, cycle_id, today)
+    movements = [Movement(m.kind, m.amount_fen, m.domain_id, m.award_id) for m in dated]
     unknown = sorted(set(donors or ()) - {g.donor_name for g in donations})
     if unknown:
-        raise LookupError(f"公益基金「{the_fund.name}」没有这些捐赠方：{'、'.join(unknown)}")
+        raise LookupError(
+            f"公益基金「{the_fund.name}」截至 {today.isoformat()} 没有这些捐赠方：{'、'.join(unknown)}"
+        )
     cash = [
         Gift(g.id, g.restricted_domain_id, g.amount_fen)
         for g in donations
         if g.kind == GiftKind.CASH
     ]  # type: ignore[arg-type]
     shares = attribute_gifts(cash, movements)
-    balance = sum_balance(movements)
     common = {
         "header": DocumentHeader(cycle.street_office, cycle.name, "捐赠资金去向说明", today),
         "as_of": today,
         "fund_name": the_fund.name,
-        "fund_raised_fen": balance.raised_fen,
-        "fund_committed_fen": balance.committed_fen - balance.refunded_fen,
-        "fund_paid_fen": balance.paid_fen - balance.refunded_fen,
+        "fund_raised_fen": money.raised_fen,
+        "fund_committed_fen": money.committed_fen,
+        "fund_paid_fen": money.paid_fen,
+        "money": money_block(money),
     }
     by_donor: dict[tuple[str, str], list[Donation]] = defaultdict(list)
     for gift in donations:
@@ -166,7 +183,7 @@ def _statement(name, kind, gifts, shares, movements, projects, common) -> DonorS
             by_award[share.award_id][1] += share.paid_fen
     cash = sum(g.amount_fen for g in gifts if g.kind == GiftKind.CASH)
     committed = sum(c for c, _ in by_award.values())
-    return DonorStatementContext(
+    return DonorStatementAsOf(
         donor_name=name,
         donor_type=DONOR_TYPE_LABELS[kind],
         cash_fen=cash,
@@ -201,7 +218,7 @@ def _attributed(award_id, committed, paid, movements, projects) -> AttributedPro
         project_title=info[0],
         agency_name=info[1],
         domain_name=info[2],
-        award_fen=money.committed_fen - money.refunded_fen,
+        award_fen=money.committed_fen - money.released_fen - money.refunded_fen,
         committed_fen=committed,
         paid_fen=paid,
         outputs=info[3],
@@ -212,22 +229,17 @@ def _projects_by_award(session: Session, cycle_id: int, today: date) -> dict[str
     """Return each award's project title, agency, domain and outputs, and the domain names."""
     domains = {d.id: d.name for d in cycles.list_domains(session, cycle_id=cycle_id)}
     names = {a.id: a.name for a in agencies.list_agencies(session)}
-    cycle = cycles.get_cycle(session, cycle_id)
-    served: dict[int, int] = defaultdict(int)
-    for report in monitoring.list_daily_reports(
-        session, cycle_id=cycle_id, first=cycle.starts_on, last=today
-    ):
-        served[report.project_id] += report.people_served
+    people = figures.people_by_project(session, cycle_id=cycle_id, last=today)
     planned = _planned_outputs(session, cycle_id)
     by_award = {}
     for project in awards.list_projects(session, cycle_id=cycle_id):
+        reached = people.get(project.id)  # type: ignore[arg-type]
+        reported = {
+            VISITS: reached.service_visits if reached else 0,
+            BENEFICIARIES: reached.beneficiaries if reached else 0,
+        }
         outputs = tuple(
-            OutputLine(
-                indicator,
-                KPI_UNITS[indicator],
-                total,
-                served[project.id] if indicator == "服务人次" else None,  # type: ignore[index]
-            )
+            OutputLine(indicator, KPI_UNITS[indicator], total, reported.get(indicator))
             for indicator, total in planned.get((project.agency_id, project.title), {}).items()
         )
         by_award[project.award_id] = (

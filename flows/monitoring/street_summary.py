@@ -1,27 +1,29 @@
 """Building the 街道月度汇总报告 context: every project of the cycle for one month.
 
 Grades count only once an evaluation is published; until then a project
-shows its review status. Projects at risk are named with their reasons
-(`models.indicators.risk_reasons`), and fund use sets what the fund raised,
-committed and paid beside what the projects report having spent.
+shows its review status. Projects that need attention are ranked by
+severity with their reasons (`models.attention`), and fund use sets what the
+fund raised, committed and paid beside what the projects report having spent.
+Every headline figure comes from `services.figures`, as of the month's end.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, tzinfo
 
 from sqlmodel import Session
 
 from flows.monitoring.report_contexts import load_names
+from flows.runtime import get_tz
+from models.attention import facts_of_evaluation, rank_attention
 from models.calendar import month_bounds, month_label
 from models.compliance import Compliance
 from models.fund import DONOR_TYPE_LABELS, Donation, GiftKind
-from models.indicators import Indicator, progress_percent, risk_reasons
-from models.ledger import sum_balance
+from models.indicators import read_plausibility
 from models.monitoring import MonthlyEvaluation
 from models.project import Project
-from models.status import EVALUATION_STATUS_LABELS, EvaluationStatus, TrancheStatus
+from models.status import EVALUATION_STATUS_LABELS, EvaluationStatus
 from reports.contexts import (
     DocumentHeader,
     DomainRow,
@@ -31,7 +33,16 @@ from reports.contexts import (
     RiskRow,
     StreetSummaryContext,
 )
-from store import awards, evaluations, fund, meetings, needs, notices
+from reports.figures import (
+    StreetSummaryAsOf,
+    money_block,
+    needs_rows,
+    people_block,
+    reports_block,
+)
+from services import figures
+from store import awards, calls, evaluations, fund, meetings, notices
+from store import figures as store_figures
 
 GRADE_ORDER = ("优秀", "良好", "合格", "不合格")
 
@@ -71,6 +82,7 @@ def _donor_rows(gifts: list[Donation]) -> tuple[DonorTypeRow, ...]:
 def _risks(
     session: Session, cycle_id: int, month: str, projects: list[Project], found: dict, names
 ) -> tuple[RiskRow, ...]:  # type: ignore[no-untyped-def, type-arg]
+    """List the projects that need attention, most severe first (`models.attention`)."""
     _, last = month_bounds(month)
     cards = Counter(
         c.project_id for c in notices.list_yellow_cards(session, cycle_id=cycle_id, month=month)
@@ -82,32 +94,39 @@ def _risks(
         )
         if i.due_on < last
     )
-    rows = []
-    for project in projects:
-        evaluation = found.get(project.id)
-        if evaluation is None:
-            continue
-        outputs = [
-            Indicator(i["name"], i["unit"], i["planned"], i["actual"])
-            for i in evaluation.indicators
-        ]
-        reasons = risk_reasons(
-            compliance_percent=_compliance(evaluation),
-            progress=progress_percent(outputs),
-            budget_flagged=evaluation.budget_flagged,
-            yellow_cards=cards[project.id],
-            overdue_items=overdue[project.id],
-            risks_reported=evaluation.risks_reported,
+    try:
+        limits = read_plausibility(calls.get_latest_call(session, cycle_id=cycle_id).rules)
+    except LookupError:
+        limits = read_plausibility(None)
+    ranked = rank_attention(
+        facts_of_evaluation(
+            found[p.id],
+            project_title=p.title,
+            agency_name=names.agencies.get(p.agency_id, ""),
+            yellow_cards=cards[p.id],
+            overdue_items=overdue[p.id],
+            limits=limits,
         )
-        if reasons:
-            rows.append(RiskRow(project.title, names.agencies.get(project.agency_id, ""), reasons))
-    return tuple(rows)
+        for p in projects
+        if p.id in found
+    )
+    return tuple(
+        RiskRow(r.project_title, r.agency_name, (f"【{r.level}】", *r.reasons)) for r in ranked
+    )
 
 
 def street_summary_context(
-    session: Session, *, cycle_id: int, month: str, today: date
+    session: Session, *, cycle_id: int, month: str, today: date, tz: tzinfo | None = None
 ) -> StreetSummaryContext:
-    """Build the 街道月度汇总报告 context of the cycle for `month`."""
+    """Build the 街道月度汇总报告 context of the cycle for `month`, as of the month's end.
+
+    Money, needs and gifts are counted as of the month's last day (or `today`
+    if the month has not ended); the month's daily reports count in the
+    version that had reached the office by `today`, the report's date. So the
+    June summary shows June's figures however late it is rendered.
+    """
+    first, last = month_bounds(month)
+    as_of = min(last, today)
     projects = awards.list_projects(session, cycle_id=cycle_id)
     found = {
         e.project_id: e
@@ -116,61 +135,83 @@ def street_summary_context(
     projects = [p for p in projects if p.id in found]
     names = load_names(session, cycle_id, user_ids=set())
     the_fund = fund.get_fund(session, cycle_id=cycle_id)
-    balance = sum_balance(fund.list_movements(session, fund_id=the_fund.id))  # type: ignore[arg-type]
-    gifts = fund.list_donations(session, fund_id=the_fund.id)  # type: ignore[arg-type]
-    paid, award_fen = _money(session, cycle_id, projects)
+    money = figures.money_as_of(session, cycle_id=cycle_id, as_of=as_of)
+    gifts = [
+        g
+        for g in fund.list_donations(session, fund_id=the_fund.id)  # type: ignore[arg-type]
+        if g.donated_on <= as_of
+    ]
+    paid = {
+        award_id: m.paid_fen
+        for award_id, m in figures.award_money_as_of(
+            session, cycle_id=cycle_id, as_of=as_of
+        ).items()
+    }
+    award_fen = _award_fen(session, projects)
+    people = figures.people_reached(
+        session,
+        cycle_id=cycle_id,
+        first=first,
+        last=as_of,
+        known_by=today,
+        project_ids={p.id for p in projects},  # type: ignore[misc]
+    )
+    reports = figures.reports_due(
+        session, cycle_id=cycle_id, first=first, last=as_of, tz=tz or get_tz(), known_by=today
+    )
+    needs_now = figures.needs_by_domain(session, cycle_id=cycle_id, as_of=as_of)
+    keys = {
+        d_id: key for d_id, key, _ in store_figures.list_domain_keys(session, cycle_id=cycle_id)
+    }
     published = [e for e in found.values() if e.status == EvaluationStatus.PUBLISHED]
-    return StreetSummaryContext(
+    return StreetSummaryAsOf(
         header=DocumentHeader(names.street_office, names.cycle_name, "街道月度汇总报告", today),
         month=month_label(month),
         domains=len({p.domain_id for p in projects}),
         agencies=len({p.agency_id for p in projects}),
         projects=len(projects),
-        people_reached=sum(e.people_served for e in found.values()),
+        people_reached=people.service_visits,
         beneficiaries_new=sum(e.beneficiaries_new for e in found.values()),
-        volunteer_minutes=sum(e.volunteer_minutes for e in found.values()),
+        volunteer_minutes=people.volunteer_minutes,
         published=len(published),
-        fund_raised_fen=balance.raised_fen,
-        committed_fen=balance.committed_fen,
-        paid_fen=balance.paid_fen,
-        balance_fen=balance.available_fen,
+        fund_raised_fen=money.raised_fen,
+        committed_fen=money.committed_fen,
+        paid_fen=money.paid_fen,
+        balance_fen=money.available_fen,
         spent_to_date_fen=sum(e.spent_to_date_fen for e in found.values()),
         in_kind_gifts=sum(1 for g in gifts if g.kind == GiftKind.IN_KIND),
         yellow_cards=len(notices.list_yellow_cards(session, cycle_id=cycle_id, month=month)),
         donor_types=_donor_rows(gifts),
-        domain_rows=_domain_rows(session, cycle_id, names, projects, found, paid, award_fen),
+        domain_rows=_domain_rows(names, keys, needs_now, projects, found, paid, award_fen),
         project_rows=_project_rows(projects, found, names),
         grade_counts=_grade_counts([e.grade for e in published]),
         at_risk=_risks(session, cycle_id, month, projects, found, names),
+        as_of=as_of,
+        money=money_block(money),
+        people=people_block(people),
+        reports=reports_block(reports),
+        needs=needs_rows(needs_now, {keys[d]: n for d, n in names.domains.items() if d in keys}),
     )
 
 
-def _money(
-    session: Session, cycle_id: int, projects: list[Project]
-) -> tuple[dict[int, int], dict[int, int]]:
-    paid: dict[int, int] = defaultdict(int)
-    for tranche, project in awards.list_cycle_tranches(session, cycle_id=cycle_id):
-        if tranche.status == TrancheStatus.RELEASED:
-            paid[project.id] += tranche.amount_fen  # type: ignore[index]
+def _award_fen(session: Session, projects: list[Project]) -> dict[int, int]:
     found = awards.list_awards_by_id(session, award_ids=[p.award_id for p in projects])
-    return paid, {p.id: found[p.award_id].amount_fen for p in projects}  # type: ignore[misc]
+    return {p.id: found[p.award_id].amount_fen for p in projects}  # type: ignore[misc]
 
 
-def _domain_rows(
-    session, cycle_id, names, projects, found, paid, award_fen
-) -> tuple[DomainRow, ...]:  # type: ignore[no-untyped-def]
-    leads = needs.list_needs(session, cycle_id=cycle_id, leads_only=True)
+def _domain_rows(names, keys, needs_now, projects, found, paid, award_fen) -> tuple[DomainRow, ...]:  # type: ignore[no-untyped-def]
     rows = []
     for domain_id, domain_name in names.domains.items():
         own = [p for p in projects if p.domain_id == domain_id]
+        demand = needs_now.of(keys.get(domain_id, ""))
         rows.append(
             DomainRow(
                 domain_name=domain_name,
-                needs=sum(1 for n in leads if n.domain_id == domain_id),
-                needs_weight=sum(n.weight for n in leads if n.domain_id == domain_id),
+                needs=demand.groups,
+                needs_weight=demand.residents,
                 projects=len(own),
                 award_fen=sum(award_fen[p.id] for p in own),
-                paid_fen=sum(paid[p.id] for p in own),
+                paid_fen=sum(paid.get(p.award_id, 0) for p in own),
                 spent_to_date_fen=sum(found[p.id].spent_to_date_fen for p in own),
                 people_served=sum(found[p.id].people_served for p in own),
                 grades=_grade_counts([g for p in own if (g := _published_grade(found[p.id]))]),
