@@ -111,20 +111,30 @@ def fund_close(
 
 
 @app.command("show")
-def fund_show(cycle: Annotated[int, typer.Option(help="创投周期编号。")]) -> None:
-    """显示基金台账余额：募集、承诺、拨付、退回，及各资金池可用余额。"""
+def fund_show(
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    day: Annotated[str, typer.Option("--date", help="截至日期，默认今天。")] = "",
+) -> None:
+    """显示基金台账：截至某日的募集、承诺、拨付、退回、释放，及各资金池当前可用余额。"""
     from models.money import format_fen
     from services import fund
+    from services.figures import money_as_of
 
-    with session_for(ready()) as session:
+    settings = ready()
+    as_of = day_or_today(day, settings)
+    with session_for(settings) as session:
         standing = fund.summarise_fund(session, cycle_id=cycle)
-    balance = standing.balance
+        money = money_as_of(session, cycle_id=cycle, as_of=as_of)
     console.print(
-        f"{standing.name}（{'开放' if standing.is_open else '已关闭'}）：募集 {format_fen(balance.raised_fen)} 元，"
-        f"承诺 {format_fen(balance.committed_fen)}，拨付 {format_fen(balance.paid_fen)}，"
-        f"退回 {format_fen(balance.refunded_fen)}；持有现金 {format_fen(balance.held_fen)}，可承诺 {format_fen(balance.available_fen)}"
+        f"{standing.name}（{'开放' if standing.is_open else '已关闭'}）："
+        f"募集 {format_fen(money.raised_fen)} 元，承诺 {format_fen(money.committed_fen)}，"
+        f"拨付 {format_fen(money.paid_fen)}，退回 {format_fen(money.refunded_fen)}，"
+        f"释放 {format_fen(money.released_fen)}；持有现金 {format_fen(money.held_fen)}，"
+        f"可承诺 {format_fen(money.available_fen)}，未拨付承诺 {format_fen(money.unpaid_fen)}"
+        f"（截至 {as_of.isoformat()}，按台账发生日期）",
+        highlight=False,
     )
-    table = Table("资金池", "可承诺（元）", "持有现金（元）")
+    table = Table("资金池", "可承诺（元）", "持有现金（元）", title="各资金池（当前）")
     for pool in standing.pools:
         table.add_row(pool.name, format_fen(pool.available_fen), format_fen(pool.held_fen))
     console.print(table)

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, func, select
 from models.award import Award, Tranche
 from models.call import Call
 from models.cycle import Cycle, Domain
+from models.fund import Fund
 from models.monitoring import DailyReport, MonthlyEvaluation
-from models.need import Need
 from models.panel import ReviewAssignment
 from models.project import Project
 from models.proposal import Proposal, Review
@@ -26,16 +26,16 @@ def get_latest_cycle(session: Session) -> Cycle | None:
     return session.exec(select(Cycle).order_by(col(Cycle.id).desc())).first()
 
 
-def count_needs_by_domain(session: Session, *, cycle_id: int) -> list[tuple[str, int]]:
-    """Count the cycle's needs (merged ones excluded) by domain name; unsorted ones as ''."""
-    rows = session.exec(
-        select(Domain.name, func.count(col(Need.id)))
-        .select_from(Need)
-        .join(Domain, col(Domain.id) == Need.domain_id, isouter=True)
-        .where(Need.cycle_id == cycle_id, Need.status != "merged")
-        .group_by(Domain.name)
+def has_fund(session: Session, *, cycle_id: int) -> bool:
+    """Tell whether the cycle has a fund."""
+    return session.exec(select(Fund.id).where(Fund.cycle_id == cycle_id)).first() is not None
+
+
+def list_domain_names(session: Session, *, cycle_id: int) -> dict[str, str]:
+    """Return the cycle's domain names by key."""
+    return dict(
+        session.exec(select(Domain.key, Domain.name).where(Domain.cycle_id == cycle_id)).all()
     )
-    return sorted(((name or "", n) for name, n in rows), key=lambda r: -r[1])
 
 
 def count_proposals_by_status(session: Session, *, cycle_id: int) -> dict[str, int]:

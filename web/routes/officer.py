@@ -19,11 +19,11 @@ from sqlmodel import Session
 
 from models.calendar import PeriodError, month_bounds
 from models.compliance import ReportStamp, due_days, is_late
-from models.ledger import sum_balance
 from models.status import Role
 from services.documents import list_output_files
+from services.figures import headline
 from services.runs import note_flow_start
-from store import calls, dashboard, fund, monitoring
+from store import calls, dashboard, monitoring
 from store.accounts import SignedIn
 from web.deps import Forbidden, NotFound, NowDep, SessionDep, actor_of, require_roles
 from web.flow_runs import run_flow
@@ -100,14 +100,9 @@ def dashboard_page(
             },
             status=400,
         )
-    try:
-        balance = sum_balance(
-            fund.list_movements(
-                session, fund_id=fund.get_fund(session, cycle_id=cycle.id or 0).id or 0
-            )
-        )
-    except LookupError:
-        balance = None
+    figures = headline(session, cycle_id=cycle.id or 0, as_of=now.date(), tz=tz)
+    has_fund = dashboard.has_fund(session, cycle_id=cycle.id or 0)
+    domain_names = dashboard.list_domain_names(session, cycle_id=cycle.id or 0)
     grade_month, grades, grade_counts = dashboard.list_latest_grades(
         session, cycle_id=cycle.id or 0
     )
@@ -117,8 +112,14 @@ def dashboard_page(
         "officer/dashboard.html",
         {
             "cycle": {"name": cycle.name, "status": cycle.status, "street": cycle.street_office},
-            "balance": balance,
-            "needs": dashboard.count_needs_by_domain(session, cycle_id=cycle.id or 0),
+            "balance": figures.money if has_fund else None,
+            "needs": [
+                (domain_names.get(row.domain_key, row.domain_key), row.groups, row.pending)
+                for row in figures.needs.domains
+            ]
+            + ([("", figures.needs.unsorted.groups, 0)] if figures.needs.unsorted.groups else []),
+            "people": figures.people,
+            "reports": figures.reports,
             "proposals": dashboard.count_proposals_by_status(session, cycle_id=cycle.id or 0),
             "assignments": dashboard.count_assignments(session, cycle_id=cycle.id or 0),
             "heatmap": heatmap,
