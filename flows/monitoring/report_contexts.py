@@ -4,7 +4,10 @@ Every figure a PDF shows is read here from the evaluation the monthly flow
 stored and from the daily reports; the contexts carry plain values only. The
 queries cover the whole batch at once, so a thousand projects cost a few
 dozen queries, not thousands. Contact details of residents are never read
-into a report context, and beneficiaries appear as counts only.
+into a report context, and beneficiaries appear as counts only. Every user
+text (issues, notes, action items, 评语) is masked here, as the context is
+built, with the names of the people the cycle knows (`known_names`): the
+context carries no whole phone, ID number or known person's name.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlmodel import Session
 from models.calendar import month_bounds, month_label
 from models.compliance import ReportStamp, due_days, is_late
 from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation
+from models.privacy import mask_text
 from models.project import Project
 from models.status import (
     EVALUATION_STATUS_LABELS,
@@ -37,6 +41,7 @@ from reports.contexts import (
     OutputRow,
 )
 from store import agencies, awards, cycles, evaluations, meetings, monitoring
+from store import people as people_store
 
 NOTES_IN_REPORT = 6
 ACTION_STATUS_LABELS = {
@@ -56,6 +61,18 @@ class Names:
     domains: dict[int, str]
     communities: dict[int, str]
     users: dict[int, str]
+    # The people the cycle knows (`known_names`): masked in every user text.
+    people: tuple[str, ...] = ()
+
+
+def known_names(session: Session, cycle_id: int) -> tuple[str, ...]:
+    """The names of the people the cycle knows, masked in every user text (`store.people`)."""
+    return people_store.list_known_names(session, cycle_id=cycle_id)
+
+
+def mask_all(text: str, names: Sequence[str]) -> str:
+    """Mask phones, ID numbers and the known people's names in one user text."""
+    return mask_text(text, names=names)
 
 
 def load_names(
@@ -78,6 +95,7 @@ def load_names(
             for c in cycles.list_communities(session, street_office=cycle.street_office)
         },
         evaluations.list_user_names(session, user_ids=user_ids),
+        known_names(session, cycle_id),
     )
 
 
@@ -106,22 +124,24 @@ def day_points(
     return tuple(points)
 
 
-def _issues(project: Project, reports: Sequence[DailyReport]) -> tuple[IssueRow, ...]:
+def _issues(
+    project: Project, reports: Sequence[DailyReport], names: Sequence[str]
+) -> tuple[IssueRow, ...]:
     rows = []
     for report in reports:
         if report.issues:
-            rows.append(IssueRow(project.title, report.day, "问题", report.issues))
+            rows.append(IssueRow(project.title, report.day, "问题", mask_all(report.issues, names)))
         if report.risks:
-            rows.append(IssueRow(project.title, report.day, "风险", report.risks))
+            rows.append(IssueRow(project.title, report.day, "风险", mask_all(report.risks, names)))
     return tuple(rows)
 
 
-def action_row(item: ActionItem, project_title: str) -> ActionRow:
-    """Describe an action item for a report."""
+def action_row(item: ActionItem, project_title: str, names: Sequence[str] = ()) -> ActionRow:
+    """Describe an action item for a report, its text masked (the 责任人 is masked as printed)."""
     return ActionRow(
         item.seq,
         project_title,
-        item.text,
+        mask_all(item.text, names),
         item.owner,
         item.due_on,
         ACTION_STATUS_LABELS[ActionItemStatus(item.status)],
@@ -154,6 +174,7 @@ def assessment_context(
     first, last = month_bounds(evaluation.month)
     contract_no, award_fen, paid_fen = contract
     users = names.users
+    people = names.people
     return MonthlyAssessmentContext(
         header=DocumentHeader(names.street_office, names.cycle_name, "项目月度评估报告", today),
         month=month_label(evaluation.month),
@@ -183,11 +204,12 @@ def assessment_context(
         budget_rows=tuple(BudgetRow(**row) for row in evaluation.budget_lines),
         budget_flagged=evaluation.budget_flagged,
         daily_points=day_points(project, reports, month=evaluation.month, tz=tz),
-        issues=_issues(project, reports),
+        issues=_issues(project, reports, people),
         items_closed=evaluation.items_closed,
         items_open=evaluation.items_open,
         action_items=tuple(
-            action_row(i, project.title) for i in _month_items(items, first=first, last=last)
+            action_row(i, project.title, people)
+            for i in _month_items(items, first=first, last=last)
         ),
         criteria=tuple(
             CriterionScore(name, weight, evaluation.scores[name])
@@ -196,15 +218,18 @@ def assessment_context(
         ),
         total_score=evaluation.total_score,
         grade=evaluation.grade,
-        veto=evaluation.veto,
+        veto=mask_all(evaluation.veto, people),
         evaluator_name=users.get(evaluation.evaluator_id or 0, ""),
-        comment=evaluation.comment,
+        comment=mask_all(evaluation.comment, people),
         reviewer_name=users.get(evaluation.reviewer_id or 0, ""),
-        review_comment=evaluation.review_comment,
+        review_comment=mask_all(evaluation.review_comment, people),
         published_on=evaluation.published_on,
-        notes=tuple(DailyNote(r.day, r.people_served, r.summary) for r in reports if r.summary)[
-            -NOTES_IN_REPORT:
-        ],
+        notes=tuple(
+            DailyNote(r.day, r.people_served, mask_all(r.summary, people))
+            for r in reports
+            if r.summary
+        )[-NOTES_IN_REPORT:],
+        names=people,
     )
 
 
