@@ -106,7 +106,8 @@ def record_minutes(
 ) -> MinutesSummary:
     """Record a meeting's minutes and action items, then re-render its 周例会纪要.
 
-    `today` is the date printed on the PDF (default: the office's today).
+    `today` is the office's date (default: today). The 纪要 carries the meeting's
+    date whenever it is printed (`flows.monitoring.minutes_report`).
     """
     cycle_id = resolve_cycle(cycle_id)
     try:

@@ -2,16 +2,22 @@
 
 The document is the stored agenda, the minutes and the meeting's action
 items. Before minutes are recorded it is titled 周例会议程 and leaves room
-to write; afterwards it is the 周例会纪要. The PDF goes to
-`output/<month of the meeting>/周例会纪要-<reviewed week's Monday>.pdf`.
+to write; afterwards it is the 周例会纪要. Both are named and dated for the
+meeting they are about, never for the day they are printed: the PDF goes to
+`output/<month of the meeting>/周例会纪要-<meeting date>.pdf` and its date is
+the meeting's (an agenda printed before the meeting day carries that day).
+Every user text is masked as the context is built, with the names of the
+people the cycle knows (`flows.monitoring.report_contexts.known_names`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
-from flows.monitoring.report_contexts import action_row
+from flows.monitoring.report_contexts import action_row, known_names, mask_all
 from flows.runtime import current_render_pool, get_output_dir, io_task, session_scope
 from models.monitoring import ActionItem
 from reports.batch import RenderJob
@@ -50,8 +56,12 @@ def minutes_context(
     held_on: date,
     minutes: tuple[str, str, str],
     items: list[ActionRow],
+    names: Sequence[str] = (),
 ) -> WeeklyMinutesContext:
-    """Turn a stored agenda, the minutes and the action items into the report's context."""
+    """Turn a stored agenda, the minutes and the action items into the report's context.
+
+    `names` are the people the cycle knows: every user text is masked with them.
+    """
     text, attendees, recorder = minutes
     return WeeklyMinutesContext(
         header=header,
@@ -63,14 +73,19 @@ def minutes_context(
             for row in agenda.get("progress", [])
         ),
         issues=tuple(
-            IssueRow(i["project_title"], date.fromisoformat(i["day"]), i["kind"], i["text"])
+            IssueRow(
+                i["project_title"],
+                date.fromisoformat(i["day"]),
+                i["kind"],
+                mask_all(i["text"], names),
+            )
             for i in agenda.get("issues", [])
         ),
         overdue_items=tuple(
             ActionRow(
                 o["seq"],
                 o["project_title"],
-                o["text"],
+                mask_all(o["text"], names),
                 o["owner"],
                 date.fromisoformat(o["due_on"]),
                 "未完成",
@@ -82,38 +97,55 @@ def minutes_context(
             RiskRow(r["project_title"], r["agency_name"], tuple(r["reasons"]))
             for r in agenda.get("at_risk", [])
         ),
-        attendees=attendees,
+        attendees=mask_all(attendees, names),
         recorder=recorder,
-        minutes=text,
+        minutes=mask_all(text, names),
         action_items=tuple(items),
+        names=tuple(names),
     )
 
 
-def _rows(items: list[ActionItem], titles: dict[int, str]) -> list[ActionRow]:
-    return [action_row(i, titles.get(i.project_id or 0, "")) for i in items]
+def _rows(items: list[ActionItem], titles: dict[int, str], names: Sequence[str]) -> list[ActionRow]:
+    return [action_row(i, titles.get(i.project_id or 0, ""), names) for i in items]
+
+
+def document_date(held_on: date, *, has_minutes: bool, today: date) -> date:
+    """The date a meeting's document carries: the meeting's, or today for an agenda printed before it."""
+    return held_on if has_minutes else min(today, held_on)
+
+
+def minutes_file(folder: Path, title: str, held_on: date) -> Path:
+    """Where a meeting's agenda or minutes is written: named for the meeting's date."""
+    return folder / held_on.strftime("%Y-%m") / f"{title}-{held_on.isoformat()}.pdf"
 
 
 @io_task
 def write_minutes_pdf(cycle_id: int, week_start: date, today: date) -> str:
-    """Render the meeting's 周例会纪要 (or agenda, before minutes) and return the PDF's path."""
+    """Render the meeting's 周例会纪要 (or agenda, before minutes) and return the PDF's path.
+
+    `today` is the office's date: an agenda printed before its meeting day carries
+    it; otherwise the document carries the meeting's date, however late it is printed.
+    """
     with session_scope() as session:
         meeting = meetings.get_weekly_meeting(session, cycle_id=cycle_id, week_start=week_start)
         cycle = cycles.get_cycle(session, cycle_id)
         titles = {p.id: p.title for p in awards.list_projects(session, cycle_id=cycle_id)}
-        items = _rows(meetings.list_meeting_items(session, meeting_id=meeting.id), titles)  # type: ignore[arg-type, arg-type]
+        names = known_names(session, cycle_id)
+        items = _rows(meetings.list_meeting_items(session, meeting_id=meeting.id), titles, names)  # type: ignore[arg-type]
         title = "周例会纪要" if meeting.minutes else "周例会议程"
+        on = document_date(meeting.held_on, has_minutes=bool(meeting.minutes), today=today)
         context = minutes_context(
             meeting.agenda,
-            header=DocumentHeader(cycle.street_office, cycle.name, title, today),
+            header=DocumentHeader(cycle.street_office, cycle.name, title, on),
             week_start=week_start,
             held_on=meeting.held_on,
             minutes=(meeting.minutes, meeting.attendees, meeting.recorder),
             items=items,
+            names=names,
         )
-    folder = get_output_dir() / meeting.held_on.strftime("%Y-%m")
-    target = folder / f"{title}-{week_start.isoformat()}.pdf"
+    target = minutes_file(get_output_dir(), title, meeting.held_on)
     if title == "周例会纪要":
         # The agenda printed before the meeting is superseded by the minutes.
-        (folder / f"周例会议程-{week_start.isoformat()}.pdf").unlink(missing_ok=True)
+        minutes_file(get_output_dir(), "周例会议程", meeting.held_on).unlink(missing_ok=True)
     job = RenderJob(WEEKLY_MINUTES_TEMPLATE, context, target)
     return str(current_render_pool().render([job])[0])

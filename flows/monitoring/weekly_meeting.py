@@ -8,6 +8,12 @@ It is stored with the meeting and printed as the 周例会纪要 PDF, which gain
 the minutes and new action items once they are recorded
 (`flows.monitoring.meeting_minutes`). Running it again for a week replaces the agenda
 and keeps the minutes.
+
+The agenda is what was known when the meeting began (09:00 on the Monday it is
+held), however late it is built: the projects then running, the reports then in
+(each as its version of that moment), the action items then open and the
+yellow cards then issued. Running it again after the cycle has closed gives the
+same agenda, not an empty one.
 """
 
 from __future__ import annotations
@@ -93,12 +99,32 @@ def _issues(project: Project, reports: list[DailyReport]) -> list[dict[str, str]
     return rows
 
 
+# A project completed at the close ran its whole period: it was running in every
+# week of it. Nothing records when a project was suspended or terminated, so those
+# stay off the agenda as they always have (the monthly evaluation does the same).
+RAN_THE_WEEK = (ProjectStatus.ACTIVE, ProjectStatus.COMPLETED)
+
+
 def _running(session: Session, cycle_id: int, first: date, last: date) -> list[Project]:
+    """The projects running in [first, last]: as they were then, not as they are now."""
     return [
         p
         for p in awards.list_projects(session, cycle_id=cycle_id)
-        if p.status == ProjectStatus.ACTIVE and p.starts_on <= last and p.ends_on >= first
+        if p.status in RAN_THE_WEEK and p.starts_on <= last and p.ends_on >= first
     ]
+
+
+def _as_it_was(session: Session, report: DailyReport, as_of: datetime) -> DailyReport | None:
+    """The version of a day's report that was current at `as_of` (None if none was in)."""
+    if report.submitted_at <= as_of:
+        return report
+    if report.first_submitted_at > as_of:
+        return None
+    versions = monitoring.list_report_versions(
+        session, project_id=report.project_id, day=report.day
+    )
+    earlier = [v for v in versions if v.submitted_at <= as_of]
+    return earlier[-1] if earlier else None
 
 
 def _reports_in(
@@ -107,18 +133,26 @@ def _reports_in(
     week = monitoring.list_project_reports(
         session, project_ids=ids, first=week_start, last=week_start + timedelta(days=6)
     )
-    return {pid: [r for r in own if r.first_submitted_at <= as_of] for pid, own in week.items()}
+    found: dict[int, list[DailyReport]] = {}
+    for pid, own in week.items():
+        then = (_as_it_was(session, r, as_of) for r in own)
+        found[pid] = [r for r in then if r is not None]
+    return found
+
+
+def was_open(item: ActionItem, on: date) -> bool:
+    """Whether an action item was still open when the meeting of `on` began."""
+    return item.status == ActionItemStatus.OPEN or (
+        item.closed_on is not None and item.closed_on >= on
+    )
 
 
 def _overdue(session: Session, cycle_id: int, week_start: date) -> list[ActionItem]:
     held_on = week_start + timedelta(days=7)
-    still_open = meetings.list_action_items(
-        session,
-        cycle_id=cycle_id,
-        raised_by=held_on - timedelta(days=1),
-        status=ActionItemStatus.OPEN,
+    raised = meetings.list_action_items(
+        session, cycle_id=cycle_id, raised_by=held_on - timedelta(days=1)
     )
-    return [i for i in still_open if i.due_on < held_on]
+    return [i for i in raised if was_open(i, held_on) and i.due_on < held_on]
 
 
 def _risk(
@@ -173,7 +207,9 @@ def build_agenda(
     overdue = _overdue(session, cycle_id, week_start)
     month = week_end.strftime("%Y-%m")
     cards = Counter(
-        c.project_id for c in notices.list_yellow_cards(session, cycle_id=cycle_id, month=month)
+        c.project_id
+        for c in notices.list_yellow_cards(session, cycle_id=cycle_id, month=month)
+        if c.issued_on <= as_of.date()
     )
     progress, issues, at_risk = [], [], []
     for project in projects:

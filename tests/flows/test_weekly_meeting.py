@@ -17,8 +17,12 @@ from flows.monitoring.meeting_minutes import (
     store_minutes,
 )
 from flows.monitoring.weekly_meeting import build_agenda, prepare_agenda, weekly_meeting
-from models.monitoring import ActionItem, WeeklyMeeting
+from models.monitoring import ActionItem, DailyReport, WeeklyMeeting
+from models.need import Need
+from models.project import Project
 from models.rows import RowsRejected
+from models.status import ProjectStatus
+from store import cycles
 from tests.monitoring_builders import SHANGHAI, build_running_cycle, store_report, working_days
 
 WEEK = date(2026, 6, 1)
@@ -125,6 +129,7 @@ def test_an_open_item_past_its_date_is_on_the_next_agenda_until_done(
     assert [(o["text"], o["due_on"]) for o in overdue] == [("补交日报告", "2026-06-10")]
     item = session.exec(select(ActionItem)).one()
     assert "已完成" in close_action_item.fn(item.id, "已补交", False, date(2026, 6, 11))
+    session.expire_all()
     assert agenda(session, cycle.cycle_id, NEXT_WEEK)["overdue"] == []
     assert "已是该状态" in close_action_item.fn(item.id, "", False, None)
 
@@ -192,7 +197,7 @@ def test_the_meeting_prints_an_agenda_then_the_minutes_as_a_pdf(
     cycle = build_running_cycle(session, projects=2)
     store_report(session, cycle.project_ids[0], WEEK, risks="家属电话13812345678，需回访")
     first = weekly_meeting(cycle.cycle_id, WEEK)
-    assert Path(first.pdf).name == "周例会议程-2026-06-01.pdf"
+    assert Path(first.pdf).name == "周例会议程-2026-06-08.pdf"
     minutes = tmp_path / "minutes.txt"
     minutes.write_text("一、通报上周日报告。\n二、测试项目2说明缺交原因。", encoding="utf-8")
     sheet = write_actions(
@@ -213,3 +218,149 @@ def test_the_meeting_prints_an_agenda_then_the_minutes_as_a_pdf(
         ["pdfinfo", "-meta", result.pdf], capture_output=True, text=True, check=True
     ).stdout
     assert 'pdfaid:part="3"' in meta
+
+
+def _pdf_text(path: str) -> str:
+    return subprocess.run(
+        ["pdftotext", path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _add_need_contact(session: Session, cycle_id: int, name: str) -> None:
+    community = cycles.list_communities(session, street_office="淮河路街道办事处")[0]
+    session.add(
+        Need(
+            cycle_id=cycle_id,
+            community_id=community.id,  # type: ignore[arg-type]
+            text="希望有人上门看看",
+            submitted_on=date(2026, 3, 2),
+            contact_name=name,
+            contact_phone="13955501235",
+            fingerprint=f"need-{name}",
+        )
+    )
+    session.commit()
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_agenda_and_minutes_carry_the_meetings_date_and_are_named_for_it(
+    session: Session, tmp_path: Path
+) -> None:
+    # Printed in December (the wall clock) about the meeting held on Monday 8 June.
+    cycle = build_running_cycle(session, projects=1)
+    store_report(session, cycle.project_ids[0], WEEK)
+    agenda_pdf = weekly_meeting(cycle.cycle_id, WEEK).pdf
+    assert Path(agenda_pdf).name == "周例会议程-2026-06-08.pdf"
+    assert Path(agenda_pdf).parent.name == "2026-06"
+    text = _pdf_text(agenda_pdf)
+    assert "生成日期：2026年6月8日" in text and "会议日期 2026年6月8日" in text
+    minutes = tmp_path / "minutes.txt"
+    minutes.write_text("一、通报上周日报告。", encoding="utf-8")
+    # The minutes are typed in a week later, and printed again later still.
+    result = record_minutes(
+        WEEK, str(minutes), None, "", "李晓雯", cycle.cycle_id, date(2026, 6, 15)
+    )
+    assert Path(result.pdf).name == "周例会纪要-2026-06-08.pdf"
+    assert "生成日期：2026年6月8日" in _pdf_text(result.pdf)
+    again = record_minutes(WEEK, str(minutes), None, "", "李晓雯", cycle.cycle_id)
+    assert again.pdf == result.pdf and "生成日期：2026年6月8日" in _pdf_text(again.pdf)
+    assert not Path(agenda_pdf).exists()
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_earlier_weeks_agenda_is_the_same_after_the_cycle_has_moved_on(
+    session: Session, tmp_path: Path
+) -> None:
+    """Built again after the close, a June agenda still shows June: projects, reports, items."""
+    cycle = build_running_cycle(session, projects=2)
+    for day in working_days(NEXT_WEEK, date(2026, 6, 12)):
+        store_report(session, cycle.project_ids[0], day, people=12, issues="场地被占用")
+    store_report(session, cycle.project_ids[1], NEXT_WEEK, people=4)
+    prepare_agenda.fn(cycle.cycle_id, WEEK)
+    sheet = write_actions(
+        tmp_path / "a.csv", [["1", "测试项目1", "补交日报告", "机构", "2026-06-10", "", "", ""]]
+    )
+    store_minutes.fn(cycle.cycle_id, WEEK, "", "", "", read_action_sheet.fn(str(sheet), NEXT_WEEK))
+    first = weekly_meeting(cycle.cycle_id, NEXT_WEEK)
+    before = _pdf_text(first.pdf)
+    assert "本周日报告应交 10 份，已交 6 份" in first.headline
+    assert first.overdue_items == 1
+
+    # Later: the item is done, a report is corrected, and the close completes both projects.
+    item = session.exec(select(ActionItem)).one()
+    close_action_item.fn(item.id, "已补交", False, date(2026, 6, 20))
+    old = session.exec(
+        select(DailyReport).where(DailyReport.project_id == cycle.project_ids[1])
+    ).one()
+    old.is_current = False
+    session.add(old)
+    session.add(
+        DailyReport(
+            project_id=old.project_id,
+            day=old.day,
+            version=2,
+            first_submitted_at=old.first_submitted_at,
+            submitted_at=datetime(2026, 7, 2, 10, tzinfo=SHANGHAI),
+            people_served=40,
+            issues="更正后的问题",
+        )
+    )
+    for project in session.exec(select(Project)).all():
+        project.status = ProjectStatus.COMPLETED
+        session.add(project)
+    session.commit()
+
+    again = weekly_meeting(cycle.cycle_id, NEXT_WEEK)
+    assert again.pdf == first.pdf
+    assert (again.headline, again.overdue_items, again.issues) == (
+        first.headline,
+        first.overdue_items,
+        first.issues,
+    )
+    assert _pdf_text(again.pdf) == before
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_minutes_mask_the_names_of_the_people_the_cycle_knows(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    _add_need_contact(session, cycle.cycle_id, "钱秀梅")
+    store_report(
+        session, cycle.project_ids[0], WEEK, risks="孙建国老人摔倒，已联系钱秀梅（tel13955501235）"
+    )
+    weekly_meeting(cycle.cycle_id, WEEK)
+    minutes = tmp_path / "minutes.txt"
+    minutes.write_text(
+        "一、钱秀梅反映楼道灯坏了，孙建国负责联系物业，ID340302195001011235。", encoding="utf-8"
+    )
+    sheet = write_actions(
+        tmp_path / "a.csv",
+        [
+            [
+                "1",
+                "测试项目1",
+                "与钱秀梅核实需求，电话138.1234.5670",
+                "孙建国",
+                "2026-06-12",
+                "",
+                "",
+                "",
+            ]
+        ],
+    )
+    result = record_minutes(
+        WEEK, str(minutes), str(sheet), "钱秀梅等居民代表", "李晓雯", cycle.cycle_id
+    )
+    assert result.errors == ()
+    text = "".join(_pdf_text(result.pdf).split())
+    for leak in (
+        "钱秀梅",
+        "孙建国",
+        "13955501235",
+        "13812345670",
+        "138.1234.5670",
+        "340302195001011235",
+    ):
+        assert leak not in text, leak
+    assert "钱**" in text and "孙**" in text and "340302********1235" in text
