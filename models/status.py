@@ -8,6 +8,7 @@ way to change a status, so every refusal reads the same.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from enum import StrEnum
 
 
@@ -114,6 +115,18 @@ CLOSED_PROJECT_STATUSES = frozenset({ProjectStatus.COMPLETED, ProjectStatus.TERM
 def asks_for_reports(status: str) -> bool:
     """Tell whether a project in `status` owes daily reports: only a running one does."""
     return status == ProjectStatus.ACTIVE
+
+
+def owed_reports_on(status: str, day: date, *, closed_on: date | None) -> bool:
+    """Tell whether a project in `status` owed a daily report on `day` (as that day saw it).
+
+    A running project does. A project completed at the cycle's close (`closed_on`, the
+    close's business date) did on the days before the close and never from that day on,
+    so checking a past day again after the close still sees it as it was.
+    """
+    if status == ProjectStatus.ACTIVE:
+        return True
+    return status == ProjectStatus.COMPLETED and closed_on is not None and day < closed_on
 
 
 class ActionItemStatus(StrEnum):

@@ -7,7 +7,10 @@ report one working day overdue, the street officer is told at three, and a
 second escalation in a month puts a yellow card on the agency's record.
 Each project gets at most one notice a day, however often the check runs;
 notices go out by e-mail (`flows.monitoring.notices`). Reports count as of the check's
-time, so checking past days again (`since`) gives what the evening saw.
+time, so checking past days again (`since`) gives what the evening saw. A project closed
+at 结项 owes no report from the close's date on (`models.status.owed_reports_on`): it is
+never counted as due then, and a past day checked again after the close counts it as
+that evening did but files no notice for it.
 """
 
 from __future__ import annotations
@@ -37,8 +40,8 @@ from models.evaluation import monthly_plan
 from models.indicators import SERVICE_VISITS, month_index
 from models.monitoring import DailyReport, Notice, YellowCard
 from models.project import Project
-from models.status import ProjectStatus
-from store import agencies, awards, monitoring, notices, plans
+from models.status import asks_for_reports, owed_reports_on
+from store import agencies, awards, closing, monitoring, notices, plans
 
 LOOKBACK_DAYS = 45
 
@@ -173,10 +176,12 @@ def check_day(
 ) -> tuple[list[ProjectCheck], list[str], list[str]]:
     """Check every running project on `day`; file its notices; return checks, keys and cards."""
     with session_scope() as session:
+        closed = closing.get_closing(session, cycle_id=cycle_id)
+        closed_on = closed.closed_on if closed else None
         projects = [
             p
             for p in awards.list_projects(session, cycle_id=cycle_id)
-            if p.status == ProjectStatus.ACTIVE and p.starts_on <= day
+            if owed_reports_on(p.status, day, closed_on=closed_on) and p.starts_on <= day
         ]
         ids = [p.id for p in projects]
         reports = monitoring.list_project_reports(
@@ -203,7 +208,7 @@ def check_day(
                 escalated=gaps.get(project.id, set()),  # type: ignore[arg-type]
             )
             checks.append(check)
-            if check.kind:
+            if check.kind and asks_for_reports(project.status):  # a closed project is told nothing
                 keys.append(_file_notice(session, check, project, day=day))
         month = day.strftime("%Y-%m")
         cards = [

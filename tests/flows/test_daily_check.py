@@ -212,3 +212,33 @@ def test_the_evenings_figures_are_a_markdown_table_that_titles_cannot_break() ->
     check = ProjectCheck(1, "长者|食堂\n[链接](x)", True, False, 2, 80, (MON,), "remind", 40, 80)
     table = compliance_table(TUE, [check])
     assert "| 长者｜食堂 ［链接］(x) | 80% | 2 | 1 | 40 / 80 | 提醒机构 |" in table
+
+
+def test_a_project_closed_at_the_close_is_not_due_after_it_and_is_told_nothing(
+    session: Session, sink: SmtpSink
+) -> None:
+    from models.cycle_report import CycleClosing
+
+    cycle = build_running_cycle(session, projects=2)
+    closed = session.get(Project, cycle.project_ids[0])
+    assert closed is not None
+    closed.status = "completed"
+    session.add(closed)
+    session.add(CycleClosing(cycle_id=cycle.cycle_id, closed_on=WED, period_end=TUE))
+    session.commit()
+    store_report(session, cycle.project_ids[1], MON)
+    store_report(session, cycle.project_ids[1], TUE)
+
+    as_of = datetime.combine(THU, evening(THU).timetz()).replace(hour=20)
+    checks, keys, _ = check_day.fn(cycle.cycle_id, THU, as_of)
+    assert [c.project_id for c in checks] == [cycle.project_ids[1]]
+
+    # A day before the close, checked again afterwards, still counts it as due, but no notice.
+    checks, keys, _ = check_day.fn(
+        cycle.cycle_id, TUE, datetime.combine(TUE, evening(TUE).timetz()).replace(hour=20)
+    )
+    due = {c.project_id: c.due_today for c in checks}
+    assert due == {cycle.project_ids[0]: True, cycle.project_ids[1]: True}
+    send_notices.fn(keys)
+    assert keys == [] and sink.messages == []
+    assert all(n.project_id != closed.id for n in notices(session))
