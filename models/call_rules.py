@@ -307,6 +307,41 @@ def _refuse(path: Path, reason: str) -> RulesError:
     return RulesError(say(path, reason), path=path)
 
 
+def grade_band_texts(bands: GradeBands) -> tuple[str, ...]:
+    """Say each grade band as a range: 优秀（90分及以上）… 不合格（低于60分）.
+
+    A band reaches up to the next band's floor, not included; the lowest band,
+    starting at 0, is said as below the floor above it — never "0 分及以上".
+    """
+    ordered = sorted(bands, key=lambda band: band[0], reverse=True)
+    texts = []
+    for index, (floor, grade) in enumerate(ordered):
+        upper = ordered[index - 1][0] if index else None
+        if upper is None:
+            texts.append(f"{grade}（{_points(floor)}分及以上）")
+        elif floor <= 0:
+            texts.append(f"{grade}（低于{_points(upper)}分）")
+        else:
+            texts.append(f"{grade}（{_points(floor)}分及以上、低于{_points(upper)}分）")
+    return tuple(texts)
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def resolve_application(application: ApplicationInfo, office: OfficeIdentity) -> ApplicationInfo:
+    """The call's way to apply, with each place or contact left empty taken from the office."""
+    return ApplicationInfo(
+        method=application.method,
+        place=application.place or office.address,
+        email=application.email or office.email,
+        materials=application.materials,
+        contact=application.contact or office.contact,
+        phone=application.phone or office.phone,
+    )
+
+
 def check_rules_fit_fund(rules: CallRules, *, fund_name: str, raised_fen: int) -> None:
     """Raise RulesError if the call promises more than the fund holds, or names another fund."""
     if rules.fund_name != fund_name:

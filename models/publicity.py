@@ -91,6 +91,26 @@ def window_start(
     return day
 
 
+def window_first_day(
+    published_on: date, ends_on: date, working_days: int, *, holidays: Iterable[date] = ()
+) -> date:
+    """The first working day of a stored window: `working_days` counted back from `ends_on`.
+
+    A notice prints its window from this day to `ends_on`, so the range it
+    prints holds exactly the working days it claims, however the end was
+    counted; it never starts before the notice was published.
+    """
+    off = set(holidays)
+    day, counted = ends_on, 0
+    while day > published_on:
+        if is_working_day(day, holidays=off):
+            counted += 1
+            if counted == working_days:
+                return day
+        day -= timedelta(days=1)
+    return published_on
+
+
 def count_working_days(first: date, last: date, *, holidays: Iterable[date] = ()) -> int:
     """Count the working days from `first` to `last`, both included (0 if `last` is earlier)."""
     off = set(holidays)

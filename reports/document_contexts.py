@@ -13,10 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models.call_rules import ContractClauses
+from models.call_rules import ApplicationInfo, ContractClauses
 from models.contract import BudgetRow, KpiTotal
 from models.cycle import OfficeIdentity
-from reports.contexts import DocumentHeader
+from reports.contexts import (
+    CallContext,
+    DocumentHeader,
+    PublicNoticeContext,
+    SelectionSummaryContext,
+)
 
 
 @dataclass(frozen=True)
@@ -65,3 +70,45 @@ class _Delegating:
         if name.startswith("__") or name == "base":
             raise AttributeError(name)
         return getattr(self.base, name)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class CallDocument(_Delegating):
+    """申报指南 as published: the six standards (`base`), how to apply, whom to ask, the 落款."""
+
+    base: CallContext
+    office: OfficeIdentity
+    application: ApplicationInfo  # places and contacts already filled from the office
+    grade_texts: tuple[str, ...]  # 优秀（90分及以上）… 不合格（低于60分）
+    issued_on: date  # 发布日期
+
+
+@dataclass(frozen=True)
+class NoticeDocument(_Delegating):
+    """立项公示: the funded projects (`base`), the window as counted, how to object, the 落款."""
+
+    base: PublicNoticeContext
+    office: OfficeIdentity
+    subtitle: str
+    window_starts_on: date  # the first working day counted
+    window_days: int  # working days from window_starts_on to base.ends_on, both included
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """How many proposals one selection stage took in, and how many it passed."""
+
+    stage: str
+    entered: int
+    passed: int
+
+
+@dataclass(frozen=True)
+class SelectionSummaryDocument(_Delegating):
+    """街道遴选汇总: the selection by domain (`base`) and the office's 落款 and contact."""
+
+    base: SelectionSummaryContext
+    office: OfficeIdentity
+    stage_rows: tuple[StageRow, ...]
+    defended: tuple[int, ...]  # per row of base.rows: passed 初审, so went on to 路演答辩
+    total_defended: int

@@ -25,8 +25,11 @@ from models.call_rules import (
     CallRules,
     check_domains_known,
     check_rules_fit_fund,
+    grade_band_texts,
     read_call_rules,
+    resolve_application,
 )
+from models.cycle import office_identity
 from models.ledger import sum_balance
 from models.status import (
     CALL_TRANSITIONS,
@@ -36,6 +39,7 @@ from models.status import (
     Role,
     apply_transition,
 )
+from reports.document_contexts import CallDocument
 from reports.render import render_report
 from store import calls, cycles, fund
 
@@ -145,10 +149,27 @@ def published_call_pdf(call_id: int) -> str:
     return str(call_pdf_path(call.title, call.version))
 
 
+def call_document(call_id: int, today: date) -> CallDocument:
+    """The 申报指南 as published: the standards, how to apply, whom to ask, and its 落款."""
+    base = build_call_context.fn(call_id, today)
+    with session_scope() as session:
+        call = calls.get_call(session, call_id)
+        cycle = cycles.get_cycle(session, call.cycle_id)
+    rules = read_call_rules(call.rules)
+    office = office_identity(cycle, rules.office)
+    return CallDocument(
+        base=base,
+        office=office,
+        application=resolve_application(rules.application, office),
+        grade_texts=grade_band_texts(rules.grade_bands),
+        issued_on=call.published_on or today,
+    )
+
+
 @io_task
 def render_call(call_id: int, today: date) -> str:
     """Render the 申报指南 PDF of a call; return its path."""
-    context = build_call_context.fn(call_id, today)
+    context = call_document(call_id, today)
     target = call_pdf_path(context.title, context.version)
     render_report(CALL_TEMPLATE, context, templates_dir=get_templates_dir(), target=target)
     return str(target)

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from flows.runtime import get_output_dir, get_templates_dir, io_task, session_scope
 from models.award import TRANCHE_CONDITION_LABELS, TrancheCondition
+from models.call_keys import RulesError
 from models.call_rules import CallRules, read_call_rules
 from models.contract import (
     KpiTotal,
@@ -28,7 +29,7 @@ from models.cycle import OfficeIdentity, office_identity
 from models.ledger import sum_balance
 from models.privacy import mask_person, mask_phone
 from models.proposal import KPI_UNITS, Proposal
-from models.publicity import ObjectionStatus
+from models.publicity import ObjectionStatus, count_working_days, window_first_day
 from models.selection_rules import read_selection_rules
 from models.status import ProposalStatus, Stage
 from reports.contexts import (
@@ -38,7 +39,13 @@ from reports.contexts import (
     SelectionDomainRow,
     SelectionSummaryContext,
 )
-from reports.document_contexts import ContractDocument, ContractTranche
+from reports.document_contexts import (
+    ContractDocument,
+    ContractTranche,
+    NoticeDocument,
+    SelectionSummaryDocument,
+    StageRow,
+)
 from reports.render import render_report
 from store import awards, calls, cycles, fund, proposals, selection, users
 
@@ -83,10 +90,10 @@ def write_notice_pdf(call_id: int) -> str:
             for a in selection.list_assignments(session, call_id=call_id, stage=stage)
         }
         names = {u.id: u.name for u in users.list_users(session)}
-        context = PublicNoticeContext(
+        base = PublicNoticeContext(
             header=_header(session, call.cycle_id, "公益创投项目立项公示", notice.published_on),  # type: ignore[union-attr]
             call_title=call.title,
-            published_on=notice.published_on,
+            published_on=notice.published_on,  # type: ignore[union-attr]
             ends_on=notice.ends_on,  # type: ignore[union-attr]
             objection_days=rules.objection_days,
             rows=tuple(
@@ -96,12 +103,32 @@ def write_notice_pdf(call_id: int) -> str:
             total_fen=sum(p.requested_fen for p in funded),
             panel=tuple(sorted(names[r] for r in reviewers)) if rules.publish_panel else (),
         )
+        office = _office(session, call.cycle_id, _rules_or_none(call.rules))
+        cycle = cycles.get_cycle(session, call.cycle_id)
+    first = window_first_day(
+        base.published_on, base.ends_on, rules.objection_days, holidays=rules.holidays
+    )
+    context = NoticeDocument(
+        base=base,
+        office=office,
+        subtitle=f"{cycle.name} · 拟资助项目 {len(base.rows)} 个",
+        window_starts_on=first,
+        window_days=count_working_days(first, base.ends_on, holidays=rules.holidays),
+    )
     target = _folder(call_id) / "立项公示.pdf"
     return str(
         render_report(
             "reports/public_notice.html", context, templates_dir=get_templates_dir(), target=target
         )
     )
+
+
+def _rules_or_none(data: dict) -> CallRules | None:  # type: ignore[type-arg]
+    """The call's rules, or None for a call stored without a complete rules file (old rows)."""
+    try:
+        return read_call_rules(data)
+    except RulesError:
+        return None
 
 
 def _contract_context(session: Session, proposal: Proposal) -> ContractDocument:
@@ -215,21 +242,27 @@ def write_selection_summary_pdf(call_id: int, today: date) -> str:
             r.proposal_id
             for r in proposals.list_reviews(session, call_id=call_id, stage=Stage.PRELIMINARY)
         }
-        rows = []
+        defended = {
+            r.proposal_id
+            for r in proposals.list_reviews(session, call_id=call_id, stage=Stage.DEFENCE)
+        }
+        rows, defended_by_domain = [], []
         for domain in cycles.list_domains(session, cycle_id=call.cycle_id):
             own = [p for p in all_proposals if p.domain_id == domain.id]
             rows.append(_domain_row(domain.name, own, reviewed))
+            defended_by_domain.append(sum(1 for p in own if p.id in defended))
         objections = selection.list_objections(session, call_id=call_id)
         balance = sum_balance(
             fund.list_movements(session, fund_id=fund.get_fund(session, cycle_id=call.cycle_id).id)
         )  # type: ignore[arg-type]
         seats = selection.list_assignments(session, call_id=call_id, stage=Stage.PRELIMINARY)
         conflicts = selection.list_conflicts(session)
-        context = SelectionSummaryContext(
+        total = _domain_row("合计", all_proposals, reviewed)
+        base = SelectionSummaryContext(
             header=_header(session, call.cycle_id, "街道公益创投遴选汇总", today),
             call_title=call.title,
             rows=tuple(rows),
-            total=_domain_row("合计", all_proposals, reviewed),
+            total=total,
             fund_raised_fen=balance.raised_fen,
             committed_fen=balance.committed_fen,
             reviewers=len({s.reviewer_id for s in seats}),
@@ -243,6 +276,19 @@ def write_selection_summary_pdf(call_id: int, today: date) -> str:
             objections=len(objections),
             objections_upheld=sum(1 for o in objections if o.status == ObjectionStatus.UPHELD),
         )
+        office = _office(session, call.cycle_id, _rules_or_none(call.rules))
+    funded = {p.id for p in all_proposals if p.status in FUNDED}
+    context = SelectionSummaryDocument(
+        base=base,
+        office=office,
+        stage_rows=(
+            StageRow("资格审查", total.received, total.eligible),
+            StageRow("初审", total.reviewed, len(defended & reviewed)),
+            StageRow("路演答辩", len(defended), len(defended & funded)),
+        ),
+        defended=tuple(defended_by_domain),
+        total_defended=len(defended),
+    )
     target = _folder(call_id) / "遴选汇总.pdf"
     return str(
         render_report(

@@ -154,3 +154,35 @@ def test_a_bad_plausibility_threshold_is_refused_naming_the_key(key, value, mess
     assert "申报指南 [plausibility]（合理性检查）" in str(refused.value)
     assert message in str(refused.value)
     assert refused.value.path == ("plausibility", key)
+
+
+def test_grade_bands_are_said_as_ranges_and_the_lowest_as_below_the_pass_mark():
+    from models.call_rules import grade_band_texts
+
+    demo = read_call_rules(DEMO).grade_bands
+    assert grade_band_texts(demo) == (
+        "优秀（90分及以上）",
+        "良好（80分及以上、低于90分）",
+        "合格（60分及以上、低于80分）",
+        "不合格（低于60分）",
+    )
+    assert grade_band_texts([(0, "不合格"), (59.5, "合格")]) == (
+        "合格（59.5分及以上）",
+        "不合格（低于59.5分）",
+    )
+    assert grade_band_texts([(0, "通过")]) == ("通过（0分及以上）",)
+
+
+def test_an_application_without_its_own_contact_uses_the_offices():
+    from models.call_rules import resolve_application
+
+    office = OfficeIdentity(
+        name="街道", address="淮河路 1 号", contact="王老师", phone="0551-1", email="a@b.cn"
+    )
+    resolved = resolve_application(ApplicationInfo(place="二楼"), office)
+    assert (resolved.place, resolved.email, resolved.contact, resolved.phone) == (
+        "二楼",
+        "a@b.cn",
+        "王老师",
+        "0551-1",
+    )

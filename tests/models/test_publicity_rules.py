@@ -87,3 +87,18 @@ def test_one_working_day_ends_on_its_first_day():
     assert window_end(date(2026, 5, 28), 1, first_day_counts=True) == date(2026, 5, 28)
     assert window_end(date(2026, 5, 28), 1) == date(2026, 5, 29)
     assert count_working_days(date(2026, 5, 29), date(2026, 5, 28)) == 0
+
+
+def test_a_notice_prints_its_window_from_the_first_day_counted_back_from_its_end():
+    from models.publicity import window_first_day
+
+    thursday = date(2026, 5, 28)
+    # Counted from the next day: Fri 29 .. Thu 4 June; the notice prints Fri 29.
+    end = window_end(thursday, 5)
+    assert window_first_day(thursday, end, 5) == date(2026, 5, 29)
+    # Counted from the day itself: Thu 28 .. Wed 3 June.
+    end = window_end(thursday, 5, first_day_counts=True)
+    assert window_first_day(thursday, end, 5) == thursday
+    assert count_working_days(window_first_day(thursday, end, 5), end) == 5
+    # A window shorter than claimed still never starts before publication.
+    assert window_first_day(thursday, date(2026, 5, 29), 5) == thursday
