@@ -32,9 +32,9 @@ def proposal_template(output: Annotated[Path, typer.Argument(help="写出的 XLS
     console.print(f"已写出申报书模板：{write_template(output)}", highlight=False)
 
 
-def _receive(path: Path, call: int, *, submit: bool, at: str, agencies: Path | None) -> None:
+def _receive(path: Path, call: int, *, submit: bool, on: str, agencies: Path | None) -> None:
     if agencies is not None:
-        summary = _receive_with_registry(path, call, submit=submit, at=at, agencies=agencies)
+        summary = _receive_with_registry(path, call, submit=submit, on=on, agencies=agencies)
     else:
         from models.rows import RowError, RowsRejected
         from services import clerk, proposals
@@ -47,12 +47,13 @@ def _receive(path: Path, call: int, *, submit: bool, at: str, agencies: Path | N
                 summary = proposals.receive_proposals(
                     session,
                     actor=clerk(),
-                    now=moment_or_now(settings, at),
+                    now=settings.now(),
                     call_id=call,
                     tables=tables,
                     submit=submit,
                     refuse_repeats=submit,
                     source=path.name,
+                    received_at=moment_or_now(settings, on) if on else None,
                 )
         except RowsRejected as rejected:
             print_errors(tuple(str(e) for e in rejected.errors), f"{path.name} ")
@@ -68,7 +69,7 @@ def _receive(path: Path, call: int, *, submit: bool, at: str, agencies: Path | N
 
 
 def _receive_with_registry(
-    path: Path, call: int, *, submit: bool, at: str, agencies: Path
+    path: Path, call: int, *, submit: bool, on: str, agencies: Path
 ) -> BidsSummary:
     # The registry import is still a flow (flows.call.register_agencies); with it, the
     # registry and the proposals are stored in one transaction by the receive_bids flow.
@@ -79,7 +80,7 @@ def _receive_with_registry(
         call,
         str(agencies),
         str(path),
-        received_at=moment_or_now(settings, at),
+        received_at=moment_or_now(settings, on) if on else None,
         submit=submit,
         refuse_repeats=submit,
     )
@@ -92,11 +93,18 @@ def proposal_submit(
         typer.Argument(help="填好的申报书模板（XLSX），或申报书 CSV（预算等表在同一文件夹）。"),
     ],
     call: Annotated[int, typer.Option(help="申报指南编号。")],
-    at: Annotated[str, typer.Option(help="提交时间，默认现在；截止后拒收。")] = "",
+    on: Annotated[
+        str,
+        typer.Option(
+            "--on",
+            help="纸质申报书的收到时间（如 2026-05-15 09:30），由工作人员补录时填写；"
+            "默认现在。表中的「提交时间」不作数。",
+        ),
+    ] = "",
     agencies: Annotated[Path | None, typer.Option(help="同时导入的社会组织名录。")] = None,
 ) -> None:
-    """提交申报书：按申报指南逐条校验，全部通过才写入；截止后拒收，重复提交拒收。"""
-    _receive(path, call, submit=True, at=at, agencies=agencies)
+    """提交申报书：按申报指南逐条校验，全部通过才写入；收到时间晚于截止时间的拒收，重复提交拒收。"""
+    _receive(path, call, submit=True, on=on, agencies=agencies)
 
 
 @app.command("draft")
@@ -105,7 +113,7 @@ def proposal_draft(
     call: Annotated[int, typer.Option(help="申报指南编号。")],
 ) -> None:
     """保存申报书草稿：格式错误拒收，不符合申报指南之处列为提醒。"""
-    _receive(path, call, submit=False, at="", agencies=None)
+    _receive(path, call, submit=False, on="", agencies=None)
 
 
 @app.command("withdraw")

@@ -35,6 +35,9 @@ class Proposal(SQLModel, table=True):
     summary: str = Field(default="", max_length=2000)
     target_groups: list[str] = Field(default_factory=list, sa_type=JSON_VALUE)
     cited_need_ids: list[int] = Field(default_factory=list, sa_type=JSON_VALUE)
+    # Cited needs of another domain or community than the proposal's, as warned when it
+    # was received (models.citation): shown to the officer, never a refusal.
+    citation_warnings: list[str] = Field(default_factory=list, sa_type=JSON_VALUE)
     matching_fen: int = 0
     schedule: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON_VALUE)
     submitted_at: datetime | None = None

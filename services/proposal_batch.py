@@ -16,13 +16,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
 from models.call_rules import CallRules
+from models.citation import check_citations
+from models.demand import DemandNeed
 from models.proposal_rules import (
     BudgetItem,
     KpiPlan,
@@ -88,9 +90,12 @@ class BidContext:
     communities: frozenset[str]
     need_ids: frozenset[int]
     now: datetime
+    """When the batch was received: the server's time, or the business date the office gives
+    for a paper batch received earlier. A row's 提交时间 is never read: the file is not a clock."""
     tz: tzinfo
-    stated_times: bool = True
-    """Whether a row's 提交时间 counts (the office entering a paper batch) or only `now` does."""
+    needs: Mapping[int, DemandNeed] = field(default_factory=dict)
+    """The cycle's needs by id, to warn of a cited need of another domain or community."""
+    domain_names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ class ParsedBid:
     submitted_at: datetime | None
     content_key: str
     warnings: tuple[str, ...]
+    citation_warnings: tuple[str, ...] = ()
+    """Cited needs of another domain or community than the proposal's (kept on the proposal)."""
 
 
 def read_bid_files(
@@ -140,12 +147,19 @@ def parse_bids(
         check = validate_proposal(draft, context.rules, known_need_ids=context.need_ids)
         problems = [head.row.error(FINDING_COLUMNS[f.rule], f.message) for f in check.violations]
         if submit:
-            errors += problems + _late(head, context)
+            errors += problems
+        cited = check_citations(
+            domain_key=draft.domain_key,
+            community=head.community,
+            cited_need_ids=draft.cited_need_ids,
+            needs=context.needs,
+            domain_names=context.domain_names,
+        )
         warnings = [f.message for f in check.warnings] + (
             [] if submit else [str(p) for p in problems]
         )
         key = _content_key(head.row, budget[title], kpis[title], schedule[title])
-        submitted = (head.submitted_at or context.now) if submit else None
+        submitted = context.now if submit else None
         bids.append(
             ParsedBid(
                 head.row,
@@ -155,7 +169,8 @@ def parse_bids(
                 draft,
                 submitted,
                 key,
-                tuple(warnings),
+                tuple(warnings + list(cited.warnings)),
+                cited.warnings,
             )
         )
     if errors:
@@ -170,7 +185,6 @@ class _Head:
     community: str
     summary: str
     draft: ProposalDraft
-    submitted_at: datetime | None
 
 
 def _collect(rows: list[Row], read: Callable[[Row], T], errors: list[RowError]) -> list[T]:
@@ -205,10 +219,11 @@ def _read_head(row: Row, context: BidContext) -> _Head:
         cited_need_ids=_need_ids(row),
         target_groups=tuple(t for t in _SPLIT.split(row.text("服务对象", required=False)) if t),
     )
-    moment = None
-    if context.stated_times and row.text("提交时间", required=False):
-        moment = row.moment("提交时间", tz=context.tz)
-    return _Head(row, agency, community, row.text("项目简介", max_length=2000), draft, moment)
+    if row.text("提交时间", required=False):
+        # Checked like any date cell (a year 1 or 2101 is refused), never used: the batch
+        # is received when it arrives, or at the business moment the office gives.
+        row.moment("提交时间", tz=context.tz)
+    return _Head(row, agency, community, row.text("项目简介", max_length=2000), draft)
 
 
 def _need_ids(row: Row) -> tuple[int, ...]:
@@ -276,20 +291,6 @@ def _complete(draft: ProposalDraft, budget: list, kpis: list, schedule: list) ->
     from dataclasses import replace
 
     return replace(draft, budget=tuple(budget), kpis=tuple(kpis), schedule=tuple(schedule))
-
-
-def _late(head: _Head, context: BidContext) -> list[RowError]:
-    moment = head.submitted_at or context.now
-    if moment > context.deadline:
-        when = context.deadline.astimezone(context.tz)
-        return [
-            head.row.error(
-                "提交时间",
-                f"{moment.astimezone(context.tz):%Y-%m-%d %H:%M} 晚于申报截止时间 "
-                f"{when:%Y-%m-%d %H:%M}，不予受理",
-            )
-        ]
-    return []
 
 
 def _content_key(row: Row, budget: list, kpis: list, schedule: list) -> str:

@@ -3,10 +3,15 @@
 Every door comes here: the portal's upload and withdraw buttons, the
 `receive_bids` and `withdraw_proposal` flows and the CLI. So the answers are
 the same everywhere:
-- The call must still be open at the server's time (`now`, handed in). An agency
-  submits at `now`, whatever its file says; the office entering a batch received
-  on paper records each row's 提交时间 (or `now`), and a late row is refused by
-  name. A proposal is withdrawn only before the deadline.
+- The call must still be open when the batch is received. An agency submits at the
+  server's time (`now`, handed in), whatever its file says. The office entering a
+  batch received on paper earlier gives that business moment explicitly
+  (`received_at`, the CLI's `--on`); otherwise it is `now`. A workbook's 提交时间 is
+  never read. A batch received after the deadline is refused, naming the deadline.
+  A proposal is withdrawn only before the deadline.
+- A cited need of another domain or community than the proposal's is a warning, kept
+  on the proposal (`Proposal.citation_warnings`) for the officer's screening page; a
+  cited id the cycle does not have refuses the row (field 引用需求编号).
 - An agency acts on its own proposals only: it files in its own name, and another
   agency's proposal is "not found" (its existence is not revealed).
 A batch is read and checked (`services.proposal_batch`) before anything is written,
@@ -50,6 +55,8 @@ class BidsSummary:
     already_there: int = 0
     warnings: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    citation_warnings: tuple[str, ...] = ()
+    """Cited needs of another domain or community (also among `warnings`), by proposal title."""
 
 
 class CallClosed(Refused):
@@ -66,23 +73,37 @@ def receive_proposals(
     submit: bool,
     refuse_repeats: bool,
     source: str = "",
+    received_at: datetime | None = None,
 ) -> BidsSummary:
     """Check a batch of proposals against the call and store it, all or nothing.
 
     With `submit=False` the batch is saved as drafts and the call's objections are
     warnings. A problem in any row raises `RowsRejected` naming every row at fault.
     Agencies the caller stored in this session before (a registry imported with the
-    batch) count as registered, and are committed with the proposals.
+    batch) count as registered, and are committed with the proposals. `received_at`
+    is the office's business moment for a paper batch received earlier (staff only);
+    the proposals are filed as submitted then, and the entry itself at `now`.
     """
     call = _find_call(session, call_id)
     own = _own_agency_name(session, actor)
     if own is not None:
         _check_own_rows(tables, own)
-        if submit and now > call.deadline:
-            raise CallClosed(_closed(call, now, "不再受理申报书"))
+        if received_at is not None:
+            raise Forbidden("申报机构的提交时间以系统收到的时间为准，不能另行指定")
     elif actor.role not in OFFICE_ROLES:
         raise Forbidden("只有申报机构或街道工作人员可以提交申报书")
-    context = _context(session, call, now, stated_times=own is None)
+    moment = received_at or now
+    if submit and moment > call.deadline:
+        if received_at is None:
+            raise CallClosed(_closed(call, now, "不再受理申报书"))
+        raise CallClosed(
+            _closed(
+                call,
+                now,
+                f"收到时间 {moment.astimezone(_zone(now)):%Y-%m-%d %H:%M} 已晚于截止时间，不予受理",
+            )
+        )
+    context = _context(session, call, moment, zone=_zone(now))
     with unit_of_work(session):
         bids = parse_bids(tables, context, submit=submit)
         ids = _ids(session, call.cycle_id)
@@ -106,6 +127,9 @@ def receive_proposals(
             received=received,
             already_there=len(bids) - received,
             warnings=tuple(f"「{b.draft.title}」{w}" for b in bids for w in b.warnings),
+            citation_warnings=tuple(
+                f"「{b.draft.title}」{w}" for b in bids for w in b.citation_warnings
+            ),
         )
         audit.record(
             session,
@@ -114,7 +138,17 @@ def receive_proposals(
             action="proposal_submit" if submit else "proposal_draft",
             subject_type="call",
             subject_id=call_id,
-            detail=f"{source}：{summary.received} 份，已有相同 {summary.already_there} 份",
+            detail=f"{source}：{summary.received} 份，已有相同 {summary.already_there} 份"
+            + (
+                f"，纸质申报收到时间 {moment.astimezone(context.tz):%Y-%m-%d %H:%M}"
+                if received_at
+                else ""
+            )
+            + (
+                f"，引用需求提醒 {len(summary.citation_warnings)} 条"
+                if summary.citation_warnings
+                else ""
+            ),
         )
     return summary
 
@@ -197,20 +231,22 @@ def _zone(now: datetime) -> tzinfo:
     return now.tzinfo or UTC
 
 
-def _context(session: Session, call: Call, now: datetime, *, stated_times: bool) -> BidContext:
+def _context(session: Session, call: Call, received: datetime, *, zone: tzinfo) -> BidContext:
     cycle = cycles.get_cycle(session, call.cycle_id)
+    domains = cycles.list_domains(session, cycle_id=cycle.id)  # type: ignore[arg-type]
     return BidContext(
         rules=read_call_rules(call.rules),
         deadline=call.deadline,
         agencies=frozenset(a.name for a in agencies.list_agencies(session)),
-        domains=frozenset(d.key for d in cycles.list_domains(session, cycle_id=cycle.id)),  # type: ignore[arg-type]
+        domains=frozenset(d.key for d in domains),
         communities=frozenset(
             c.name for c in cycles.list_communities(session, street_office=cycle.street_office)
         ),
         need_ids=frozenset(n.id for n in needs.list_needs(session, cycle_id=cycle.id)),  # type: ignore[arg-type, misc]
-        now=now,
-        tz=_zone(now),
-        stated_times=stated_times,
+        now=received,
+        tz=zone,
+        needs={n.need_id: n for n in needs.list_demand_needs(session, cycle_id=cycle.id)},  # type: ignore[arg-type]
+        domain_names={d.key: d.name for d in domains},
     )
 
 
@@ -300,4 +336,5 @@ def _fill(proposal: Proposal, bid: ParsedBid, ids: dict[str, dict[str, int]]) ->
     proposal.summary, proposal.content_key = bid.summary, bid.content_key
     proposal.target_groups = list(draft.target_groups)
     proposal.cited_need_ids = list(draft.cited_need_ids)
+    proposal.citation_warnings = list(bid.citation_warnings)
     proposal.schedule = [{"month": s.month, "activity": s.activity} for s in draft.schedule]

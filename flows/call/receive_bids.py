@@ -9,8 +9,12 @@ is, so the same batch can be received again; the same proposal with other
 content, or one that was withdrawn, is refused. With `submit=False` the batch
 is saved as drafts (草稿), with the call's objections listed as warnings.
 
-Without `agency_id` the office enters the batch (each row's 提交时间 counts);
-with it, that agency submits at `received_at` and may file only its own proposals.
+Without `agency_id` the office enters the batch: it is filed as received at
+`received_at`, the business moment the clerk gives for paper received earlier,
+or at the server's time; a workbook's 提交时间 is never read. With `agency_id`,
+that agency submits at `received_at` (the moment the server took it, default
+now) and may file only its own proposals. Either way a batch received after the
+deadline is refused, with the deadline in the message.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ def store_bids(
     refuse_repeats: bool,
     agency_id: int | None = None,
     source: str = "",
+    received_at: datetime | None = None,
 ) -> BidsSummary:
     """Add the registry's agencies and the batch's proposals in one transaction."""
     with session_scope() as session:
@@ -63,6 +68,7 @@ def store_bids(
             submit=submit,
             refuse_repeats=refuse_repeats,
             source=source,
+            received_at=received_at,
         )
         count = registered.added + registered.updated if registered else 0
         return replace(summary, agencies=count)
@@ -82,7 +88,10 @@ def receive_bids(
     agency_id: int | None = None,
 ) -> BidsSummary:
     """Receive agencies' records and proposals under a call, all or nothing."""
-    now = received_at or get_now()
+    # The office's paper batch keeps two times: the business moment it was received
+    # (received_at) and the entry (now). An agency's submission has only the server's time.
+    now = get_now() if agency_id is None else received_at or get_now()
+    paper = received_at if agency_id is None else None
     try:
         registry = (
             read_registry(agencies_path, today=get_now().date()) if agencies_path else ([], [])
@@ -97,6 +106,7 @@ def receive_bids(
             refuse_repeats=refuse_repeats,
             agency_id=agency_id,
             source=Path(proposals_path).name,
+            received_at=paper,
         )
     except RowsRejected as rejected:
         print(f"申报材料被拒绝：{rejected}")

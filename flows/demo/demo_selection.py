@@ -7,6 +7,10 @@ thread and, once the flow is paused, gives the committee's decision from
 the CLI command calls — which checks it, stores it and resumes the run.
 Then one objection from `demo/objections.csv` is lodged within the window and
 dismissed, and the notice is concluded: contracts are signed.
+
+Before that, `receive_demo_bids` enters the agencies' proposals as the office enters
+a paper batch: at the business moment it was received (`DEMO_BIDS_RECEIVED`, before
+the call's deadline), never at a time the workbook states.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ import threading
 import time
 import tomllib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from flows.call.receive_bids import BidsSummary, receive_bids
 from flows.runtime import session_scope
 from flows.selection.committee import CommitteeInput, get_pending, record_committee_decision
 from flows.selection.conclude_publicity import ConclusionSummary, conclude_publicity
@@ -30,6 +36,8 @@ from store import proposals
 from store.spreadsheets import read_rows
 
 WAIT_LIMIT_SECONDS = 300
+DEMO_BIDS_RECEIVED = datetime(2026, 5, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+"""When the street office received the demo's paper batch (the call closes 2026-05-20 17:00)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,13 @@ class DemoSelection:
 
     selection: SelectionSummary
     conclusion: ConclusionSummary | None
+
+
+def receive_demo_bids(
+    call_id: int, data: Path, received_at: datetime = DEMO_BIDS_RECEIVED
+) -> BidsSummary:
+    """Enter the demo's proposals as the office's paper batch received at `received_at`."""
+    return receive_bids(call_id, "", str(data / "proposals.csv"), received_at=received_at)
 
 
 def run_demo_selection(

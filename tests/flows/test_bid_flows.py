@@ -14,8 +14,10 @@ from models.agency import Agency
 from models.proposal import BudgetLine, KpiTarget, Proposal
 from models.rows import RowError, RowsRejected
 from services.proposal_template import write_template
+from services.proposals import CallClosed
 from tests.builders import DEMO_DIR, write_csv
 from tests.flows.call_setup import (
+    BEFORE_DEADLINE,
     SHANGHAI,
     copy_demo_bids,
     open_demo_cycle,
@@ -108,13 +110,6 @@ def test_the_demo_batch_is_received_once_with_its_budgets_kpis_and_schedules(
         ),
         (
             "proposals.csv",
-            4,
-            "提交时间",
-            "2026-05-20 17:01",
-            "proposals.csv 第 4 行「提交时间」：2026-05-20 17:01 晚于申报截止时间 2026-05-20 17:00，不予受理",
-        ),
-        (
-            "proposals.csv",
             5,
             "引用需求编号",
             "12、999",
@@ -161,13 +156,21 @@ def test_a_bad_cell_refuses_the_whole_batch_naming_file_row_and_column(
 
 
 def test_submitting_after_the_deadline_is_refused_with_the_deadline_in_the_message(
-    call_id: int, tmp_path: Path
+    call_id: int, session: Session
 ) -> None:
-    path = edited(tmp_path, "proposals.csv", 2, "提交时间", "")
     late = datetime(2026, 5, 21, 8, 0, tzinfo=SHANGHAI)
-    assert refusals(call_id, path, at=late) == [
-        "proposals.csv 第 2 行「提交时间」：2026-05-21 08:00 晚于申报截止时间 2026-05-20 17:00，不予受理"
-    ]
+    with pytest.raises(CallClosed, match="申报已于 2026-05-20 17:00 截止，不再受理申报书"):
+        receive(call_id, DEMO_DIR / "proposals.csv", at=late)  # every row states an earlier time
+    assert session.exec(select(Proposal)).all() == []
+
+
+def test_a_stated_time_after_the_deadline_is_not_read_the_batch_is_received_when_it_arrives(
+    call_id: int, session: Session, tmp_path: Path
+) -> None:
+    path = edited(tmp_path, "proposals.csv", 4, "提交时间", "2026-05-20 17:01")
+    summary = receive(call_id, path)
+    assert summary.received == 26
+    assert {p.submitted_at for p in session.exec(select(Proposal))} == {BEFORE_DEADLINE}
 
 
 def test_the_same_proposal_submitted_again_with_other_content_is_refused(
@@ -179,7 +182,7 @@ def test_the_same_proposal_submitted_again_with_other_content_is_refused(
         receive(call_id, path)
     [error] = rejected.value.errors
     assert str(error).startswith(
-        "proposals.csv 第 2 行「项目名称」：这份申报书已于 2026-05-06 09:15 提交"
+        "proposals.csv 第 2 行「项目名称」：这份申报书已于 2026-05-15 09:00 提交"
     )
 
 

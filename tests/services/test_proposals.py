@@ -71,31 +71,113 @@ def _events(session: Session, action: str) -> list[AuditEvent]:
     return list(session.exec(select(AuditEvent).where(AuditEvent.action == action)))
 
 
-def test_the_office_enters_a_paper_batch_with_its_stated_times_after_the_deadline(
-    call_id: int, session: Session
-) -> None:
-    tables = read_bid_files(str(DEMO_DIR / "proposals.csv"))
-
-    summary = receive_proposals(
+def _office(session: Session, call_id: int, tables, **kwargs):  # type: ignore[no-untyped-def]
+    return receive_proposals(
         session,
         actor=SYSTEM,
-        now=AFTER,
         call_id=call_id,
         tables=tables,
         submit=True,
         refuse_repeats=False,
         source="proposals.csv",
+        **kwargs,
     )
 
+
+def test_the_office_enters_a_paper_batch_at_the_business_moment_it_gives_not_the_files(
+    call_id: int, session: Session
+) -> None:
+    tables = read_bid_files(str(DEMO_DIR / "proposals.csv"))
+
+    summary = _office(session, call_id, tables, now=AFTER, received_at=BEFORE)
+
     assert (summary.received, summary.already_there) == (26, 0)
-    first = _stored(session)[0]
-    assert first.submitted_at == datetime(2026, 5, 6, 9, 15, tzinfo=SHANGHAI)
+    # Every row states its own 提交时间 (2026-05-06 …); none of them is read.
+    assert {p.submitted_at for p in _stored(session)} == {BEFORE}
     [event] = _events(session, "proposal_submit")
     assert (event.actor, event.subject_id, event.detail) == (
         "系统",
         call_id,
-        "proposals.csv：26 份，已有相同 0 份",
+        "proposals.csv：26 份，已有相同 0 份，纸质申报收到时间 2026-05-19 10:00",
     )
+
+
+def test_the_office_entering_a_batch_after_the_deadline_without_a_date_is_refused(
+    call_id: int, session: Session
+) -> None:
+    tables = read_bid_files(str(DEMO_DIR / "proposals.csv"))  # rows state times before it
+
+    with pytest.raises(CallClosed, match="申报已于 2026-05-20 17:00 截止，不再受理申报书"):
+        _office(session, call_id, tables, now=AFTER)
+
+    assert _stored(session) == []
+    assert _events(session, "proposal_submit") == []
+
+
+def test_a_business_moment_after_the_deadline_is_refused_naming_both(
+    call_id: int, session: Session
+) -> None:
+    tables = read_bid_files(str(DEMO_DIR / "proposals.csv"))
+    later = datetime(2026, 5, 20, 17, 1, tzinfo=SHANGHAI)
+
+    with pytest.raises(CallClosed) as refused:
+        _office(session, call_id, tables, now=AFTER, received_at=later)
+
+    assert refused.value.message == (
+        "申报已于 2026-05-20 17:00 截止，收到时间 2026-05-20 17:01 已晚于截止时间，不予受理"
+    )
+    assert _stored(session) == []
+
+
+def test_an_agency_cannot_name_its_own_received_time(call_id: int, session: Session) -> None:
+    with pytest.raises(Forbidden, match="申报机构的提交时间以系统收到的时间为准"):
+        receive_proposals(
+            session,
+            actor=_agency(session, QINGHE),
+            now=AFTER,
+            call_id=call_id,
+            tables=_tables_of(QINGHE),
+            submit=True,
+            refuse_repeats=True,
+            received_at=BEFORE,
+        )
+    assert _stored(session) == []
+
+
+def test_the_demo_batch_cites_needs_of_its_own_communities_so_nothing_is_warned(
+    call_id: int, session: Session
+) -> None:
+    summary = _office(session, call_id, read_bid_files(str(DEMO_DIR / "proposals.csv")), now=BEFORE)
+
+    assert summary.citation_warnings == ()
+    assert all(p.citation_warnings == [] for p in _stored(session))
+
+
+def test_a_cited_need_of_another_community_is_warned_and_kept_on_the_proposal(
+    call_id: int, session: Session
+) -> None:
+    tables = _tables_of(QINGHE)
+    meals = next(r for r in tables[PROPOSAL_SHEET] if r.values["项目名称"].startswith("银龄互助"))
+    meals.values["引用需求编号"] = "48、80"  # 80: 路灯坏了, in 新安社区
+
+    summary = receive_proposals(
+        session,
+        actor=_agency(session, QINGHE),
+        now=BEFORE,
+        call_id=call_id,
+        tables=tables,
+        submit=True,
+        refuse_repeats=True,
+    )
+
+    warning = "引用的需求 #80 属于新安社区，本项目在明珠社区，请核实是否回应该需求"
+    assert summary.citation_warnings == (f"「银龄互助·幸福食堂助餐服务」{warning}",)
+    assert summary.citation_warnings[0] in summary.warnings
+    stored = {p.title: p for p in _stored(session)}
+    assert stored["银龄互助·幸福食堂助餐服务"].citation_warnings == [warning]
+    assert stored["银龄互助·幸福食堂助餐服务"].status == "submitted"  # warned, not refused
+    [event] = _events(session, "proposal_submit")
+    assert event.detail.endswith("引用需求提醒 1 条")
 
 
 def test_an_agency_submits_at_the_servers_time_not_the_time_its_file_states(

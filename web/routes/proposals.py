@@ -99,7 +99,15 @@ async def upload(
         except (Refused, ServiceForbidden) as refused:
             return _refused(request, [refused.message])
     word = tr(request, "已提交") if submit else tr(request, "已保存为草稿")
-    return redirect("/agency/proposals", message=f"{word}：{summary.received}")
+    message = f"{word}：{summary.received}"
+    if summary.citation_warnings:
+        # Shown once on the next page; kept on the proposal for the officer (a flash
+        # cookie holds a few hundred characters, so only the first ones are spelt out).
+        listed = "；".join(summary.citation_warnings[:2])
+        more = len(summary.citation_warnings) - 2
+        # The service's own words, like its refusals: a door never rephrases them.
+        message += f"。引用需求提醒：{listed}" + (f"（另有 {more} 条）" if more > 0 else "")
+    return redirect("/agency/proposals", message=message)
 
 
 def _refused(request: Request, errors: list[str]) -> Response:

@@ -1,4 +1,5 @@
-"""The officer's selection pages: screening overrides (资格审查改判, `services.selection`) and
+"""The officer's selection pages: screening overrides (资格审查改判, `services.selection`) with
+the proposals' need-citation warnings (引用需求提醒), and
 the committee's decision at 终审, which resumes the waiting selection flow (`web.flow_runs`)
 and goes on the audit trail through `services.selection.note_committee_decision`.
 """
@@ -39,6 +40,13 @@ def screening_page(request: Request, session: SessionDep, user: OfficerUser) -> 
     """List the call's screening results, with an override form for each."""
     call_id = _latest_call_id(session)
     rows = dashboard.list_call_proposals(session, call_id=call_id, stage=Stage.ELIGIBILITY)
+    # Every proposal of the call whose cited needs are of another domain or community,
+    # whatever its stage: warned when it was received, never a refusal (models.citation).
+    warned = [
+        {"id": p.id, "title": p.title, "status": p.status, "warnings": p.citation_warnings}
+        for p in dashboard.list_call_proposals(session, call_id=call_id)
+        if p.citation_warnings
+    ]
     return render(
         request,
         "officer/screening.html",
@@ -51,9 +59,11 @@ def screening_page(request: Request, session: SessionDep, user: OfficerUser) -> 
                     "note": p.screening_note,
                     "override_by": p.override_by,
                     "override_reason": p.override_reason,
+                    "citation_warnings": p.citation_warnings,
                 }
                 for p in rows
-            ]
+            ],
+            "citation_warnings": warned,
         },
     )
 
