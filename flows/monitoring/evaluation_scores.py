@@ -22,7 +22,7 @@ from models.call_rules import CallRules, read_call_rules
 from models.compliance import Compliance
 from models.evaluation import MEASURED, evaluator_criteria, is_month_missing, score_month
 from models.grading import ScoringError
-from models.indicators import Indicator, implausible_outputs, progress_percent, read_plausibility
+from models.indicators import Indicator, implausible_outputs, progress_percent
 from models.monitoring import MonthlyEvaluation
 from models.rows import Row, RowError, RowsRejected, read_all
 from models.status import EVALUATION_TRANSITIONS, EvaluationStatus, Role, apply_transition
@@ -116,7 +116,7 @@ def apply_scores(
         month_missing=is_month_missing(
             expected=evaluation.reports_expected, submitted=evaluation.reports_submitted
         ),
-        implausible=[i.name for i in implausible_outputs(outputs, read_plausibility(rules.raw))],
+        implausible=[i.name for i in implausible_outputs(outputs, rules.plausibility)],
     )
     evaluation.scores, evaluation.total_score = result.scores, result.total
     evaluation.grade, evaluation.veto = result.grade, result.veto

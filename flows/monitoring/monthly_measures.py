@@ -30,7 +30,6 @@ from models.indicators import (
     measure_budget,
     measure_outputs,
     month_index,
-    read_plausibility,
     sum_spend,
 )
 from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation
@@ -155,7 +154,7 @@ def measure_month(cycle_id: int, month: str, project_ids: list[int]) -> int:
         targets = plans.list_month_targets(session, project_ids=project_ids)
         items = meetings.list_action_items(session, cycle_id=cycle_id, raised_by=last)
         rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
-        limits = read_plausibility(rules.raw)
+        limits = rules.plausibility
         for project in projects:
             current = evaluations.get_evaluation(session, project_id=project.id, month=month)  # type: ignore[arg-type]
             if current is not None and current.status in FROZEN:

@@ -20,6 +20,7 @@ from models.monitoring import MonthlyEvaluation
 from models.project import Project
 from models.rows import RowsRejected
 from services import Forbidden, Refused
+from store import calls
 from tests.monitoring_builders import build_running_cycle, evening, store_report, working_days
 
 JUNE = "2026-06"
@@ -470,3 +471,31 @@ def test_the_monthly_pdf_shows_an_implausible_output_as_abnormal_and_names_slow_
     assert "否决项" not in text
     # 活动费 is spent on plan; 人员费 and 物资费 are not spent at all: slow, not over budget.
     assert "执行偏慢" in text and "超支" not in text.replace("“超支”", "") and "超限" not in text
+
+
+def test_the_calls_plausibility_section_sets_the_multiple_and_the_budget_thresholds(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    call = calls.get_latest_call(session, cycle_id=cycle.cycle_id)
+    call.rules = call.rules | {
+        "plausibility": {"indicator_max_ratio": 4, "overspend_pct": 10, "underspend_pct": 95}
+    }
+    session.add(call)
+    session.commit()
+    project = cycle.project_ids[0]
+    plausibility_reports(session, project)
+    measure_month.fn(cycle.cycle_id, JUNE, [project])
+    rows = [["周立衡", "测试项目1", "100", "", "", ""]]
+    record_scores.fn(
+        cycle.cycle_id,
+        JUNE,
+        read_score_sheet.fn(cycle.cycle_id, write_sheet(tmp_path / "s.csv", rows)),
+    )
+    found = evaluation(session, project)
+    # 71 activities against 20 is 355 %: within 4 times the plan, so plausible here.
+    assert (found.grade, found.veto) == ("优秀", "")
+    # 人员费 and 物资费 unspent (-100 %) is beyond 95 %: still slow; 活动费 on plan is not.
+    assert [line["flagged"] for line in found.budget_lines] == [
+        line["deviation_percent"] == -100.0 for line in found.budget_lines
+    ]
