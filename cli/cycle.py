@@ -113,33 +113,45 @@ def cycle_verify(
     cycle: Annotated[int | None, typer.Option("--cycle", help="创投周期编号。")] = None,
     archive: Annotated[Path | None, typer.Option(help="归档文件夹（不查数据库）。")] = None,
 ) -> None:
-    """校验归档：逐一重新计算 PDF 的 SHA-256 并与清单比对。"""
+    """校验文档：输出文件夹中每份登记的 PDF 与登记簿比对，已结项的再比对归档清单。
+
+    逐一重新计算 SHA-256，列出缺少或被改动的每个文件；有问题时退出码为 1。
+    """
     from flows.closing.cycle_archive import verify_archive
     from models.archive import ArchiveError
 
+    problems: list[str] = []
+    checked: list[str] = []
     if archive is None:
         if cycle is None:
             raise fail("请给出 --cycle 或 --archive")
+        from services.register import verify_documents
         from store.closing import get_closing
 
-        with session_for(ready()) as session:
+        settings = ready()
+        with session_for(settings) as session:
             found = get_closing(session, cycle_id=cycle)
-        if found is None:
-            raise fail(f"创投周期 #{cycle} 尚未结项，没有归档")
-        archive = Path(found.archive_path)
-    try:
-        manifest, problems = verify_archive(archive)
-    except ArchiveError as exc:
-        raise fail(str(exc)) from None
+            register = verify_documents(session, cycle_id=cycle, output_dir=settings.output_dir)
+        problems += register.problems
+        checked.append(f"输出文件夹 {register.checked} 份登记文档")
+        if found is not None:
+            archive = Path(found.archive_path)
+    if archive is not None:
+        try:
+            manifest, archived = verify_archive(archive)
+        except ArchiveError as exc:
+            raise fail(str(exc)) from None
+        problems += archived
+        if manifest:
+            checked.append(
+                f"归档 {len(manifest['files'])} 个文件（申报指南第 {manifest['rules_version']} 版，"
+                f"{manifest['rules_sha256'][:12]}…）"
+            )
     for line in problems:
         console.print(f"[red]{line}[/]", highlight=False)
     if problems:
-        raise fail(f"归档校验未通过：{len(problems)} 处问题（{archive}）")
-    console.print(
-        f"归档校验通过：{len(manifest['files'])} 个文件的 SHA-256 与清单一致；"
-        f"申报指南第 {manifest['rules_version']} 版（{manifest['rules_sha256'][:12]}…）",
-        highlight=False,
-    )
+        raise fail(f"文档校验未通过：{len(problems)} 处问题")
+    console.print(f"文档校验通过：{'；'.join(checked)}，SHA-256 均一致", highlight=False)
 
 
 @app.command("new")
