@@ -6,7 +6,8 @@ pays the tranche: a ledger payment keyed `payment:tranche:<id>` (so it is
 never paid twice) after `models.ledger.plan_payment` checks the award still
 owes it and the fund holds the cash. A failing grade holds the tranche and
 tells the agency and the street officer by e-mail, once. Tranches paid on
-signing, and the final tranche (the close-cycle flow), are not touched.
+signing, and the final tranche (the close-cycle flow), are not touched, nor
+is any tranche of a project closed at 结项: its commitment was released then.
 Paying and holding are `services.tranches`; this flow only decides which.
 """
 
@@ -24,7 +25,7 @@ from models.award import TrancheCondition
 from models.call_rules import read_call_rules
 from models.money import format_fen
 from models.project import Project
-from models.status import EvaluationStatus, TrancheStatus
+from models.status import CLOSED_PROJECT_STATUSES, EvaluationStatus, TrancheStatus
 from models.tranche_release import (
     TrancheDecision,
     decide_tranche,
@@ -64,6 +65,8 @@ def decide_midterm_tranches(cycle_id: int, day: date) -> tuple[ReleaseSummary, l
         bands = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules).grade_bands
         for tranche, project in awards.list_cycle_tranches(session, cycle_id=cycle_id):
             if tranche.condition != TrancheCondition.MIDTERM_PASS:
+                continue
+            if project.status in CLOSED_PROJECT_STATUSES:
                 continue
             month, grade = _midterm_grade(session, project)
             decision = decide_tranche(

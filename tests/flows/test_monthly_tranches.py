@@ -153,3 +153,21 @@ def test_the_release_flow_pays_and_holds_in_one_run(session: Session) -> None:
     assert (result.released, result.held) == (("测试项目1",), ("测试项目2",))
     assert release_tranches(cycle.cycle_id, DAY).released == ()
     assert len(payments(session)) == 3
+
+
+def test_a_closed_projects_midterm_tranche_is_no_longer_decided(session: Session) -> None:
+    from models.project import Project
+
+    cycle = build_running_cycle(session, projects=1)
+    project = session.get(Project, cycle.project_ids[0])
+    assert project is not None
+    project.status = "completed"  # closed at 结项: its unpaid commitment was released then
+    session.add(project)
+    session.commit()
+    midterm(session, cycle.project_ids[0], "合格")
+
+    summary, keys = decide_midterm_tranches.fn(cycle.cycle_id, DAY)
+
+    assert (summary.released, summary.held, summary.waiting, summary.errors) == ((), (), 0, ())
+    assert keys == [] and len(payments(session)) == 1
+    assert second_tranche(session, 1).status == "planned"
