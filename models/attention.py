@@ -177,3 +177,29 @@ def facts_of_evaluation(
         budget_deviation=deviation_percent(spent, planned),
         implausible=tuple(i.name for i in implausible_outputs(outputs, limits)),
     )
+
+
+def evaluation_flags(
+    evaluation: MonthlyEvaluation, limits: Plausibility = Plausibility()
+) -> tuple[str, ...]:
+    """Say, for the evaluator reviewing a month, what in its measures needs checking.
+
+    One sentence per output marked 异常 (actual, plan and the call's multiple)
+    and one for a budget that is 超支 or 执行偏慢 (with the deviation). The
+    portal's review page shows them; every other door should use this too.
+    """
+    outputs = [
+        Indicator(i["name"], i["unit"], i["planned"], i["actual"]) for i in evaluation.indicators
+    ]
+    flags = [
+        f"{o.name}：实际 {o.actual}{o.unit}，计划 {o.planned}{o.unit}"
+        f"（超过计划的 {limits.indicator_max_ratio:g} 倍，标为异常，请核实；评分按计划的 100% 计）"
+        for o in implausible_outputs(outputs, limits)
+    ]
+    spent, planned = evaluation.spent_to_date_fen, evaluation.planned_to_date_fen
+    state = budget_state(spent, planned, limits) if evaluation.budget_lines else ""
+    if state:
+        deviation = deviation_percent(spent, planned)
+        shown = f"（累计支出偏离计划 {deviation:+.1f}%）" if deviation is not None else ""
+        flags.append(f"预算{state}{shown}")
+    return tuple(flags)

@@ -8,6 +8,7 @@ from models.attention import (
     SEVERE,
     AttentionFacts,
     attention_reasons,
+    evaluation_flags,
     facts_of_evaluation,
     rank_attention,
 )
@@ -132,3 +133,15 @@ def test_the_calls_thresholds_decide_what_is_flagged():
 def test_without_budget_lines_there_is_no_budget_state():
     facts = facts_of_evaluation(evaluation(budget_lines=[]), project_title="x")
     assert facts.budget_state == ""
+
+
+def test_the_reviewer_is_told_what_to_check_in_a_months_measures():
+    assert evaluation_flags(evaluation()) == (
+        "活动场次：实际 41场，计划 6场（超过计划的 3 倍，标为异常，请核实；评分按计划的 100% 计）",
+        "预算执行偏慢（累计支出偏离计划 -50.0%）",
+    )
+    assert evaluation_flags(evaluation(), Plausibility(indicator_max_ratio=7.5)) == (
+        "预算执行偏慢（累计支出偏离计划 -50.0%）",
+    )
+    on_plan = evaluation(indicators=[], spent_to_date_fen=100_000)
+    assert evaluation_flags(on_plan) == ()

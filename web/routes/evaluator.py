@@ -3,7 +3,7 @@ says so), and the monthly evaluations waiting for a second evaluator's review.
 
 Each monthly evaluation waiting for review shows its plausibility flags: outputs
 implausibly far above plan (异常) and a budget that is 超支 or 执行偏慢, by the call's
-`[plausibility]` thresholds (`models.indicators`), so the reviewer checks them first.
+`[plausibility]` thresholds (`models.attention.evaluation_flags`), so the reviewer checks them first.
 
 Scoring calls `services.reviews` and reviewing calls `services.evaluations`, the same
 use cases as the JSON API and the flows: a refusal there (stage closed, seat not held,
@@ -18,16 +18,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from models.attention import evaluation_flags
 from models.call_rules import read_call_rules
-from models.indicators import (
-    Indicator,
-    Plausibility,
-    budget_state,
-    deviation_percent,
-    implausible_outputs,
-    read_plausibility,
-)
-from models.monitoring import MonthlyEvaluation
+from models.indicators import Plausibility, read_plausibility
 from models.selection_rules import read_selection_rules
 from models.status import EvaluationStatus, Role, Stage
 from services import evaluations, reviews
@@ -170,25 +163,6 @@ async def score(
     )
 
 
-def _flags(evaluation: MonthlyEvaluation, limits: Plausibility) -> list[str]:
-    """Say what in an evaluation's measures is implausible or off budget."""
-    outputs = [
-        Indicator(i["name"], i["unit"], i["planned"], i["actual"]) for i in evaluation.indicators
-    ]
-    flags = [
-        f"{o.name}：实际 {o.actual}{o.unit}，计划 {o.planned}{o.unit}"
-        f"（超过计划的 {limits.indicator_max_ratio:g} 倍，标为异常，请核实；评分按计划的 100% 计）"
-        for o in implausible_outputs(outputs, limits)
-    ]
-    spent, planned = evaluation.spent_to_date_fen, evaluation.planned_to_date_fen
-    state = budget_state(spent, planned, limits) if evaluation.budget_lines else ""
-    if state:
-        deviation = deviation_percent(spent, planned)
-        shown = f"（累计支出偏离计划 {deviation:+.1f}%）" if deviation is not None else ""
-        flags.append(f"预算{state}{shown}")
-    return flags
-
-
 def _limits(session: Session, cycle_id: int, found: dict[int, Plausibility]) -> Plausibility:
     if cycle_id not in found:
         found[cycle_id] = read_plausibility(calls.get_latest_call(session, cycle_id=cycle_id).rules)
@@ -217,7 +191,7 @@ def evaluations_page(request: Request, session: SessionDep, user: EvaluatorUser)
                     "reports": f"{e.reports_submitted}/{e.reports_expected}",
                     "people": f"{e.people_served}/{e.people_planned}",
                     "veto": e.veto,
-                    "flags": _flags(e, _limits(session, p.cycle_id, limits)),
+                    "flags": evaluation_flags(e, _limits(session, p.cycle_id, limits)),
                 }
                 for e, p in rows
             ]
