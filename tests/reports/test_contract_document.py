@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, select
 
 from flows.selection.selection_reports import write_contract_pdfs
@@ -27,6 +28,7 @@ def _contract(session: Session) -> tuple[Proposal, str]:
     return proposal, pdf
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_contract_lists_every_kpi_its_budget_and_its_tranches(session: Session) -> None:
     proposal, pdf = _contract(session)
     text = pdf_text(Path(pdf))
@@ -46,6 +48,7 @@ def test_the_contract_lists_every_kpi_its_budget_and_its_tranches(session: Sessi
     assert proposals.get_proposal(session, proposal.id).title in flat  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_signing_dates_are_blank_and_full_funding_prints_no_matching(session: Session) -> None:
     _, pdf = _contract(session)
     flat = "".join(pdf_text(Path(pdf)).split())
@@ -54,11 +57,13 @@ def test_the_signing_dates_are_blank_and_full_funding_prints_no_matching(session
     assert "配套资金" not in flat and "全额资助" in flat
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_file_name_holds_the_contract_number_and_the_title(session: Session) -> None:
     proposal, pdf = _contract(session)
     assert Path(pdf).name == f"GY-2026-001-测试项目1-{proposal.id:02d}.pdf"
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_contract_carries_the_clauses_of_the_call_rules_and_masks_the_project_lead(
     session: Session,
 ) -> None:
@@ -80,6 +85,7 @@ def test_the_contract_carries_the_clauses_of_the_call_rules_and_masks_the_projec
     assert "签订日期：年月日" in flat
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_office_on_the_cycle_is_the_contracts_first_party(session: Session) -> None:
     build_running_cycle(session, projects=1)
     cycle = session.exec(select(Cycle)).one()

@@ -1,0 +1,114 @@
+"""Every document kind of docs/documents.md carries every element of its checklist, in a real PDF.
+
+Each kind is rendered by the flow task that writes it, from a stored cycle
+(tests/monitoring_builders.py: contracted projects with budgets, KPIs and
+tranches, the demo call's rules), and read back with pdftotext. A 须有 row's
+text must appear, a 不得有 row's must not, spaces and line breaks ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from flows.call.publish_call import render_call
+from flows.selection.selection_reports import (
+    write_contract_pdfs,
+    write_notice_pdf,
+    write_selection_summary_pdf,
+)
+from models.call import Call
+from models.call_rules import read_call_rules
+from models.cycle import Cycle, office_identity
+from models.proposal import Proposal
+from models.publicity import PublicNotice
+from reports.filters import format_cn_date
+from reports.privacy_scan import pdf_text
+from tests.monitoring_builders import build_running_cycle
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "documents.md"
+KINDS_REQUIRED = ("contract", "call", "public_notice", "selection_summary")
+_SECTION = re.compile(r"^## .+\(`(?P<kind>\w+)`\)\s*$", re.M)
+_ROW = re.compile(
+    r"^\|\s*(?P<element>[^|]+?)\s*\|\s*(?P<rule>须有|不得有)\s*\|\s*(?P<text>[^|]+?)\s*\|$", re.M
+)
+ISSUED_ON = date(2026, 5, 1)
+NOTICE_ON, NOTICE_ENDS = date(2026, 5, 28), date(2026, 6, 3)
+
+
+def checklists() -> dict[str, list[tuple[str, str, str]]]:
+    """The checklist of each kind: (element, 须有/不得有, text)."""
+    text = DOC.read_text(encoding="utf-8")
+    found = list(_SECTION.finditer(text))
+    lists = {}
+    for index, section in enumerate(found):
+        end = found[index + 1].start() if index + 1 < len(found) else len(text)
+        body = text[section.end() : end]
+        lists[section["kind"]] = [(m["element"], m["rule"], m["text"]) for m in _ROW.finditer(body)]
+    return lists
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def _stored(session: Session) -> tuple[Call, Proposal, dict[str, str]]:
+    build_running_cycle(session, projects=2)
+    call = session.exec(select(Call)).one()
+    rules = read_call_rules(call.rules)
+    call.published_on, call.title = ISSUED_ON, rules.title  # as publish_call stores it
+    session.add(call)
+    session.add(PublicNotice(call_id=call.id, published_on=NOTICE_ON, ends_on=NOTICE_ENDS))  # type: ignore[arg-type]
+    session.commit()
+    proposal = session.exec(select(Proposal).order_by(Proposal.id)).first()
+    cycle = session.exec(select(Cycle)).one()
+    office = office_identity(cycle, rules.office)
+    values = {
+        "office": office.name,
+        "seal": office.seal_text,
+        "call": rules.title,
+        "issued_on": format_cn_date(ISSUED_ON),
+        "project": proposal.title,  # type: ignore[union-attr]
+        "agency": "测试社工机构1",
+        "contract_no": "GY-2026-001",
+    }
+    return call, proposal, values  # type: ignore[return-value]
+
+
+RENDER: dict[str, Callable[[Call, Proposal], str]] = {
+    "contract": lambda call, proposal: write_contract_pdfs.fn(
+        call.id, [proposal.id], date(2026, 6, 3)
+    )[0],
+    "call": lambda call, _: render_call.fn(call.id, ISSUED_ON),
+    "public_notice": lambda call, _: write_notice_pdf.fn(call.id),
+    "selection_summary": lambda call, _: write_selection_summary_pdf.fn(call.id, date(2026, 6, 5)),
+}
+
+
+def test_the_checklist_names_at_least_the_four_kinds_and_each_has_rows():
+    lists = checklists()
+    assert set(KINDS_REQUIRED) <= set(lists)
+    assert all(len(rows) >= 10 for rows in lists.values()), {k: len(v) for k, v in lists.items()}
+    assert set(lists) <= set(RENDER), "a kind in docs/documents.md that this test cannot render"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("kind", sorted(checklists()))
+def test_every_element_of_the_checklist_is_in_the_rendered_pdf(kind: str, session: Session) -> None:
+    call, proposal, values = _stored(session)
+    pdf = Path(RENDER[kind](call, proposal))
+    text = _flat(pdf_text(pdf))
+    missing, present = [], []
+    for element, rule, wanted in checklists()[kind]:
+        needle = _flat(wanted.format(**values))
+        if rule == "须有" and needle not in text:
+            missing.append(f"{element}：{needle}")
+        if rule == "不得有" and needle in text:
+            present.append(f"{element}：{needle}")
+    assert missing == [], f"{pdf.name} 缺少：{missing}"
+    assert present == [], f"{pdf.name} 不应有：{present}"
