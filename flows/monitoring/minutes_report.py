@@ -6,6 +6,7 @@ to write; afterwards it is the 周例会纪要. Both are named and dated for the
 meeting they are about, never for the day they are printed: the PDF goes to
 `output/<month of the meeting>/周例会纪要-<meeting date>.pdf` and its date is
 the meeting's (an agenda printed before the meeting day carries that day).
+Both are published through the document register (`services.register`).
 Every user text is masked as the context is built, with the names of the
 people the cycle knows (`flows.monitoring.report_contexts.known_names`).
 """
@@ -18,9 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from flows.monitoring.report_contexts import action_row, known_names, mask_all
-from flows.runtime import current_render_pool, get_output_dir, io_task, session_scope
+from flows.runtime import (
+    current_render_pool,
+    get_now,
+    get_output_dir,
+    get_templates_dir,
+    io_task,
+    session_scope,
+)
 from models.monitoring import ActionItem
-from reports.batch import RenderJob
 from reports.contexts import (
     ActionRow,
     DocumentHeader,
@@ -29,7 +36,10 @@ from reports.contexts import (
     WeeklyMinutesContext,
     WeeklyProgressRow,
 )
+from reports.errors import BatchFailed
 from reports.render import WEEKLY_MINUTES_TEMPLATE
+from services import SYSTEM
+from services.register import DocumentSpec, publish_documents
 from store import awards, cycles, meetings
 
 PROGRESS_FIELDS = (
@@ -143,9 +153,32 @@ def write_minutes_pdf(cycle_id: int, week_start: date, today: date) -> str:
             items=items,
             names=names,
         )
-    target = minutes_file(get_output_dir(), title, meeting.held_on)
-    if title == "周例会纪要":
-        # The agenda printed before the meeting is superseded by the minutes.
-        minutes_file(get_output_dir(), "周例会议程", meeting.held_on).unlink(missing_ok=True)
-    job = RenderJob(WEEKLY_MINUTES_TEMPLATE, context, target)
-    return str(current_render_pool().render([job])[0])
+    output_dir = get_output_dir()
+    target = minutes_file(output_dir, title, meeting.held_on)
+    spec = DocumentSpec(
+        kind="weekly_minutes" if meeting.minutes else "weekly_agenda",
+        subject=f"cycle:{cycle_id}",
+        period=week_start.isoformat(),
+        as_of=on,
+        template_name=WEEKLY_MINUTES_TEMPLATE,
+        context=context,
+        path=str(target.relative_to(output_dir)),
+        cycle_id=cycle_id,
+        title=f"{title} · {meeting.held_on.isoformat()}",
+    )
+    # Through the register: the same inputs render nothing again, a lost file is
+    # rendered again, and minutes changed after publication (an item closed) get a
+    # 第2版 beside the first. The agenda printed before the meeting stays published.
+    with session_scope() as session:
+        published = publish_documents(
+            session,
+            [spec],
+            output_dir=output_dir,
+            templates_dir=get_templates_dir(),
+            actor=SYSTEM,
+            now=get_now(),
+            render=current_render_pool().render_batch,
+        )
+    if published.failures:
+        raise BatchFailed(published.failures, ())
+    return str(published.paths[0])

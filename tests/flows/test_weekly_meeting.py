@@ -208,7 +208,8 @@ def test_the_meeting_prints_an_agenda_then_the_minutes_as_a_pdf(
         WEEK, str(minutes), str(sheet), "各机构负责人", "李晓雯", cycle.cycle_id
     )
     assert (result.action_items, result.errors) == (1, ())
-    assert not Path(first.pdf).exists()
+    # The agenda printed before the meeting stays as it was published.
+    assert Path(first.pdf).exists() and Path(result.pdf).name == "周例会纪要-2026-06-08.pdf"
     text = subprocess.run(
         ["pdftotext", result.pdf, "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -264,7 +265,7 @@ def test_the_agenda_and_minutes_carry_the_meetings_date_and_are_named_for_it(
     assert "生成日期：2026年6月8日" in _pdf_text(result.pdf)
     again = record_minutes(WEEK, str(minutes), None, "", "李晓雯", cycle.cycle_id)
     assert again.pdf == result.pdf and "生成日期：2026年6月8日" in _pdf_text(again.pdf)
-    assert not Path(agenda_pdf).exists()
+    assert Path(agenda_pdf).exists()
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -364,3 +365,25 @@ def test_the_minutes_mask_the_names_of_the_people_the_cycle_knows(
     ):
         assert leak not in text, leak
     assert "钱**" in text and "孙**" in text and "340302********1235" in text
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_minutes_changed_after_publication_get_a_second_edition_beside_the_first(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    weekly_meeting(cycle.cycle_id, WEEK)
+    minutes = tmp_path / "minutes.txt"
+    minutes.write_text("一、通报上周日报告。", encoding="utf-8")
+    sheet = write_actions(
+        tmp_path / "a.csv", [["1", "测试项目1", "补交日报告", "机构", "2026-06-12", "", "", ""]]
+    )
+    first = record_minutes(WEEK, str(minutes), str(sheet), "", "李晓雯", cycle.cycle_id)
+    same = record_minutes(WEEK, str(minutes), str(sheet), "", "李晓雯", cycle.cycle_id)
+    assert same.pdf == first.pdf and "第2版" not in _pdf_text(first.pdf)
+    item = session.exec(select(ActionItem)).one()
+    close_action_item.fn(item.id, "已补交", False, date(2026, 6, 11))
+    later = record_minutes(WEEK, str(minutes), None, "", "李晓雯", cycle.cycle_id)
+    assert later.pdf != first.pdf and Path(first.pdf).exists()
+    assert "未完成" in _pdf_text(first.pdf)
+    assert "第2版" in _pdf_text(later.pdf) and "已完成" in _pdf_text(later.pdf)
