@@ -1,8 +1,8 @@
-"""The ledger's invariants under random sequences of donations, commitments, payments and refunds.
+"""The ledger's invariants under random sequences of donations, commitments, payments, refunds, releases.
 
 A hypothesis state machine plays a fund: donors give to random pools, awards
-are committed in random domains, paid in random parts and refund random
-amounts. Every operation the rules allow is applied; every one they refuse
+are committed in random domains, paid in random parts, refund random
+amounts and have random parts of their unpaid commitment released. Every operation the rules allow is applied; every one they refuse
 must be one that would have broken the fund. After every step no pool has
 committed or paid more than it holds, and no award has been paid more than
 it was committed or refunded more than it was paid.
@@ -26,6 +26,7 @@ from models.ledger import (
     plan_commitment,
     plan_payment,
     plan_refund,
+    plan_release,
     sum_balance,
 )
 
@@ -83,6 +84,17 @@ class FundLedger(RuleBasedStateMachine):
         assert sum(m.amount_fen for m in parts) == amount <= returnable
         self.movements.extend(parts)
 
+    @rule(award=AWARDS, amount=AMOUNTS)
+    def release(self, award: int, amount: int) -> None:
+        owed = award_money(self.movements, award_id=award).unpaid_fen
+        try:
+            parts = plan_release(self.movements, amount, award_id=award)
+        except FundError:
+            assert amount > owed
+            return
+        assert sum(m.amount_fen for m in parts) == amount <= owed
+        self.movements.extend(parts)
+
     @invariant()
     def fund_never_commits_or_pays_more_than_it_holds(self) -> None:
         assert check_ledger(self.movements) == []
@@ -101,7 +113,7 @@ class FundLedger(RuleBasedStateMachine):
             per_gift[share.donation_id] = per_gift.get(share.donation_id, 0) + share.committed_fen
         assert all(per_gift[g] <= given[g] for g in per_gift)
         balance = sum_balance(self.movements)
-        assert sum(s.committed_fen for s in shares) == balance.committed_fen - balance.refunded_fen
+        assert sum(s.committed_fen for s in shares) == balance.net_committed_fen
         assert sum(s.paid_fen for s in shares) == balance.paid_fen - balance.refunded_fen
 
 
