@@ -1,11 +1,17 @@
 """The 需求调研报告 (PDF with a chart) and the demand workbook (XLSX) of a cycle.
 
 Every figure comes from the stored needs, counted by the rules in
-`models.demand`. The PDF shows counts and need texts (masked and escaped by
-the template), never a resident's name or phone; the workbook lists every
-need with its contact masked, and writing it is logged as a view of
-personal data. `write_needs_survey` does it all (what `gongyi needs summary`
-calls); the `needs_survey` flow runs the same three steps as tasks.
+`models.demand`; the needs per domain (residents, groups, the pending ones)
+are the one count every document shows, `services.figures.needs_by_domain`,
+as of the report's date. Which funded project answers each group of needs,
+and how (its title and its own words), is `models.citation.need_answers` over
+the proposals' cited needs (`list_citing_proposals`), the same pairing the
+cycle report uses; the groups no funded project answers are listed as such.
+The PDF shows counts and need texts (masked and escaped by the template),
+never a resident's name or phone; the workbook lists every need with its
+contact masked, and writing it is logged as a view of personal data.
+`write_needs_survey` does it all (what `gongyi needs summary` calls); the
+`needs_survey` flow runs the same three steps as tasks.
 """
 
 from __future__ import annotations
@@ -17,22 +23,23 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from models.citation import CitingProposal, NeedAnswer, need_answers
 from models.demand import (
     COVERAGE_LABELS,
     NO_TARGET_GROUP,
     UNSORTED,
+    Citation,
     Coverage,
-    DemandCell,
+    DemandNeed,
     GroupDemand,
     count_by_source,
     count_demand,
     rank_groups,
     residents_by_coverage,
-    top_unanswered,
-    total_by,
 )
+from models.figures import NeedsFigures
 from models.privacy import mask_name, mask_phone, mask_text
-from models.status import NEED_STATUS_LABELS, NeedStatus
+from models.status import NEED_STATUS_LABELS, NeedStatus, ProposalStatus
 from reports.contexts import (
     DemandCommunityRow,
     DemandCountRow,
@@ -42,7 +49,10 @@ from reports.contexts import (
     NeedsSurveyContext,
 )
 from services import Actor, NotFound, audit
-from store import cycles, needs
+from services.figures import needs_by_domain
+from services.register import DocumentSpec, publish_document
+from store import calls, cycles, needs, proposals
+from store import figures as facts
 from store.database import unit_of_work
 from store.exports import Cell, Sheet, write_xlsx
 
@@ -50,6 +60,45 @@ TEMPLATE = "reports/needs_survey.html"
 TITLE = "需求调研报告"
 TOP = 10
 UNSORTED_NAME = "待人工确认"
+NOT_CITING = (ProposalStatus.DRAFT, ProposalStatus.WITHDRAWN)
+"""A draft or a withdrawn proposal answers no need."""
+
+
+@dataclass(frozen=True)
+class ProjectAnswer:
+    """A funded project answering a group of needs: its title and what it does (its own words)."""
+
+    title: str
+    how: str
+    fits: bool = True
+    """False when the project's domain or community is not the need's (it was warned)."""
+
+
+@dataclass(frozen=True)
+class SurveyDomainRow(DemandDomainRow):
+    """A domain row with how many of its groups are only the classifier's suggestion so far."""
+
+    pending: int = 0
+
+
+@dataclass(frozen=True)
+class SurveyNeedRow(DemandNeedRow):
+    """A group of needs with the funded projects that answer it (none: 尚无项目回应)."""
+
+    answers: tuple[ProjectAnswer, ...] = ()
+    proposed: int = 0
+    """Proposals citing it that were not funded (or not yet)."""
+
+
+@dataclass(frozen=True)
+class NeedsSurveyReport(NeedsSurveyContext):
+    """The 需求调研报告 with the needs funded projects answer, and how many none answers."""
+
+    answered: tuple[SurveyNeedRow, ...] = ()
+    answered_groups: int = 0
+    unanswered_groups: int = 0
+    unanswered_residents: int = 0
+    pending_groups: int = 0
 
 
 @dataclass(frozen=True)
@@ -62,38 +111,92 @@ class SurveySummary:
     groups: int
 
 
-def needs_survey_context(session: Session, *, cycle_id: int, today: date) -> NeedsSurveyContext:
-    """Build the 需求调研报告 context from the cycle's stored needs."""
+def list_citing_proposals(session: Session, *, cycle_id: int) -> list[CitingProposal]:
+    """List the cycle's proposals that cite needs (drafts and withdrawn ones left out).
+
+    What `models.citation.need_answers` reads; the cycle report uses the same pair.
+    """
+    cycle = cycles.get_cycle(session, cycle_id)
+    keys = {d.id: d.key for d in cycles.list_domains(session, cycle_id=cycle_id)}
+    places = {
+        c.id: c.name for c in cycles.list_communities(session, street_office=cycle.street_office)
+    }
+    return [
+        CitingProposal(
+            proposal_id=p.id or 0,
+            title=p.title,
+            domain_key=keys.get(p.domain_id, ""),
+            community=places.get(p.community_id, ""),
+            cited_need_ids=tuple(int(i) for i in p.cited_need_ids or ()),
+            funded=p.status in needs.FUNDED_STATUSES,
+            summary=p.summary,
+        )
+        for call in calls.list_calls(session, cycle_id=cycle_id)
+        for p in proposals.list_proposals(session, call_id=call.id or 0)
+        if p.cited_need_ids and p.status not in NOT_CITING
+    ]
+
+
+def needs_survey_context(session: Session, *, cycle_id: int, today: date) -> NeedsSurveyReport:
+    """Build the 需求调研报告 context from the cycle's needs as of `today`."""
     try:
         cycle = cycles.get_cycle(session, cycle_id)
     except LookupError as missing:
         raise NotFound(str(missing)) from None
     domains = [(d.key, d.name, d.theme) for d in cycles.list_domains(session, cycle_id=cycle_id)]
-    demand = needs.list_demand_needs(session, cycle_id=cycle_id)
-    citations = needs.list_citations(session, cycle_id=cycle_id)
-    cells = count_demand(demand)
-    groups = rank_groups(demand, citations=citations)
+    demand = [
+        n
+        for n in needs.list_demand_needs(session, cycle_id=cycle_id)
+        if n.submitted_on is None or n.submitted_on <= today
+    ]
+    figures = needs_by_domain(session, cycle_id=cycle_id, as_of=today)
+    # The group's domain as the one count reads it: the lead's, a pending suggestion included.
+    lead_key = {
+        f.need_id: (f.domain_key, f.settled)
+        for f in facts.list_need_facts(session, cycle_id=cycle_id)
+    }
+    citing = list_citing_proposals(session, cycle_id=cycle_id)
+    funded = need_answers(demand, citing)
+    cited = need_answers(demand, citing, funded_only=False)
+    groups = rank_groups(demand, citations=[Citation(p.cited_need_ids, p.funded) for p in citing])
     names = {key: name for key, name, _ in domains} | {UNSORTED: UNSORTED_NAME}
+
+    def row(group: GroupDemand) -> SurveyNeedRow:
+        key, settled = lead_key.get(group.lead_id, (group.domain_key, True))
+        name = names.get(key, UNSORTED_NAME) if key else UNSORTED_NAME
+        answers = funded.get(group.lead_id, ())
+        return SurveyNeedRow(
+            community=group.community,
+            domain_name=name if settled or not key else f"{name}（待确认）",
+            target_group=group.target_group or NO_TARGET_GROUP,
+            text=group.text,
+            residents=group.residents,
+            coverage_label=_coverage_label(group, answers),
+            answers=tuple(ProjectAnswer(a.title, a.how, a.fits) for a in answers),
+            proposed=sum(1 for a in cited.get(group.lead_id, ()) if not a.funded),
+        )
+
+    unanswered = [g for g in groups if g.lead_id not in funded]
     coverage = residents_by_coverage(groups)
     days = [n.submitted_on for n in demand if n.submitted_on]
-    return NeedsSurveyContext(
+    return NeedsSurveyReport(
         header=DocumentHeader(cycle.street_office, cycle.name, TITLE, today),
         first_day=min(days, default=None),
         last_day=max(days, default=None),
-        residents=len(demand),
-        groups=len(groups),
+        residents=figures.residents,
+        groups=figures.groups,
         communities=len({n.community for n in demand}),
-        in_review_groups=sum(1 for g in groups if g.domain_key == UNSORTED),
-        domain_rows=_domain_rows(domains, cells, groups),
-        community_rows=_community_rows(domains, cells),
-        target_rows=_count_rows(cells, "target_group")[:TOP],
+        in_review_groups=figures.unsorted.groups,
+        domain_rows=_domain_rows(domains, figures, groups, lead_key),
+        community_rows=_community_rows(domains, demand, lead_key),
+        target_rows=_count_rows(count_demand(demand), "target_group")[:TOP],
         source_rows=tuple(
             DemandCountRow(label, count, 0)
             for label, count in sorted(count_by_source(demand).items(), key=lambda i: -i[1])
         ),
-        top_needs=tuple(_need_row(g, names) for g in groups[:TOP]),
-        unanswered=tuple(_need_row(g, names) for g in top_unanswered(groups, limit=TOP)),
-        proposals_cite_needs=bool(citations),
+        top_needs=tuple(row(g) for g in groups[:TOP]),
+        unanswered=tuple(row(g) for g in unanswered[:TOP]),
+        proposals_cite_needs=bool(citing),
         answered_residents=coverage[Coverage.PROPOSED] + coverage[Coverage.FUNDED],
         funded_residents=coverage[Coverage.FUNDED],
         # The residents who left a contact: masked wherever a need text names them.
@@ -103,43 +206,80 @@ def needs_survey_context(session: Session, *, cycle_id: int, today: date) -> Nee
                 - {""}
             )
         ),
+        answered=tuple(row(g) for g in groups if g.lead_id in funded),
+        answered_groups=sum(1 for g in groups if g.lead_id in funded),
+        unanswered_groups=len(unanswered),
+        unanswered_residents=sum(g.residents for g in unanswered),
+        pending_groups=figures.pending,
     )
 
 
+def _coverage_label(group: GroupDemand, answers: tuple[NeedAnswer, ...]) -> str:
+    if answers:
+        return COVERAGE_LABELS[Coverage.FUNDED]
+    if group.coverage == Coverage.PROPOSED:
+        return "已有申报，未立项"
+    return COVERAGE_LABELS[Coverage.NONE]
+
+
+def _group_key(lead_id: int, lead_key: dict[int, tuple[str, bool]]) -> str:
+    return lead_key.get(lead_id, (UNSORTED, True))[0] or UNSORTED
+
+
 def _domain_rows(
-    domains: list[tuple[str, str, str]], cells: list[DemandCell], groups: list[GroupDemand]
-) -> tuple[DemandDomainRow, ...]:
-    residents = total_by(cells, "domain_key")
-    distinct: dict[str, int] = defaultdict(int)
+    domains: list[tuple[str, str, str]],
+    figures: NeedsFigures,
+    groups: list[GroupDemand],
+    lead_key: dict[int, tuple[str, bool]],
+) -> tuple[SurveyDomainRow, ...]:
     funded: dict[str, int] = defaultdict(int)
     for group in groups:
-        distinct[group.domain_key] += 1
-        funded[group.domain_key] += group.residents if group.coverage == Coverage.FUNDED else 0
-    rows = [
-        DemandDomainRow(name, theme, residents.get(key, 0), distinct[key], funded[key])
-        for key, name, theme in domains
-    ]
-    if residents.get(UNSORTED):
-        rows.append(DemandDomainRow(UNSORTED_NAME, "", residents[UNSORTED], distinct[UNSORTED], 0))
+        if group.coverage == Coverage.FUNDED:
+            funded[_group_key(group.lead_id, lead_key)] += group.residents
+    rows = []
+    for key, name, theme in domains:
+        counted = figures.of(key)
+        rows.append(
+            SurveyDomainRow(
+                name, theme, counted.residents, counted.groups, funded[key], counted.pending
+            )
+        )
+    if figures.unsorted.groups:
+        unsorted = figures.unsorted
+        known = {key for key, _, _ in domains}
+        rows.append(
+            SurveyDomainRow(
+                UNSORTED_NAME,
+                "",
+                unsorted.residents,
+                unsorted.groups,
+                sum(n for k, n in funded.items() if k not in known),
+            )
+        )
     return tuple(rows)
 
 
 def _community_rows(
-    domains: list[tuple[str, str, str]], cells: list[DemandCell]
+    domains: list[tuple[str, str, str]],
+    demand: list[DemandNeed],
+    lead_key: dict[int, tuple[str, bool]],
 ) -> tuple[DemandCommunityRow, ...]:
     keys = [key for key, _, _ in domains]
-    if any(cell.domain_key == UNSORTED for cell in cells):
-        keys.append(UNSORTED)
     table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for cell in cells:
-        table[cell.community][cell.domain_key] += cell.residents
+    for need in demand:
+        key = _group_key(need.lead_id, lead_key)
+        table[need.community][key if key in keys else UNSORTED] += 1
+    if any(counts.get(UNSORTED) for counts in table.values()):
+        keys.append(UNSORTED)
     return tuple(
         DemandCommunityRow(name, tuple(counts[k] for k in keys), sum(counts.values()))
-        for name, counts in sorted(table.items(), key=lambda item: -sum(item[1].values()))
+        for name, counts in sorted(
+            table.items(), key=lambda item: (-sum(item[1].values()), item[0])
+        )
     )
 
 
-def _count_rows(cells: list[DemandCell], field: str) -> tuple[DemandCountRow, ...]:
+def _count_rows(cells, field: str) -> tuple[DemandCountRow, ...]:  # type: ignore[no-untyped-def]
     residents: dict[str, int] = defaultdict(int)
     groups: dict[str, int] = defaultdict(int)
     for cell in cells:
@@ -149,14 +289,35 @@ def _count_rows(cells: list[DemandCell], field: str) -> tuple[DemandCountRow, ..
     return tuple(DemandCountRow(label, residents[label], groups[label]) for label in ordered)
 
 
-def _need_row(group: GroupDemand, names: dict[str, str]) -> DemandNeedRow:
-    return DemandNeedRow(
-        community=group.community,
-        domain_name=names.get(group.domain_key, group.domain_key),
-        target_group=group.target_group or NO_TARGET_GROUP,
-        text=group.text,
-        residents=group.residents,
-        coverage_label=COVERAGE_LABELS[group.coverage],
+def publish_needs_survey(
+    session: Session,
+    context: NeedsSurveyContext,
+    *,
+    cycle_id: int,
+    output_dir: Path,
+    templates_dir: Path,
+    actor: Actor,
+    now: datetime,
+) -> Path:
+    """Publish the 需求调研报告 through the document register (a no-op when nothing changed)."""
+    as_of = context.header.generated_on
+    return publish_document(
+        session,
+        DocumentSpec(
+            kind="needs_survey",
+            subject=f"cycle:{cycle_id}",
+            period=as_of.isoformat(),
+            as_of=as_of,
+            template_name=TEMPLATE,
+            context=context,
+            path=f"needs/{TITLE}-{cycle_id}.pdf",
+            cycle_id=cycle_id,
+            title=TITLE,
+        ),
+        output_dir=output_dir,
+        templates_dir=templates_dir,
+        actor=actor,
+        now=now,
     )
 
 
@@ -206,9 +367,16 @@ def write_needs_survey(
     """Write the cycle's 需求调研报告 (PDF) and its demand workbook (XLSX) under `output_dir`/needs."""
     folder = output_dir / "needs"
     context = needs_survey_context(session, cycle_id=cycle_id, today=today or now.date())
-    pdf = render_needs_survey(
-        context, target=folder / f"{TITLE}-{cycle_id}.pdf", templates_dir=templates_dir
-    )
+    with unit_of_work(session):
+        pdf = publish_needs_survey(
+            session,
+            context,
+            cycle_id=cycle_id,
+            output_dir=output_dir,
+            templates_dir=templates_dir,
+            actor=actor,
+            now=now,
+        )
     xlsx = write_needs_workbook(
         session,
         actor=actor,
