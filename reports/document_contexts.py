@@ -81,6 +81,7 @@ class CallDocument(_Delegating):
     application: ApplicationInfo  # places and contacts already filled from the office
     grade_texts: tuple[str, ...]  # 优秀（90分及以上）… 不合格（低于60分）
     issued_on: date  # 发布日期
+    cycle_id: int
 
 
 @dataclass(frozen=True)

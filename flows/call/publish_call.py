@@ -17,7 +17,14 @@ from typing import Any
 from prefect import flow
 
 from flows.fund.fund_reports import build_call_context
-from flows.runtime import get_output_dir, get_templates_dir, get_tz, io_task, session_scope
+from flows.runtime import (
+    get_now,
+    get_output_dir,
+    get_templates_dir,
+    get_tz,
+    io_task,
+    session_scope,
+)
 from models.call import Call
 from models.call_file import locate_error, read_rules_text
 from models.call_keys import RulesError
@@ -40,7 +47,8 @@ from models.status import (
     apply_transition,
 )
 from reports.document_contexts import CallDocument
-from reports.render import render_report
+from services import SYSTEM
+from services.register import DocumentSpec, publish_document
 from store import calls, cycles, fund
 
 CALL_TEMPLATE = "reports/call.html"
@@ -151,10 +159,11 @@ def published_call_pdf(call_id: int) -> str:
 
 def call_document(call_id: int, today: date) -> CallDocument:
     """The 申报指南 as published: the standards, how to apply, whom to ask, and its 落款."""
-    base = build_call_context.fn(call_id, today)
     with session_scope() as session:
         call = calls.get_call(session, call_id)
         cycle = cycles.get_cycle(session, call.cycle_id)
+    # The call's own date, so rendering it again on another day gives the same document.
+    base = build_call_context.fn(call_id, call.published_on or today)
     rules = read_call_rules(call.rules)
     office = office_identity(cycle, rules.office)
     return CallDocument(
@@ -163,6 +172,7 @@ def call_document(call_id: int, today: date) -> CallDocument:
         application=resolve_application(rules.application, office),
         grade_texts=grade_band_texts(rules.grade_bands),
         issued_on=call.published_on or today,
+        cycle_id=call.cycle_id,
     )
 
 
@@ -170,9 +180,28 @@ def call_document(call_id: int, today: date) -> CallDocument:
 def render_call(call_id: int, today: date) -> str:
     """Render the 申报指南 PDF of a call; return its path."""
     context = call_document(call_id, today)
-    target = call_pdf_path(context.title, context.version)
-    render_report(CALL_TEMPLATE, context, templates_dir=get_templates_dir(), target=target)
-    return str(target)
+    output = get_output_dir()
+    spec = DocumentSpec(
+        kind="call",
+        subject=f"call:{call_id}",
+        period=f"v{context.version}",
+        as_of=context.issued_on,
+        template_name=CALL_TEMPLATE,
+        context=context,
+        path=call_pdf_path(context.title, context.version).relative_to(output).as_posix(),
+        cycle_id=context.cycle_id,
+        title=f"申报指南 · {context.title}（第{context.version}版）",
+    )
+    with session_scope() as session:
+        path = publish_document(
+            session,
+            spec,
+            output_dir=output,
+            templates_dir=get_templates_dir(),
+            actor=SYSTEM,
+            now=get_now(),
+        )
+    return str(path)
 
 
 @flow(name="publish_call", log_prints=True)

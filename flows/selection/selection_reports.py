@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from flows.runtime import get_output_dir, get_templates_dir, io_task, session_scope
+from flows.runtime import get_now, get_output_dir, get_templates_dir, io_task, session_scope
 from models.award import TRANCHE_CONDITION_LABELS, TrancheCondition
 from models.call_keys import RulesError
 from models.call_rules import CallRules, read_call_rules
@@ -46,7 +46,9 @@ from reports.document_contexts import (
     SelectionSummaryDocument,
     StageRow,
 )
-from reports.render import render_report
+from reports.errors import BatchFailed
+from services import SYSTEM
+from services.register import DocumentSpec, publish_documents
 from store import awards, calls, cycles, fund, proposals, selection, users
 
 FUNDED = (ProposalStatus.APPROVED, ProposalStatus.PUBLICISED, ProposalStatus.CONTRACTED)
@@ -115,12 +117,43 @@ def write_notice_pdf(call_id: int) -> str:
         window_starts_on=first,
         window_days=count_working_days(first, base.ends_on, holidays=rules.holidays),
     )
-    target = _folder(call_id) / "立项公示.pdf"
-    return str(
-        render_report(
-            "reports/public_notice.html", context, templates_dir=get_templates_dir(), target=target
-        )
+    spec = DocumentSpec(
+        kind="public_notice",
+        subject=f"call:{call_id}",
+        period=base.published_on.isoformat(),
+        as_of=base.published_on,
+        template_name="reports/public_notice.html",
+        context=context,
+        path=_relative(_folder(call_id) / "立项公示.pdf"),
+        cycle_id=cycle.id,
+        title=f"立项公示 · {call.title}",
     )
+    return str(_publish([spec])[0])
+
+
+def _relative(target: Path) -> str:
+    return target.relative_to(get_output_dir()).as_posix()
+
+
+def _publish(specs: list[DocumentSpec]) -> list[Path]:
+    """Publish documents through the register: unchanged ones are not rendered again.
+
+    A document that fails is named in `BatchFailed` after the others are written.
+    """
+    with session_scope() as session:
+        published = publish_documents(
+            session,
+            specs,
+            output_dir=get_output_dir(),
+            templates_dir=get_templates_dir(),
+            actor=SYSTEM,
+            now=get_now(),
+        )
+    for warning in published.warnings:
+        print(f"警告：{warning}")
+    if published.failures:
+        raise BatchFailed(published.failures, ())
+    return list(published.paths)
 
 
 def _rules_or_none(data: dict) -> CallRules | None:  # type: ignore[type-arg]
@@ -209,27 +242,32 @@ def _kpis(session: Session, proposal: Proposal) -> tuple[KpiTotal, ...]:
 
 @io_task
 def write_contract_pdfs(call_id: int, proposal_ids: Iterable[int], signed_on: date) -> list[str]:
-    """Render the 资助协议 of each contracted proposal."""
-    written = []
+    """Render the 资助协议 of each contracted proposal (through the register; see `_publish`)."""
     with session_scope() as session:
         by_id = {p.id: p for p in proposals.list_proposals(session, call_id=call_id)}
         # The dates printed come from the stored award, never from `signed_on`: the
         # signing dates are left blank for the two sides to write by hand.
         contexts = [(pid, _contract_context(session, by_id[pid])) for pid in proposal_ids]
-    for pid, context in contexts:
-        name = contract_file_name(context.contract_no, context.project_title, pid)
-        target = _folder(call_id) / "资助协议" / name
-        written.append(
-            str(
-                render_report(
-                    "reports/contract.html",
-                    context,
-                    templates_dir=get_templates_dir(),
-                    target=target,
-                )
-            )
+        cycle_id = calls.get_call(session, call_id).cycle_id
+    specs = [
+        DocumentSpec(
+            kind="contract",
+            subject=f"proposal:{pid}",
+            period="",
+            as_of=context.header.generated_on,
+            template_name="reports/contract.html",
+            context=context,
+            path=_relative(
+                _folder(call_id)
+                / "资助协议"
+                / contract_file_name(context.contract_no, context.project_title, pid)
+            ),
+            cycle_id=cycle_id,
+            title=f"资助协议 · {context.contract_no} · {context.project_title}",
         )
-    return written
+        for pid, context in contexts
+    ]
+    return [str(path) for path in _publish(specs)] if specs else []
 
 
 @io_task
@@ -259,7 +297,12 @@ def write_selection_summary_pdf(call_id: int, today: date) -> str:
         conflicts = selection.list_conflicts(session)
         total = _domain_row("合计", all_proposals, reviewed)
         base = SelectionSummaryContext(
-            header=_header(session, call.cycle_id, "街道公益创投遴选汇总", today),
+            header=_header(
+                session,
+                call.cycle_id,
+                "街道公益创投遴选汇总",
+                _summary_day(session, call_id, today),
+            ),
             call_title=call.title,
             rows=tuple(rows),
             total=total,
@@ -289,15 +332,24 @@ def write_selection_summary_pdf(call_id: int, today: date) -> str:
         defended=tuple(defended_by_domain),
         total_defended=len(defended),
     )
-    target = _folder(call_id) / "遴选汇总.pdf"
-    return str(
-        render_report(
-            "reports/selection_summary.html",
-            context,
-            templates_dir=get_templates_dir(),
-            target=target,
-        )
+    spec = DocumentSpec(
+        kind="selection_summary",
+        subject=f"call:{call_id}",
+        period="",
+        as_of=base.header.generated_on,
+        template_name="reports/selection_summary.html",
+        context=context,
+        path=_relative(_folder(call_id) / "遴选汇总.pdf"),
+        cycle_id=call.cycle_id,
+        title=f"街道公益创投遴选汇总 · {call.title}",
     )
+    return str(_publish([spec])[0])
+
+
+def _summary_day(session: Session, call_id: int, today: date) -> date:
+    """The summary's own date: the day the 公示 concluded, so a later run prints the same."""
+    notice = selection.get_notice(session, call_id=call_id)
+    return notice.concluded_on if notice is not None and notice.concluded_on else today
 
 
 def _domain_row(name: str, own: list[Proposal], reviewed: set[int]) -> SelectionDomainRow:
