@@ -13,6 +13,7 @@ from datetime import date
 
 from models.figures import MoneyFigures, NeedsFigures, PeopleFigures, ReportFigures
 from reports.contexts import DonorStatementContext, StreetSummaryContext
+from reports.cycle_report import CycleReportContext
 
 UNSORTED_NAME = "未归类"
 
@@ -123,3 +124,16 @@ class StreetSummaryAsOf(StreetSummaryContext):
     people: PeopleBlock | None = None
     reports: ReportsBlock | None = None
     needs: tuple[NeedsRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class CycleReportAsOf(CycleReportContext):
+    """创投周期总结报告 with the people the system knows, masked wherever user text names them."""
+
+    # Need contacts and individual donors: a need's text or a project's words show them as 王**.
+    names: tuple[str, ...] = ()
+
+    @property
+    def known_names(self) -> tuple[str, ...]:
+        """Every person's name the report's user text must hide."""
+        return tuple(dict.fromkeys(n.strip() for n in self.names if n.strip()))

@@ -36,6 +36,7 @@ from reports.cycle_report import (
     bar_chart,
     stacked_grade_chart,
 )
+from reports.figures import CycleReportAsOf
 from services import figures
 from store import agencies, awards, calls, closing, cycles, fund, needs, proposals
 from store import figures as store_figures
@@ -84,20 +85,24 @@ def read_headline(
 
 
 def _figures(f: HeadlineFigures, people: PeopleFigures, money: MoneyFigures) -> tuple[Figure, ...]:
+    # Four rows of four: the cycle, the people (achieved beside planned), the money twice.
     return (
         Figure("服务领域", str(f.domains), "个"),
         Figure("服务项目", str(f.projects), "个"),
         Figure("承接机构", str(f.agencies), "家"),
+        Figure("志愿服务", f"{f.volunteer_hours:,}", "小时"),
         Figure("受益人数", f"{f.beneficiaries:,}", "人"),
         Figure("计划受益人数", f"{people.planned_beneficiaries:,}", "人"),
         Figure("服务人次", f"{f.service_visits:,}", "人次"),
         Figure("计划服务人次", f"{people.planned_visits:,}", "人次"),
-        Figure("志愿服务", f"{f.volunteer_hours:,}", "小时"),
         Figure("募集资金", format_fen(f.raised_fen), "元"),
         Figure("承诺资助", format_fen(f.committed_fen), "元"),
         Figure("已拨付", format_fen(f.paid_fen), "元"),
+        Figure("结存现金", format_fen(money.held_fen), "元"),
         Figure("释放承诺", format_fen(money.released_fen), "元"),
         Figure("结余退回", format_fen(f.refunded_fen), "元"),
+        Figure("未拨付承诺", format_fen(money.unpaid_fen), "元"),
+        Figure("实物捐赠", str(f.in_kind_gifts), "笔"),
     )
 
 
@@ -321,7 +326,9 @@ def cycle_report_context(
             else "。"
         )
     )
-    return CycleReportContext(
+    individuals = [d.donor_name for d in _donors(session, cycle_id, today) if d.is_individual]
+    contacts = [n.contact_name for n in needs.list_needs(session, cycle_id=cycle_id)]
+    return CycleReportAsOf(
         header=DocumentHeader(cycle.street_office, cycle.name, TITLE, today),
         headline=f"{f.domains}大领域{f.projects}个服务项目，受益{f.beneficiaries}人",
         period_start=min(starts) if starts else cycle.starts_on,
@@ -339,4 +346,5 @@ def cycle_report_context(
         in_kind_gifts=f.in_kind_gifts,
         rules_version=rules_version,
         charts=_charts(f, money.released_fen, sections, grades),
+        names=tuple(sorted({name.strip() for name in contacts + individuals} - {""})),
     )
