@@ -99,3 +99,16 @@ def test_the_office_on_the_cycle_is_the_contracts_first_party(session: Session) 
     assert "甲方地址淮河路1号" in flat
     # The rest of the identity still comes from the call rules' [office].
     assert "社会事务科王老师" in flat and "淮河路街道办事处（公章）" in flat
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_signing_again_on_another_day_renders_the_same_contract_once(session: Session) -> None:
+    from models.register import DocumentRecord
+
+    proposal, first = _contract(session)
+    [again] = write_contract_pdfs.fn(proposal.call_id, [proposal.id], date(2026, 7, 1))
+    assert again == first
+    rows = session.exec(select(DocumentRecord)).all()
+    assert [(r.kind, r.subject, r.version) for r in rows] == [
+        ("contract", f"proposal:{proposal.id}", 1)
+    ]
