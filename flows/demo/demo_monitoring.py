@@ -3,10 +3,14 @@
 The one thing invented here is the agencies' daily reports, because in real
 use they arrive through the portal, the CLI or a spreadsheet.
 `submit_demo_daily_reports` writes them deterministically (the same on every
-run) from `demo/daily_notes.csv` and `demo/activities.csv`, and stores them
-through the same checks as any other intake: most on time, some a day or two
-late, some missing, reliability varying by project, and one project that
-stops reporting for a few days and so is reminded, escalated and carded.
+run) and stores them through the same checks as any other intake: most on
+time, some a day or two late, some missing, reliability varying by project,
+and one project that stops reporting for a few days and so is reminded,
+escalated and carded. Each project reports its own activities with its own
+workers' notes (`demo/activities.csv` and `demo/daily_notes.csv`, by project
+title), and holds about as many activities, for about as many people, as its
+KPI targets plan for the month (`plan_month`); other days say why nothing was
+held.
 Everything after that runs as the real flows: the evening checks of June,
 the June meetings (minutes and action items from `demo/`), the June
 evaluation (scored, reviewed, published), and then, compressing July, the
@@ -16,7 +20,7 @@ mid-term evaluation of August that pays or holds the second tranche.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -29,7 +33,13 @@ from flows.runtime import get_tz, io_task, session_scope
 from models.calendar import month_bounds, weeks_in_month
 from models.compliance import due_days
 from models.evaluation import monthly_plan
-from models.indicators import SERVICE_VISITS, month_index
+from models.indicators import (
+    ACTIVITY_COUNT,
+    BENEFICIARIES,
+    SERVICE_VISITS,
+    VOLUNTEER_HOURS,
+    month_index,
+)
 from models.project import Project
 from models.report_input import Activity, DailyReportInput
 from models.rows import read_all
@@ -50,7 +60,6 @@ BACKFILLED = {date(2026, 6, d): date(2026, 6, 15) for d in (8, 9, 10, 11)} | {
     date(2026, 6, d): date(2026, 6, 29) for d in (22, 23, 24)
 }
 NEVER_SENT = {date(2026, 8, d) for d in range(10, 22)}
-NO_ACTIVITY_REASON = "社区活动室维修，当日暂停服务"
 
 
 @dataclass(frozen=True)
@@ -67,71 +76,132 @@ class DemoMonitoring:
 
 @dataclass(frozen=True)
 class DemoText:
-    """The phrases demo reports are written from, by domain key."""
+    """The phrases demo reports are written from.
+
+    `activities` and `notes` are keyed by project title (each project's own
+    activities, and what its workers write about each one), with the domain's
+    phrases under the domain key for a project the files do not name. A note may
+    hold `{n}` (the activity's 服务人次) and `{m}` (about a quarter of it).
+    """
 
     notes: dict[str, list[str]]
     activities: dict[str, list[tuple[str, str]]]
+    activity_notes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
 
 def read_demo_text(data: Path) -> DemoText:
-    """Read the demo's service phrases and activity names."""
+    """Read the demo's activity names and service phrases, by project (and by domain)."""
     notes: dict[str, list[str]] = {}
-    for key, text in read_all(
+    by_activity: dict[tuple[str, str], list[str]] = {}
+    for project, activity, key, text in read_all(
         read_rows(data / "daily_notes.csv", required=("服务领域", "服务摘要")),
-        lambda row: (row.text("服务领域"), row.text("服务摘要")),
+        lambda row: (
+            row.text("项目名称", required=False),
+            row.text("活动名称", required=False),
+            row.text("服务领域"),
+            row.text("服务摘要"),
+        ),
     ):
-        notes.setdefault(key, []).append(text)
+        notes.setdefault(project or key, []).append(text)
+        if project and activity:
+            by_activity.setdefault((project, activity), []).append(text)
     activities: dict[str, list[tuple[str, str]]] = {}
-    for key, kind, title in read_all(
+    for project, key, kind, title in read_all(
         read_rows(data / "activities.csv", required=("服务领域", "类型", "活动名称")),
-        lambda row: (row.text("服务领域"), row.text("类型"), row.text("活动名称")),
+        lambda row: (
+            row.text("项目名称", required=False),
+            row.text("服务领域"),
+            row.text("类型"),
+            row.text("活动名称"),
+        ),
     ):
-        activities.setdefault(key, []).append((kind, title))
-    return DemoText(notes, activities)
+        activities.setdefault(project or key, []).append((kind, title))
+    return DemoText(notes, activities, by_activity)
+
+
+@dataclass(frozen=True)
+class MonthPlan:
+    """What one project does in one month: the days it holds an activity, and how much.
+
+    Drawn from the project's KPI targets for the month, so the month's reports add
+    up to about its plan (活动场次 within a few of the target, 服务人次 and 受益人数
+    near it): the demo's figures are plausible, and a flag means something.
+    """
+
+    activity_days: frozenset[date]
+    people_per_activity: float
+    new_people_per_day: float
+    volunteer_minutes_per_day: float
+    spend_per_day: dict[str, float]
+
+
+NO_ACTIVITY_DAYS = (
+    "当日为活动筹备日：整理服务台账，电话预约下次活动的服务对象",
+    "当日无集中活动：整理签到表和服务记录，准备下次活动物资",
+    "当日为内部督导和个案记录整理日，未开展直接服务",
+)
+
+
+def plan_month(
+    project: Project, month: str, days: list[date], targets: dict[str, int], budget: dict[str, int]
+) -> MonthPlan:
+    """Plan the month's activity days from its targets (deterministic: seeded by project and month)."""
+    rng = random.Random(f"plan-{project.title}-{month}")
+    people = targets.get(SERVICE_VISITS) or monthly_plan(project.people_planned, project.months)
+    planned = targets.get(ACTIVITY_COUNT) or max(1, len(days) // 5)
+    count = min(len(days), max(1, round(planned * rng.uniform(0.95, 1.15))))
+    chosen = frozenset(rng.sample(days, count)) if days else frozenset()
+    return MonthPlan(
+        activity_days=chosen,
+        people_per_activity=people / count,
+        new_people_per_day=targets.get(BENEFICIARIES, people // 4) / count,
+        volunteer_minutes_per_day=60 * targets.get(VOLUNTEER_HOURS, count) / count,
+        # The month's share of each budget line, spent over the activity days.
+        spend_per_day={c: amount * len(days) / count for c, amount in budget.items()},
+    )
 
 
 def demo_report(
-    project: Project,
-    day: date,
-    *,
-    key: str,
-    text: DemoText,
-    daily_people: float,
-    daily_budget: dict[str, int],
+    project: Project, day: date, *, key: str, text: DemoText, plan: MonthPlan
 ) -> DailyReportInput:
-    """Write the report an agency would send for `day` (deterministic)."""
+    """Write the report an agency would send for `day` (deterministic).
+
+    An activity day reports one of the project's own activities, with a note its
+    workers wrote about that activity; any other day says why nothing was held.
+    """
     rng = random.Random(f"{project.title}-{day.isoformat()}")
-    if rng.random() < 0.03:
-        return DailyReportInput(project.title, day, no_activity_reason=NO_ACTIVITY_REASON)
-    chosen = rng.sample(text.activities[key], k=rng.choice((1, 1, 2, 2, 3)))
-    people = max(len(chosen), round(daily_people * rng.uniform(0.75, 1.3)))
-    shares = [people // len(chosen)] * len(chosen)
-    shares[0] += people - sum(shares)
-    refs = [
-        f"B{project.id:02d}-{day.toordinal() % 10000:04d}{n}" for n in range(rng.randrange(1, 4))
-    ]
+    if day not in plan.activity_days:
+        return DailyReportInput(project.title, day, no_activity_reason=rng.choice(NO_ACTIVITY_DAYS))
+    kind, title = rng.choice(text.activities.get(project.title) or text.activities[key])
+    people = max(1, round(plan.people_per_activity * rng.uniform(0.88, 1.18)))
+    new = max(1, min(people, round(plan.new_people_per_day * rng.uniform(0.88, 1.18))))
+    stamp = f"B{project.id:02d}-{day.toordinal() % 10000:04d}"
+    refs = [f"{stamp}{n:02d}" for n in range(new)]
+    # A few who came before come again (the previous week's first ids, if any).
     earlier = day - timedelta(days=7)
-    refs += [f"B{project.id:02d}-{earlier.toordinal() % 10000:04d}0"] if rng.random() < 0.5 else []
-    spend = {
-        c: round(amount * rng.uniform(0.6, 1.4) / 0.4)
-        for c, amount in daily_budget.items()
-        if rng.random() < 0.4
-    }
+    if earlier in plan.activity_days or rng.random() < 0.3:
+        refs += [f"B{project.id:02d}-{earlier.toordinal() % 10000:04d}00"]
+    spend = {c: round(amount * rng.uniform(0.88, 1.04)) for c, amount in plan.spend_per_day.items()}
+    notes = (
+        text.activity_notes.get((project.title, title))
+        or text.notes.get(project.title)
+        or text.notes[key]
+    )
+    summary = rng.choice(notes).replace("{n}", str(people)).replace("{m}", str(max(1, people // 4)))
     return DailyReportInput(
         project=project.title,
         day=day,
-        activities=tuple(
-            Activity(kind, title, n) for (kind, title), n in zip(chosen, shares, strict=True)
-        ),
-        beneficiary_refs=tuple(refs),
-        service_minutes=60 * rng.randrange(2, 7),
-        volunteers=rng.randrange(0, 5),
-        volunteer_minutes=30 * rng.randrange(0, 9),
+        activities=(Activity(kind, title, people),),
+        beneficiary_refs=tuple(dict.fromkeys(refs)),
+        service_minutes=60 * rng.randrange(2, 5),
+        volunteers=rng.randrange(1, 6),
+        volunteer_minutes=30
+        * max(0, round(plan.volunteer_minutes_per_day * rng.uniform(0.9, 1.15) / 30)),
         spend_fen=spend,
         issues="场地临时被占用，活动改期" if rng.random() < 0.03 else "",
         risks="一位服务对象身体不适，已联系家属陪同就医" if rng.random() < 0.02 else "",
         attachments=(f"签到表-{day:%m%d}.jpg",),
-        summary=rng.choice(text.notes[key]),
+        summary=summary,
     )
 
 
@@ -157,23 +227,16 @@ def _project_month(
     first, last = month_bounds(month)
     run = {"starts_on": project.starts_on, "ends_on": project.ends_on}
     days = due_days(first, last, **run)
-    planned = targets.get(month_index(project.starts_on, month), {}).get(
-        SERVICE_VISITS, monthly_plan(project.people_planned, project.months)
-    )
     whole_run = len(due_days(project.starts_on, project.ends_on, **run)) or 1
     budget = {c: amount // whole_run for c, amount in budgets.items()}
+    plan = plan_month(
+        project, month, list(days), targets.get(month_index(project.starts_on, month), {}), budget
+    )
     submissions = []
     for day in days:
         sent = _sent_at(project, day, get_tz())
         if sent is not None:
-            report = demo_report(
-                project,
-                day,
-                key=keys[project.domain_id],
-                text=text,
-                daily_people=planned / max(len(days), 1),
-                daily_budget=budget,
-            )
+            report = demo_report(project, day, key=keys[project.domain_id], text=text, plan=plan)
             submissions.append(
                 Submission(f"演示日报告 {project.title} {day}", report, sent, project.id)
             )
