@@ -60,13 +60,18 @@ def donor_type_rows(donations: list[Donation]) -> tuple[DonorTypeRow, ...]:
 
 @io_task
 def build_call_context(call_id: int, today: date) -> CallContext:
-    """Build the 申报指南 context from the stored call and the fund."""
+    """Build the 申报指南 context from the stored call and the fund as of `today` (its date)."""
     with session_scope() as session:
         call = calls.get_call(session, call_id)
         rules = read_call_rules(call.rules)
         cycle = cycles.get_cycle(session, call.cycle_id)
         the_fund = fund.get_fund(session, cycle_id=cycle.id)  # type: ignore[arg-type]
-        donations = fund.list_donations(session, fund_id=the_fund.id)  # type: ignore[arg-type]
+        donations = [
+            g
+            for g in fund.list_donations(session, fund_id=the_fund.id)  # type: ignore[arg-type]
+            if g.donated_on <= today
+        ]
+        raised = figures.money_as_of(session, cycle_id=cycle.id, as_of=today).raised_fen  # type: ignore[arg-type]
         domains = {d.key: d for d in cycles.list_domains(session, cycle_id=cycle.id)}  # type: ignore[arg-type]
     restricted: dict[int | None, int] = defaultdict(int)
     for gift in donations:
@@ -107,7 +112,7 @@ def build_call_context(call_id: int, today: date) -> CallContext:
         max_fen=rules.max_fen,
         total_fen=rules.total_fen,
         fund_name=rules.fund_name,
-        fund_raised_fen=sum(g.amount_fen for g in donations if g.kind == GiftKind.CASH),
+        fund_raised_fen=raised,
         restricted_parts=rules.restricted_parts,
         donor_types=donor_type_rows(donations),
         stages=tuple(STAGE_LABELS[s] for s in rules.stages),  # type: ignore[index]
