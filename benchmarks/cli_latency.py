@@ -57,7 +57,7 @@ upgrade(settings)
 from flows.call.close_call import close_call
 from flows.call.open_cycle import open_cycle
 from flows.call.publish_call import publish_call
-from flows.call.receive_bids import receive_bids
+from flows.demo.demo_selection import receive_demo_bids
 from flows.call.register_agencies import register_agencies
 from flows.demo.demo_cycle import CYCLE_NAME, FUND_NAME, STREET_OFFICE, YEAR
 from flows.fund.raise_fund import raise_fund
@@ -72,7 +72,7 @@ needs_intake(cycle_id, str(data / "needs.csv"), date(2026, 3, 31))
 raise_fund(cycle_id, FUND_NAME, str(data / "donations.csv"), str(data / "in_kind.csv"))
 call_id = publish_call(cycle_id, str(data / "call.toml"), date(2026, 5, 1))
 register_agencies(str(data / "agencies.csv"), str(data / "track_records.csv"))
-receive_bids(call_id, "", str(data / "proposals.csv"))
+receive_demo_bids(call_id, data)
 screening = close_call(call_id, date(2026, 5, 21))
 print(cycle_id, call_id, screening.eligible, len(screening.ineligible))
 """

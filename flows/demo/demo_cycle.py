@@ -20,12 +20,12 @@ from prefect import flow
 from flows.call.close_call import ScreeningSummary, close_call
 from flows.call.open_cycle import open_cycle
 from flows.call.publish_call import publish_call, published_call_pdf
-from flows.call.receive_bids import BidsSummary, receive_bids
+from flows.call.receive_bids import BidsSummary
 from flows.call.register_agencies import AgencySummary, register_agencies
 from flows.demo.demo_accounts import seed_demo_accounts
 from flows.demo.demo_closing import DemoClosing, run_demo_closing
 from flows.demo.demo_monitoring import DemoMonitoring, run_demo_monitoring
-from flows.demo.demo_selection import DemoSelection, run_demo_selection
+from flows.demo.demo_selection import DemoSelection, receive_demo_bids, run_demo_selection
 from flows.fund.donor_statement import donor_statement
 from flows.fund.raise_fund import FundSummary, raise_fund
 from flows.monitoring.daily_check import DailyCheckSummary
@@ -88,7 +88,7 @@ def demo_cycle(data_dir: str, month: str = DEMO_MONTH) -> DemoSummary:
     fund = raise_fund(cycle_id, FUND_NAME, str(data / "donations.csv"), str(data / "in_kind.csv"))
     call_id = publish_call(cycle_id, str(data / "call.toml"), date(2026, 5, 1))
     agencies = register_agencies(str(data / "agencies.csv"), str(data / "track_records.csv"))
-    bids = receive_bids(call_id, "", str(data / "proposals.csv"))
+    bids = receive_demo_bids(call_id, data)
     screening = close_call(call_id, date(2026, 5, 21))
     selection = run_demo_selection(
         call_id, data, decided_on=date(2026, 5, 22), projects_start_on=PROJECTS_START

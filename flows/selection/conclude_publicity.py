@@ -92,6 +92,18 @@ def mark_concluded(call_id: int, today: date) -> None:
             session.add(notice)
 
 
+@io_task
+def list_contracted(call_id: int) -> list[int]:
+    """The ids of the call's contracted proposals: each one has a 资助协议 to be in place."""
+    with session_scope() as session:
+        return [
+            p.id  # type: ignore[misc]
+            for p in proposals.list_proposals(
+                session, call_id=call_id, status=ProposalStatus.CONTRACTED
+            )
+        ]
+
+
 @flow(name="conclude_publicity", log_prints=True)
 def conclude_publicity(call_id: int, today: date, projects_start_on: date) -> ConclusionSummary:
     """Close the 公示: settle the waiting list, sign contracts and write their PDFs."""
@@ -107,11 +119,14 @@ def conclude_publicity(call_id: int, today: date, projects_start_on: date) -> Co
     signed = sign_contracts(
         call_id, {o.proposal_id: o.rank for o in outcomes}, today, projects_start_on
     )
-    contracts = write_contract_pdfs(call_id, signed, today)
+    # Every contract of the call, not only those signed now: one lost when a run was killed
+    # during 签约 is written by the next run (the register renders only what is missing).
+    contracts = write_contract_pdfs(call_id, list_contracted(call_id), today)
     summary_pdf = write_selection_summary_pdf(call_id, today)
     mark_concluded(call_id, today)
     print(
-        f"公示结束：异议成立 {len(upheld)} 件，递补 {len(replacements)} 个，新签协议 {len(contracts)} 份；{summary_pdf}"
+        f"公示结束：异议成立 {len(upheld)} 件，递补 {len(replacements)} 个，新签协议 {len(signed)} 份，"
+        f"资助协议 PDF 共 {len(contracts)} 份；{summary_pdf}"
     )
     create_markdown_artifact(
         key=f"selection-summary-call-{call_id}",

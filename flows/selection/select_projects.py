@@ -32,6 +32,7 @@ from flows.selection.selection_stages import (
     store_reviewer_pool,
     store_scores,
 )
+from models.call_rules import read_call_rules
 from models.publicity import window_end
 from models.rows import RowsRejected
 from models.selection import Allocation
@@ -100,8 +101,14 @@ def record_outcomes(
 def open_notice(call_id: int, published_on: date) -> date:
     """Publish the 公示 once and return the last day objections are taken."""
     with session_scope() as session:
-        rules = read_selection_rules(calls.get_call(session, call_id).rules)
-        ends_on = window_end(published_on, rules.objection_days, holidays=rules.holidays)
+        stored = calls.get_call(session, call_id).rules
+        rules = read_selection_rules(stored)
+        ends_on = window_end(
+            published_on,
+            rules.objection_days,
+            holidays=rules.holidays,
+            first_day_counts=read_call_rules(stored).objection_first_day_counts,
+        )
         return selection.set_notice(
             session, call_id=call_id, published_on=published_on, ends_on=ends_on
         ).ends_on

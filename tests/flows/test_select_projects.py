@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from flows.call.close_call import close_call
 from flows.call.open_cycle import open_cycle
 from flows.call.publish_call import publish_call
-from flows.call.receive_bids import receive_bids
 from flows.call.register_agencies import register_agencies
+from flows.demo.demo_selection import receive_demo_bids
 from flows.fund.raise_fund import raise_fund
 from flows.needs.needs_intake import needs_intake
 from flows.selection.committee import CommitteeInput, get_pending, record_committee_decision
@@ -56,7 +56,7 @@ def _prepare() -> int:
     )
     call_id = publish_call(cycle_id, str(DEMO_DIR / "call.toml"), date(2026, 5, 1))
     register_agencies(str(DEMO_DIR / "agencies.csv"), str(DEMO_DIR / "track_records.csv"))
-    receive_bids(call_id, "", str(DEMO_DIR / "proposals.csv"))
+    receive_demo_bids(call_id, DEMO_DIR)
     close_call(call_id, date(2026, 5, 21))
     return call_id
 
@@ -118,7 +118,7 @@ def test_selection_waits_for_the_committee_and_follows_its_exclusion(session: Se
     assert summary.conflicts_excluded and all(
         "许嘉明" in line for line in summary.conflicts_excluded
     )
-    assert summary.approved == 21 and summary.notice_ends_on == date(2026, 5, 29)
+    assert summary.approved == 21 and summary.notice_ends_on == date(2026, 5, 28)
     seats = session.exec(
         select(ReviewAssignment).where(ReviewAssignment.stage == Stage.PRELIMINARY)
     ).all()
@@ -140,7 +140,7 @@ def test_an_upheld_objection_frees_money_for_the_waiting_list_and_nothing_is_sig
     ).all()
     target = approved[0]
 
-    with pytest.raises(PublicityError, match="公示期已于 2026-05-29 结束"):
+    with pytest.raises(PublicityError, match="公示期已于 2026-05-28 结束"):
         lodge_objection(
             call_id,
             proposal_id=target.id,
@@ -152,13 +152,14 @@ def test_an_upheld_objection_frees_money_for_the_waiting_list_and_nothing_is_sig
         call_id, proposal_id=target.id, submitter="居民甲", text="材料不实", day=date(2026, 5, 27)
     )
     resolve_objection(call_id, objection, uphold=True, reason="经核实材料不实", by="工作人员")
-    with pytest.raises(PublicityError, match="公示期至 2026-05-29 结束"):
-        conclude_publicity.fn(call_id, date(2026, 5, 29), START)
+    with pytest.raises(PublicityError, match="公示期至 2026-05-28 结束"):
+        conclude_publicity.fn(call_id, date(2026, 5, 28), START)
 
     first = conclude_publicity(call_id, START, START)
     again = conclude_publicity(call_id, START, START)
 
-    assert first.upheld == 1 and again.contracts == ()
+    # The second run signs nothing; it names the same contracts, none rendered again.
+    assert first.upheld == 1 and again.contracts == first.contracts
     commitments = session.exec(
         select(func.sum(LedgerEntry.amount_fen)).where(LedgerEntry.kind == LedgerKind.COMMITMENT)
     ).one()
