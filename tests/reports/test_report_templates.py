@@ -151,7 +151,7 @@ def test_a_veto_is_printed_beside_the_grade(env):
 def test_flagged_budget_lines_are_marked(env):
     html = render_html(env, MONTHLY_ASSESSMENT_TEMPLATE, build_sample_monthly_assessment())
     assert '<tr class="flagged">' in html
-    assert "+23.2%（超限）" in html
+    assert "+23.2%（超支）" in html
 
 
 def test_the_monthly_report_carries_both_charts_with_a_font_on_the_svg(env):
