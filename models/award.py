@@ -48,3 +48,4 @@ class Tranche(SQLModel, table=True):
     condition: str = Field(sa_type=STATUS)
     status: str = Field(default=TrancheStatus.PLANNED, sa_type=STATUS)
     released_on: date | None = None
+    withheld_on: date | None = None  # the business date a tranche was held back or refused

@@ -32,6 +32,9 @@ class Need(SQLModel, table=True):
     contact_phone: str = Field(default="", max_length=30)
     fingerprint: str = Field(max_length=64)
     status: str = Field(default=NeedStatus.NEW, sa_type=STATUS)
+    # The business date of the last status change (classified, confirmed, merged); None
+    # for a need recorded before dates were kept, read as its submission day.
+    status_on: date | None = None
     domain_id: int | None = Field(default=None, foreign_key="domain.id", index=True)
     confidence: float | None = None
     weight: int = 1

@@ -25,3 +25,6 @@ class Project(SQLModel, table=True):
     months: int
     people_planned: int
     status: str = Field(default=ProjectStatus.ACTIVE, sa_type=STATUS)
+    # The business date of the last status change (suspended, completed or terminated at
+    # the close); None while the project runs as it started.
+    status_on: date | None = None
