@@ -16,7 +16,7 @@ from datetime import date
 from sqlmodel import Session
 
 from models.attribution import Gift, attribute_gifts
-from models.citation import CitingProposal, need_answers
+from models.citation import need_answers
 from models.cycle_report import HeadlineFigures, ProjectFacts
 from models.demand import rank_groups
 from models.figures import MoneyFigures, PeopleFigures
@@ -38,7 +38,8 @@ from reports.cycle_report import (
 )
 from reports.figures import CycleReportAsOf
 from services import figures
-from store import agencies, awards, calls, closing, cycles, fund, needs, proposals
+from services.needs_survey import list_citing_proposals
+from store import agencies, awards, closing, cycles, fund, needs
 from store import figures as store_figures
 
 GRADE_ORDER = ("优秀", "良好", "合格", "不合格")
@@ -160,34 +161,12 @@ def _domains(
     return sections, grades_by_agency
 
 
-def _citing_proposals(session: Session, cycle_id: int) -> list[CitingProposal]:
-    # services.needs_survey.list_citing_proposals is the one loader once it lands; same rows.
-    keys = {d.id: d.key for d in cycles.list_domains(session, cycle_id=cycle_id)}
-    cycle = cycles.get_cycle(session, cycle_id)
-    places = {
-        c.id: c.name for c in cycles.list_communities(session, street_office=cycle.street_office)
-    }
-    return [
-        CitingProposal(
-            p.id,  # type: ignore[arg-type]
-            p.title,
-            keys.get(p.domain_id, ""),
-            places.get(p.community_id, ""),
-            tuple(int(i) for i in p.cited_need_ids or ()),
-            p.status in needs.FUNDED_STATUSES,
-            p.summary,
-        )
-        for call in calls.list_calls(session, cycle_id=cycle_id)
-        for p in proposals.list_proposals(session, call_id=call.id)  # type: ignore[arg-type]
-    ]
-
-
 def _needs(session: Session, cycle_id: int) -> tuple[list[NeedLine], list[NeedLine]]:
     """Pair each group of needs with the funded projects that answer it (`models.citation`)."""
     domain_names = {d.key: d.name for d in cycles.list_domains(session, cycle_id=cycle_id)}
     demand = needs.list_demand_needs(session, cycle_id=cycle_id)
     groups = rank_groups(demand, citations=needs.list_citations(session, cycle_id=cycle_id))
-    answers = need_answers(demand, _citing_proposals(session, cycle_id))
+    answers = need_answers(demand, list_citing_proposals(session, cycle_id=cycle_id))
 
     def line(group) -> NeedLine:  # type: ignore[no-untyped-def]
         return NeedLine(

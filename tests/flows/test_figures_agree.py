@@ -164,11 +164,6 @@ def test_each_headline_figure_agrees_across_documents_and_dashboard(
     assert f"<td>日报告按时</td><td>{now.reports.on_time}</td><td>{now.reports.due}</td>" in html
 
 
-@pytest.mark.xfail(
-    reason="services/needs_survey.py (citations helper) is to count needs per domain with "
-    "services.figures.needs_by_domain: /work/notes/requests-citations.md",
-    strict=False,
-)
 def test_the_needs_survey_counts_needs_per_domain_as_everything_else(
     session: Session, database_url: str
 ) -> None:
