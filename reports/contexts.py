@@ -54,12 +54,17 @@ class DailyNote:
 
 @dataclass(frozen=True)
 class OutputRow:
-    """One output of a month against its plan; `planned` is None when the plan has none."""
+    """One output of a month against its plan; `planned` is None when the plan has none.
+
+    `flag` is 异常 when the output is implausibly far above plan (the call's
+    plausibility multiple), else empty.
+    """
 
     name: str
     unit: str
     planned: int | None
     actual: int
+    flag: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class BudgetRow:
     spent_month_fen: int
     deviation_percent: float | None
     flagged: bool
+    state: str = ""  # 超支 / 执行偏慢 when flagged (models.indicators.budget_state), else empty
 
 
 @dataclass(frozen=True)
