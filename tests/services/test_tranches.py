@@ -253,3 +253,61 @@ def test_only_the_office_moves_money_and_unknown_ids_are_not_found(session: Sess
         )
     assert _tranche(session, 1, 2).status == "planned"
     assert len(_entries(session, LedgerKind.PAYMENT)) == 1
+
+
+CLOSE = date(2026, 12, 10)
+
+
+def test_the_close_releases_a_held_and_an_undecided_tranche_by_new_entries_once(
+    session: Session,
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    project_id = cycle.project_ids[0]
+    midterm, final = _tranche(session, 1, 2), _tranche(session, 1, 3)
+    tranches.hold_tranche(
+        session,
+        actor=SYSTEM,
+        now=NOW,
+        tranche_id=midterm.id,
+        on=DAY,
+        grade="不合格",
+        month="2026-08",
+    )  # type: ignore[arg-type]
+    commitments = [(e.id, e.amount_fen) for e in _entries(session, LedgerKind.COMMITMENT)]
+
+    released = tranches.release_unpaid(
+        session, actor=SYSTEM, now=NOW, project_id=project_id, on=CLOSE
+    )
+    again = tranches.release_unpaid(session, actor=SYSTEM, now=NOW, project_id=project_id, on=CLOSE)
+
+    assert (released, again) == (AWARD_FEN * 50 // 100, 0)
+    entries = _entries(session, LedgerKind.RELEASE)
+    assert [(e.tranche_id, e.amount_fen, e.occurred_on) for e in entries] == [
+        (midterm.id, AWARD_FEN * 30 // 100, CLOSE),
+        (final.id, AWARD_FEN * 20 // 100, CLOSE),
+    ]
+    assert [e.idempotency_key for e in entries] == [
+        f"release:tranche:{midterm.id}:0",
+        f"release:tranche:{final.id}:0",
+    ]
+    assert "中期评估不合格暂缓" in entries[0].memo and "至结项未决定" in entries[1].memo
+    # The commitment itself is untouched; the tranches keep their statuses.
+    assert [(e.id, e.amount_fen) for e in _entries(session, LedgerKind.COMMITMENT)] == commitments
+    assert (_tranche(session, 1, 2).status, _tranche(session, 1, 3).status) == (
+        "withheld",
+        "planned",
+    )
+    [event] = _events(session, "commitment_release")
+    assert "释放未拨付承诺 6,000.00 元" in event.detail and str(CLOSE) in event.detail
+    with pytest.raises(Refused, match="第 3 期的资金承诺已于 2026-12-10 释放，不能再拨付"):
+        tranches.pay_tranche(session, actor=CLERK, now=NOW, tranche_id=final.id, on=CLOSE)  # type: ignore[arg-type]
+
+
+def test_only_staff_and_flows_release_commitments(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    agency = Actor(login="a", role=Role.AGENCY, user_id=5, agency_id=cycle.agency_ids[0])
+    with pytest.raises(Forbidden):
+        tranches.release_unpaid(
+            session, actor=agency, now=NOW, project_id=cycle.project_ids[0], on=CLOSE
+        )
+    assert _entries(session, LedgerKind.RELEASE) == []
