@@ -377,3 +377,25 @@ def test_closing_releases_every_refused_or_undecided_tranche_and_closes_the_fund
     assert len(_sql(database_url, "SELECT id FROM ledgerentry WHERE kind = 'release'")) == len(
         releases
     )
+
+
+def test_a_fund_closed_to_gifts_before_the_close_keeps_its_date(
+    session: Session, database_url: str, tmp_path: Path
+) -> None:
+    from services import fund as fund_service
+
+    cycle = _cycle_with_june(session)
+    fund_service.close_fund(
+        session,
+        actor=SYSTEM,
+        now=datetime(2026, 5, 1, 9, tzinfo=UTC),
+        cycle_id=cycle.cycle_id,
+        closed_on=date(2026, 5, 1),
+    )
+    _score_and_review(cycle, tmp_path)
+
+    summary = close_cycle(cycle.cycle_id, CLOSED_ON)
+
+    assert not summary.errors
+    status, closed_on = _sql(database_url, "SELECT status, closed_on FROM fund")[0]
+    assert (status, str(closed_on)) == ("closed", "2026-05-01")
