@@ -78,7 +78,9 @@ class DailyReportBody(BaseModel):
         },
     )
 
-    day: date = Field(description="服务日期（不能晚于今天，须在项目执行期内；已结项的项目不再提交）")
+    day: date = Field(
+        description="服务日期（不能晚于今天，须在项目执行期内；已结项的项目不再提交）"
+    )
     activities: list[ActivityBody] = Field(default_factory=list, max_length=50)
     beneficiaries: list[Text] = Field(
         default_factory=list,
