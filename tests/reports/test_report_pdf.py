@@ -66,7 +66,7 @@ def test_monthly_assessment_pdf_reads_back_as_chinese_with_embedded_cjk_font(
     assert written == target
     text = pdf_text(target)
     assert "项目月度评估报告" in text
-    assert "第1页/共3页" in text
+    assert "第1页共3页" in text
     assert "银龄互助·长者食堂陪伴计划" in text
     assert "80,000.00元" in text
     assert "138****1234" in text and "13812341234" not in text
@@ -81,7 +81,7 @@ def test_street_summary_pdf_reads_back_as_chinese_with_embedded_cjk_font(templat
     render_street_summary(build_sample_street_summary(), templates_dir=templates_dir, target=target)
     text = pdf_text(target)
     assert "4大领域22个服务项目，本月服务20356人次" in text
-    assert "第1页/共" in text
+    assert "第1页共" in text
     assert "260,000.00元" in text
     assert any("CJK" in name for name, emb in embedded_fonts(target) if emb == "yes")
 

@@ -103,7 +103,7 @@ def test_extension_b_and_emoji_are_drawn_by_fonts_not_as_placeholders(templates_
         templates_dir=templates_dir,
     )
     assert rendered.warnings == ()
-    assert pdf_text(rendered.path) == f"{''.join(EXT_B)}{EMOJI}第1页/共1页"
+    assert pdf_text(rendered.path) == f"{''.join(EXT_B)}{EMOJI}第1页共1页"
 
 
 def test_a_character_no_font_has_is_a_placeholder_and_a_warning_even_with_logging_silenced(
