@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from models.compliance import ReportStamp, due_days, is_late
 
@@ -129,13 +129,25 @@ def money_by_award(movements: Iterable[DatedMovement], *, as_of: date) -> dict[i
 
 @dataclass(frozen=True)
 class NeedFact:
-    """One stored need: its group (lead), the lead's domain key and whether staff settled it."""
+    """One stored need: its group (lead), the lead's domain key and whether staff settled it.
+
+    `changed_on` is the business date of its last status change (a merge, a
+    classification, a confirmation); None reads as its submission day.
+    """
 
     need_id: int
     lead_id: int
     domain_key: str
     settled: bool
     submitted_on: date
+    changed_on: date | None = None
+
+    def as_of(self, day: date) -> NeedFact:
+        """Return the need as it stood on `day`: a change made later had not happened yet."""
+        if self.changed_on is None or self.changed_on <= day:
+            return self
+        # Not merged yet (it led its own group) and not settled yet (its domain a suggestion).
+        return NeedFact(self.need_id, self.need_id, self.domain_key, False, self.submitted_on)
 
 
 @dataclass(frozen=True)
@@ -187,7 +199,7 @@ def count_needs(
     A group is its lead's: a lead submitted after `as_of` leaves its members
     (submitted earlier) counted as groups of their own until it arrived.
     """
-    known = [n for n in needs if n.submitted_on <= as_of]
+    known = [n.as_of(as_of) for n in needs if n.submitted_on <= as_of]
     present = {n.need_id for n in known}
     by_id = {n.need_id: n for n in known}
     groups: dict[str, set[int]] = defaultdict(set)
@@ -332,11 +344,23 @@ def count_people(
 
 @dataclass(frozen=True)
 class ProjectSpan:
-    """The days a project reports on: from its start to its end."""
+    """The days a project reports on: from its start to its end, or until it stopped.
+
+    `stopped_on` is the day from which it owed no report (completed at the
+    close, or terminated); None when it still runs.
+    """
 
     project_id: int
     starts_on: date
     ends_on: date
+    stopped_on: date | None = None
+
+    @property
+    def last_due(self) -> date:
+        """The last day a report is due."""
+        if self.stopped_on is None:
+            return self.ends_on
+        return min(self.ends_on, self.stopped_on - timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -376,7 +400,7 @@ def count_reports(
     """Count the working days due in [first, last] and the first submissions that met them."""
     due: set[tuple[int, date]] = set()
     for span in spans:
-        for day in due_days(first, last, starts_on=span.starts_on, ends_on=span.ends_on):
+        for day in due_days(first, last, starts_on=span.starts_on, ends_on=span.last_due):
             due.add((span.project_id, day))
     earliest: dict[tuple[int, date], ReportStamp] = {}
     for project_id, stamp in stamps:

@@ -32,6 +32,7 @@ from models.figures import (
     money_by_award,
     sum_money,
 )
+from models.project import Project
 from models.status import ProjectStatus
 from store import figures as facts
 
@@ -52,6 +53,14 @@ class Headline:
 
 def _end_of(day: date) -> datetime:
     return datetime.combine(day, time.max)
+
+
+def _counted(project: Project, as_of: date) -> bool:
+    # A terminated project drops out of the figures from the day it was terminated on
+    # (from the start when that day is unknown).
+    return project.status != ProjectStatus.TERMINATED or (
+        project.status_on is not None and project.status_on > as_of
+    )
 
 
 def needs_by_domain(session: Session, *, cycle_id: int, as_of: date) -> NeedsFigures:
@@ -173,9 +182,7 @@ def headline(
     reports that reached the office by its issue date.
     """
     projects = [
-        p
-        for p in facts.list_project_facts(session, cycle_id=cycle_id)
-        if p.status != ProjectStatus.TERMINATED
+        p for p in facts.list_project_facts(session, cycle_id=cycle_id) if _counted(p, as_of)
     ]
     first = min((p.starts_on for p in projects), default=as_of)
     return Headline(

@@ -14,13 +14,14 @@ from sqlmodel import Session, col, select
 from models.award import Award
 from models.compliance import ReportStamp
 from models.cycle import Domain
+from models.cycle_report import CycleClosing
 from models.figures import DatedMovement, NeedFact, PlannedKpi, ProjectSpan, ServiceFact
 from models.fund import Fund, LedgerEntry
 from models.monitoring import DailyReport
 from models.need import Need
 from models.project import Project
 from models.proposal import KpiTarget
-from models.status import NeedStatus
+from models.status import NeedStatus, ProjectStatus
 
 SETTLED_STATUSES = (NeedStatus.CLASSIFIED, NeedStatus.CONFIRMED)
 
@@ -60,20 +61,28 @@ def list_domain_keys(session: Session, *, cycle_id: int) -> list[tuple[int, str,
 def list_need_facts(session: Session, *, cycle_id: int) -> list[NeedFact]:
     """List every need of the cycle: its group's lead, domain key, whether settled, and its day."""
     rows = session.exec(
-        select(  # type: ignore[call-overload]  # five columns: see list_dated_movements
+        select(  # type: ignore[call-overload]  # six columns: see list_dated_movements
             col(Need.id),
             col(Need.duplicate_of_id),
             col(Domain.key),
             col(Need.status),
             col(Need.submitted_on),
+            col(Need.status_on),
         )
         .outerjoin(Domain, col(Domain.id) == Need.domain_id)
         .where(Need.cycle_id == cycle_id)
         .order_by(col(Need.id))
     )
     return [
-        NeedFact(need_id or 0, lead_id or need_id or 0, key or "", status in SETTLED_STATUSES, day)
-        for need_id, lead_id, key, status, day in rows
+        NeedFact(
+            need_id or 0,
+            lead_id or need_id or 0,
+            key or "",
+            status in SETTLED_STATUSES,
+            day,
+            changed_on,
+        )
+        for need_id, lead_id, key, status, day, changed_on in rows
     ]
 
 
@@ -85,13 +94,23 @@ def list_project_facts(session: Session, *, cycle_id: int) -> list[Project]:
 
 
 def list_project_spans(session: Session, *, cycle_id: int) -> list[ProjectSpan]:
-    """List the days each of the cycle's projects reports on."""
-    rows = session.exec(
-        select(col(Project.id), col(Project.starts_on), col(Project.ends_on))
-        .where(Project.cycle_id == cycle_id)
-        .order_by(col(Project.id))
-    )
-    return [ProjectSpan(project_id or 0, starts, ends) for project_id, starts, ends in rows]
+    """List the days each of the cycle's projects reports on, and when a stopped one stopped.
+
+    A project completed at the close stops on the close's date; a terminated or
+    suspended one on the date of that change (when it is known).
+    """
+    closed_on: date | None = session.exec(
+        select(col(CycleClosing.closed_on)).where(CycleClosing.cycle_id == cycle_id)
+    ).first()
+    spans = []
+    for project in list_project_facts(session, cycle_id=cycle_id):
+        stopped = None
+        if project.status == ProjectStatus.COMPLETED:
+            stopped = closed_on or project.status_on
+        elif project.status != ProjectStatus.ACTIVE:
+            stopped = project.status_on
+        spans.append(ProjectSpan(project.id or 0, project.starts_on, project.ends_on, stopped))
+    return spans
 
 
 def list_service_facts(

@@ -114,3 +114,21 @@ def test_reports_due_and_on_time() -> None:
     )
     assert (figures.due, figures.submitted, figures.on_time) == (5, 3, 2)
     assert (figures.late, figures.missing, figures.on_time_percent) == (1, 2, 40)
+
+
+def test_a_need_changed_after_the_day_is_counted_as_it_stood() -> None:
+    day = date(2026, 3, 1)
+    needs = [
+        NeedFact(1, 1, "youth", True, day, changed_on=date(2026, 3, 5)),  # confirmed on 3-5
+        NeedFact(2, 1, "youth", False, day, changed_on=date(2026, 4, 1)),  # merged into 1 on 4-1
+    ]
+    march = count_needs(needs, domain_keys=["youth"], as_of=date(2026, 3, 2))
+    assert (march.of("youth").groups, march.of("youth").pending) == (2, 2)
+    later = count_needs(needs, domain_keys=["youth"], as_of=date(2026, 4, 1))
+    assert (later.of("youth").groups, later.of("youth").pending, later.residents) == (1, 0, 2)
+
+
+def test_no_report_is_due_once_a_project_stopped() -> None:
+    spans = [ProjectSpan(1, date(2026, 6, 1), date(2026, 6, 30), stopped_on=date(2026, 6, 4))]
+    figures = count_reports(spans, [], first=date(2026, 6, 1), last=date(2026, 6, 30), tz=SHANGHAI)
+    assert figures.due == 3  # Monday to Wednesday
