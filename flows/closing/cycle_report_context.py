@@ -23,6 +23,7 @@ from models.figures import MoneyFigures, PeopleFigures
 from models.fund import DONOR_TYPE_LABELS, DonorType, GiftKind
 from models.ledger import Movement
 from models.money import format_fen
+from models.privacy import mask_text
 from models.status import ProjectStatus
 from reports.contexts import DocumentHeader
 from reports.cycle_report import (
@@ -41,6 +42,7 @@ from services import figures
 from services.needs_survey import list_citing_proposals
 from store import agencies, awards, closing, cycles, fund, needs
 from store import figures as store_figures
+from store import people as people_store
 
 GRADE_ORDER = ("优秀", "良好", "合格", "不合格")
 TITLE = "创投周期总结报告"
@@ -161,7 +163,9 @@ def _domains(
     return sections, grades_by_agency
 
 
-def _needs(session: Session, cycle_id: int) -> tuple[list[NeedLine], list[NeedLine]]:
+def _needs(
+    session: Session, cycle_id: int, known: tuple[str, ...] = ()
+) -> tuple[list[NeedLine], list[NeedLine]]:
     """Pair each group of needs with the funded projects that answer it (`models.citation`)."""
     domain_names = {d.key: d.name for d in cycles.list_domains(session, cycle_id=cycle_id)}
     demand = needs.list_demand_needs(session, cycle_id=cycle_id)
@@ -170,13 +174,16 @@ def _needs(session: Session, cycle_id: int) -> tuple[list[NeedLine], list[NeedLi
 
     def line(group) -> NeedLine:  # type: ignore[no-untyped-def]
         return NeedLine(
-            group.text,
+            mask_text(group.text, names=known),
             group.community,
             domain_names.get(group.domain_key, "待人工确认"),
             group.residents,
-            "；".join(
-                f"{a.title}（{a.how}）" if a.how else a.title
-                for a in answers.get(group.lead_id, ())
+            mask_text(
+                "；".join(
+                    f"{a.title}（{a.how}）" if a.how else a.title
+                    for a in answers.get(group.lead_id, ())
+                ),
+                names=known,
             ),
         )
 
@@ -286,7 +293,11 @@ def cycle_report_context(
     money = figures.money_as_of(session, cycle_id=cycle_id, as_of=today)
     people = figures.people_reached(session, cycle_id=cycle_id, last=period_end, known_by=today)
     sections, _ = _domains(session, cycle_id, today)
-    covered, unfunded = _needs(session, cycle_id)
+    individuals = [d.donor_name for d in _donors(session, cycle_id, today) if d.is_individual]
+    known = tuple(
+        sorted({*people_store.list_known_names(session, cycle_id=cycle_id), *individuals})
+    )
+    covered, unfunded = _needs(session, cycle_id, known)
     grades = Counter(p.grade for s in sections for p in s.projects)
     starts = [p.starts_on for p in awards.list_projects(session, cycle_id=cycle_id)]
     f = figures_now
@@ -305,8 +316,6 @@ def cycle_report_context(
             else "。"
         )
     )
-    individuals = [d.donor_name for d in _donors(session, cycle_id, today) if d.is_individual]
-    contacts = [n.contact_name for n in needs.list_needs(session, cycle_id=cycle_id)]
     return CycleReportAsOf(
         header=DocumentHeader(cycle.street_office, cycle.name, TITLE, today),
         headline=f"{f.domains}大领域{f.projects}个服务项目，受益{f.beneficiaries}人",
@@ -325,5 +334,5 @@ def cycle_report_context(
         in_kind_gifts=f.in_kind_gifts,
         rules_version=rules_version,
         charts=_charts(f, money.released_fen, sections, grades),
-        names=tuple(sorted({name.strip() for name in contacts + individuals} - {""})),
+        names=known,
     )

@@ -20,6 +20,7 @@ from models.call_rules import read_call_rules
 from models.figures import BENEFICIARIES, VISITS
 from models.fund import DONOR_TYPE_LABELS, IN_KIND_LABELS, Donation, GiftKind
 from models.ledger import Movement, award_money
+from models.privacy import mask_text
 from models.proposal import KPI_UNITS
 from models.status import STAGE_LABELS
 from reports.contexts import (
@@ -37,7 +38,7 @@ from reports.contexts import (
 from reports.figures import DonorStatementAsOf, money_block
 from reports.filters import format_cn_date, format_score
 from services import figures
-from store import agencies, awards, calls, cycles, fund, proposals
+from store import agencies, awards, calls, cycles, fund, people, proposals
 from store import figures as store_figures
 
 CASH_LABEL = "现金"
@@ -148,6 +149,7 @@ def build_donor_statements(
         dated = store_figures.list_dated_movements(session, fund_id=the_fund.id, as_of=today)  # type: ignore[arg-type]
         money = figures.money_as_of(session, cycle_id=cycle_id, as_of=today)
         projects = _projects_by_award(session, cycle_id, today)
+        projects["known"] = people.list_known_names(session, cycle_id=cycle_id)
     movements = [Movement(m.kind, m.amount_fen, m.domain_id, m.award_id) for m in dated]
     unknown = sorted(set(donors or ()) - {g.donor_name for g in donations})
     if unknown:
@@ -189,13 +191,14 @@ def _statement(name, kind, gifts, shares, movements, projects, common) -> DonorS
     cash = sum(g.amount_fen for g in gifts if g.kind == GiftKind.CASH)
     committed = sum(c for c, _ in by_award.values())
     return DonorStatementAsOf(
-        donor_name=name,
+        # The donor is the addressee: the name stays, a number typed into it does not.
+        donor_name=mask_text(name),
         donor_type=DONOR_TYPE_LABELS[kind],
         cash_fen=cash,
         committed_fen=committed,
         paid_fen=sum(p for _, p in by_award.values()),
         uncommitted_fen=cash - committed,
-        gifts=tuple(_gift_line(g, projects["domains"]) for g in gifts),
+        gifts=tuple(_gift_line(g, projects["domains"], projects["known"]) for g in gifts),
         projects=tuple(
             _attributed(award_id, c, p, movements, projects)
             for award_id, (c, p) in sorted(by_award.items())
@@ -204,14 +207,14 @@ def _statement(name, kind, gifts, shares, movements, projects, common) -> DonorS
     )
 
 
-def _gift_line(gift: Donation, domains: dict[int, str]) -> GiftLine:
+def _gift_line(gift: Donation, domains: dict[int, str], known: tuple[str, ...] = ()) -> GiftLine:
     cash = gift.kind == GiftKind.CASH
     return GiftLine(
         donated_on=gift.donated_on,
         kind=CASH_LABEL if cash else IN_KIND_LABELS[gift.category],  # type: ignore[index]
         amount_fen=gift.amount_fen,
         restricted_to=domains.get(gift.restricted_domain_id, "") if cash else "",  # type: ignore[arg-type]
-        description=gift.description,
+        description=mask_text(gift.description, names=known),
         valuation_fen=gift.valuation_fen,
     )
 

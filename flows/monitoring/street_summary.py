@@ -186,6 +186,7 @@ def street_summary_context(
         project_rows=_project_rows(projects, found, names),
         grade_counts=_grade_counts([e.grade for e in published]),
         at_risk=_risks(session, cycle_id, month, projects, found, names),
+        names=names.people,
         as_of=as_of,
         money=money_block(money),
         people=people_block(people),
