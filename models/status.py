@@ -120,13 +120,15 @@ def asks_for_reports(status: str) -> bool:
 def owed_reports_on(status: str, day: date, *, closed_on: date | None) -> bool:
     """Tell whether a project in `status` owed a daily report on `day` (as that day saw it).
 
-    A running project does. A project completed at the cycle's close (`closed_on`, the
-    close's business date) did on the days before the close and never from that day on,
-    so checking a past day again after the close still sees it as it was.
+    A running project does. A project no longer running (completed at the close,
+    terminated or suspended) did on the days before `closed_on`, the business date
+    its status changed (`Project.status_on`, or for one completed at the close the
+    close's date), and never from that day on; so checking a past day again later
+    still sees it as it was. Without that date it owes nothing.
     """
     if status == ProjectStatus.ACTIVE:
         return True
-    return status == ProjectStatus.COMPLETED and closed_on is not None and day < closed_on
+    return closed_on is not None and day < closed_on
 
 
 class ActionItemStatus(StrEnum):

@@ -127,6 +127,7 @@ def hold_tranche(
             f"「{project.title}」第 {tranche.seq} 期状态为 {tranche.status}，不能暂缓拨付"
         )
     with unit_of_work(session):
+        tranche.withheld_on = on  # the business date it was held back
         awards.set_tranche_status(
             session, tranche, status=_transition(tranche, TrancheStatus.WITHHELD, actor)
         )
@@ -186,6 +187,7 @@ def withhold_last_tranche(
         raise Refused(f"「{project.title}」第 {tranche.seq} 期已拨付，不能暂缓")
     with unit_of_work(session):
         if tranche.status == TrancheStatus.PLANNED:
+            tranche.withheld_on = on  # the business date it was refused
             awards.set_tranche_status(
                 session, tranche, status=_transition(tranche, TrancheStatus.WITHHELD, actor)
             )

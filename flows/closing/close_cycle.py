@@ -123,6 +123,7 @@ def mark_closed(cycle_id: int, today: date) -> int:
                 project.status = apply_transition(
                     PROJECT_TRANSITIONS, ProjectStatus(project.status), target, role=Role.SYSTEM
                 )
+                project.status_on = today  # the close's business date
                 session.add(project)
                 done += 1
         cycle = cycles.get_cycle(session, cycle_id)

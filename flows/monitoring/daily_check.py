@@ -8,7 +8,8 @@ second escalation in a month puts a yellow card on the agency's record.
 Each project gets at most one notice a day, however often the check runs;
 notices go out by e-mail (`flows.monitoring.notices`). Reports count as of the check's
 time, so checking past days again (`since`) gives what the evening saw. A project closed
-at 结项 owes no report from the close's date on (`models.status.owed_reports_on`): it is
+at 结项 (or terminated) owes no report from the date its status changed on
+(`Project.status_on`, else the close's date; `models.status.owed_reports_on`): it is
 never counted as due then, and a past day checked again after the close counts it as
 that evening did but files no notice for it.
 """
@@ -40,7 +41,7 @@ from models.evaluation import monthly_plan
 from models.indicators import SERVICE_VISITS, month_index
 from models.monitoring import DailyReport, Notice, YellowCard
 from models.project import Project
-from models.status import asks_for_reports, owed_reports_on
+from models.status import ProjectStatus, asks_for_reports, owed_reports_on
 from store import agencies, awards, closing, monitoring, notices, plans
 
 LOOKBACK_DAYS = 45
@@ -170,6 +171,13 @@ def _file_notice(session: Session, check: ProjectCheck, project: Project, *, day
     return key
 
 
+def _closed_on(project: Project, cycle_closed_on: date | None) -> date | None:
+    """The business date a project stopped running: its own, or for one completed at the close, the close's."""
+    if project.status_on is not None:
+        return project.status_on
+    return cycle_closed_on if project.status == ProjectStatus.COMPLETED else None
+
+
 @io_task
 def check_day(
     cycle_id: int, day: date, as_of: datetime
@@ -177,11 +185,12 @@ def check_day(
     """Check every running project on `day`; file its notices; return checks, keys and cards."""
     with session_scope() as session:
         closed = closing.get_closing(session, cycle_id=cycle_id)
-        closed_on = closed.closed_on if closed else None
+        cycle_closed_on = closed.closed_on if closed else None
         projects = [
             p
             for p in awards.list_projects(session, cycle_id=cycle_id)
-            if owed_reports_on(p.status, day, closed_on=closed_on) and p.starts_on <= day
+            if owed_reports_on(p.status, day, closed_on=_closed_on(p, cycle_closed_on))
+            and p.starts_on <= day
         ]
         ids = [p.id for p in projects]
         reports = monitoring.list_project_reports(

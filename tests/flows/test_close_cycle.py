@@ -358,6 +358,13 @@ def test_closing_releases_every_refused_or_undecided_tranche_and_closes_the_fund
     assert money["commitment"] - money["release"] - money["refund"] == (
         money["payment"] - money["refund"]
     )
+    # Each status change carries its business date: the refused tranche, the completed projects.
+    assert _sql(database_url, f"SELECT withheld_on FROM tranche WHERE id = {withheld[0][0]}")[0][
+        0
+    ] in (CLOSED_ON, CLOSED_ON.isoformat())
+    assert {str(d) for (d,) in _sql(database_url, "SELECT status_on FROM project")} == {
+        CLOSED_ON.isoformat()
+    }
     # The fund is closed on the close date, with the cycle.
     status, closed_on = _sql(database_url, "SELECT status, closed_on FROM fund")[0]
     assert status == "closed" and str(closed_on) == CLOSED_ON.isoformat()

@@ -242,3 +242,19 @@ def test_a_project_closed_at_the_close_is_not_due_after_it_and_is_told_nothing(
     send_notices.fn(keys)
     assert keys == [] and sink.messages == []
     assert all(n.project_id != closed.id for n in notices(session))
+
+
+def test_a_terminated_project_owes_reports_only_before_the_day_it_ended(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=2)
+    ended = session.get(Project, cycle.project_ids[0])
+    assert ended is not None
+    ended.status, ended.status_on = "terminated", WED
+    session.add(ended)
+    session.commit()
+
+    def checked(day: date) -> list[int]:
+        as_of = datetime.combine(day, evening(day).timetz()).replace(hour=20)
+        return [c.project_id for c in check_day.fn(cycle.cycle_id, day, as_of)[0]]
+
+    assert checked(TUE) == list(cycle.project_ids)
+    assert checked(WED) == checked(THU) == [cycle.project_ids[1]]

@@ -1,4 +1,4 @@
-"""Which projects owe daily reports: a running one; a closed one only on days before its close."""
+"""Which projects owe daily reports: a running one; a closed one only on days before it closed."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def test_only_a_running_project_asks_for_reports() -> None:
         (ProjectStatus.COMPLETED, CLOSE, CLOSE, False),  # the close's own day and after
         (ProjectStatus.COMPLETED, date(2026, 12, 11), CLOSE, False),
         (ProjectStatus.COMPLETED, date(2026, 6, 1), None, False),  # closed, date unknown
-        (ProjectStatus.TERMINATED, date(2026, 6, 1), CLOSE, False),
+        (ProjectStatus.TERMINATED, date(2026, 6, 1), date(2026, 8, 3), True),  # before it ended
+        (ProjectStatus.TERMINATED, date(2026, 8, 3), date(2026, 8, 3), False),
         (ProjectStatus.SUSPENDED, date(2026, 6, 1), None, False),
     ],
 )

@@ -297,6 +297,7 @@ def test_the_close_releases_a_held_and_an_undecided_tranche_by_new_entries_once(
         "withheld",
         "planned",
     )
+    assert _tranche(session, 1, 2).withheld_on == DAY  # the business date it was held
     [event] = _events(session, "commitment_release")
     assert "释放未拨付承诺 6,000.00 元" in event.detail and str(CLOSE) in event.detail
     with pytest.raises(Refused, match="第 3 期的资金承诺已于 2026-12-10 释放，不能再拨付"):
