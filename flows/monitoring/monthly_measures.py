@@ -22,6 +22,7 @@ from models.call_rules import read_call_rules
 from models.compliance import ReportStamp, due_days, measure_compliance
 from models.evaluation import monthly_plan
 from models.indicators import (
+    IMPLAUSIBLE,
     SERVICE_VISITS,
     Plausibility,
     ReportFacts,
@@ -102,7 +103,13 @@ def measure_project(
         volunteer_minutes=sum(r.volunteer_minutes for r in during),
         service_minutes=sum(r.service_minutes for r in during),
         indicators=[
-            {"name": o.name, "unit": o.unit, "planned": o.planned, "actual": o.actual}
+            {
+                "name": o.name,
+                "unit": o.unit,
+                "planned": o.planned,
+                "actual": o.actual,
+                "flag": IMPLAUSIBLE if o.is_implausible(limits) else "",
+            }
             for o in outputs
         ],
         budget_lines=[_budget_line(line, limits) for line in budget_use.lines],
@@ -134,7 +141,10 @@ def _budget_line(line, limits: Plausibility) -> dict:  # type: ignore[no-untyped
         "spent_to_date_fen": line.spent_to_date_fen,
         "spent_month_fen": line.spent_month_fen,
         "deviation_percent": deviation_percent(line.spent_to_date_fen, line.planned_to_date_fen),
-        "flagged": bool(budget_state(line.spent_to_date_fen, line.planned_to_date_fen, limits)),
+        "flagged": bool(
+            state := budget_state(line.spent_to_date_fen, line.planned_to_date_fen, limits)
+        ),
+        "state": state,
     }
 
 

@@ -430,6 +430,8 @@ def test_an_implausible_output_is_capped_and_keeps_the_month_below_excellent(
     found = evaluation(session, project)
     activities = next(i for i in found.indicators if i["name"] == "活动场次")
     assert (activities["planned"], activities["actual"]) == (20, 71)  # 355 %: above 300 %
+    assert activities["flag"] == "异常"
+    assert [i["flag"] for i in found.indicators if i["name"] != "活动场次"] == ["", "", ""]
     # Every criterion at 100, 活动场次 counted at 100 % of plan: the total is full ...
     assert (found.scores["服务进度"], found.total_score) == (100.0, 100.0)
     # ... but a figure nobody has checked does not make the month 优秀.
@@ -448,6 +450,7 @@ def test_underspending_is_slow_not_over_and_overspending_is_over(session: Sessio
     under = {line["category"]: line for line in evaluation(session, slow).budget_lines}
     assert over["活动费"]["flagged"] and over["活动费"]["deviation_percent"] > 10
     assert under["活动费"]["flagged"] and under["活动费"]["deviation_percent"] == -100.0
+    assert (over["活动费"]["state"], under["活动费"]["state"]) == ("超支", "执行偏慢")
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -495,6 +498,7 @@ def test_the_calls_plausibility_section_sets_the_multiple_and_the_budget_thresho
     found = evaluation(session, project)
     # 71 activities against 20 is 355 %: within 4 times the plan, so plausible here.
     assert (found.grade, found.veto) == ("优秀", "")
+    assert all(i["flag"] == "" for i in found.indicators)
     # 人员费 and 物资费 unspent (-100 %) is beyond 95 %: still slow; 活动费 on plan is not.
     assert [line["flagged"] for line in found.budget_lines] == [
         line["deviation_percent"] == -100.0 for line in found.budget_lines
