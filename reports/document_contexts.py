@@ -113,3 +113,146 @@ class SelectionSummaryDocument(_Delegating):
     stage_rows: tuple[StageRow, ...]
     defended: tuple[int, ...]  # per row of base.rows: passed 初审, so went on to 路演答辩
     total_defended: int
+
+
+@dataclass(frozen=True)
+class FinalScoreLine:
+    """One criterion of the final evaluation: its weight and score (None = not scored)."""
+
+    name: str
+    weight: int
+    score: float | None
+
+
+@dataclass(frozen=True)
+class FinalOutputLine:
+    """One KPI over the whole period: planned, reached, completion (0–100+, one decimal)."""
+
+    name: str
+    unit: str
+    planned: int
+    actual: int
+    completion: float | None
+
+
+@dataclass(frozen=True)
+class FinalMonthLine:
+    """One published monthly evaluation of the project."""
+
+    month: str
+    total: float | None
+    grade: str
+
+
+@dataclass(frozen=True)
+class FinalNeedLine:
+    """A need group the proposal cited, with how many residents raised it."""
+
+    text: str
+    community: str
+    residents: int
+
+
+@dataclass(frozen=True)
+class FinalReportDocument:
+    """项目结项评估报告 of one project, from its published final evaluation."""
+
+    header: DocumentHeader
+    office: OfficeIdentity
+    project_title: str
+    agency_name: str
+    domain_name: str
+    community_name: str
+    starts_on: date
+    ends_on: date
+    period_end: date
+    amount_fen: int
+    total_score: float | None
+    grade: str
+    veto: str
+    scores: tuple[FinalScoreLine, ...]
+    outputs: tuple[FinalOutputLine, ...]
+    budget_fen: int
+    planned_to_date_fen: int
+    spent_fen: int
+    reports_expected: int
+    reports_submitted: int
+    reports_late: int
+    people_served: int
+    months: tuple[FinalMonthLine, ...]
+    monthly_mean: float | None
+    yellow_cards: int
+    needs: tuple[FinalNeedLine, ...]
+    comment: str
+    published_on: date
+
+
+def final_report_document(
+    evaluation: Any,
+    *,
+    header: DocumentHeader,
+    office: OfficeIdentity,
+    criteria: tuple[Any, ...],
+    project: Any,
+    agency_name: str,
+    domain_name: str,
+    community_name: str,
+    amount_fen: int,
+) -> FinalReportDocument:
+    """Build the 结项评估报告 of a published `models.final_evaluation.FinalEvaluation`."""
+    outputs = tuple(
+        FinalOutputLine(
+            i["name"],
+            i["unit"],
+            int(i["planned"]),
+            int(i["actual"]),
+            round(i["actual"] * 100 / i["planned"], 1) if i["planned"] else None,
+        )
+        for i in evaluation.indicators
+    )
+    return FinalReportDocument(
+        header=header,
+        office=office,
+        project_title=project.title,
+        agency_name=agency_name,
+        domain_name=domain_name,
+        community_name=community_name,
+        starts_on=project.starts_on,
+        ends_on=project.ends_on,
+        period_end=evaluation.period_end,
+        amount_fen=amount_fen,
+        total_score=evaluation.total_score,
+        grade=evaluation.grade,
+        veto=evaluation.veto,
+        scores=tuple(
+            FinalScoreLine(c.name, c.weight, evaluation.scores.get(c.name)) for c in criteria
+        ),
+        outputs=outputs,
+        budget_fen=evaluation.budget_fen,
+        planned_to_date_fen=evaluation.planned_to_date_fen,
+        spent_fen=evaluation.spent_fen,
+        reports_expected=evaluation.reports_expected,
+        reports_submitted=evaluation.reports_submitted,
+        reports_late=evaluation.reports_late,
+        people_served=evaluation.people_served,
+        months=tuple(
+            FinalMonthLine(_month_label(str(m["month"])), m.get("total"), str(m.get("grade") or ""))
+            for m in evaluation.monthly_grades
+        ),
+        monthly_mean=evaluation.monthly_mean,
+        yellow_cards=evaluation.yellow_cards,
+        needs=tuple(
+            FinalNeedLine(
+                str(n["text"]), str(n.get("community") or ""), int(n.get("residents") or 0)
+            )
+            for n in evaluation.cited_needs
+        ),
+        comment=evaluation.comment,
+        published_on=evaluation.published_on or evaluation.period_end,
+    )
+
+
+def _month_label(month: str) -> str:
+    """Say 2026-06 as 2026年6月; anything else as it is."""
+    year, _, number = month.partition("-")
+    return f"{year}年{int(number)}月" if year.isdigit() and number.isdigit() else month

@@ -17,6 +17,7 @@ import pytest
 from sqlmodel import Session, select
 
 from flows.call.publish_call import render_call
+from flows.closing.final_reports import write_final_reports
 from flows.selection.selection_reports import (
     write_contract_pdfs,
     write_notice_pdf,
@@ -25,8 +26,11 @@ from flows.selection.selection_reports import (
 from models.call import Call
 from models.call_rules import read_call_rules
 from models.cycle import Cycle, office_identity
+from models.final_evaluation import FinalEvaluation
+from models.project import Project
 from models.proposal import Proposal
 from models.publicity import PublicNotice
+from models.status import EvaluationStatus
 from reports.filters import format_cn_date
 from reports.privacy_scan import pdf_text
 from tests.monitoring_builders import build_running_cycle
@@ -67,6 +71,9 @@ def _stored(session: Session) -> tuple[Call, Proposal, dict[str, str]]:
     session.commit()
     proposal = session.exec(select(Proposal).order_by(Proposal.id)).first()
     cycle = session.exec(select(Cycle)).one()
+    project = session.exec(select(Project).order_by(Project.id)).first()
+    session.add(_published_final(project.id))  # type: ignore[union-attr, arg-type]
+    session.commit()
     office = office_identity(cycle, rules.office)
     values = {
         "office": office.name,
@@ -80,6 +87,44 @@ def _stored(session: Session) -> tuple[Call, Proposal, dict[str, str]]:
     return call, proposal, values  # type: ignore[return-value]
 
 
+def _published_final(project_id: int) -> FinalEvaluation:
+    """A final evaluation as the final_evaluation flow leaves it once published."""
+    return FinalEvaluation(
+        project_id=project_id,
+        status=EvaluationStatus.PUBLISHED,
+        period_end=date(2026, 11, 30),
+        months_evaluated=2,
+        monthly_mean=84.5,
+        monthly_grades=[
+            {"month": "2026-06", "grade": "良好", "total": 82.0, "veto": ""},
+            {"month": "2026-07", "grade": "良好", "total": 87.0, "veto": ""},
+        ],
+        reports_expected=120,
+        reports_submitted=118,
+        reports_late=3,
+        people_served=1250,
+        indicators=[
+            {"name": "服务人次", "unit": "人次", "planned": 1200, "actual": 1250},
+            {"name": "活动场次", "unit": "场", "planned": 120, "actual": 96},
+        ],
+        budget_fen=1_200_000,
+        planned_to_date_fen=1_200_000,
+        spent_fen=1_150_000,
+        cited_needs=[{"lead_id": 1, "text": "老人助餐", "community": "长淮社区", "residents": 12}],
+        scores={
+            "月评估表现": 84.5,
+            "绩效完成": 90.0,
+            "预算执行": 95.8,
+            "日报告合规": 97.5,
+            "需求回应": 85.0,
+        },
+        total_score=88.6,
+        grade="良好",
+        comment="服务覆盖达标，活动场次偏少。",
+        published_on=date(2026, 12, 10),
+    )
+
+
 RENDER: dict[str, Callable[[Call, Proposal], str]] = {
     "contract": lambda call, proposal: write_contract_pdfs.fn(
         call.id, [proposal.id], date(2026, 6, 3)
@@ -87,6 +132,7 @@ RENDER: dict[str, Callable[[Call, Proposal], str]] = {
     "call": lambda call, _: render_call.fn(call.id, ISSUED_ON),
     "public_notice": lambda call, _: write_notice_pdf.fn(call.id),
     "selection_summary": lambda call, _: write_selection_summary_pdf.fn(call.id, date(2026, 6, 5)),
+    "final_evaluation": lambda call, _: write_final_reports.fn(call.cycle_id)[0],
 }
 
 
