@@ -128,12 +128,17 @@ def people_reached(
 
 
 def people_by_project(
-    session: Session, *, cycle_id: int, last: date, known_by: date | None = None
+    session: Session,
+    *,
+    cycle_id: int,
+    last: date,
+    first: date | None = None,
+    known_by: date | None = None,
 ) -> dict[int, PeopleFigures]:
-    """Count people reached and 服务人次 of each project from its start to `last`, with its plan."""
+    """Count each project's people reached and 服务人次 in [first (or its start), last], with its plan."""
     projects = facts.list_project_facts(session, cycle_id=cycle_id)
     versions = current_versions(
-        facts.list_service_facts(session, cycle_id=cycle_id, first=None, last=last),
+        facts.list_service_facts(session, cycle_id=cycle_id, first=first, last=last),
         known_by=_end_of(known_by or last),
     )
     planned = facts.list_planned_kpis(session, cycle_id=cycle_id)
@@ -142,7 +147,7 @@ def people_by_project(
             [v for v in versions if v.project_id == p.id],
             [k for k in planned if k.project_id == p.id],
             starts_on={p.id or 0: p.starts_on},
-            first=None,
+            first=first,
             last=last,
         )
         for p in projects

@@ -156,6 +156,12 @@ def street_summary_context(
         known_by=today,
         project_ids={p.id for p in projects},  # type: ignore[misc]
     )
+    served = {
+        pid: p.service_visits
+        for pid, p in figures.people_by_project(
+            session, cycle_id=cycle_id, first=first, last=as_of, known_by=today
+        ).items()
+    }
     reports = figures.reports_due(
         session, cycle_id=cycle_id, first=first, last=as_of, tz=tz or get_tz(), known_by=today
     )
@@ -182,8 +188,8 @@ def street_summary_context(
         in_kind_gifts=sum(1 for g in gifts if g.kind == GiftKind.IN_KIND),
         yellow_cards=len(notices.list_yellow_cards(session, cycle_id=cycle_id, month=month)),
         donor_types=_donor_rows(gifts),
-        domain_rows=_domain_rows(names, keys, needs_now, projects, found, paid, award_fen),
-        project_rows=_project_rows(projects, found, names),
+        domain_rows=_domain_rows(names, keys, needs_now, projects, found, paid, award_fen, served),
+        project_rows=_project_rows(projects, found, names, served),
         grade_counts=_grade_counts([e.grade for e in published]),
         at_risk=_risks(session, cycle_id, month, projects, found, names),
         names=names.people,
@@ -200,7 +206,9 @@ def _award_fen(session: Session, projects: list[Project]) -> dict[int, int]:
     return {p.id: found[p.award_id].amount_fen for p in projects}  # type: ignore[misc]
 
 
-def _domain_rows(names, keys, needs_now, projects, found, paid, award_fen) -> tuple[DomainRow, ...]:  # type: ignore[no-untyped-def]
+def _domain_rows(
+    names, keys, needs_now, projects, found, paid, award_fen, served
+) -> tuple[DomainRow, ...]:  # type: ignore[no-untyped-def]
     rows = []
     for domain_id, domain_name in names.domains.items():
         own = [p for p in projects if p.domain_id == domain_id]
@@ -214,14 +222,14 @@ def _domain_rows(names, keys, needs_now, projects, found, paid, award_fen) -> tu
                 award_fen=sum(award_fen[p.id] for p in own),
                 paid_fen=sum(paid.get(p.award_id, 0) for p in own),
                 spent_to_date_fen=sum(found[p.id].spent_to_date_fen for p in own),
-                people_served=sum(found[p.id].people_served for p in own),
+                people_served=sum(served.get(p.id, 0) for p in own),
                 grades=_grade_counts([g for p in own if (g := _published_grade(found[p.id]))]),
             )
         )
     return tuple(rows)
 
 
-def _project_rows(projects, found, names) -> tuple[ProjectRow, ...]:  # type: ignore[no-untyped-def]
+def _project_rows(projects, found, names, served) -> tuple[ProjectRow, ...]:  # type: ignore[no-untyped-def]
     rows = []
     for p in projects:
         evaluation = found[p.id]
@@ -235,7 +243,7 @@ def _project_rows(projects, found, names) -> tuple[ProjectRow, ...]:  # type: ig
                 total_score=evaluation.total_score if grade else None,
                 grade=grade,
                 compliance_percent=_compliance(evaluation),
-                people_served=evaluation.people_served,
+                people_served=served.get(p.id, 0),
                 spent_to_date_fen=evaluation.spent_to_date_fen,
                 budget_flagged=evaluation.budget_flagged,
             )

@@ -136,6 +136,8 @@ def test_each_headline_figure_agrees_across_documents_and_dashboard(
         known_by=SUMMARY_DAY,
     )
     assert street.people_reached == june.service_visits
+    assert sum(r.people_served for r in street.project_rows) == june.service_visits
+    assert sum(r.people_served for r in street.domain_rows) == june.service_visits
     assert street.people.beneficiaries == june.beneficiaries  # type: ignore[attr-defined]
     assert street.people.planned_visits == june.planned_visits  # type: ignore[attr-defined]
     now = figures.headline(session, cycle_id=world.cycle_id, as_of=REPORT_DAY, tz=SHANGHAI)
