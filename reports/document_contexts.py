@@ -256,3 +256,101 @@ def _month_label(month: str) -> str:
     """Say 2026-06 as 2026年6月; anything else as it is."""
     year, _, number = month.partition("-")
     return f"{year}年{int(number)}月" if year.isdigit() and number.isdigit() else month
+
+
+@dataclass(frozen=True)
+class MidtermReportDocument:
+    """项目中期评估报告 of one project: its months up to the mid-term and the mid-term tranche."""
+
+    header: DocumentHeader
+    office: OfficeIdentity
+    project_title: str
+    agency_name: str
+    domain_name: str
+    community_name: str
+    starts_on: date
+    ends_on: date
+    midterm_month: str  # 2026年8月
+    months_total: int
+    amount_fen: int
+    total_score: float | None  # the mid-term month's
+    grade: str
+    veto: str
+    scores: tuple[FinalScoreLine, ...]  # the mid-term month's, by the call's monthly criteria
+    months: tuple[FinalMonthLine, ...]  # every published month up to the mid-term
+    outputs: tuple[FinalOutputLine, ...]  # planned and reached, summed to the mid-term
+    planned_to_date_fen: int
+    spent_to_date_fen: int
+    reports_expected: int
+    reports_submitted: int
+    reports_late: int
+    tranche_fen: int
+    tranche_state: str  # 已拨付 / 暂缓拨付 / 待拨付
+    comment: str
+    published_on: date
+
+
+def midterm_report_document(
+    evaluations: Any,
+    *,
+    header: DocumentHeader,
+    office: OfficeIdentity,
+    criteria: tuple[Any, ...],
+    project: Any,
+    agency_name: str,
+    domain_name: str,
+    community_name: str,
+    amount_fen: int,
+    tranche_fen: int,
+    tranche_state: str,
+) -> MidtermReportDocument:
+    """Build the 中期评估报告 from a project's published monthly evaluations, the last the mid-term's."""
+    ordered = sorted(evaluations, key=lambda e: e.month)
+    mid = ordered[-1]
+    planned: dict[str, int] = {}
+    actual: dict[str, int] = {}
+    units: dict[str, str] = {}
+    for evaluation in ordered:
+        for i in evaluation.indicators:
+            planned[i["name"]] = planned.get(i["name"], 0) + int(i["planned"])
+            actual[i["name"]] = actual.get(i["name"], 0) + int(i["actual"])
+            units[i["name"]] = i.get("unit", "")
+    return MidtermReportDocument(
+        header=header,
+        office=office,
+        project_title=project.title,
+        agency_name=agency_name,
+        domain_name=domain_name,
+        community_name=community_name,
+        starts_on=project.starts_on,
+        ends_on=project.ends_on,
+        midterm_month=_month_label(mid.month),
+        months_total=project.months,
+        amount_fen=amount_fen,
+        total_score=mid.total_score,
+        grade=mid.grade,
+        veto=mid.veto,
+        scores=tuple(FinalScoreLine(c.name, c.weight, mid.scores.get(c.name)) for c in criteria),
+        months=tuple(
+            FinalMonthLine(_month_label(e.month), e.total_score, e.grade) for e in ordered
+        ),
+        outputs=tuple(
+            FinalOutputLine(
+                name,
+                units[name],
+                planned[name],
+                actual[name],
+                round(actual[name] * 100 / planned[name], 1) if planned[name] else None,
+            )
+            for name in planned
+        ),
+        planned_to_date_fen=mid.planned_to_date_fen,
+        spent_to_date_fen=mid.spent_to_date_fen,
+        reports_expected=sum(e.reports_expected for e in ordered),
+        reports_submitted=sum(e.reports_submitted for e in ordered),
+        reports_late=sum(e.reports_late for e in ordered),
+        tranche_fen=tranche_fen,
+        tranche_state=tranche_state,
+        comment=mid.comment,
+        published_on=mid.published_on or header.generated_on,
+    )

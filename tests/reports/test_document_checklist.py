@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from flows.call.publish_call import render_call
 from flows.closing.final_reports import write_final_reports
+from flows.monitoring.midterm_reports import write_midterm_reports
 from flows.selection.selection_reports import (
     write_contract_pdfs,
     write_notice_pdf,
@@ -27,6 +28,7 @@ from models.call import Call
 from models.call_rules import read_call_rules
 from models.cycle import Cycle, office_identity
 from models.final_evaluation import FinalEvaluation
+from models.monitoring import MonthlyEvaluation
 from models.project import Project
 from models.proposal import Proposal
 from models.publicity import PublicNotice
@@ -73,6 +75,7 @@ def _stored(session: Session) -> tuple[Call, Proposal, dict[str, str]]:
     cycle = session.exec(select(Cycle)).one()
     project = session.exec(select(Project).order_by(Project.id)).first()
     session.add(_published_final(project.id))  # type: ignore[union-attr, arg-type]
+    session.add_all(_published_months(project.id))  # type: ignore[union-attr, arg-type]
     session.commit()
     office = office_identity(cycle, rules.office)
     values = {
@@ -125,6 +128,33 @@ def _published_final(project_id: int) -> FinalEvaluation:
     )
 
 
+def _published_months(project_id: int) -> list[MonthlyEvaluation]:
+    """Three published months: the third (2026-08) is a six-month project's mid-term."""
+    return [
+        MonthlyEvaluation(
+            project_id=project_id,
+            month=f"2026-0{month}",
+            month_index=month - 5,
+            status=EvaluationStatus.PUBLISHED,
+            reports_expected=22,
+            reports_submitted=21,
+            reports_late=1,
+            indicators=[
+                {"name": "服务人次", "unit": "人次", "planned": 200, "actual": 190, "flag": ""},
+                {"name": "活动场次", "unit": "场", "planned": 20, "actual": 22, "flag": ""},
+            ],
+            spent_to_date_fen=200_000 * (month - 5),
+            planned_to_date_fen=200_000 * (month - 5),
+            scores={"日报告合规": 95.0, "服务进度": 88.0, "服务质量": 85.0},
+            total_score=88.9,
+            grade="良好",
+            comment="活动记录完整。" if month == 8 else "",
+            published_on=date(2026, month + 1, 5),
+        )
+        for month in (6, 7, 8)
+    ]
+
+
 RENDER: dict[str, Callable[[Call, Proposal], str]] = {
     "contract": lambda call, proposal: write_contract_pdfs.fn(
         call.id, [proposal.id], date(2026, 6, 3)
@@ -133,6 +163,7 @@ RENDER: dict[str, Callable[[Call, Proposal], str]] = {
     "public_notice": lambda call, _: write_notice_pdf.fn(call.id),
     "selection_summary": lambda call, _: write_selection_summary_pdf.fn(call.id, date(2026, 6, 5)),
     "final_evaluation": lambda call, _: write_final_reports.fn(call.cycle_id)[0],
+    "midterm_evaluation": lambda call, _: write_midterm_reports.fn(call.cycle_id)[0],
 }
 
 
