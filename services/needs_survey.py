@@ -51,7 +51,7 @@ from reports.contexts import (
 from services import Actor, NotFound, audit
 from services.figures import needs_by_domain
 from services.register import DocumentSpec, publish_document
-from store import calls, cycles, needs, proposals
+from store import calls, cycles, needs, people, proposals
 from store import figures as facts
 from store.database import unit_of_work
 from store.exports import Cell, Sheet, write_xlsx
@@ -199,19 +199,23 @@ def needs_survey_context(session: Session, *, cycle_id: int, today: date) -> Nee
         proposals_cite_needs=bool(citing),
         answered_residents=coverage[Coverage.PROPOSED] + coverage[Coverage.FUNDED],
         funded_residents=coverage[Coverage.FUNDED],
-        # The residents who left a contact: masked wherever a need text names them.
-        names=tuple(
-            sorted(
-                {n.contact_name.strip() for n in needs.list_needs(session, cycle_id=cycle_id)}
-                - {""}
-            )
-        ),
+        # Every person the system knows (need contacts, action items' owners, objectors)
+        # whom the report's texts name: masked there. Only those named, so a name the
+        # system learns later (a meeting's 责任人) does not change the document.
+        names=_named(people.list_known_names(session, cycle_id=cycle_id), demand, citing),
         answered=tuple(row(g) for g in groups if g.lead_id in funded),
         answered_groups=sum(1 for g in groups if g.lead_id in funded),
         unanswered_groups=len(unanswered),
         unanswered_residents=sum(g.residents for g in unanswered),
         pending_groups=figures.pending,
     )
+
+
+def _named(
+    known: tuple[str, ...], demand: list[DemandNeed], citing: list[CitingProposal]
+) -> tuple[str, ...]:
+    texts = [f"{n.text} {n.target_group}" for n in demand] + [p.summary for p in citing]
+    return tuple(name for name in known if any(name in text for text in texts))
 
 
 def _coverage_label(group: GroupDemand, answers: tuple[NeedAnswer, ...]) -> str:
