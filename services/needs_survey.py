@@ -98,6 +98,8 @@ class NeedsSurveyReport(NeedsSurveyContext):
     answered_groups: int = 0
     unanswered_groups: int = 0
     unanswered_residents: int = 0
+    unanswered_all: tuple[SurveyNeedRow, ...] = ()
+    """Every group no funded project answers (the PDF prints the first ones, the workbook all)."""
     pending_groups: int = 0
 
 
@@ -206,6 +208,7 @@ def needs_survey_context(session: Session, *, cycle_id: int, today: date) -> Nee
         answered=tuple(row(g) for g in groups if g.lead_id in funded),
         answered_groups=sum(1 for g in groups if g.lead_id in funded),
         unanswered_groups=len(unanswered),
+        unanswered_all=tuple(row(g) for g in unanswered),
         unanswered_residents=sum(g.residents for g in unanswered),
         pending_groups=figures.pending,
     )
@@ -420,6 +423,10 @@ def _need_lines(session: Session, cycle_id: int) -> list[tuple[Cell, ...]]:
 
 
 def _sheets(context: NeedsSurveyContext, rows: list[tuple[Cell, ...]]) -> list[Sheet]:
+    answered: tuple[SurveyNeedRow, ...] = ()
+    unanswered: tuple[DemandNeedRow, ...] = context.unanswered
+    if isinstance(context, NeedsSurveyReport):
+        answered, unanswered = context.answered, context.unanswered_all
     domain_names = [r.name for r in context.domain_rows]
     return [
         Sheet(
@@ -434,13 +441,30 @@ def _sheets(context: NeedsSurveyContext, rows: list[tuple[Cell, ...]]) -> list[S
             [(r.community, *r.residents, r.total) for r in context.community_rows],
         ),
         Sheet(
-            "尚无项目回应",
-            ("居民人次", "社区", "服务领域", "服务对象", "需求内容"),
+            "项目回应",
+            ("居民人次", "社区", "服务领域", "需求内容", "回应项目", "怎样回应"),
             [
-                (r.residents, r.community, r.domain_name, r.target_group, mask_text(r.text))
-                for r in context.unanswered
+                (r.residents, r.community, r.domain_name, mask_text(r.text), a.title, a.how)
+                for r in answered
+                for a in r.answers
             ],
-            (10, 12, 12, 14, 60),
+            (10, 12, 12, 50, 24, 50),
+        ),
+        Sheet(
+            "尚无项目回应",
+            ("居民人次", "社区", "服务领域", "服务对象", "需求内容", "回应情况"),
+            [
+                (
+                    r.residents,
+                    r.community,
+                    r.domain_name,
+                    r.target_group,
+                    mask_text(r.text),
+                    r.coverage_label,
+                )
+                for r in unanswered
+            ],
+            (10, 12, 12, 14, 60, 16),
         ),
         Sheet(
             "需求清单",

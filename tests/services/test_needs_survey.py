@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from models.need import Need
@@ -137,3 +138,9 @@ def test_the_survey_pdf_names_the_answering_project_and_how(
     # Table cells wrap: the title and its words are checked by their first lines.
     assert "银龄互助·幸福食堂" in flat and "依托明珠社区党群服务中心开设" in flat
     assert "尚无立项项目回应的需求共103项" in flat
+    book = load_workbook(summary.xlsx)
+    answers = [[c.value for c in row] for row in book["项目回应"].iter_rows(min_row=2)]
+    assert [4, "明珠社区", "情暖夕阳", "希望社区开设老年助餐点，独居老人做饭困难", MEALS] in [
+        a[:5] for a in answers
+    ]
+    assert book["尚无项目回应"].max_row == 1 + 103  # every one, not only the first ten
