@@ -150,14 +150,15 @@ def plan_month(
     people = targets.get(SERVICE_VISITS) or monthly_plan(project.people_planned, project.months)
     planned = targets.get(ACTIVITY_COUNT) or max(1, len(days) // 5)
     count = min(len(days), max(1, round(planned * rng.uniform(0.95, 1.15))))
-    chosen = frozenset(rng.sample(days, count)) if days else frozenset()
+    chosen = frozenset(rng.sample(days, count))
+    per = max(count, 1)  # a month with no due day (before the start) has no activity day
     return MonthPlan(
         activity_days=chosen,
-        people_per_activity=people / count,
-        new_people_per_day=targets.get(BENEFICIARIES, people // 4) / count,
-        volunteer_minutes_per_day=60 * targets.get(VOLUNTEER_HOURS, count) / count,
+        people_per_activity=people / per,
+        new_people_per_day=targets.get(BENEFICIARIES, people // 4) / per,
+        volunteer_minutes_per_day=60 * targets.get(VOLUNTEER_HOURS, per) / per,
         # The month's share of each budget line, spent over the activity days.
-        spend_per_day={c: amount * len(days) / count for c, amount in budget.items()},
+        spend_per_day={c: amount * len(days) / per for c, amount in budget.items()},
     )
 
 
@@ -177,9 +178,9 @@ def demo_report(
     new = max(1, min(people, round(plan.new_people_per_day * rng.uniform(0.88, 1.18))))
     stamp = f"B{project.id:02d}-{day.toordinal() % 10000:04d}"
     refs = [f"{stamp}{n:02d}" for n in range(new)]
-    # A few who came before come again (the previous week's first ids, if any).
+    # Someone who came a week ago comes again (the first id of that day's activity).
     earlier = day - timedelta(days=7)
-    if earlier in plan.activity_days or rng.random() < 0.3:
+    if earlier in plan.activity_days:
         refs += [f"B{project.id:02d}-{earlier.toordinal() % 10000:04d}00"]
     spend = {c: round(amount * rng.uniform(0.88, 1.04)) for c, amount in plan.spend_per_day.items()}
     notes = (
