@@ -111,7 +111,8 @@ def minutes_context(
         recorder=recorder,
         minutes=mask_all(text, names),
         action_items=tuple(items),
-        names=tuple(names),
+        # The texts are masked already; the list of names stays out of the context, so
+        # a name learnt later changes a document only where its text names that person.
     )
 
 

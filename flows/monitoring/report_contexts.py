@@ -7,7 +7,13 @@ dozen queries, not thousands. Contact details of residents are never read
 into a report context, and beneficiaries appear as counts only. Every user
 text (issues, notes, action items, 评语) is masked here, as the context is
 built, with the names of the people the cycle knows (`known_names`): the
-context carries no whole phone, ID number or known person's name.
+context carries no whole phone, ID number or known person's name, and not
+the list of names either, so a name learnt later (a new 责任人) changes a
+report only where its text names that person.
+
+A report tells its month as it was: money paid by the month's end, action
+items as they stood that day, and the date of its publication (a draft
+carries the run's date), so rendering it again later changes nothing.
 """
 
 from __future__ import annotations
@@ -136,17 +142,30 @@ def _issues(
     return tuple(rows)
 
 
-def action_row(item: ActionItem, project_title: str, names: Sequence[str] = ()) -> ActionRow:
-    """Describe an action item for a report, its text masked (the 责任人 is masked as printed)."""
+def action_row(
+    item: ActionItem, project_title: str, names: Sequence[str] = (), *, as_of: date | None = None
+) -> ActionRow:
+    """Describe an action item for a report, its text masked (the 责任人 is masked as printed).
+
+    With `as_of`, the item is shown as it stood that day: one closed later is still 未完成.
+    """
+    closed_later = as_of is not None and item.closed_on is not None and item.closed_on > as_of
+    status = ActionItemStatus.OPEN if closed_later else ActionItemStatus(item.status)
     return ActionRow(
         item.seq,
         project_title,
         mask_all(item.text, names),
         item.owner,
         item.due_on,
-        ACTION_STATUS_LABELS[ActionItemStatus(item.status)],
-        item.closed_on,
+        ACTION_STATUS_LABELS[status],
+        None if closed_later else item.closed_on,
     )
+
+
+def document_date(evaluation: MonthlyEvaluation, today: date) -> date:
+    """The date a monthly report carries: its publication's once published, else the run's."""
+    published = evaluation.status == EvaluationStatus.PUBLISHED and evaluation.published_on
+    return evaluation.published_on if published else today  # type: ignore[return-value]
 
 
 def _month_items(items: Sequence[ActionItem], *, first: date, last: date) -> list[ActionItem]:
@@ -176,7 +195,12 @@ def assessment_context(
     users = names.users
     people = names.people
     return MonthlyAssessmentContext(
-        header=DocumentHeader(names.street_office, names.cycle_name, "项目月度评估报告", today),
+        header=DocumentHeader(
+            names.street_office,
+            names.cycle_name,
+            "项目月度评估报告",
+            document_date(evaluation, today),
+        ),
         month=month_label(evaluation.month),
         status_label=EVALUATION_STATUS_LABELS[EvaluationStatus(evaluation.status)],
         is_final=evaluation.status == EvaluationStatus.PUBLISHED,
@@ -208,7 +232,7 @@ def assessment_context(
         items_closed=evaluation.items_closed,
         items_open=evaluation.items_open,
         action_items=tuple(
-            action_row(i, project.title, people)
+            action_row(i, project.title, people, as_of=last)
             for i in _month_items(items, first=first, last=last)
         ),
         criteria=tuple(
@@ -229,7 +253,6 @@ def assessment_context(
             for r in reports
             if r.summary
         )[-NOTES_IN_REPORT:],
-        names=people,
     )
 
 
@@ -255,7 +278,7 @@ def assessment_contexts(
     reports = monitoring.list_project_reports(
         session, project_ids=project_ids, first=first, last=last
     )
-    contracts = _contracts(session, projects)
+    contracts = _contracts(session, projects, paid_by=last)
     items = meetings.list_action_items(session, cycle_id=cycle_id, raised_by=last)
     user_ids = {u for e in found.values() for u in (e.evaluator_id, e.reviewer_id) if u}
     names = load_names(
@@ -281,11 +304,15 @@ def assessment_contexts(
     ]
 
 
-def _contracts(session: Session, projects: Sequence[Project]) -> dict[int, tuple[str, int, int]]:
+def _contracts(
+    session: Session, projects: Sequence[Project], *, paid_by: date
+) -> dict[int, tuple[str, int, int]]:
+    """Each project's contract number, award and what was paid by `paid_by` (the month's end)."""
     award_ids = [p.award_id for p in projects]
     paid_by_award: dict[int, int] = {}
     for tranche in awards.list_project_tranches(session, award_ids=award_ids):
-        if tranche.status == TrancheStatus.RELEASED:
+        released = tranche.released_on
+        if tranche.status == TrancheStatus.RELEASED and (released is None or released <= paid_by):
             paid_by_award[tranche.award_id] = (
                 paid_by_award.get(tranche.award_id, 0) + tranche.amount_fen
             )

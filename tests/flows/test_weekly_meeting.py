@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from flows.monitoring.meeting_minutes import (
+    add_action_item,
     close_action_item,
     read_action_sheet,
     record_minutes,
@@ -310,6 +311,13 @@ def test_an_earlier_weeks_agenda_is_the_same_after_the_cycle_has_moved_on(
         project.status = ProjectStatus.COMPLETED
         session.add(project)
     session.commit()
+    # A person named later as a 责任人 is masked from then on; this agenda never named him.
+    assert (
+        add_action_item(
+            WEEK, "回访", "孙建国", date(2026, 6, 19), "测试项目1", cycle.cycle_id
+        ).errors
+        == ()
+    )
 
     again = weekly_meeting(cycle.cycle_id, NEXT_WEEK)
     assert again.pdf == first.pdf
