@@ -110,7 +110,7 @@ def _figures(f: HeadlineFigures, people: PeopleFigures, money: MoneyFigures) -> 
 
 
 def _domains(
-    session: Session, cycle_id: int, as_of: date
+    session: Session, cycle_id: int, as_of: date, period_end: date
 ) -> tuple[list[DomainSection], dict[int, list[str]]]:
     domains = cycles.list_domains(session, cycle_id=cycle_id)
     projects = [
@@ -121,6 +121,7 @@ def _domains(
     names = {a.id: a.name for a in agencies.list_agencies(session)}
     finals = {e.project_id: e for e in closing.list_final_evaluations(session, cycle_id=cycle_id)}
     money_of = figures.award_money_as_of(session, cycle_id=cycle_id, as_of=as_of)
+    reached = figures.people_by_project(session, cycle_id=cycle_id, last=period_end, known_by=as_of)
     award_of = awards.list_awards_by_id(session, award_ids=[p.award_id for p in projects])
     grades_by_agency: dict[int, list[str]] = defaultdict(list)
     sections = []
@@ -142,8 +143,8 @@ def _domains(
                     award_of[p.award_id].amount_fen,
                     money.paid_fen,
                     money.refunded_fen,
-                    final.people_served if final else 0,
-                    final.beneficiaries if final else 0,
+                    reached[p.id].service_visits if p.id in reached else 0,
+                    reached[p.id].beneficiaries if p.id in reached else 0,
                     monthly,
                     final.total_score if final else None,
                     grade,
@@ -292,7 +293,7 @@ def cycle_report_context(
     figures_now = read_headline(session, cycle_id=cycle_id, period_end=period_end, as_of=today)
     money = figures.money_as_of(session, cycle_id=cycle_id, as_of=today)
     people = figures.people_reached(session, cycle_id=cycle_id, last=period_end, known_by=today)
-    sections, _ = _domains(session, cycle_id, today)
+    sections, _ = _domains(session, cycle_id, today, period_end)
     individuals = [d.donor_name for d in _donors(session, cycle_id, today) if d.is_individual]
     known = tuple(
         sorted({*people_store.list_known_names(session, cycle_id=cycle_id), *individuals})

@@ -128,6 +128,9 @@ def test_each_headline_figure_agrees_across_documents_and_dashboard(
     assert figure["计划受益人数"] == f"{people.planned_beneficiaries:,}"
     assert figure["计划服务人次"] == f"{people.planned_visits:,}"
     assert f"受益{people.beneficiaries}人" in report.summary
+    lines = [line for section in report.domains for line in section.projects]
+    assert sum(line.people_served for line in lines) == people.service_visits
+    assert sum(line.beneficiaries for line in lines) == people.beneficiaries  # refs are per project
     june = figures.people_reached(
         session,
         cycle_id=world.cycle_id,
