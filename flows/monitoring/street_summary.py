@@ -110,8 +110,14 @@ def _risks(
         for p in projects
         if p.id in found
     )
+    # The level leads the first reason: 【严重】日报告按时率 55%；本月黄牌 1 张.
     return tuple(
-        RiskRow(r.project_title, r.agency_name, (f"【{r.level}】", *r.reasons)) for r in ranked
+        RiskRow(
+            r.project_title,
+            r.agency_name,
+            (f"【{r.level}】{r.reasons[0]}", *r.reasons[1:]) if r.reasons else (f"【{r.level}】",),
+        )
+        for r in ranked
     )
 
 
