@@ -108,7 +108,7 @@ def minutes_context(
             for r in agenda.get("at_risk", [])
         ),
         attendees=mask_all(attendees, names),
-        recorder=recorder,
+        recorder=mask_all(recorder, ()),  # staff, named; a number typed beside it is masked
         minutes=mask_all(text, names),
         action_items=tuple(items),
         # The texts are masked already; the list of names stays out of the context, so

@@ -359,7 +359,7 @@ def test_the_minutes_mask_the_names_of_the_people_the_cycle_knows(
         ],
     )
     result = record_minutes(
-        WEEK, str(minutes), str(sheet), "钱秀梅等居民代表", "李晓雯", cycle.cycle_id
+        WEEK, str(minutes), str(sheet), "钱秀梅等居民代表", "李晓雯13912345678", cycle.cycle_id
     )
     assert result.errors == ()
     text = "".join(_pdf_text(result.pdf).split())
@@ -370,6 +370,7 @@ def test_the_minutes_mask_the_names_of_the_people_the_cycle_knows(
         "13812345670",
         "138.1234.5670",
         "340302195001011235",
+        "13912345678",
     ):
         assert leak not in text, leak
     assert "钱**" in text and "孙**" in text and "340302********1235" in text
