@@ -31,11 +31,20 @@ def build_needs_survey_context(cycle_id: int, today: date) -> NeedsSurveyContext
 
 
 @io_task
-def render_needs_survey(context: NeedsSurveyContext, target: str) -> str:
-    """Render the 需求调研报告 PDF."""
-    return str(
-        survey.render_needs_survey(context, target=Path(target), templates_dir=get_templates_dir())
-    )
+def render_needs_survey(cycle_id: int, context: NeedsSurveyContext) -> str:
+    """Publish the 需求调研报告 PDF through the document register (nothing if unchanged)."""
+    with session_scope() as session:
+        return str(
+            survey.publish_needs_survey(
+                session,
+                context,
+                cycle_id=cycle_id,
+                output_dir=get_output_dir(),
+                templates_dir=get_templates_dir(),
+                actor=FLOW_ACTOR,
+                now=get_now(),
+            )
+        )
 
 
 @io_task
@@ -59,7 +68,7 @@ def needs_survey(cycle_id: int, today: date | None = None) -> SurveySummary:
     today = today or get_now().date()
     folder = get_output_dir() / "needs"
     context = build_needs_survey_context(cycle_id, today)
-    pdf = render_needs_survey(context, str(folder / f"{TITLE}-{cycle_id}.pdf"))
+    pdf = render_needs_survey(cycle_id, context)
     xlsx = write_needs_workbook(cycle_id, context, str(folder / f"需求汇总-{cycle_id}.xlsx"))
     print(f"{TITLE}：{context.residents} 人次，{context.groups} 项需求；{pdf}；{xlsx}")
     return SurveySummary(pdf, xlsx, context.residents, context.groups)
