@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -357,9 +357,18 @@ def _others(output_dir: Path, registered: set[str]) -> tuple[str, ...]:
     return tuple(sorted(others))
 
 
-def list_documents(session: Session, *, actor: Actor, output_dir: Path) -> Listing:
-    """The documents this actor may see, grouped by kind and period, latest versions first."""
+def list_documents(
+    session: Session, *, actor: Actor, output_dir: Path, subjects: Collection[str] | None = None
+) -> Listing:
+    """The documents this actor may see, grouped by kind and period, latest versions first.
+
+    With `subjects` (e.g. `{"project:12", "proposal:40"}` for a project page),
+    only the documents of those subjects, and no unregistered files.
+    """
     rows, visible, scope = _visible_rows(session, actor=actor, output_dir=output_dir)
+    if subjects is not None:
+        wanted = set(subjects)
+        visible = [r for r in visible if r.subject in wanted]
     documents: dict[tuple[str, str, str], list[DocumentRecord]] = defaultdict(list)
     for row in visible:
         documents[(_section(row.kind), row.subject, row.period)].append(row)
@@ -383,7 +392,8 @@ def list_documents(session: Session, *, actor: Actor, output_dir: Path) -> Listi
         )
         for key, periods in sorted(grouped.items(), key=lambda item: (_order(item[0]), item[0]))
     )
-    others = _others(output_dir, {r.path for r in rows}) if scope.everything else ()
+    listed = scope.everything and subjects is None
+    others = _others(output_dir, {r.path for r in rows}) if listed else ()
     return Listing(sections, others)
 
 

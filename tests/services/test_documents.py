@@ -414,3 +414,27 @@ def test_a_path_outside_the_output_folder_is_refused_even_for_staff(
     ]
     session.rollback()
     assert [e.action for e in list_audit_events(session)] == ["download_refused"] * 4
+
+
+def test_a_project_page_lists_only_the_documents_of_its_subjects(
+    session: Session, tmp_path: Path
+) -> None:
+    running = build_running_cycle(session, projects=2)
+    session.commit()
+    own = _monthly(session, tmp_path, running.project_ids[0], running.titles[0])
+    _monthly(session, tmp_path, running.project_ids[1], running.titles[1])
+    _register(session, tmp_path, kind="call", subject="call:1", path="call/申报指南.pdf")
+    _put(tmp_path, "2026-04/旧文件.pdf")
+    subjects = {f"project:{running.project_ids[0]}"}
+    for actor in (STAFF, _agency(running)):
+        listing = documents.list_documents(
+            session, actor=actor, output_dir=tmp_path, subjects=subjects
+        )
+        assert (_ids(listing), listing.others) == ([own.id], ())
+    other_agency = _agency(running, 1)
+    assert (
+        documents.list_documents(
+            session, actor=other_agency, output_dir=tmp_path, subjects=subjects
+        ).sections
+        == ()
+    )
