@@ -10,7 +10,8 @@ name (a project titled like another agency's file must not reach it):
   proposals (`proposal:<id>`), drafts excepted;
 - a donor: rows whose subject is exactly `donor:<its name>`;
 - an evaluator: the monthly (and mid-term) assessments, drafts included, of the
-  project months it scored, reviewed, or may review now;
+  project months it scored, reviewed, or may review now, and the final
+  evaluation reports of the projects whose final evaluation it scored or reviewed;
 - every signed-in role: the public documents (申报指南, 立项公示).
 
 The page lists the latest version of each document, grouped by kind and period,
@@ -39,7 +40,7 @@ from sqlmodel import Session
 from models.register import DocumentRecord, RegisterError, check_document_path, version_label
 from models.status import EvaluationStatus, Role
 from services import Actor, NotFound, audit
-from store import evaluations, portal, register
+from store import closing, evaluations, portal, register
 from store.database import unit_of_work
 
 SUFFIXES = {".pdf", ".xlsx"}
@@ -96,6 +97,7 @@ class Scope:
     projects: frozenset[int] = frozenset()
     proposals: frozenset[int] = frozenset()
     evaluations: frozenset[tuple[int, str]] = frozenset()  # (project id, month)
+    finals: frozenset[int] = frozenset()  # projects whose final evaluation it scored or reviewed
     donor: str = ""
 
 
@@ -192,7 +194,12 @@ def scope_of(session: Session, *, actor: Actor, rows: Iterable[DocumentRecord] =
     if actor.role == Role.DONOR and actor.name.strip():
         return Scope(signed_in=True, donor=actor.name.strip())
     if actor.role == Role.EVALUATOR and actor.user_id is not None:
-        return Scope(signed_in=True, evaluations=_assigned(session, actor.user_id, rows))
+        rows = list(rows)
+        return Scope(
+            signed_in=True,
+            evaluations=_assigned(session, actor.user_id, rows),
+            finals=_finals(session, actor.user_id, rows),
+        )
     return Scope(signed_in=signed_in)
 
 
@@ -221,6 +228,21 @@ def _assigned(
     )
 
 
+def _finals(session: Session, user_id: int, rows: Iterable[DocumentRecord]) -> frozenset[int]:
+    """The projects among these rows' final evaluation reports that the evaluator scored or reviewed."""
+    projects = set()
+    for row in rows:
+        subject = _subject(row)
+        if row.kind == "final_evaluation" and subject and subject[0] == "project":
+            projects.add(subject[1])
+    found = set()
+    for project_id in sorted(projects):
+        final = closing.get_final_evaluation(session, project_id=project_id)
+        if final is not None and user_id in (final.evaluator_id, final.reviewer_id):
+            found.add(project_id)
+    return frozenset(found)
+
+
 def may_see(row: DocumentRecord, scope: Scope) -> bool:
     """Tell whether a register row, by its kind and subject id, is one this scope may see."""
     if scope.everything:
@@ -235,6 +257,8 @@ def may_see(row: DocumentRecord, scope: Scope) -> bool:
     kind, number = subject
     if kind == "project" and (number, row.period) in scope.evaluations:
         return row.kind in EVALUATED_KINDS
+    if kind == "project" and number in scope.finals and row.kind == "final_evaluation":
+        return True
     if row.kind in DRAFT_KINDS:
         return False
     if kind == "project":
@@ -260,8 +284,13 @@ def _section(kind: str) -> str:
     return SECTIONS.get(kind, kind)
 
 
-def _section_label(key: str) -> str:
-    return SECTION_LABELS.get(key) or _label(key)
+def _section_label(key: str, documents: Iterable[Document] = ()) -> str:
+    """A kind's name; for a kind this module does not know, its documents' title before " · "."""
+    known = SECTION_LABELS.get(key) or KIND_LABELS.get(key)
+    if known:
+        return known
+    prefixes = sorted({d.title.split(" · ")[0] for d in documents if d.title})
+    return prefixes[0] if len(prefixes) == 1 else key
 
 
 def _order(key: str) -> int:
@@ -380,7 +409,7 @@ def list_documents(
     sections = tuple(
         Section(
             key=key,
-            label=_section_label(key),
+            label=_section_label(key, (d for docs in periods.values() for d in docs)),
             groups=tuple(
                 PeriodGroup(
                     period=period,

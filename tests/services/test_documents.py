@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session
 
+from models.final_evaluation import FinalEvaluation
 from models.monitoring import MonthlyEvaluation
 from models.project import Project
 from models.register import DocumentRecord
@@ -438,3 +439,56 @@ def test_a_project_page_lists_only_the_documents_of_its_subjects(
         ).sections
         == ()
     )
+
+
+def test_an_evaluator_sees_the_final_report_of_a_final_evaluation_it_scored_or_reviewed(
+    session: Session, tmp_path: Path
+) -> None:
+    running = build_running_cycle(session, projects=2)
+    scorer = add_user(session, name="评估专家甲", role=Role.EVALUATOR)
+    reviewer = add_user(session, name="评估专家乙", role=Role.EVALUATOR)
+    session.flush()
+    first, second = running.project_ids
+    session.add(
+        FinalEvaluation(
+            project_id=first,
+            period_end=date(2026, 11, 30),
+            evaluator_id=scorer.id,
+            reviewer_id=reviewer.id,
+            status=EvaluationStatus.PUBLISHED,
+        )
+    )
+    session.add(FinalEvaluation(project_id=second, period_end=date(2026, 11, 30)))
+    session.commit()
+    reports = [
+        _register(
+            session,
+            tmp_path,
+            kind="final_evaluation",
+            subject=f"project:{pid}",
+            period="2026-11-30",
+            path=f"结项评估/结项评估-{pid}-{title}.pdf",
+            title=f"项目结项评估报告 · {title}",
+        )
+        for pid, title in zip(running.project_ids, running.titles, strict=True)
+    ]
+    for user in (scorer, reviewer):
+        actor = Actor(login=user.name, name=user.name, role=Role.EVALUATOR, user_id=user.id)
+        listing = documents.list_documents(session, actor=actor, output_dir=tmp_path)
+        assert _ids(listing) == [reports[0].id]
+        assert [s.label for s in listing.sections] == ["项目结项评估报告"]
+
+
+def test_a_kind_this_page_does_not_know_is_named_by_its_titles(
+    session: Session, tmp_path: Path
+) -> None:
+    _register(
+        session,
+        tmp_path,
+        kind="fund_ledger",
+        subject="cycle:1",
+        path="fund/台账.pdf",
+        title="资金台账 · 2026年",
+    )
+    [section] = documents.list_documents(session, actor=STAFF, output_dir=tmp_path).sections
+    assert (section.key, section.label) == ("fund_ledger", "资金台账")
