@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,10 +15,14 @@ from models.monitoring import MonthlyEvaluation
 from models.project import Project
 from models.register import DocumentRecord
 from models.status import EvaluationStatus, Role
-from services import Actor, NotFound, documents
+from reports.render import WEEKLY_MINUTES_TEMPLATE
+from reports.samples import build_sample_weekly_minutes
+from services import SYSTEM, Actor, NotFound, documents
+from services.register import DocumentSpec, publish_document
 from store import portal
 from store.users import add_user, list_audit_events
 from tests.monitoring_builders import RunningCycle, build_running_cycle
+from tests.reports.conftest import TEMPLATES_DIR
 
 NOW = datetime(2026, 7, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 STAFF = Actor(login="staff", name="专干", role=Role.STAFF, user_id=1)
@@ -492,3 +497,40 @@ def test_a_kind_this_page_does_not_know_is_named_by_its_titles(
     )
     [section] = documents.list_documents(session, actor=STAFF, output_dir=tmp_path).sections
     assert (section.key, section.label) == ("fund_ledger", "资金台账")
+
+
+def test_a_document_published_twice_through_the_register_is_listed_once_at_its_second_version(
+    session: Session, tmp_path: Path
+) -> None:
+    """Real renders through services.register: the page shows 第2版 and links the first."""
+    spec = DocumentSpec(
+        kind="weekly_minutes",
+        subject="cycle:1",
+        period="2026-06-08",
+        as_of=date(2026, 6, 15),
+        template_name=WEEKLY_MINUTES_TEMPLATE,
+        context=build_sample_weekly_minutes(),
+        path="2026-06/周例会纪要-2026-06-15.pdf",
+        title="周例会纪要 · 2026-06-15",
+    )
+    changed = replace(spec, context=replace(spec.context, headline="本周新增一项整改"))
+    for each in (spec, spec, changed):
+        publish_document(
+            session, each, output_dir=tmp_path, templates_dir=TEMPLATES_DIR, actor=SYSTEM, now=NOW
+        )
+        session.commit()
+    [section] = documents.list_documents(session, actor=STAFF, output_dir=tmp_path).sections
+    assert (section.label, [g.label for g in section.groups]) == ("周例会议程/纪要", ["2026年6月"])
+    [minutes] = section.groups[0].documents
+    assert (minutes.title, minutes.edition, minutes.path) == (
+        "周例会纪要 · 2026-06-15",
+        "第2版（数据已更新）",
+        "2026-06/周例会纪要-2026-06-15（第2版）.pdf",
+    )
+    [first] = minutes.earlier
+    path, _ = documents.open_document(
+        session, actor=STAFF, now=NOW, output_dir=tmp_path, record_id=first.id
+    )
+    assert path == tmp_path / spec.path and path.read_bytes().startswith(b"%PDF")
+    agency = Actor(login="agency1", name="机构", role=Role.AGENCY, user_id=7, agency_id=1)
+    assert documents.list_documents(session, actor=agency, output_dir=tmp_path).sections == ()
