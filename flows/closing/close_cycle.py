@@ -48,9 +48,9 @@ from models.status import (
     apply_transition,
 )
 from reports.cycle_report import CYCLE_REPORT_TEMPLATE
-from reports.render import render_report
 from services import SYSTEM
 from services import fund as fund_service
+from services.register import DocumentSpec, publish_document
 from store import awards, calls, closing, cycles, fund
 
 REPORT_NAME = "创投周期总结报告.pdf"
@@ -151,10 +151,10 @@ def read_period_end(cycle_id: int) -> date:
 
 
 @io_task
-def count_figures(cycle_id: int, period_end: date) -> HeadlineFigures:
-    """Sum the cycle's headline figures from the database."""
+def count_figures(cycle_id: int, period_end: date, as_of: date) -> HeadlineFigures:
+    """Sum the cycle's headline figures from the database, money as of the close day."""
     with session_scope() as session:
-        return read_headline(session, cycle_id=cycle_id, period_end=period_end)
+        return read_headline(session, cycle_id=cycle_id, period_end=period_end, as_of=as_of)
 
 
 @io_task
@@ -179,10 +179,27 @@ def write_report_and_archive(cycle_id: int, period_end: date, today: date) -> Cy
             today=today,
             rules_version=call.version,
         )
-        figures = read_headline(session, cycle_id=cycle_id, period_end=period_end)
+        figures = read_headline(session, cycle_id=cycle_id, period_end=period_end, as_of=today)
         starts = [p.starts_on for p in awards.list_projects(session, cycle_id=cycle_id)]
-    report = closing_folder(output, cycle) / REPORT_NAME
-    render_report(CYCLE_REPORT_TEMPLATE, context, templates_dir=get_templates_dir(), target=report)
+        report = closing_folder(output, cycle) / REPORT_NAME
+        publish_document(
+            session,
+            DocumentSpec(
+                kind="cycle_report",
+                subject=f"cycle:{cycle_id}",
+                period="",
+                as_of=today,
+                template_name=CYCLE_REPORT_TEMPLATE,
+                context=context,
+                path=report.relative_to(output).as_posix(),
+                cycle_id=cycle_id,
+                title=f"创投周期总结报告 · {cycle.name}",
+            ),
+            output_dir=output,
+            templates_dir=get_templates_dir(),
+            actor=SYSTEM,
+            now=get_now(),
+        )
     files = cycle_pdfs(
         output,
         cycle,
@@ -244,7 +261,8 @@ def close_cycle(cycle_id: int, today: date | None = None) -> CloseSummary:
     write_track_records(cycle_id)
     mark_closed(cycle_id, today)
     period_end = read_period_end(cycle_id)
-    figures = count_figures(cycle_id, period_end)
+    # A cycle closed before is compared as of the day it closed, with what it recorded then.
+    figures = count_figures(cycle_id, period_end, recorded.closed_on if recorded else today)
     errors = list(settled.errors)
     if recorded is None:
         recorded = write_report_and_archive(cycle_id, period_end, today)

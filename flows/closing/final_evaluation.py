@@ -23,6 +23,7 @@ from prefect import flow
 from sqlmodel import Session
 
 from flows.closing.final_measures import measure_finals, rescore
+from flows.closing.final_reports import write_final_reports
 from flows.monitoring.evaluation_review import mark_published
 from flows.monitoring.evaluation_scores import SCOREABLE, YES
 from flows.runtime import get_now, get_tz, io_task, read_sheet, session_scope
@@ -66,6 +67,7 @@ class FinalSummary:
     grades: dict[str, str]
     statuses: dict[str, int]
     errors: tuple[str, ...] = ()
+    reports: tuple[str, ...] = ()  # the 项目结项评估报告 of every published final evaluation
 
 
 def read_final_row(row: Row, *, criteria: list[str]) -> FinalScoreRow:
@@ -247,12 +249,16 @@ def final_evaluation(
         print(f"结项评分表被拒绝，未写入任何评分：{len(errors)} 处错误")
         return FinalSummary(period_end, 0, 0, 0, {}, {}, tuple(str(e) for e in errors))
     published = publish_approved_finals(cycle_id, today)
+    reports = write_final_reports(cycle_id)
     grades, statuses = read_final_outcome(cycle_id)
     print(
         f"结项评估（统计至 {period_end}）：测算 {measured} 个项目，录入评分 {scored} 个，"
-        f"发布 {published} 个；状态 {'，'.join(f'{k} {v}' for k, v in statuses.items())}"
+        f"发布 {published} 个；状态 {'，'.join(f'{k} {v}' for k, v in statuses.items())}；"
+        f"结项评估报告 {len(reports)} 份"
     )
-    return FinalSummary(period_end, measured, scored, published, grades, statuses)
+    return FinalSummary(
+        period_end, measured, scored, published, grades, statuses, reports=tuple(reports)
+    )
 
 
 @flow(name="review_final_evaluation", log_prints=True)

@@ -25,6 +25,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.monitoring.evaluation_review import mark_published
 from flows.monitoring.evaluation_scores import EvaluatorScore, read_score_sheet, record_scores
+from flows.monitoring.midterm_reports import write_midterm_reports
 from flows.monitoring.monthly_measures import measure_month
 from flows.monitoring.release_tranches import ReleaseSummary, release_tranches
 from flows.monitoring.report_contexts import assessment_contexts
@@ -80,6 +81,9 @@ class EvaluationSummary:
     errors: tuple[str, ...] = ()
     # PDFs that could not be written ("<file>.pdf：<why>"); the rest of the month still was.
     failed_pdfs: tuple[str, ...] = ()
+    # The 项目中期评估报告 of every project whose mid-term month is published (written once
+    # its tranche is decided, so each says whether the tranche was paid).
+    midterm_reports: tuple[str, ...] = ()
 
 
 def previous_month(day: date) -> str:
@@ -316,6 +320,7 @@ def monthly_evaluation(
     published = publish_approved(cycle_id, month, today)
     pdfs, failed_pdfs = _render_month(cycle_id, month, today, drafts=drafts)
     releases = release_tranches(cycle_id, today)
+    midterm = write_midterm_reports(cycle_id)
     grades, statuses = read_outcome(cycle_id, month)
     print(
         f"{month} 月评估：测算 {measured} 个项目，录入评分 {scored} 个，发布 {published} 个；"
@@ -332,4 +337,5 @@ def monthly_evaluation(
         pdfs,
         releases,
         failed_pdfs=failed_pdfs,
+        midterm_reports=tuple(midterm),
     )
