@@ -26,7 +26,6 @@ from models.contract import (
     tranche_matching,
 )
 from models.cycle import OfficeIdentity, office_identity
-from models.ledger import sum_balance
 from models.privacy import mask_person, mask_phone
 from models.proposal import KPI_UNITS, Proposal
 from models.publicity import ObjectionStatus, count_working_days, window_first_day
@@ -47,9 +46,9 @@ from reports.document_contexts import (
     StageRow,
 )
 from reports.errors import BatchFailed
-from services import SYSTEM
+from services import SYSTEM, figures
 from services.register import DocumentSpec, publish_documents
-from store import awards, calls, cycles, fund, proposals, selection, users
+from store import awards, calls, cycles, proposals, selection, users
 
 FUNDED = (ProposalStatus.APPROVED, ProposalStatus.PUBLICISED, ProposalStatus.CONTRACTED)
 
@@ -290,19 +289,15 @@ def write_selection_summary_pdf(call_id: int, today: date) -> str:
             rows.append(_domain_row(domain.name, own, reviewed))
             defended_by_domain.append(sum(1 for p in own if p.id in defended))
         objections = selection.list_objections(session, call_id=call_id)
-        balance = sum_balance(
-            fund.list_movements(session, fund_id=fund.get_fund(session, cycle_id=call.cycle_id).id)
-        )  # type: ignore[arg-type]
+        # The fund as it stood on the summary's own day: a later run, after payments,
+        # releases and refunds, prints the same figures (and the same document).
+        day = _summary_day(session, call_id, today)
+        balance = figures.money_as_of(session, cycle_id=call.cycle_id, as_of=day)
         seats = selection.list_assignments(session, call_id=call_id, stage=Stage.PRELIMINARY)
         conflicts = selection.list_conflicts(session)
         total = _domain_row("合计", all_proposals, reviewed)
         base = SelectionSummaryContext(
-            header=_header(
-                session,
-                call.cycle_id,
-                "街道公益创投遴选汇总",
-                _summary_day(session, call_id, today),
-            ),
+            header=_header(session, call.cycle_id, "街道公益创投遴选汇总", day),
             call_title=call.title,
             rows=tuple(rows),
             total=total,

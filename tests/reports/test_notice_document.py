@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from flows.selection.selection_reports import write_contract_pdfs, write_notice_pdf
+from flows.selection.selection_reports import (
+    write_contract_pdfs,
+    write_notice_pdf,
+    write_selection_summary_pdf,
+)
 from models.call import Call
 from models.proposal import Proposal
 from models.publicity import PublicNotice, window_end
@@ -71,3 +75,50 @@ def test_a_matching_call_prints_the_agencys_money_and_its_part_in_each_tranche(
     assert "乙方配套到位（元）" in text
     assert "1,200.00" in text and "720.00" in text and "480.00" in text
     assert "全额资助" not in text
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_selection_summary_written_again_later_is_the_same_document(session: Session) -> None:
+    from models.fund import Donation, LedgerEntry, LedgerKind
+    from models.register import DocumentRecord
+
+    running = build_running_cycle(session, projects=2)
+    call = session.exec(select(Call)).one()
+    session.add(
+        PublicNotice(
+            call_id=call.id,  # type: ignore[arg-type]
+            published_on=THURSDAY,
+            ends_on=date(2026, 6, 3),
+            concluded_on=date(2026, 6, 5),
+        )
+    )
+    session.commit()
+    first = write_selection_summary_pdf.fn(call.id, date(2026, 6, 5))
+    # Months later the fund has moved on: a new gift after the summary's day.
+    gift = Donation(
+        fund_id=running.fund_id,
+        donor_name="爱心企业乙",
+        donor_type="company",
+        donated_on=date(2026, 9, 1),
+        amount_fen=5_000_000,
+        source_key="gift-later",
+    )
+    session.add(gift)
+    session.flush()
+    session.add(
+        LedgerEntry(
+            fund_id=running.fund_id,
+            kind=LedgerKind.DONATION,
+            amount_fen=gift.amount_fen,
+            occurred_on=gift.donated_on,
+            donation_id=gift.id,
+            idempotency_key="donation:gift-later",
+        )
+    )
+    session.commit()
+    again = write_selection_summary_pdf.fn(call.id, date(2026, 12, 1))
+    assert again == first
+    rows = session.exec(select(DocumentRecord)).all()
+    assert [(r.kind, r.version) for r in rows] == [("selection_summary", 1)]
+    text = "".join(pdf_text(Path(again)).split())
+    assert "占基金募集额100,000.00元" in text and "2026年6月5日" in text
