@@ -36,6 +36,9 @@ NEED_CONTACT = "钱秀梅"
 ACTION_OWNER = "孙建国"
 OBJECTOR = "赵丽娟"
 PLANTED_NAMES = (NEED_CONTACT, ACTION_OWNER, OBJECTOR)
+# A document can mask only the people known when it is printed: the needs and the
+# objection are on record in May, the action items from the June meetings on.
+KNOWN_IN_MAY = (NEED_CONTACT, OBJECTOR)
 PHONE = "13955501235"
 PHONES = (PHONE, "tel13955501235", "138.1234.5670", "１３７００１３７０００")
 IDS = ("ID340302195001011235", "110101 19900307 7779")
@@ -50,10 +53,10 @@ PLANTED_DIGITS = (
 )
 
 
-def payload(where: str) -> str:
+def payload(where: str, names: tuple[str, ...] = PLANTED_NAMES) -> str:
     """A sentence carrying every planted phone, ID, name and HTML payload (under 200 characters)."""
     return (
-        f"{where}：{NEED_CONTACT}、{ACTION_OWNER}、{OBJECTOR}联系电话{PHONES[0]}，"
+        f"{where}：{'、'.join(names)}联系电话{PHONES[0]}，"
         f"{PHONES[1]}，{PHONES[2]}，{PHONES[3]}；证件{IDS[0]}，{IDS[1]}。{HTML[0]}{HTML[1]}"
     )
 
@@ -74,7 +77,9 @@ def plant_demo(folder: Path) -> None:
 
     def needs(i, row, c):  # type: ignore[no-untyped-def]
         if i % 3 == 0:
-            row[c["需求内容"]] = (row[c["需求内容"]] + payload("需求"))[:500]
+            # The 需求调研报告 is printed in May, before anyone is named as a 责任人 (June):
+            # a need text names only people known by then.
+            row[c["需求内容"]] = (row[c["需求内容"]] + payload("需求", KNOWN_IN_MAY))[:500]
             row[c["联系人"]] = NEED_CONTACT
             row[c["联系电话"]] = PHONE
         if i % 5 == 0:
