@@ -31,6 +31,7 @@ from models.proposal import BudgetLine, KpiTarget, Proposal
 from models.rows import Row, RowError, RowsRejected
 from models.status import (
     PROPOSAL_TRANSITIONS,
+    CallStatus,
     ProposalStatus,
     Role,
     Stage,
@@ -112,7 +113,7 @@ def receive_proposals(
             try:
                 received += _store_bid(
                     session,
-                    call_id,
+                    call,
                     bid,
                     ids,
                     submit=submit,
@@ -264,7 +265,7 @@ def _ids(session: Session, cycle_id: int) -> dict[str, dict[str, int]]:
 
 def _store_bid(
     session: Session,
-    call_id: int,
+    call: Call,
     bid: ParsedBid,
     ids: dict[str, dict[str, int]],
     *,
@@ -272,6 +273,7 @@ def _store_bid(
     refuse_repeats: bool,
     tz: tzinfo,
 ) -> int:
+    call_id = call.id or 0
     agency_id = ids["agency"][bid.agency]
     found = proposals.find_proposal(
         session, call_id=call_id, agency_id=agency_id, title=bid.draft.title
@@ -284,6 +286,14 @@ def _store_bid(
         ):
             return 0
         raise bid.row.error("项目名称", _repeat_reason(found, tz))
+    if submit and call.status == CallStatus.CLOSED:
+        # Screening is done: a proposal entered now, whatever its business date, would
+        # never be screened. The same batch received again changes nothing (above).
+        deadline = call.deadline.astimezone(tz)
+        raise bid.row.error(
+            "项目名称",
+            f"申报已于 {deadline:%Y-%m-%d %H:%M} 截止并完成资格审查，不能再录入新的申报书",
+        )
     proposal = found or Proposal(
         call_id=call_id,
         agency_id=agency_id,

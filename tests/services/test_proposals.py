@@ -12,13 +12,13 @@ import pytest
 from sqlmodel import Session, select
 
 from models.proposal import Proposal
-from models.rows import Row
-from models.status import Role
+from models.rows import Row, RowsRejected
+from models.status import CallStatus, Role
 from models.user import AuditEvent
 from services import SYSTEM, Actor, Forbidden, NotFound, Refused
 from services.proposal_batch import PROPOSAL_SHEET, read_bid_files
 from services.proposals import CallClosed, receive_proposals, withdraw_proposal
-from store import agencies
+from store import agencies, calls
 from tests.builders import DEMO_DIR
 from tests.flows.call_setup import (
     SHANGHAI,
@@ -284,3 +284,31 @@ def test_a_withdrawal_is_refused_after_the_deadline_for_another_agency_and_for_o
 
     assert {p.status for p in _stored(session)} == {"submitted"}
     assert _events(session, "proposal_withdraw") == []
+
+
+def test_after_screening_a_paper_batch_is_refused_but_the_same_batch_again_changes_nothing(
+    call_id: int, session: Session
+) -> None:
+    tables = read_bid_files(str(DEMO_DIR / "proposals.csv"))
+    _office(session, call_id, tables, now=BEFORE)
+    call = calls.get_call(session, call_id)
+    call.status = CallStatus.CLOSED
+    session.add(call)
+    session.commit()
+
+    again = _office(session, call_id, tables, now=AFTER, received_at=BEFORE)
+    late = _tables_of(QINGHE)
+    old = late[PROPOSAL_SHEET][0].values["项目名称"]
+    for rows in late.values():  # one proposal renamed: a new one, with its lines
+        for row in rows:
+            if row.values["项目名称"] == old:
+                row.values["项目名称"] = "新的纸质申报书"
+    with pytest.raises(RowsRejected) as refused:
+        _office(session, call_id, late, now=AFTER, received_at=BEFORE)
+
+    assert (again.received, again.already_there) == (0, 26)
+    assert any(
+        "「项目名称」：申报已于 2026-05-20 17:00 截止并完成资格审查，不能再录入新的申报书" in str(e)
+        for e in refused.value.errors
+    )
+    assert len(_stored(session)) == 26
