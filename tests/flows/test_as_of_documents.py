@@ -33,7 +33,7 @@ from tests.flows.figures_world import (
 )
 from tests.monitoring_builders import SHANGHAI
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 def _text(path: Path) -> str:

@@ -19,7 +19,7 @@ from tests.flows.figures_world import (
 )
 from tests.monitoring_builders import SHANGHAI
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 def test_money_as_of_reads_only_entries_dated_by_the_day(session: Session) -> None:
