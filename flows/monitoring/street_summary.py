@@ -87,12 +87,12 @@ def _risks(
     cards = Counter(
         c.project_id for c in notices.list_yellow_cards(session, cycle_id=cycle_id, month=month)
     )
+    # Open at the month's end: still open, or closed only after it (the close's date is kept).
     overdue = Counter(
         i.project_id
-        for i in meetings.list_action_items(
-            session, cycle_id=cycle_id, raised_by=last, status="open"
-        )
+        for i in meetings.list_action_items(session, cycle_id=cycle_id, raised_by=last)
         if i.due_on < last
+        and (i.status == "open" or (i.closed_on is not None and i.closed_on > last))
     )
     try:
         limits = read_plausibility(calls.get_latest_call(session, cycle_id=cycle_id).rules)

@@ -9,6 +9,7 @@ ledger's and the reports' as of their own dates.
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from flows.monitoring.street_summary import street_summary_context
 from flows.runtime import get_templates_dir
 from models.fund import LedgerKind
 from models.money import format_fen
+from models.monitoring import ActionItem, WeeklyMeeting
+from models.status import ActionItemStatus
 from reports.render import render_report
 from services import figures
 from tests.flows.figures_world import (
@@ -94,3 +97,34 @@ def test_the_june_street_summary_rendered_later_shows_junes_figures(
     text = _text(target).replace("\n", "")
     assert f"已拨付{format_fen(paid_in_june)}元" in text
     assert "截至2026年6月30日" in text
+
+
+def test_an_action_item_closed_in_august_is_still_overdue_in_junes_summary(
+    session: Session, database_url: str
+) -> None:
+    world = build_figures_world(session)
+    meeting = WeeklyMeeting(
+        cycle_id=world.cycle_id, week_start=date(2026, 6, 8), held_on=date(2026, 6, 15)
+    )
+    session.add(meeting)
+    session.flush()
+    for seq, project_id, closed_on in ((1, 1, date(2026, 8, 3)), (2, 2, date(2026, 6, 25))):
+        session.add(
+            ActionItem(
+                meeting_id=meeting.id or 0,
+                seq=seq,
+                project_id=world.project_ids[project_id],
+                text="补交场地使用证明",
+                owner="机构负责人",
+                due_on=date(2026, 6, 20),
+                status=ActionItemStatus.DONE,
+                closed_on=closed_on,
+            )
+        )
+    session.commit()
+    context = street_summary_context(
+        session, cycle_id=world.cycle_id, month=JUNE, today=SUMMARY_DAY, tz=SHANGHAI
+    )
+    reasons = {row.project_title: " ".join(row.reasons) for row in context.at_risk}
+    assert "逾期待办 1 项" in reasons["测试项目2"]
+    assert "逾期待办" not in reasons.get("测试项目3", "")  # closed before June ended
