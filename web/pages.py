@@ -51,8 +51,13 @@ MENUS = {
         ("/agency/proposals", N_("申报书")),
         ("/agency/actions", N_("待办事项")),
         ("/agency/evaluations", N_("月评估")),
+        ("/files", N_("报告文件")),
     ],
-    Role.EVALUATOR: [("/evaluator", N_("评审任务")), ("/evaluator/evaluations", N_("月评估审核"))],
+    Role.EVALUATOR: [
+        ("/evaluator", N_("评审任务")),
+        ("/evaluator/evaluations", N_("月评估审核")),
+        ("/files", N_("报告文件")),
+    ],
     Role.RESIDENT: [("/needs/new", N_("提交需求"))],
     Role.DONOR: [("/donor", N_("捐赠去向")), ("/files", N_("报告文件"))],
 }

@@ -6,6 +6,7 @@ role (password `PASSWORD`).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from models.monitoring import ActionItem, MonthlyEvaluation, WeeklyMeeting
 from models.need import Need
 from models.panel import ReviewAssignment
 from models.proposal import Proposal
+from models.register import DocumentRecord
 from models.status import EvaluationStatus, NeedStatus, ProposalStatus, Role, Stage
 from store import calls, cycles
 from store.accounts import add_account
@@ -144,6 +146,45 @@ def build_portal_world(session: Session, output_dir: Path) -> PortalWorld:
         path = output_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"%PDF-1.4\n% test file\n")
+    # Downloads are authorised through the document register: each file is a registered document.
+    for kind, subject, period, key, title in (
+        (
+            "monthly_assessment",
+            f"project:{running.project_ids[0]}",
+            "2026-06",
+            "project1",
+            f"项目月度评估报告 · {running.titles[0]} · 2026-06",
+        ),
+        (
+            "monthly_assessment",
+            f"project:{running.project_ids[1]}",
+            "2026-06",
+            "project2",
+            f"项目月度评估报告 · {running.titles[1]} · 2026-06",
+        ),
+        (
+            "donor_statement",
+            "donor:爱心企业甲",
+            "2026-07-01",
+            "donor",
+            "捐赠资金去向说明 · 爱心企业甲",
+        ),
+    ):
+        session.add(
+            DocumentRecord(
+                cycle_id=running.cycle_id,
+                kind=kind,
+                subject=subject,
+                period=period,
+                as_of=date(2026, 6, 30),
+                title=title,
+                path=files[key],
+                sha256=hashlib.sha256((output_dir / files[key]).read_bytes()).hexdigest(),
+                inputs_digest="0" * 64,
+                published_at=datetime(2026, 7, 2, tzinfo=UTC),
+            )
+        )
+    session.commit()
     return PortalWorld(
         cycle_id=running.cycle_id,
         project_ids=(running.project_ids[0], running.project_ids[1]),

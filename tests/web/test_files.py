@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from models.register import DocumentRecord
@@ -56,6 +57,9 @@ def _register(database_url: str, world: PortalWorld, output_dir: Path) -> dict[s
     p1, p2 = world.project_ids
     t1, t2 = world.titles
     with Session(get_engine(database_url)) as session:
+        # These tests want the portal world's own files unregistered (legacy files, staff only).
+        session.execute(delete(DocumentRecord))
+        session.commit()
         [proposal] = portal.list_agency_proposals(session, agency_id=world.agency_ids[1])[:1]
         return {
             "june1": _add(
