@@ -22,6 +22,7 @@ from pathlib import Path
 
 from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
+from sqlmodel import Session
 
 from flows.monitoring.evaluation_review import mark_published
 from flows.monitoring.evaluation_scores import EvaluatorScore, read_score_sheet, record_scores
@@ -213,9 +214,17 @@ def _target(folder: Path, project_id: int, title: str, is_final: bool) -> Path:
 
 @io_task
 def write_street_summary(cycle_id: int, month: str, today: date) -> str:
-    """Build and publish the 街道月度汇总报告 (as of the month's end)."""
+    """Build and publish the 街道月度汇总报告 (as of the month's end).
+
+    It is dated by the day the month's evaluations were last published, or by
+    the run while none is: so a run repeated later writes the same summary
+    again, which the register does not render twice.
+    """
     with session_scope() as session:
-        context = street_summary_context(session, cycle_id=cycle_id, month=month, today=today)
+        issued = _issue_day(session, cycle_id, month) or today
+        context = street_summary_context(
+            session, cycle_id=cycle_id, month=month, today=issued, tz=get_tz()
+        )
         spec = DocumentSpec(
             kind="street_summary",
             subject=f"cycle:{cycle_id}",
@@ -232,6 +241,16 @@ def write_street_summary(cycle_id: int, month: str, today: date) -> str:
     if failed:
         raise BatchFailed(failed, ())
     return str(written[0])
+
+
+def _issue_day(session: Session, cycle_id: int, month: str) -> date | None:
+    """The last day one of the month's evaluations was published, if any was."""
+    days = [
+        e.published_on
+        for e in evaluations.list_monthly_evaluations(session, cycle_id=cycle_id, month=month)
+        if e.status == EvaluationStatus.PUBLISHED and e.published_on is not None
+    ]
+    return max(days, default=None)
 
 
 @io_task
