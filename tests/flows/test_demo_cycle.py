@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from flows.closing.cycle_archive import verify_archive
 from flows.demo.demo_cycle import demo_cycle
 from models.fund import LedgerEntry, LedgerKind
+from models.register import DocumentRecord
+from services.register import verify_documents
 from store.database import get_engine
 from tests.builders import DEMO_DIR
 
@@ -58,10 +62,34 @@ def _check_demo(database_url: str, *, run_twice: bool):  # type: ignore[no-untyp
     _check_closing(summary, database_url)
 
     if run_twice:
+        output = Path(os.environ["GONGYI_OUTPUT_DIR"])
+        before = _document_hashes(output)
         demo_cycle(str(DEMO_DIR))
+        assert _versions_after_the_first(database_url) == []  # no document changed
         assert _row_counts(database_url) == counts
         assert _ledger_totals(database_url) == totals
+        after = _document_hashes(output)
+        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        assert changed == [], f"{len(changed)} documents differ between the runs: {changed[:10]}"
+        with Session(get_engine(database_url)) as session:
+            assert verify_documents(session, cycle_id=None, output_dir=output).problems == ()
     return summary
+
+
+def _document_hashes(output: Path) -> dict[str, str]:
+    """The SHA-256 of every PDF in the output folder (the archive's copies left aside)."""
+    return {
+        p.relative_to(output).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in output.rglob("*.pdf")
+        if "archive" not in p.relative_to(output).parts
+    }
+
+
+def _versions_after_the_first(url: str) -> list[str]:
+    """The documents the register holds a second version of, with the reason."""
+    with Session(get_engine(url)) as session:
+        rows = session.execute(select(DocumentRecord).where(DocumentRecord.version > 1)).scalars()
+        return [f"{r.path}（{r.reason}）" for r in rows]
 
 
 def _check_closing(summary, database_url: str) -> None:  # type: ignore[no-untyped-def]
