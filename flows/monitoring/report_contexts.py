@@ -33,7 +33,6 @@ from models.status import (
     EVALUATION_STATUS_LABELS,
     ActionItemStatus,
     EvaluationStatus,
-    TrancheStatus,
 )
 from reports.contexts import (
     ActionRow,
@@ -46,6 +45,7 @@ from reports.contexts import (
     MonthlyAssessmentContext,
     OutputRow,
 )
+from services import figures
 from store import agencies, awards, cycles, evaluations, meetings, monitoring
 from store import people as people_store
 
@@ -278,7 +278,7 @@ def assessment_contexts(
     reports = monitoring.list_project_reports(
         session, project_ids=project_ids, first=first, last=last
     )
-    contracts = _contracts(session, projects, paid_by=last)
+    contracts = _contracts(session, projects, cycle_id=cycle_id, paid_by=last)
     items = meetings.list_action_items(session, cycle_id=cycle_id, raised_by=last)
     user_ids = {u for e in found.values() for u in (e.evaluator_id, e.reviewer_id) if u}
     names = load_names(
@@ -305,20 +305,21 @@ def assessment_contexts(
 
 
 def _contracts(
-    session: Session, projects: Sequence[Project], *, paid_by: date
+    session: Session, projects: Sequence[Project], *, cycle_id: int, paid_by: date
 ) -> dict[int, tuple[str, int, int]]:
-    """Each project's contract number, award and what was paid by `paid_by` (the month's end)."""
+    """Each project's contract number, award and what was paid by `paid_by` (the month's end).
+
+    The paid figure is the ledger's as of that day (`services.figures`), the one every
+    document and the dashboard print.
+    """
     award_ids = [p.award_id for p in projects]
-    paid_by_award: dict[int, int] = {}
-    for tranche in awards.list_project_tranches(session, award_ids=award_ids):
-        released = tranche.released_on
-        if tranche.status == TrancheStatus.RELEASED and (released is None or released <= paid_by):
-            paid_by_award[tranche.award_id] = (
-                paid_by_award.get(tranche.award_id, 0) + tranche.amount_fen
-            )
-    paid = {p.id: paid_by_award.get(p.award_id, 0) for p in projects}
+    money = figures.award_money_as_of(session, cycle_id=cycle_id, as_of=paid_by)
     found = awards.list_awards_by_id(session, award_ids=award_ids)
     return {
-        p.id: (found[p.award_id].contract_no, found[p.award_id].amount_fen, paid.get(p.id, 0))  # type: ignore[misc]
+        p.id: (  # type: ignore[misc]
+            found[p.award_id].contract_no,
+            found[p.award_id].amount_fen,
+            money[p.award_id].paid_fen if p.award_id in money else 0,
+        )
         for p in projects
     }

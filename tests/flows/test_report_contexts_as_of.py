@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from flows.monitoring.report_contexts import _contracts, action_row, document_date
 from models.award import Tranche
+from models.fund import LedgerEntry, LedgerKind
 from models.monitoring import ActionItem, MonthlyEvaluation
 from models.project import Project
 from models.status import EvaluationStatus, TrancheStatus
@@ -16,15 +17,34 @@ from tests.monitoring_builders import build_running_cycle
 JUNE_END = date(2026, 6, 30)
 
 
+def pay_tranche(session: Session, fund_id: int, project, tranche: Tranche, on: date) -> None:  # type: ignore[no-untyped-def]
+    """Pay a tranche as the ledger records it: the tranche released and a dated payment."""
+    tranche.status, tranche.released_on = TrancheStatus.RELEASED, on
+    session.add(tranche)
+    session.add(
+        LedgerEntry(
+            fund_id=fund_id,
+            kind=LedgerKind.PAYMENT,
+            amount_fen=tranche.amount_fen,
+            occurred_on=on,
+            domain_id=project.domain_id,
+            award_id=tranche.award_id,
+            tranche_id=tranche.id,
+            idempotency_key=f"payment:tranche:{tranche.id}",
+        )
+    )
+    session.commit()
+
+
 def test_money_paid_after_the_months_end_is_not_in_its_report(session: Session) -> None:
     cycle = build_running_cycle(session, projects=1)
     project = session.get(Project, cycle.project_ids[0])
     first, second = session.exec(select(Tranche).order_by(Tranche.seq)).all()[:2]
-    second.status, second.released_on = TrancheStatus.RELEASED, date(2026, 9, 5)
-    session.add(second)
-    session.commit()
-    [(_, award, paid_june)] = _contracts(session, [project], paid_by=JUNE_END).values()  # type: ignore[list-item]
-    [(_, _, paid_sept)] = _contracts(session, [project], paid_by=date(2026, 9, 30)).values()  # type: ignore[list-item]
+    pay_tranche(session, cycle.fund_id, project, second, date(2026, 9, 5))
+    june = _contracts(session, [project], cycle_id=cycle.cycle_id, paid_by=JUNE_END)  # type: ignore[list-item]
+    sept = _contracts(session, [project], cycle_id=cycle.cycle_id, paid_by=date(2026, 9, 30))  # type: ignore[list-item]
+    [(_, award, paid_june)] = june.values()
+    [(_, _, paid_sept)] = sept.values()
     assert paid_june == first.amount_fen < award
     assert paid_sept == first.amount_fen + second.amount_fen
 
