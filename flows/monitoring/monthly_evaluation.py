@@ -216,25 +216,31 @@ def _target(folder: Path, project_id: int, title: str, is_final: bool) -> Path:
 def write_street_summary(cycle_id: int, month: str, today: date) -> str:
     """Build and publish the 街道月度汇总报告 (as of the month's end).
 
-    It is dated by the day the month's evaluations were last published, or by
-    the run while none is: so a run repeated later writes the same summary
-    again, which the register does not render twice.
+    It is dated by the day the month's evaluations were last published, so a
+    run repeated later writes the same summary, which the register does not
+    render twice. While none is published it is a draft (草稿/, rewritten in
+    place, dated by the run).
     """
     with session_scope() as session:
-        issued = _issue_day(session, cycle_id, month) or today
+        published_on = _issue_day(session, cycle_id, month)
         context = street_summary_context(
-            session, cycle_id=cycle_id, month=month, today=issued, tz=get_tz()
+            session, cycle_id=cycle_id, month=month, today=published_on or today, tz=get_tz()
         )
+        # Until one of the month's evaluations is published, the summary is a draft.
+        draft = published_on is None
         spec = DocumentSpec(
-            kind="street_summary",
+            kind="street_summary_draft" if draft else "street_summary",
             subject=f"cycle:{cycle_id}",
             period=month,
             as_of=month_bounds(month)[1],
             template_name=STREET_SUMMARY_TEMPLATE,
             context=context,
-            path=f"{month}/街道月度汇总-{month}.pdf",
+            path=f"{month}/草稿/街道月度汇总-{month}.pdf"
+            if draft
+            else f"{month}/街道月度汇总-{month}.pdf",
             cycle_id=cycle_id,
-            title=f"街道月度汇总报告 · {month}",
+            title=f"街道月度汇总报告{'（草稿）' if draft else ''} · {month}",
+            draft=draft,
         )
         planned = plan_documents(session, [spec], output_dir=get_output_dir())
     written, failed = _publish(planned)

@@ -1,7 +1,7 @@
 """The demo's documents, read after the whole cycle ran, tell the figures of their own dates and
 agree with each other and with the officer's dashboard.
 
-One demo run (a minute or two). The June 街道月度汇总 (dated 2026-07-05) and the donor
+Checked on the one SQLite demo run of `test_demo_cycle` (a whole run takes minutes). The June 街道月度汇总 (dated 2026-07-05) and the donor
 statements (截至 2026年7月1日) must show June's 已拨付 — 124,000.00 in the demo, not the
 243,500.00 paid by the close — and each headline figure must be the same in the 需求调研报告,
 the street summary, the cycle report, the donor statements and the dashboard.
@@ -13,11 +13,10 @@ import subprocess
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session
 
 from flows.closing.cycle_report_context import cycle_report_context
-from flows.demo.demo_cycle import demo_cycle
+from flows.demo.demo_cycle import DemoSummary
 from flows.fund.fund_reports import build_donor_statements
 from flows.monitoring.street_summary import street_summary_context
 from models.fund import LedgerKind
@@ -30,17 +29,11 @@ from store import closing, cycles
 from store.accounts import add_account
 from store.database import get_engine
 from store.figures import find_fund_id
-from tests.builders import DEMO_DIR
 from tests.flows.figures_world import ledger_sum
 from tests.monitoring_builders import SHANGHAI
 from tests.web.conftest import sign_in
 from web.app import create_app
 
-pytestmark = [
-    pytest.mark.flow,
-    pytest.mark.usefixtures("prefect_harness"),
-    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
-]
 JUNE_END = date(2026, 6, 30)
 SUMMARY_DAY = date(2026, 7, 5)
 STATEMENT_DAY = date(2026, 7, 1)
@@ -73,10 +66,8 @@ def _dashboard(database_url: str, tmp_path: Path, session: Session, day: date) -
     return " ".join(page.text.split())
 
 
-def test_the_demos_dated_documents_show_their_dates_figures_and_agree(
-    database_url: str, tmp_path: Path
-) -> None:
-    summary = demo_cycle(str(DEMO_DIR))
+def check_dated_figures_agree(summary: DemoSummary, database_url: str, tmp_path: Path) -> None:
+    """The demo's dated documents show their dates' figures and agree with each other."""
     cycle_id = summary.cycle_id
     with Session(get_engine(database_url), expire_on_commit=False) as session:
         fund_id = find_fund_id(session, cycle_id=cycle_id) or 0
