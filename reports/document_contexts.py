@@ -82,6 +82,7 @@ class CallDocument(_Delegating):
     grade_texts: tuple[str, ...]  # 优秀（90分及以上）… 不合格（低于60分）
     issued_on: date  # 发布日期
     cycle_id: int
+    objection_first_day_counts: bool = False  # the 公示's publication day is its day 1
 
 
 @dataclass(frozen=True)

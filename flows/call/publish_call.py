@@ -173,6 +173,7 @@ def call_document(call_id: int, today: date) -> CallDocument:
         grade_texts=grade_band_texts(rules.grade_bands),
         issued_on=call.published_on or today,
         cycle_id=call.cycle_id,
+        objection_first_day_counts=rules.objection_first_day_counts,
     )
 
 
