@@ -9,6 +9,7 @@ template reads `ctx.header` or `ctx.rows` as before and `ctx.office` besides.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from models.call_rules import ApplicationInfo, ContractClauses
 from models.contract import BudgetRow, KpiTotal
 from models.cycle import OfficeIdentity
+from models.privacy import mask_text
 from reports.contexts import (
     CallContext,
     DocumentHeader,
@@ -199,8 +201,13 @@ def final_report_document(
     domain_name: str,
     community_name: str,
     amount_fen: int,
+    names: Sequence[str] = (),
 ) -> FinalReportDocument:
-    """Build the 结项评估报告 of a published `models.final_evaluation.FinalEvaluation`."""
+    """Build the 结项评估报告 of a published `models.final_evaluation.FinalEvaluation`.
+
+    Free text (the comment, the veto, the cited needs) is masked as it is built:
+    numbers, and the cycle's known people (`names`, which stay out of the context).
+    """
     outputs = tuple(
         FinalOutputLine(
             i["name"],
@@ -224,7 +231,7 @@ def final_report_document(
         amount_fen=amount_fen,
         total_score=evaluation.total_score,
         grade=evaluation.grade,
-        veto=evaluation.veto,
+        veto=mask_text(evaluation.veto, names),
         scores=tuple(
             FinalScoreLine(c.name, c.weight, evaluation.scores.get(c.name)) for c in criteria
         ),
@@ -244,11 +251,13 @@ def final_report_document(
         yellow_cards=evaluation.yellow_cards,
         needs=tuple(
             FinalNeedLine(
-                str(n["text"]), str(n.get("community") or ""), int(n.get("residents") or 0)
+                mask_text(str(n["text"]), names),
+                str(n.get("community") or ""),
+                int(n.get("residents") or 0),
             )
             for n in evaluation.cited_needs
         ),
-        comment=evaluation.comment,
+        comment=mask_text(evaluation.comment, names),
         published_on=evaluation.published_on or evaluation.period_end,
     )
 
@@ -304,8 +313,13 @@ def midterm_report_document(
     amount_fen: int,
     tranche_fen: int,
     tranche_state: str,
+    names: Sequence[str] = (),
 ) -> MidtermReportDocument:
-    """Build the 中期评估报告 from a project's published monthly evaluations, the last the mid-term's."""
+    """Build the 中期评估报告 from a project's published monthly evaluations, the last the mid-term's.
+
+    The comment and the veto are masked as they are built: numbers, and the cycle's
+    known people (`names`, which stay out of the context).
+    """
     ordered = sorted(evaluations, key=lambda e: e.month)
     mid = ordered[-1]
     planned: dict[str, int] = {}
@@ -330,7 +344,7 @@ def midterm_report_document(
         amount_fen=amount_fen,
         total_score=mid.total_score,
         grade=mid.grade,
-        veto=mid.veto,
+        veto=mask_text(mid.veto, names),
         scores=tuple(FinalScoreLine(c.name, c.weight, mid.scores.get(c.name)) for c in criteria),
         months=tuple(
             FinalMonthLine(_month_label(e.month), e.total_score, e.grade) for e in ordered
@@ -352,6 +366,6 @@ def midterm_report_document(
         reports_late=sum(e.reports_late for e in ordered),
         tranche_fen=tranche_fen,
         tranche_state=tranche_state,
-        comment=mid.comment,
+        comment=mask_text(mid.comment, names),
         published_on=mid.published_on or header.generated_on,
     )

@@ -21,7 +21,7 @@ from reports.document_contexts import final_report_document
 from reports.errors import BatchFailed
 from services import SYSTEM
 from services.register import DocumentSpec, publish_documents
-from store import awards, calls, closing, cycles
+from store import awards, calls, closing, cycles, people
 
 FINAL_REPORT_TEMPLATE = "reports/final_evaluation.html"
 TITLE = "项目结项评估报告"
@@ -40,6 +40,7 @@ def write_final_reports(cycle_id: int) -> list[str]:
             criteria, office = DEFAULT_FINAL_CRITERIA, office_identity(cycle)
         projects = {p.id: p for p in awards.list_projects(session, cycle_id=cycle_id)}
         agencies = {a.id: a.name for a in calls.list_agencies(session)}
+        names = people.list_known_names(session, cycle_id=cycle_id)
         domains = {d.id: d.name for d in cycles.list_domains(session, cycle_id=cycle_id)}
         communities = {
             c.id: c.name
@@ -70,6 +71,7 @@ def write_final_reports(cycle_id: int) -> list[str]:
                 domain_name=domains.get(project.domain_id, ""),
                 community_name=communities.get(project.community_id, ""),
                 amount_fen=award_fen.get(project.award_id, 0),
+                names=names,
             )
             specs.append(
                 DocumentSpec(

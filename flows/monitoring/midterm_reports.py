@@ -27,7 +27,7 @@ from reports.document_contexts import midterm_report_document
 from reports.errors import BatchFailed
 from services import SYSTEM
 from services.register import DocumentSpec, publish_documents
-from store import awards, calls, closing, cycles
+from store import awards, calls, closing, cycles, people
 
 MIDTERM_REPORT_TEMPLATE = "reports/midterm_evaluation.html"
 TITLE = "项目中期评估报告"
@@ -51,6 +51,7 @@ def write_midterm_reports(cycle_id: int) -> list[str]:
         except RulesError:
             criteria, office = (), office_identity(cycle)
         agencies = {a.id: a.name for a in calls.list_agencies(session)}
+        names = people.list_known_names(session, cycle_id=cycle_id)
         domains = {d.id: d.name for d in cycles.list_domains(session, cycle_id=cycle_id)}
         communities = {
             c.id: c.name
@@ -91,6 +92,7 @@ def write_midterm_reports(cycle_id: int) -> list[str]:
                     if midterm
                     else "本项目无中期拨付"
                 ),
+                names=names,
             )
             specs.append(
                 DocumentSpec(

@@ -122,3 +122,40 @@ def test_the_selection_summary_written_again_later_is_the_same_document(session:
     assert [(r.kind, r.version) for r in rows] == [("selection_summary", 1)]
     text = "".join(pdf_text(Path(again)).split())
     assert "占基金募集额100,000.00元" in text and "2026年6月5日" in text
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_final_and_midterm_reports_mask_the_people_the_cycle_knows(session: Session) -> None:
+    from flows.closing.final_reports import write_final_reports
+    from flows.monitoring.midterm_reports import write_midterm_reports
+    from models.project import Project
+    from models.publicity import Objection
+    from tests.reports.test_document_checklist import _published_final, _published_months
+
+    running = build_running_cycle(session, projects=1)
+    project = session.exec(select(Project)).one()
+    [proposal] = session.exec(select(Proposal)).all()
+    session.add(
+        Objection(
+            proposal_id=proposal.id,  # type: ignore[arg-type]
+            submitted_on=THURSDAY,
+            submitter="欧阳晓明",
+            text="材料不实",
+        )
+    )
+    final = _published_final(project.id)  # type: ignore[arg-type]
+    final.comment = "欧阳晓明反映的问题已整改，联系电话 13955501235。"
+    final.cited_needs = [
+        {"text": "欧阳晓明家老人需要助餐", "community": "长淮社区", "residents": 3}
+    ]
+    months = _published_months(project.id)  # type: ignore[arg-type]
+    months[-1].comment = "欧阳晓明参加了全部活动。"
+    session.add_all([final, *months])
+    session.commit()
+    for pdf in (
+        write_final_reports.fn(running.cycle_id)[0],
+        write_midterm_reports.fn(running.cycle_id)[0],
+    ):
+        text = "".join(pdf_text(Path(pdf)).split())
+        assert "欧阳晓明" not in text and "欧***" in text, pdf
+        assert "13955501235" not in text
