@@ -8,10 +8,8 @@ from pathlib import Path
 from prefect import flow
 
 from flows.runtime import io_task, session_scope
-from models.categorisation import DEFAULT_DOMAINS
 from models.rows import read_all
-from models.status import CYCLE_TRANSITIONS, CycleStatus, Role, apply_transition
-from store import cycles
+from services.cycles import set_up_cycle
 from store.spreadsheets import read_rows
 
 
@@ -32,24 +30,18 @@ def store_cycle(
     ends_on: date,
     communities: list[str],
 ) -> int:
-    """Add the cycle, its communities and the default domains; start collecting needs."""
+    """Add the cycle (or find it), its communities and the default domains; start collecting needs."""
     with session_scope() as session:
-        cycle = cycles.add_cycle(
+        cycle = set_up_cycle(
             session,
             street_office=street_office,
             year=year,
             name=name,
             starts_on=starts_on,
             ends_on=ends_on,
+            communities=communities,
         )
-        cycles.add_communities(session, street_office=street_office, names=communities)
         assert cycle.id is not None
-        cycles.add_domains(session, cycle_id=cycle.id, seeds=DEFAULT_DOMAINS)
-        if cycle.status == CycleStatus.DRAFT:
-            status = apply_transition(
-                CYCLE_TRANSITIONS, CycleStatus.DRAFT, CycleStatus.COLLECTING, role=Role.SYSTEM
-            )
-            cycles.set_cycle_status(session, cycle, status)
         return cycle.id
 
 
