@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 console = Console()
 ERRORS_SHOWN = 50
+OPEN_A_CYCLE = "请先用 gongyi cycle open 开设创投周期（gongyi cycle list 列出已有的周期）"
+# The parameters a command names a cycle id with; `ready` checks the one given exists.
+CYCLE_PARAMS = ("cycle", "from_cycle")
 
 ActorOption = Annotated[str, typer.Option("--by", help="操作人（记入审计日志与更正记录）。")]
 CycleOption = Annotated[
@@ -112,6 +115,7 @@ def ready() -> Settings:
         check_connection(get_engine(settings.database_url))
     except DatabaseError as exc:
         raise fail(str(exc)) from None
+    check_given_cycle(settings)
     return settings
 
 
@@ -125,7 +129,55 @@ def ready_for_flows() -> Settings:
         upgrade(settings)
     except UserFacingError as exc:
         raise fail(str(exc)) from None
+    check_given_cycle(settings)
     return settings
+
+
+def check_given_cycle(settings: Settings) -> None:
+    """Stop with one line, before any work, when the command's --cycle names no cycle.
+
+    Every command that takes a cycle id calls `ready` or `ready_for_flows`, which
+    read the id from the running command's parameters: on an empty database
+    `gongyi needs import needs.csv --cycle 1` says to open a cycle first instead of
+    failing inside a flow with Prefect's traceback.
+    """
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from models.cycle import Cycle
+    from store.database import open_session
+
+    params = command_params()
+    for param in CYCLE_PARAMS:
+        cycle_id = params.get(param)
+        if not isinstance(cycle_id, int) or isinstance(cycle_id, bool):
+            continue
+        try:
+            with open_session(settings.database_url) as session:
+                found = session.get(Cycle, cycle_id)
+        except (OperationalError, ProgrammingError):
+            raise fail(
+                f"找不到创投周期 #{cycle_id}：数据库还是空的，"
+                "请先用 gongyi cycle open 开设创投周期（同时建好数据库）"
+            ) from None
+        if found is None:
+            raise fail(f"找不到创投周期 #{cycle_id}：{OPEN_A_CYCLE}")
+
+
+def command_params() -> dict[str, Any]:
+    """The running command's parameters by name (empty outside a command)."""
+    try:  # Typer 0.26 and later bring their own copy of Click
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - an older Typer on the real Click
+        from click import get_current_context
+    context = get_current_context(silent=True)
+    return dict(context.params) if context is not None else {}
+
+
+def missing_cycle_line(message: str) -> str:
+    """A lookup's message, with what to do first when it is a cycle that is missing."""
+    if message.startswith("找不到创投周期") and "：" not in message:
+        return f"{message}：{OPEN_A_CYCLE}"
+    return message
 
 
 @contextmanager
@@ -140,7 +192,9 @@ def session_for(settings: Settings) -> Iterator[Session]:
         with open_session(settings.database_url) as session:
             yield session
     except ServiceError as exc:
-        raise fail(exc.message) from None
+        raise fail(missing_cycle_line(exc.message)) from None
+    except LookupError as exc:
+        raise fail(missing_cycle_line(str(exc).strip("'\""))) from None
     except (OperationalError, ProgrammingError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise fail(f"数据库出错（{reason}）：新装或升级后请先运行 gongyi db upgrade") from None
@@ -169,8 +223,10 @@ def run_flow(flow: Any, *args: Any, **kwargs: Any) -> Any:
         with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             return flow(*args, **kwargs)
     except ServiceError as exc:
-        raise fail(exc.message) from None
-    except (LookupError, ValueError, PeriodError) as exc:
+        raise fail(missing_cycle_line(exc.message)) from None
+    except LookupError as exc:
+        raise fail(missing_cycle_line(str(exc).strip("'\""))) from None
+    except (ValueError, PeriodError) as exc:
         raise fail(str(exc)) from None
 
 

@@ -1,4 +1,5 @@
-"""`gongyi cycle …`: closing a venture cycle — final evaluations, close, verify the archive, a new cycle."""
+"""`gongyi cycle …`: opening a venture cycle and seeing where it stands; closing it — final
+evaluations, close, verify the archive, a new cycle."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ if TYPE_CHECKING:
     from flows.closing.close_cycle import CloseSummary
 
 from cli.common import (
+    ActorOption,
     CycleIdOption,
+    UserFacingError,
+    clerk_for,
     console,
     fail,
     parse_day,
@@ -21,9 +25,148 @@ from cli.common import (
     ready_for_flows,
     run_flow,
     session_for,
+    upgrade,
 )
 
-app = typer.Typer(help="创投周期：结项评估、结项、归档校验与新周期。", no_args_is_help=True)
+app = typer.Typer(
+    help="创投周期：开设、列表与进度；结项评估、结项、归档校验与新周期。", no_args_is_help=True
+)
+
+LIST_SEPARATORS = ",，、;；\n"
+
+
+def split_names(text: str) -> list[str]:
+    """Names given as 明珠社区,新安社区 (commas, 、 or semicolons; either width)."""
+    for separator in LIST_SEPARATORS[1:]:
+        text = text.replace(separator, ",")
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+@app.command("open")
+def cycle_open(
+    street_office: Annotated[str, typer.Option(help="街道办名称，如 新安街道办事处。")],
+    year: Annotated[int, typer.Option(help="年度，如 2027。")],
+    name: Annotated[str, typer.Option(help="周期名称，如 2027 年度新安街道公益创投。")],
+    starts: Annotated[str, typer.Option(help="开始日期，如 2027-03-01。")],
+    ends: Annotated[str, typer.Option(help="结束日期，如 2027-12-31。")],
+    communities: Annotated[str, typer.Option(help="社区，用逗号分隔：明珠社区,新安社区。")],
+    domains: Annotated[
+        str, typer.Option(help="服务领域，用逗号分隔（默认 DESIGN.md 的四个领域）。")
+    ] = "",
+    contact: Annotated[str, typer.Option(help="街道联系人（落款用，可不填）。")] = "",
+    phone: Annotated[str, typer.Option(help="联系电话（可不填）。")] = "",
+    by: ActorOption = "",
+) -> None:
+    """开设创投周期：街道、年度、社区与服务领域；开设后即开始需求征集。新数据库在此时建好。"""
+    from sqlalchemy import inspect
+
+    from services import cycles
+    from store.database import get_engine
+
+    settings = ready()
+    if not inspect(get_engine(settings.database_url)).has_table("cycle"):
+        try:
+            upgrade(settings)
+        except UserFacingError as exc:
+            raise fail(str(exc)) from None
+    with session_for(settings) as session:
+        line = cycles.open_cycle(
+            session,
+            actor=clerk_for(by),
+            now=settings.now(),
+            street_office=street_office,
+            year=year,
+            name=name,
+            starts_on=parse_day(starts),
+            ends_on=parse_day(ends),
+            communities=split_names(communities),
+            domains=split_names(domains) or None,
+            office_contact=contact,
+            office_phone=phone,
+        )
+        view = cycles.cycle_status(session, actor=clerk_for(by), cycle_id=line.cycle_id)
+    console.print(
+        f"已开设创投周期 #{line.cycle_id}「{line.name}」：{line.street_office} {line.year} 年度，"
+        f"{len(view.communities)} 个社区，服务领域 {'、'.join(view.domains)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if view.next is not None:
+        console.print(f"下一步：{view.next.how}", highlight=False, soft_wrap=True)
+
+
+@app.command("list")
+def cycle_list() -> None:
+    """列出创投周期：状态与下一步。"""
+    from rich.table import Table
+    from sqlalchemy import inspect
+
+    from services import clerk, cycles
+    from store.database import get_engine
+
+    settings = ready()
+    lines = []
+    if inspect(get_engine(settings.database_url)).has_table("cycle"):
+        with session_for(settings) as session:
+            lines = cycles.list_cycles(session, actor=clerk())
+    if not lines:
+        console.print(
+            "还没有创投周期：请先用 gongyi cycle open 开设创投周期", highlight=False, soft_wrap=True
+        )
+        return
+    table = Table(title="创投周期")
+    for column in ("编号", "街道办", "年度", "名称", "状态", "起止", "下一步"):
+        table.add_column(column)
+    for line in lines:
+        table.add_row(
+            str(line.cycle_id),
+            line.street_office,
+            str(line.year),
+            line.name,
+            line.status_label,
+            f"{line.starts_on} 至 {line.ends_on}",
+            line.next_step,
+        )
+    console.print(table)
+
+
+@app.command("show")
+def cycle_show(cycle: CycleIdOption) -> None:
+    """一个创投周期：社区、服务领域，各阶段完成情况与下一步。"""
+    from rich.markup import escape
+
+    from services import clerk, cycles
+
+    settings = ready()
+    with session_for(settings) as session:
+        view = cycles.cycle_status(session, actor=clerk(), cycle_id=cycle)
+    line = view.line
+    console.print(
+        f"[bold]创投周期 #{line.cycle_id}「{escape(line.name)}」[/]（{line.status_label}）",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(
+        f"{line.street_office} {line.year} 年度，{line.starts_on} 至 {line.ends_on}\n"
+        f"社区：{'、'.join(view.communities) or '无'}\n"
+        f"服务领域：{'、'.join(view.domains) or '无'}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for number, stage in enumerate(view.stages, start=1):
+        mark = {"done": "✓", "current": "→", "skipped": "·", "later": " "}[stage.state]
+        console.print(
+            f" {mark} {number}. {stage.name}：{stage.state_label}（{stage.detail}）",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if view.next is not None:
+        console.print(f"下一步：{view.next.how}", highlight=False, soft_wrap=True)
+    else:
+        console.print("本周期已结项。", highlight=False, soft_wrap=True)
+
+
+app.command("status", help="同 show：各阶段完成情况与下一步。")(cycle_show)
 
 
 @app.command("final")
