@@ -29,6 +29,7 @@ from web.errors import install_error_pages, refuse_too_large
 from web.i18n import load_translations
 from web.pages import build_templates
 from web.routes import ROUTERS
+from web.routes import setup as setup_routes
 from web.security import (
     BODY_TIMEOUT,
     BodyLimitMiddleware,
@@ -79,6 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
     # The API first: every API call is matched against the routes before it, and no page
     # lives under /api, so the pages' order among themselves is all that matters to them.
     app.include_router(build_api_router(), prefix="/api")
+    app.include_router(setup_routes.router)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

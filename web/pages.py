@@ -36,6 +36,7 @@ HOME_BY_ROLE = {
 MENUS = {
     Role.STAFF: [
         ("/officer", N_("工作台")),
+        ("/officer/cycles", N_("创投周期")),
         ("/officer/needs", N_("需求审核")),
         ("/officer/screening", N_("资格审查")),
         ("/officer/committee", N_("终审决定")),
@@ -44,7 +45,11 @@ MENUS = {
         ("/officer/audit", N_("审计日志")),
         ("/files", N_("报告文件")),
     ],
-    Role.ADMIN: [("/officer/audit", N_("审计日志")), ("/admin/accounts", N_("账号"))],
+    Role.ADMIN: [
+        ("/officer/audit", N_("审计日志")),
+        ("/officer/cycles", N_("创投周期")),
+        ("/admin/accounts", N_("账号")),
+    ],
     Role.AGENCY: [
         ("/agency", N_("我的项目")),
         ("/agency/reports/new", N_("填日报告")),

@@ -81,8 +81,8 @@ def dashboard_page(
 ) -> Response:
     """Show the cycle at a glance."""
     cycle = dashboard.get_latest_cycle(session)
-    if cycle is None:
-        return render(request, "officer/dashboard.html", {"cycle": None})
+    if cycle is None:  # an empty database: the first-run page points to opening a cycle
+        return render(request, "officer/cycle_first_run.html")
     tz = now.tzinfo or UTC
     last_day = dashboard.get_last_report_day(session, cycle_id=cycle.id or 0)
     try:
