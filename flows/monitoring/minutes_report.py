@@ -14,11 +14,17 @@ people the cycle knows (`flows.monitoring.report_contexts.known_names`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from flows.monitoring.report_contexts import action_row, known_names, mask_all
+from flows.monitoring.report_contexts import (
+    ACTION_STATUS_LABELS,
+    action_row,
+    known_names,
+    mask_all,
+)
 from flows.runtime import (
     current_render_pool,
     get_now,
@@ -28,6 +34,7 @@ from flows.runtime import (
     session_scope,
 )
 from models.monitoring import ActionItem
+from models.status import ActionItemStatus
 from reports.contexts import (
     ActionRow,
     DocumentHeader,
@@ -116,8 +123,22 @@ def minutes_context(
     )
 
 
-def _rows(items: list[ActionItem], titles: dict[int, str], names: Sequence[str]) -> list[ActionRow]:
-    return [action_row(i, titles.get(i.project_id or 0, ""), names) for i in items]
+IN_PROGRESS = "进行中"
+
+
+def _rows(
+    items: list[ActionItem], titles: dict[int, str], names: Sequence[str], *, held_on: date
+) -> list[ActionRow]:
+    """The meeting's action items as they stood on the meeting's day.
+
+    An item closed after the meeting is shown 进行中, without its later date: the
+    minutes record what the meeting decided, so closing an item later changes nothing.
+    """
+    rows = [action_row(i, titles.get(i.project_id or 0, ""), names, as_of=held_on) for i in items]
+    still_open = ACTION_STATUS_LABELS[ActionItemStatus.OPEN]
+    return [
+        replace(r, status_label=IN_PROGRESS) if r.status_label == still_open else r for r in rows
+    ]
 
 
 def document_date(held_on: date, *, has_minutes: bool, today: date) -> date:
@@ -142,7 +163,12 @@ def write_minutes_pdf(cycle_id: int, week_start: date, today: date) -> str:
         cycle = cycles.get_cycle(session, cycle_id)
         titles = {p.id: p.title for p in awards.list_projects(session, cycle_id=cycle_id)}
         names = known_names(session, cycle_id)
-        items = _rows(meetings.list_meeting_items(session, meeting_id=meeting.id), titles, names)  # type: ignore[arg-type]
+        items = _rows(
+            meetings.list_meeting_items(session, meeting_id=meeting.id),  # type: ignore[arg-type]
+            titles,
+            names,
+            held_on=meeting.held_on,
+        )
         title = "周例会纪要" if meeting.minutes else "周例会议程"
         on = document_date(meeting.held_on, has_minutes=bool(meeting.minutes), today=today)
         context = minutes_context(

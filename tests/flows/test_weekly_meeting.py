@@ -392,7 +392,34 @@ def test_minutes_changed_after_publication_get_a_second_edition_beside_the_first
     assert same.pdf == first.pdf and "第2版" not in _pdf_text(first.pdf)
     item = session.exec(select(ActionItem)).one()
     close_action_item.fn(item.id, "已补交", False, date(2026, 6, 11))
+    # Closing an item after the meeting does not change its minutes: as of 6月8日 it was 进行中.
+    again = record_minutes(WEEK, str(minutes), None, "", "李晓雯", cycle.cycle_id)
+    assert again.pdf == first.pdf and "第2版" not in _pdf_text(first.pdf)
+    minutes.write_text("一、通报上周日报告。\n二、补记：测试项目1说明原因。", encoding="utf-8")
     later = record_minutes(WEEK, str(minutes), None, "", "李晓雯", cycle.cycle_id)
     assert later.pdf != first.pdf and Path(first.pdf).exists()
-    assert "未完成" in _pdf_text(first.pdf)
-    assert "第2版" in _pdf_text(later.pdf) and "已完成" in _pdf_text(later.pdf)
+    assert "进行中" in _pdf_text(first.pdf)
+    text = _pdf_text(later.pdf)
+    assert "第2版" in text and "补记" in text
+    assert "已完成" not in text and "6月11日" not in text and "进行中" in text
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_minutes_name_the_host_count_missing_reports_and_print_no_command(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    agenda_pdf = weekly_meeting(cycle.cycle_id, WEEK).pdf
+    text = _pdf_text(agenda_pdf)
+    assert "gongyi" not in text and "缺交" in text and "主持单位" in text
+    minutes = tmp_path / "minutes.txt"
+    minutes.write_text("一、通报上周日报告。", encoding="utf-8")
+    done = record_minutes(WEEK, str(minutes), None, "各机构负责人", "李晓雯", cycle.cycle_id)
+    text = _pdf_text(done.pdf)
+    office = cycles.get_cycle(session, cycle.cycle_id).street_office
+    assert (
+        f"主持单位 {office}" in text
+        or f"主持单位\n{office}" in text
+        or f"主持单位：{office}" in text
+    )
+    assert "gongyi" not in text and "缺交" in text
