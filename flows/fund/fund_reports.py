@@ -8,15 +8,18 @@ projects and their outputs, never a beneficiary.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session
 
 from flows.runtime import io_task, session_scope
+from flows.selection.selection_reports import _office, _rules_or_none
 from models.attribution import Gift, attribute_gifts
 from models.award import TRANCHE_CONDITION_LABELS
 from models.call_keys import CALENDAR_KEYS
 from models.call_rules import read_call_rules
+from models.cycle import OfficeIdentity
 from models.figures import BENEFICIARIES, VISITS
 from models.fund import DONOR_TYPE_LABELS, IN_KIND_LABELS, Donation, GiftKind
 from models.ledger import Movement, award_money
@@ -42,6 +45,22 @@ from store import agencies, awards, calls, cycles, fund, people, proposals
 from store import figures as store_figures
 
 CASH_LABEL = "现金"
+
+
+@dataclass(frozen=True)
+class DonorStatementDocument(DonorStatementAsOf):
+    """捐赠资金去向说明 as filed: the statement and the issuing office's 落款 and contact."""
+
+    office: OfficeIdentity = field(default_factory=OfficeIdentity)
+
+
+def issuing_office(session: Session, cycle_id: int) -> OfficeIdentity:
+    """The cycle's issuing office, as the contract has it: the cycle's fields, else its call's [office]."""
+    try:
+        rules = _rules_or_none(calls.get_latest_call(session, cycle_id=cycle_id).rules)
+    except LookupError:  # a fund raised before its call is published
+        rules = None
+    return _office(session, cycle_id, rules)
 
 
 def donor_type_rows(donations: list[Donation]) -> tuple[DonorTypeRow, ...]:
@@ -150,6 +169,7 @@ def build_donor_statements(
         money = figures.money_as_of(session, cycle_id=cycle_id, as_of=today)
         projects = _projects_by_award(session, cycle_id, today)
         projects["known"] = people.list_known_names(session, cycle_id=cycle_id)
+        office = issuing_office(session, cycle_id)
     movements = [Movement(m.kind, m.amount_fen, m.domain_id, m.award_id) for m in dated]
     unknown = sorted(set(donors or ()) - {g.donor_name for g in donations})
     if unknown:
@@ -170,6 +190,7 @@ def build_donor_statements(
         "fund_committed_fen": money.committed_fen,
         "fund_paid_fen": money.paid_fen,
         "money": money_block(money),
+        "office": office,
     }
     by_donor: dict[tuple[str, str], list[Donation]] = defaultdict(list)
     for gift in donations:
@@ -190,7 +211,7 @@ def _statement(name, kind, gifts, shares, movements, projects, common) -> DonorS
             by_award[share.award_id][1] += share.paid_fen
     cash = sum(g.amount_fen for g in gifts if g.kind == GiftKind.CASH)
     committed = sum(c for c, _ in by_award.values())
-    return DonorStatementAsOf(
+    return DonorStatementDocument(
         # The donor is the addressee: the name stays, a number typed into it does not.
         donor_name=mask_text(name),
         donor_type=DONOR_TYPE_LABELS[kind],
@@ -246,9 +267,12 @@ def _projects_by_award(session: Session, cycle_id: int, today: date) -> dict[str
             VISITS: reached.service_visits if reached else 0,
             BENEFICIARIES: reached.beneficiaries if reached else 0,
         }
+        # Only the indicators daily reports count have a reported figure: a planned KPI
+        # nothing reports (活动场次, 志愿服务时长) would print a row of "—", so it is left out.
         outputs = tuple(
-            OutputLine(indicator, KPI_UNITS[indicator], total, reported.get(indicator))
+            OutputLine(indicator, KPI_UNITS[indicator], total, reported[indicator])
             for indicator, total in planned.get((project.agency_id, project.title), {}).items()
+            if indicator in reported
         )
         by_award[project.award_id] = (
             project.title,
