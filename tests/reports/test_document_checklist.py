@@ -17,8 +17,15 @@ import pytest
 from sqlmodel import Session, select
 
 from flows.call.publish_call import render_call
+from flows.closing.close_cycle import report_path, write_report_and_archive
 from flows.closing.final_reports import write_final_reports
+from flows.fund.donor_statement import render_statements
+from flows.fund.fund_reports import build_donor_statements
+from flows.monitoring.meeting_minutes import store_minutes
 from flows.monitoring.midterm_reports import write_midterm_reports
+from flows.monitoring.minutes_report import write_minutes_pdf
+from flows.monitoring.monthly_evaluation import write_street_summary
+from flows.monitoring.weekly_meeting import prepare_agenda
 from flows.selection.selection_reports import (
     write_contract_pdfs,
     write_notice_pdf,
@@ -45,6 +52,9 @@ _ROW = re.compile(
 )
 ISSUED_ON = date(2026, 5, 1)
 NOTICE_ON, NOTICE_ENDS = date(2026, 5, 28), date(2026, 6, 3)
+STATEMENT_DAY = date(2026, 7, 1)
+MEETING_WEEK = date(2026, 6, 1)  # held on 2026-06-08
+PERIOD_END, CLOSED_ON = date(2026, 11, 30), date(2026, 12, 15)
 
 
 def checklists() -> dict[str, list[tuple[str, str, str]]]:
@@ -86,6 +96,7 @@ def _stored(session: Session) -> tuple[Call, Proposal, dict[str, str]]:
         "project": proposal.title,  # type: ignore[union-attr]
         "agency": "测试社工机构1",
         "contract_no": "GY-2026-001",
+        "street": cycle.street_office,
     }
     return call, proposal, values  # type: ignore[return-value]
 
@@ -164,7 +175,29 @@ RENDER: dict[str, Callable[[Call, Proposal], str]] = {
     "selection_summary": lambda call, _: write_selection_summary_pdf.fn(call.id, date(2026, 6, 5)),
     "final_evaluation": lambda call, _: write_final_reports.fn(call.cycle_id)[0],
     "midterm_evaluation": lambda call, _: write_midterm_reports.fn(call.cycle_id)[0],
+    "donor_statement": lambda call, _: render_statements.fn(
+        build_donor_statements.fn(call.cycle_id, STATEMENT_DAY), call.cycle_id
+    )[0],
+    "street_summary": lambda call, _: write_street_summary.fn(
+        call.cycle_id, "2026-06", date(2026, 7, 5)
+    ),
+    "weekly_minutes": lambda call, _: _weekly_minutes(call.cycle_id),
+    "cycle_report": lambda call, _: _cycle_report(call.cycle_id),
 }
+
+
+def _weekly_minutes(cycle_id: int) -> str:
+    """The 周例会纪要 of the week of 2026-06-01: its agenda, then minutes recorded after it."""
+    prepare_agenda.fn(cycle_id, MEETING_WEEK)
+    minutes = "一、通报上周日报告。\n二、各机构说明缺交原因。"
+    store_minutes.fn(cycle_id, MEETING_WEEK, minutes, "各机构负责人", "李晓雯", [])
+    return write_minutes_pdf.fn(cycle_id, MEETING_WEEK, date(2026, 6, 9))
+
+
+def _cycle_report(cycle_id: int) -> str:
+    """The 创投周期总结报告, as the close writes it."""
+    write_report_and_archive.fn(cycle_id, PERIOD_END, CLOSED_ON)
+    return report_path.fn(cycle_id)
 
 
 def test_the_checklist_names_at_least_the_four_kinds_and_each_has_rows():
