@@ -409,9 +409,24 @@ def test_the_minutes_name_the_host_count_missing_reports_and_print_no_command(
     session: Session, tmp_path: Path
 ) -> None:
     cycle = build_running_cycle(session, projects=1)
+    store_report(session, cycle.project_ids[0], WEEK)
+    store_report(
+        session,
+        cycle.project_ids[0],
+        date(2026, 6, 2),
+        sent=datetime(2026, 6, 4, 9, tzinfo=SHANGHAI),
+    )
     agenda_pdf = weekly_meeting(cycle.cycle_id, WEEK).pdf
     text = _pdf_text(agenda_pdf)
     assert "gongyi" not in text and "缺交" in text and "主持单位" in text
+    layout = subprocess.run(
+        ["pdftotext", "-layout", agenda_pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    row = next(
+        line for line in layout.splitlines() if "测试项目1" in line and "测试社工机构1" in line
+    )
+    # 应交 5, 按时 1, 迟交 1, 缺交 3 (then 服务人次 and the week's plan).
+    assert row.split()[3:7] == ["5", "1", "1", "3"], row
     minutes = tmp_path / "minutes.txt"
     minutes.write_text("一、通报上周日报告。", encoding="utf-8")
     done = record_minutes(WEEK, str(minutes), None, "各机构负责人", "李晓雯", cycle.cycle_id)
