@@ -104,7 +104,8 @@ def test_a_refusal_from_a_short_command_is_one_red_line(
 ) -> None:
     code, output, loaded = _run(["fund", "show", "--cycle", "999"], database_url, tmp_path)
     assert (code, loaded) == (1, "-")
-    assert output.strip().splitlines() == ["错误：创投周期 #999 还没有公益基金"]
+    [line] = output.strip().splitlines()
+    assert line.startswith("错误：找不到创投周期 #999：请先用 gongyi cycle open 开设创投周期")
 
 
 def test_a_service_error_prints_its_message_once_and_exits_1(tmp_path: Path) -> None:
