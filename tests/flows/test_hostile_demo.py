@@ -24,7 +24,7 @@ import pytest
 
 from flows.demo.demo_cycle import demo_cycle
 from tests.builders import DEMO_DIR
-from tests.flows.hostile_plant import HTML, Leaks, count_leaks, plant_demo
+from tests.flows.hostile_plant import Leaks, count_leaks, plant_demo
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -74,9 +74,10 @@ def test_planted_personal_data_reaches_no_pdf(database_url: str, tmp_path: Path)
             row[i] += value
         if (found.phones, found.ids, found.names) != (0, 0, 0):
             leaks.append((str(pdf.relative_to(output)), found))
-        # A payload escaped by the templates is drawn as its own text, whole; had it
-        # been read as markup, the <script> would be dropped and leave no trace.
-        payloads_shown += "".join(text.split()).count(HTML[0])
+        # A payload escaped by the templates is drawn as its own text; had it been read as
+        # markup, its <script> tag would be dropped and leave no trace. (A text shortened
+        # for an excerpt may cut the payload after its tag, so the tag is what is counted.)
+        payloads_shown += "".join(text.split()).lower().count("<script>")
     report = {
         kind: dict(zip(("pdfs", "phones", "ids", "names", "script"), row, strict=True))
         for kind, row in sorted(by_kind.items())
@@ -91,5 +92,5 @@ def test_planted_personal_data_reaches_no_pdf(database_url: str, tmp_path: Path)
     assert sum(row[1] for row in by_kind.values()) == 0
     assert sum(row[2] for row in by_kind.values()) == 0
     assert sum(row[3] for row in by_kind.values()) == 0
-    # `<script` appears only as escaped, visible text: never a partial, swallowed payload.
+    # `<script` appears only as escaped, visible text: its tag drawn whole, never swallowed.
     assert sum(row[4] for row in by_kind.values()) == payloads_shown
