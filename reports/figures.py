@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from models.cycle import OfficeIdentity
 from models.figures import MoneyFigures, NeedsFigures, PeopleFigures, ReportFigures
 from reports.contexts import DonorStatementContext, StreetSummaryContext
 from reports.cycle_report import CycleReportContext
@@ -124,6 +125,8 @@ class StreetSummaryAsOf(StreetSummaryContext):
     people: PeopleBlock | None = None
     reports: ReportsBlock | None = None
     needs: tuple[NeedsRow, ...] = ()
+    # The issuing office (models.cycle.office_identity) its 落款 names, with its public contact.
+    office: OfficeIdentity | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ class CycleReportAsOf(CycleReportContext):
 
     # Need contacts and individual donors: a need's text or a project's words show them as 王**.
     names: tuple[str, ...] = ()
+    # The issuing office (models.cycle.office_identity) its 落款 names, with its public contact.
+    office: OfficeIdentity | None = None
 
     @property
     def known_names(self) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from flows.fund.fund_reports import issuing_office
 from models.attribution import Gift, attribute_gifts
 from models.citation import need_answers
 from models.cycle_report import HeadlineFigures, ProjectFacts
@@ -336,4 +337,5 @@ def cycle_report_context(
         rules_version=rules_version,
         charts=_charts(f, money.released_fen, sections, grades),
         names=known,
+        office=issuing_office(session, cycle_id),
     )

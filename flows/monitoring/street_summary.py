@@ -14,6 +14,7 @@ from datetime import date, tzinfo
 
 from sqlmodel import Session
 
+from flows.fund.fund_reports import issuing_office
 from flows.monitoring.report_contexts import load_names
 from flows.runtime import get_tz
 from models.attention import facts_of_evaluation, rank_attention
@@ -204,6 +205,7 @@ def street_summary_context(
         people=people_block(people),
         reports=reports_block(reports),
         needs=needs_rows(needs_now, {keys[d]: n for d, n in names.domains.items() if d in keys}),
+        office=issuing_office(session, cycle_id),
     )
 
 

@@ -97,6 +97,10 @@ def _stored(session: Session) -> tuple[Call, Proposal, dict[str, str]]:
         "agency": "测试社工机构1",
         "contract_no": "GY-2026-001",
         "street": cycle.street_office,
+        "office_address": office.address,
+        "office_contact": office.contact,
+        "office_phone": office.phone,
+        "office_email": office.email,
     }
     return call, proposal, values  # type: ignore[return-value]
 
@@ -213,12 +217,17 @@ def test_every_element_of_the_checklist_is_in_the_rendered_pdf(kind: str, sessio
     call, proposal, values = _stored(session)
     pdf = Path(RENDER[kind](call, proposal))
     text = _flat(pdf_text(pdf))
+    # The office's own mailbox may read gongyi@…: a 不得有 row is checked on the text without it.
+    public = values["office_email"], values["office_phone"]
+    unlisted = text
+    for contact in filter(None, public):
+        unlisted = unlisted.replace(_flat(contact), "")
     missing, present = [], []
     for element, rule, wanted in checklists()[kind]:
         needle = _flat(wanted.format(**values))
         if rule == "须有" and needle not in text:
             missing.append(f"{element}：{needle}")
-        if rule == "不得有" and needle in text:
+        if rule == "不得有" and needle in unlisted:
             present.append(f"{element}：{needle}")
     assert missing == [], f"{pdf.name} 缺少：{missing}"
     assert present == [], f"{pdf.name} 不应有：{present}"
