@@ -24,8 +24,14 @@ from flows.fund.fund_reports import build_donor_statements
 from flows.monitoring.meeting_minutes import store_minutes
 from flows.monitoring.midterm_reports import write_midterm_reports
 from flows.monitoring.minutes_report import write_minutes_pdf
-from flows.monitoring.monthly_evaluation import write_street_summary
+from flows.monitoring.monthly_evaluation import (
+    list_rendered,
+    write_assessment_batch,
+    write_street_summary,
+)
 from flows.monitoring.weekly_meeting import prepare_agenda
+from flows.needs.needs_survey import build_needs_survey_context, render_needs_survey
+from flows.runtime import session_scope
 from flows.selection.selection_reports import (
     write_contract_pdfs,
     write_notice_pdf,
@@ -36,12 +42,14 @@ from models.call_rules import read_call_rules
 from models.cycle import Cycle, office_identity
 from models.final_evaluation import FinalEvaluation
 from models.monitoring import MonthlyEvaluation
+from models.need import Need
 from models.project import Project
 from models.proposal import Proposal
 from models.publicity import PublicNotice
-from models.status import EvaluationStatus
+from models.status import EvaluationStatus, NeedStatus
 from reports.filters import format_cn_date
 from reports.privacy_scan import pdf_text
+from store import cycles
 from tests.monitoring_builders import build_running_cycle
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "documents.md"
@@ -55,6 +63,8 @@ NOTICE_ON, NOTICE_ENDS = date(2026, 5, 28), date(2026, 6, 3)
 STATEMENT_DAY = date(2026, 7, 1)
 MEETING_WEEK = date(2026, 6, 1)  # held on 2026-06-08
 PERIOD_END, CLOSED_ON = date(2026, 11, 30), date(2026, 12, 15)
+SURVEY_DAY = date(2026, 4, 30)
+NEED_CONTACT, NEED_PHONE = "张桂英", "13955501234"
 
 
 def checklists() -> dict[str, list[tuple[str, str, str]]]:
@@ -101,6 +111,8 @@ def _stored(session: Session) -> tuple[Call, Proposal, dict[str, str]]:
         "office_contact": office.contact,
         "office_phone": office.phone,
         "office_email": office.email,
+        "need_contact": NEED_CONTACT,
+        "need_phone": NEED_PHONE,
     }
     return call, proposal, values  # type: ignore[return-value]
 
@@ -187,7 +199,59 @@ RENDER: dict[str, Callable[[Call, Proposal], str]] = {
     ),
     "weekly_minutes": lambda call, _: _weekly_minutes(call.cycle_id),
     "cycle_report": lambda call, _: _cycle_report(call.cycle_id),
+    "monthly_assessment": lambda call, _: _monthly_assessment(call.cycle_id),
+    "weekly_agenda": lambda call, _: _weekly_agenda(call.cycle_id),
+    "needs_survey": lambda call, proposal: _needs_survey(call.cycle_id, proposal.id),
 }
+
+
+def _monthly_assessment(cycle_id: int) -> str:
+    """The 项目月度评估报告 of June 2026 of the project whose June evaluation is published."""
+    published = list_rendered.fn(cycle_id, "2026-06", False)
+    paths, failed = write_assessment_batch.fn(cycle_id, "2026-06", published, date(2026, 7, 5))
+    assert failed == [], failed
+    return paths[0]
+
+
+def _weekly_agenda(cycle_id: int) -> str:
+    """The 周例会议程 of the week of 2026-06-01, printed before the meeting (no minutes yet)."""
+    prepare_agenda.fn(cycle_id, MEETING_WEEK)
+    return write_minutes_pdf.fn(cycle_id, MEETING_WEEK, date(2026, 6, 5))
+
+
+def _needs_survey(cycle_id: int, proposal_id: int) -> str:
+    """The 需求调研报告: three residents' needs, one answered by the funded proposal."""
+    with session_scope() as session:
+        cycle = cycles.get_cycle(session, cycle_id)
+        community = cycles.list_communities(session, street_office=cycle.street_office)[0]
+        domains = {d.key: d.id for d in cycles.list_domains(session, cycle_id=cycle_id)}
+        needs = [
+            Need(
+                cycle_id=cycle_id,
+                community_id=community.id,  # type: ignore[arg-type]
+                text=text,
+                target_group=group,
+                source="居民座谈会",
+                submitted_on=date(2026, 4, day),
+                contact_name=NEED_CONTACT,
+                contact_phone=NEED_PHONE,
+                fingerprint=f"need-{day}",
+                status=NeedStatus.CONFIRMED if key else NeedStatus.IN_REVIEW,
+                domain_id=domains.get(key),
+            )
+            for day, text, group, key in (
+                (10, f"希望社区开设老年助餐点，有事找{NEED_CONTACT}", "老年人", "elderly"),
+                (12, "独居老人需要定期上门探访", "老年人", "elderly"),
+                (15, "孩子放学后没人看管，希望有四点半课堂", "儿童", ""),
+            )
+        ]
+        session.add_all(needs)
+        session.flush()
+        proposal = session.get(Proposal, proposal_id)
+        proposal.cited_need_ids = [needs[0].id]  # type: ignore[union-attr, list-item]
+        session.add(proposal)
+    context = build_needs_survey_context.fn(cycle_id, SURVEY_DAY)
+    return render_needs_survey.fn(cycle_id, context)
 
 
 def _weekly_minutes(cycle_id: int) -> str:
