@@ -23,6 +23,9 @@ from sqlmodel import Session
 
 from models.rows import Row, RowError, RowsRejected
 from reports.batch import RenderPool
+from reports.errors import BatchFailed
+from services import SYSTEM
+from services.register import DocumentSpec, publish_documents
 from settings import get_settings
 from store.awards import get_monitored_cycle_id
 from store.database import open_session
@@ -99,6 +102,31 @@ def get_mail_settings() -> MailSettings:
 
 
 _OPEN_POOLS: list[RenderPool] = []
+
+
+def publish_specs(specs: list[DocumentSpec]) -> list[Path]:
+    """Publish documents through the register as the system; return each one's current file.
+
+    Unchanged documents are not rendered again (`services.register`). Each
+    render's warnings are printed; a document that fails is named in
+    `BatchFailed` after the others are written.
+    """
+    if not specs:
+        return []
+    with session_scope() as session:
+        published = publish_documents(
+            session,
+            specs,
+            output_dir=get_output_dir(),
+            templates_dir=get_templates_dir(),
+            actor=SYSTEM,
+            now=get_now(),
+        )
+    for warning in published.warnings:
+        print(f"警告：{warning}")
+    if published.failures:
+        raise BatchFailed(published.failures, ())
+    return list(published.paths)
 
 
 @contextmanager

@@ -18,11 +18,10 @@ from prefect import flow
 
 from flows.fund.fund_reports import build_call_context
 from flows.runtime import (
-    get_now,
     get_output_dir,
-    get_templates_dir,
     get_tz,
     io_task,
+    publish_specs,
     session_scope,
 )
 from models.call import Call
@@ -47,8 +46,7 @@ from models.status import (
     apply_transition,
 )
 from reports.document_contexts import CallDocument
-from services import SYSTEM
-from services.register import DocumentSpec, publish_document
+from services.register import DocumentSpec
 from store import calls, cycles, fund
 
 CALL_TEMPLATE = "reports/call.html"
@@ -193,16 +191,7 @@ def render_call(call_id: int, today: date) -> str:
         cycle_id=context.cycle_id,
         title=f"申报指南 · {context.title}（第{context.version}版）",
     )
-    with session_scope() as session:
-        path = publish_document(
-            session,
-            spec,
-            output_dir=output,
-            templates_dir=get_templates_dir(),
-            actor=SYSTEM,
-            now=get_now(),
-        )
-    return str(path)
+    return str(publish_specs([spec])[0])
 
 
 @flow(name="publish_call", log_prints=True)

@@ -9,7 +9,11 @@ carries is in docs/documents.md. Called after `publish_approved_finals`.
 
 from __future__ import annotations
 
-from flows.runtime import get_now, get_output_dir, get_templates_dir, io_task, session_scope
+from flows.runtime import (
+    io_task,
+    publish_specs,
+    session_scope,
+)
 from models.call_keys import RulesError
 from models.call_rules import read_call_rules
 from models.contract import file_safe
@@ -18,9 +22,7 @@ from models.final_evaluation import DEFAULT_FINAL_CRITERIA, final_criteria
 from models.status import EvaluationStatus
 from reports.contexts import DocumentHeader
 from reports.document_contexts import final_report_document
-from reports.errors import BatchFailed
-from services import SYSTEM
-from services.register import DocumentSpec, publish_documents
+from services.register import DocumentSpec
 from store import awards, calls, closing, cycles, people
 
 FINAL_REPORT_TEMPLATE = "reports/final_evaluation.html"
@@ -86,18 +88,4 @@ def write_final_reports(cycle_id: int) -> list[str]:
                     title=f"{TITLE} · {project.title}",
                 )
             )
-        if not specs:
-            return []
-        result = publish_documents(
-            session,
-            specs,
-            output_dir=get_output_dir(),
-            templates_dir=get_templates_dir(),
-            actor=SYSTEM,
-            now=get_now(),
-        )
-    for warning in result.warnings:
-        print(f"警告：{warning}")
-    if result.failures:
-        raise BatchFailed(result.failures, ())
-    return [str(p) for p in result.paths]
+    return [str(path) for path in publish_specs(specs)]

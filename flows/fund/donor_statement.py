@@ -16,11 +16,13 @@ from pathlib import Path
 from prefect import flow
 
 from flows.fund.fund_reports import build_donor_statements
-from flows.runtime import get_now, get_output_dir, get_templates_dir, io_task, session_scope
+from flows.runtime import (
+    get_output_dir,
+    io_task,
+    publish_specs,
+)
 from reports.contexts import DonorStatementContext
-from reports.errors import BatchFailed
-from services import SYSTEM
-from services.register import DocumentSpec, publish_documents
+from services.register import DocumentSpec
 
 STATEMENT_TEMPLATE = "reports/donor_statement.html"
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\s]+")
@@ -58,18 +60,7 @@ def render_statements(
         )
         for context in contexts
     ]
-    with session_scope() as session:
-        published = publish_documents(
-            session,
-            specs,
-            output_dir=output_dir,
-            templates_dir=get_templates_dir(),
-            actor=SYSTEM,
-            now=get_now(),
-        )
-    if published.failures:
-        raise BatchFailed(published.failures, ())
-    return [str(path) for path in published.paths]
+    return [str(path) for path in publish_specs(specs)]
 
 
 @flow(name="donor_statement", log_prints=True)

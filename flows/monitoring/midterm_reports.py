@@ -14,7 +14,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows.runtime import get_now, get_output_dir, get_templates_dir, io_task, session_scope
+from flows.runtime import (
+    get_now,
+    io_task,
+    publish_specs,
+    session_scope,
+)
 from models.award import TrancheCondition
 from models.call_keys import RulesError
 from models.call_rules import read_call_rules
@@ -24,9 +29,7 @@ from models.status import EvaluationStatus, ProjectStatus, TrancheStatus
 from models.tranche_release import midterm_month_index, project_month
 from reports.contexts import DocumentHeader
 from reports.document_contexts import midterm_report_document
-from reports.errors import BatchFailed
-from services import SYSTEM
-from services.register import DocumentSpec, publish_documents
+from services.register import DocumentSpec
 from store import awards, calls, closing, cycles, people
 
 MIDTERM_REPORT_TEMPLATE = "reports/midterm_evaluation.html"
@@ -107,18 +110,4 @@ def write_midterm_reports(cycle_id: int) -> list[str]:
                     title=f"{TITLE} · {project.title}",
                 )
             )
-        if not specs:
-            return []
-        result = publish_documents(
-            session,
-            specs,
-            output_dir=get_output_dir(),
-            templates_dir=get_templates_dir(),
-            actor=SYSTEM,
-            now=get_now(),
-        )
-    for warning in result.warnings:
-        print(f"警告：{warning}")
-    if result.failures:
-        raise BatchFailed(result.failures, ())
-    return [str(p) for p in result.paths]
+    return [str(path) for path in publish_specs(specs)]

@@ -12,7 +12,12 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from flows.runtime import get_now, get_output_dir, get_templates_dir, io_task, session_scope
+from flows.runtime import (
+    get_output_dir,
+    io_task,
+    publish_specs,
+    session_scope,
+)
 from models.award import TRANCHE_CONDITION_LABELS, TrancheCondition
 from models.call_keys import RulesError
 from models.call_rules import CallRules, read_call_rules
@@ -45,9 +50,8 @@ from reports.document_contexts import (
     SelectionSummaryDocument,
     StageRow,
 )
-from reports.errors import BatchFailed
-from services import SYSTEM, figures
-from services.register import DocumentSpec, publish_documents
+from services import figures
+from services.register import DocumentSpec
 from store import awards, calls, cycles, proposals, selection, users
 
 FUNDED = (ProposalStatus.APPROVED, ProposalStatus.PUBLICISED, ProposalStatus.CONTRACTED)
@@ -135,24 +139,8 @@ def _relative(target: Path) -> str:
 
 
 def _publish(specs: list[DocumentSpec]) -> list[Path]:
-    """Publish documents through the register: unchanged ones are not rendered again.
-
-    A document that fails is named in `BatchFailed` after the others are written.
-    """
-    with session_scope() as session:
-        published = publish_documents(
-            session,
-            specs,
-            output_dir=get_output_dir(),
-            templates_dir=get_templates_dir(),
-            actor=SYSTEM,
-            now=get_now(),
-        )
-    for warning in published.warnings:
-        print(f"警告：{warning}")
-    if published.failures:
-        raise BatchFailed(published.failures, ())
-    return list(published.paths)
+    """Publish documents through the register (`flows.runtime.publish_specs`)."""
+    return publish_specs(specs)
 
 
 def _rules_or_none(data: dict) -> CallRules | None:  # type: ignore[type-arg]
