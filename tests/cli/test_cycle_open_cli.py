@@ -9,6 +9,15 @@ from typer.testing import CliRunner
 
 from cli import app
 
+
+@pytest.fixture(autouse=True)
+def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables as on a wide terminal, whatever COLUMNS the shell running the tests had."""
+    from cli.common import console
+
+    monkeypatch.setattr(console, "width", 200)
+
+
 OPEN = [
     "cycle",
     "open",
