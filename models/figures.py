@@ -24,10 +24,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from models.compliance import ReportStamp, due_days, is_late
+from models.ledger import FundBalance
 
 # Ledger kinds, by their stored value: "release" frees an unpaid commitment.
 DONATION, COMMITMENT, PAYMENT, REFUND, RELEASE = (
@@ -55,35 +56,13 @@ class DatedMovement:
 
 
 @dataclass(frozen=True)
-class MoneyFigures:
-    """What the fund had raised, committed, paid, got back and released by `as_of` (fen)."""
+class MoneyFigures(FundBalance):
+    """What the fund had raised, committed, paid, got back and released by `as_of` (fen).
 
-    as_of: date
-    raised_fen: int = 0
-    committed_fen: int = 0
-    paid_fen: int = 0
-    refunded_fen: int = 0
-    released_fen: int = 0
+    The balances (held, available, unpaid, net paid) are `models.ledger.FundBalance`'s.
+    """
 
-    @property
-    def held_fen(self) -> int:
-        """Cash in the bank: raised and returned, less paid out."""
-        return self.raised_fen + self.refunded_fen - self.paid_fen
-
-    @property
-    def available_fen(self) -> int:
-        """Cash neither committed nor paid: what may still be committed."""
-        return self.raised_fen + self.refunded_fen + self.released_fen - self.committed_fen
-
-    @property
-    def unpaid_fen(self) -> int:
-        """Commitments still owed: neither paid nor released."""
-        return self.committed_fen - self.released_fen - self.paid_fen
-
-    @property
-    def net_paid_fen(self) -> int:
-        """Payments less what agencies returned."""
-        return self.paid_fen - self.refunded_fen
+    as_of: date = field(kw_only=True)
 
 
 def only_by(movements: Iterable[DatedMovement], as_of: date) -> list[DatedMovement]:

@@ -56,10 +56,10 @@ class FundBalance:
     edited); `released_fen` is the part of it freed again by releases.
     """
 
-    raised_fen: int
-    committed_fen: int
-    paid_fen: int
-    refunded_fen: int
+    raised_fen: int = 0
+    committed_fen: int = 0
+    paid_fen: int = 0
+    refunded_fen: int = 0
     released_fen: int = 0
 
     @property
