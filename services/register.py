@@ -18,7 +18,7 @@ register and names every file that is missing or differs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -173,6 +173,9 @@ def record_documents(
     return rows
 
 
+Renderer = Callable[[list[RenderJob]], BatchResult]
+
+
 def publish_documents(
     session: Session,
     specs: Sequence[DocumentSpec],
@@ -181,15 +184,15 @@ def publish_documents(
     templates_dir: Path,
     actor: Actor,
     now: datetime,
+    render: Renderer | None = None,
 ) -> Published:
-    """Plan, render what needs it in this process, and record; see the module.
-
-    A batch large enough for render processes plans and records around its own
-    rendering (`plan_documents`, `record_documents`), as the monthly flow does.
-    """
+    """Plan, render what needs it (with `render`, or in this process) and record; see the module."""
     planned = plan_documents(session, specs, output_dir=output_dir)
     jobs = [item.job(output_dir) for item in planned if item.plan.renders]
-    result = render_batch(jobs, templates_dir=templates_dir) if jobs else BatchResult()
+    if render is None:
+        result = render_batch(jobs, templates_dir=templates_dir) if jobs else BatchResult()
+    else:
+        result = render(jobs) if jobs else BatchResult()
     record_documents(
         session, planned, written=result.written, output_dir=output_dir, actor=actor, now=now
     )
