@@ -13,7 +13,13 @@ from models.cycle import Community, Cycle, Domain
 from models.cycle_report import CycleClosing
 from models.final_evaluation import FinalEvaluation
 from models.fund import Donation, Fund, LedgerEntry
-from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation, WeeklyMeeting
+from models.monitoring import (
+    ActionItem,
+    DailyReport,
+    ExcusedDay,
+    MonthlyEvaluation,
+    WeeklyMeeting,
+)
 from models.need import Need
 from models.next_cycle import CycleReviewer
 from models.panel import ConflictOfInterest, ReviewAssignment
@@ -43,6 +49,7 @@ __all__ = [
     "DocumentRecord",
     "Domain",
     "Donation",
+    "ExcusedDay",
     "FinalEvaluation",
     "Fund",
     "KpiTarget",

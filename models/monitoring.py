@@ -49,6 +49,10 @@ class DailyReport(SQLModel, table=True):
     is_current: bool = True
     first_submitted_at: datetime
     submitted_at: datetime
+    # When the paper form or message reached the office, as the clerk gives it
+    # (business time); None when it arrived through the portal or API, where
+    # first_submitted_at is the arrival. Lateness is judged on this when set.
+    received_at: datetime | None = None
     source: str = Field(default="cli", max_length=10)
     no_activity_reason: str = Field(default="", max_length=500)
     activities: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON_VALUE)
@@ -62,6 +66,22 @@ class DailyReport(SQLModel, table=True):
     risks: str = Field(default="", max_length=1000)
     attachments: list[str] = Field(default_factory=list, sa_type=JSON_VALUE)
     summary: str = Field(default="", max_length=2000)
+
+
+class ExcusedDay(SQLModel, table=True):
+    """A day an officer excused one project from its daily report (病假、停课、场地关闭…).
+
+    An excused day is not due: it is neither missing nor late.
+    """
+
+    __table_args__ = (UniqueConstraint("project_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    day: date
+    reason: str = Field(default="", max_length=200)
+    excused_by: str = Field(default="", max_length=100)
+    excused_at: datetime
 
 
 class WeeklyMeeting(SQLModel, table=True):
@@ -81,6 +101,7 @@ class WeeklyMeeting(SQLModel, table=True):
     minutes: str = Field(default="", max_length=5000)
     attendees: str = Field(default="", max_length=500)
     recorder: str = Field(default="", max_length=100)
+    host: str = Field(default="", max_length=100)
     minutes_recorded_at: datetime | None = None
 
 
