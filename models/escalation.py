@@ -1,11 +1,14 @@
 """The reminder ladder for missing daily reports, and yellow cards (黄牌).
 
 Each evening the check looks at the due days before today that still have no
-report (today's report is due only by midnight). Counting working days after
-the oldest such day:
+report (today's report is due only by midnight). Days off (the call's holidays,
+the project's excused days) are not due and are not counted. Counting working
+days after the oldest such day:
 - 1 or more: the agency is reminded, every evening until the gap is filled;
 - 3 or more: the street officer is told as well (an escalation), once per
-  gap — a gap is known by its oldest missing day;
+  gap. A gap is a missed stretch: a run of due days with no report on time,
+  ended by a day reported on time, and known by its first day. A second
+  stretch is a new gap even when the first was never back-filled;
 - a second escalation of a project within one calendar month (a repeat: a new
   gap after the first) puts a yellow card on the agency's record, once per
   project and month.
@@ -15,7 +18,7 @@ running the check again that day sends nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -47,11 +50,11 @@ class NoticeText:
     body: str
 
 
-def working_days_after(earlier: date, later: date) -> int:
-    """Count the working days (Monday to Friday) in (earlier, later]."""
+def working_days_after(earlier: date, later: date, *, off: Collection[date] = ()) -> int:
+    """Count the working days (Monday to Friday, not a day off) in (earlier, later]."""
     count, day = 0, earlier + timedelta(days=1)
     while day <= later:
-        count += day.weekday() < 5
+        count += day.weekday() < 5 and day not in off
         day += timedelta(days=1)
     return count
 
@@ -61,21 +64,75 @@ def overdue_days(due: Iterable[date], reported: set[date], *, day: date) -> list
     return sorted(d for d in due if d < day and d not in reported)
 
 
+def missed_stretches(
+    due: Iterable[date], on_time: Collection[date], *, day: date
+) -> list[tuple[date, ...]]:
+    """Split the due days before `day` without a report on time into stretches, oldest first.
+
+    A day reported on time ends a stretch; a day back-filled late stays in
+    its stretch, so back-filling part of a gap does not make a new one.
+    """
+    stretches: list[tuple[date, ...]] = []
+    run: list[date] = []
+    for d in sorted(d for d in due if d < day):
+        if d in on_time:
+            if run:
+                stretches.append(tuple(run))
+            run = []
+        else:
+            run.append(d)
+    if run:
+        stretches.append(tuple(run))
+    return stretches
+
+
+def gap_to_escalate(
+    overdue: Sequence[date],
+    *,
+    day: date,
+    escalated: Iterable[date] = (),
+    stretches: Sequence[Sequence[date]] | None = None,
+    off: Collection[date] = (),
+) -> date | None:
+    """Return the first day of the oldest gap to tell the officer of today, or None.
+
+    A gap is a stretch that still has a missing day, whose oldest missing day
+    is `ESCALATE_AFTER` working days behind, and that holds no day the officer
+    was already told about (`escalated`: the first days of escalated gaps).
+    Without `stretches`, all of `overdue` is one gap.
+    """
+    missing = set(overdue)
+    told = set(escalated)
+    for stretch in stretches if stretches is not None else [sorted(missing)]:
+        left = [d for d in stretch if d in missing]
+        if not left or any(stretch[0] <= e <= stretch[-1] for e in told):
+            continue
+        if working_days_after(left[0], day, off=off) >= ESCALATE_AFTER:
+            return stretch[0]
+    return None
+
+
 def notice_kind(
-    overdue: Sequence[date], *, day: date, escalated: Iterable[date] = ()
+    overdue: Sequence[date],
+    *,
+    day: date,
+    escalated: Iterable[date] = (),
+    stretches: Sequence[Sequence[date]] | None = None,
+    off: Collection[date] = (),
 ) -> NoticeKind | None:
     """Return the rung of the ladder a project stands on today, or None.
 
-    `escalated` lists the oldest overdue days the officer was already told
-    about: a gap is escalated once, and the agency is reminded while it lasts.
+    `escalated` lists the gaps the officer was already told about (by their
+    first day): a gap is escalated once, and the agency is reminded while any
+    day is missing. `stretches` splits the missed days into gaps
+    (`missed_stretches`); `off` holds the days off, which are not counted.
     """
     if not overdue:
         return None
-    oldest = min(overdue)
-    late_by = working_days_after(oldest, day)
-    if late_by >= ESCALATE_AFTER and oldest not in set(escalated):
+    gap = gap_to_escalate(overdue, day=day, escalated=escalated, stretches=stretches, off=off)
+    if gap is not None:
         return NoticeKind.ESCALATE
-    if late_by >= REMIND_AFTER:
+    if working_days_after(min(overdue), day, off=off) >= REMIND_AFTER:
         return NoticeKind.REMIND
     return None
 
@@ -98,13 +155,14 @@ def compose_daily_notice(
     overdue: Sequence[date],
     day: date,
     yellow_card: bool,
+    off: Collection[date] = (),
 ) -> NoticeText:
     """Write the reminder or escalation e-mail about missing daily reports."""
     title = _one_line(project_title)
     listed = "、".join(f"{d.month}月{d.day}日" for d in overdue[:LISTED_DAYS])
     if len(overdue) > LISTED_DAYS:
         listed += f" 等 {len(overdue)} 天"
-    late_by = working_days_after(min(overdue), day)
+    late_by = working_days_after(min(overdue), day, off=off)
     if kind == NoticeKind.REMIND:
         subject = f"【日报告提醒】「{title}」缺交 {len(overdue)} 天"
         lines = [f"{agency_name}：", "", f"服务项目「{title}」以下日期的日报告尚未提交：{listed}。"]

@@ -121,3 +121,55 @@ def test_nothing_due_counts_as_full_compliance():
 def test_percent_is_on_time_reports_over_due_days_rounded():
     assert Compliance(expected=3, submitted=2, late=0, missing_days=()).percent == 67
     assert Compliance(expected=3, submitted=3, late=2, missing_days=()).percent == 33
+
+
+# Business dates: arrival time, holidays and excused days (issue #15).
+
+DRAGON_BOAT = date(2026, 6, 19)  # 端午节, a Friday
+
+
+def test_a_paper_form_entered_a_week_later_is_on_time_when_it_arrived_on_its_day():
+    stamp = ReportStamp(MON, at(MON + timedelta(days=7), 9), received_at=at(MON, 18, 30))
+    assert stamp.arrived_at == at(MON, 18, 30)
+    assert not is_late(stamp, tz=SHANGHAI)
+
+
+def test_a_paper_form_that_arrived_the_next_morning_is_late_whenever_it_is_entered():
+    stamp = ReportStamp(MON, at(MON, 20), received_at=at(MON + timedelta(days=1), 8))
+    assert is_late(stamp, tz=SHANGHAI)
+
+
+def test_without_an_arrival_time_lateness_is_judged_on_the_first_entry():
+    assert is_late(ReportStamp(MON, at(MON + timedelta(days=1), 0, 1)), tz=SHANGHAI)
+    assert not is_late(ReportStamp(MON, at(MON, 23, 59)), tz=SHANGHAI)
+
+
+def test_a_stamp_of_a_stored_report_carries_both_times():
+    class Stored:
+        day = MON
+        first_submitted_at = at(MON + timedelta(days=3), 10)
+        received_at = at(MON, 17)
+
+    stamp = ReportStamp.of(Stored())
+    assert (stamp.submitted_at, stamp.received_at) == (Stored.first_submitted_at, at(MON, 17))
+    assert not is_late(stamp, tz=SHANGHAI)
+
+
+def test_a_public_holiday_is_not_due():
+    days = due_days(
+        date(2026, 6, 15),
+        date(2026, 6, 19),
+        starts_on=MON,
+        ends_on=date(2026, 12, 31),
+        off={DRAGON_BOAT},
+    )
+    assert DRAGON_BOAT not in days and len(days) == 4
+
+
+def test_an_excused_day_is_neither_missing_nor_late():
+    excused = date(2026, 6, 3)
+    due = due_days(MON, date(2026, 6, 5), starts_on=MON, ends_on=date(2026, 12, 31), off=[excused])
+    stamps = [ReportStamp(d, at(d, 20)) for d in due]
+    result = measure_compliance(due, stamps, tz=SHANGHAI)
+    assert result == Compliance(expected=4, submitted=4, late=0, missing_days=())
+    assert result.percent == 100

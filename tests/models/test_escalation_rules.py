@@ -8,6 +8,8 @@ import pytest
 
 from models.escalation import (
     NoticeKind,
+    gap_to_escalate,
+    missed_stretches,
     compose_daily_notice,
     compose_tranche_held,
     daily_notice_key,
@@ -114,3 +116,50 @@ def test_a_held_tranche_notice_names_the_grade_and_amount():
         month="2026-08",
     )
     assert "第 2 期" in text.subject and "3,600.00 元" in text.body and "不合格" in text.body
+
+
+# Missed stretches and days off (issue #15).
+
+WEEK2 = [date(2026, 6, d) for d in range(8, 13)]
+FORTNIGHT = [MON, TUE, WED, THU, FRI, *WEEK2]
+
+
+def test_a_day_reported_on_time_ends_a_missed_stretch():
+    on_time = {THU, FRI}
+    assert missed_stretches(FORTNIGHT, on_time, day=date(2026, 6, 11)) == [
+        (MON, TUE, WED),
+        (date(2026, 6, 8), date(2026, 6, 9), date(2026, 6, 10)),
+    ]
+
+
+def test_a_day_back_filled_late_stays_in_its_stretch():
+    assert missed_stretches([MON, TUE, WED], set(), day=THU) == [(MON, TUE, WED)]
+
+
+def test_a_second_stretch_is_escalated_although_the_first_was_never_back_filled():
+    day = date(2026, 6, 11)
+    overdue = [MON, TUE, WED, *WEEK2[:3]]
+    stretches = missed_stretches(FORTNIGHT, {THU, FRI}, day=day)
+    assert gap_to_escalate(overdue, day=day, escalated={MON}, stretches=stretches) == WEEK2[0]
+    kind = notice_kind(overdue, day=day, escalated={MON}, stretches=stretches)
+    assert kind == NoticeKind.ESCALATE
+
+
+def test_back_filling_part_of_an_escalated_stretch_does_not_escalate_it_again():
+    stretches = missed_stretches([MON, TUE, WED, THU, FRI], set(), day=FRI)
+    assert notice_kind([TUE, WED], day=FRI, escalated={MON}, stretches=stretches) == (
+        NoticeKind.REMIND
+    )
+
+
+def test_a_fully_back_filled_stretch_is_no_longer_a_gap():
+    stretches = [(MON, TUE, WED)]
+    assert gap_to_escalate([], day=date(2026, 6, 10), stretches=stretches) is None
+
+
+def test_a_holiday_does_not_count_towards_lateness():
+    dragon_boat = date(2026, 6, 19)
+    thu, mon = date(2026, 6, 18), date(2026, 6, 22)
+    assert working_days_after(thu, mon, off={dragon_boat}) == 1
+    assert notice_kind([thu], day=date(2026, 6, 23), off={dragon_boat}) == NoticeKind.REMIND
+    assert notice_kind([thu], day=date(2026, 6, 24), off={dragon_boat}) == NoticeKind.ESCALATE
