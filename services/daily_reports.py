@@ -10,7 +10,10 @@ actor (an agency files for its own projects only: `services.projects`) and
 against its project by the rules in `models.reporting` — the day is within the
 run and not in the future (today is `now`'s date), the project is running,
 spend stays within the budget lines, no personal data — and a batch is refused,
-naming each problem, if any report is bad. A report that repeats the stored one
+naming each problem, if any report is bad. The office may give the time a
+paper form reached it (`Submission.received_at`, `models.arrival`): lateness is
+judged on it, the entry time is still stored, and a revision keeps the
+arrival of the version it replaces unless the office gives a new one. A report that repeats the stored one
 is not stored again; a changed one marked as a revision becomes the next
 version. Writes go through `store.monitoring`, with the audit event, in one
 unit of work.
@@ -25,6 +28,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from models.arrival import ARRIVAL_COLUMN, arrival_problem
 from models.monitoring import DailyReport
 from models.project import Project
 from models.report_input import DailyReportInput, InputError
@@ -58,6 +62,8 @@ class Submission:
     report: DailyReportInput
     at: datetime | None = None
     project_id: int | None = None
+    # When the office received the paper form or message (business time); office staff only.
+    received_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -244,6 +250,7 @@ def _file_batch(
         session,
         keys={(p.id or 0, s.report.day) for s, p in zip(submissions, found, strict=True)},
     )
+    problems.extend(_arrival_problems(submissions, actor=actor, now=now))
     plan = _plan(submissions, found, spent, current, budgets, today=now.date(), problems=problems)
     if problems:
         raise _rejected(problems)
@@ -274,10 +281,35 @@ def _store(session: Session, plan: list[Planned], *, now: datetime, source: str)
             now=submission.at or now,
             source=source,
         )
+        version.received_at = _received(submission, current)
         reports.append(monitoring.add_report_version(session, version, current=current))
         added += filing == Filing.NEW
         revised += filing == Filing.REVISION
     return IntakeSummary(source, added, revised, tuple(unchanged), reports=tuple(reports))
+
+
+def _arrival_problems(
+    submissions: list[Submission], *, actor: Actor, now: datetime
+) -> list[tuple[str, InputError]]:
+    """Name each arrival time the actor may not give, or that is out of its bounds."""
+    problems = []
+    for s in submissions:
+        if s.received_at is None:
+            continue
+        if actor.role not in OFFICE_ROLES:
+            problem: str | None = "只有街道工作人员可以填写送达时间"
+        else:
+            problem = arrival_problem(s.received_at, day=s.report.day, now=now)
+        if problem is not None:
+            problems.append((s.where, InputError(ARRIVAL_COLUMN, problem)))
+    return problems
+
+
+def _received(submission: Submission, current: DailyReport | None) -> datetime | None:
+    """The arrival a new version keeps: the one given now, else the replaced version's."""
+    if submission.received_at is not None:
+        return submission.received_at
+    return current.received_at if current is not None else None
 
 
 def _projects(
@@ -458,6 +490,7 @@ def file_each(
             version = build_version(
                 report, project_id=key[0], current=stored, now=submission.at or now, source=source
             )
+            version.received_at = _received(submission, stored)
             versions.append((version, stored))
             current[key] = version
             totals[key[0]] = _add(_add(totals[key[0]], replaced, sign=-1), report.spend_fen)

@@ -1,6 +1,8 @@
 """Flows `daily_report_intake` and `submit_daily_report`: take in 日报告, all or nothing.
 
-Reports arrive as a spreadsheet batch (one row per project and day), as one
+Reports arrive as a spreadsheet batch (one row per project and day; the columns
+are in docs/daily_report_sheet.md, with an optional 送达时间 for the time a paper
+form reached the office), as one
 JSON document (the API's shape) or from the CLI. The flows read and shape
 them; `services.daily_reports.file_reports` files them. Every report is checked
 against its project — the day is within the run and not in the future, the
@@ -17,7 +19,8 @@ from typing import Any
 
 from prefect import flow
 
-from flows.runtime import get_now, io_task, read_sheet, resolve_cycle, session_scope
+from flows.runtime import get_now, get_tz, io_task, read_sheet, resolve_cycle, session_scope
+from models.arrival import read_arrival
 from models.report_input import InputError, read_report_payload
 from models.report_rows import REQUIRED_COLUMNS, read_report_row
 from models.rows import RowError, RowsRejected, read_all
@@ -51,10 +54,11 @@ def store_submissions(cycle_id: int, submissions: list[Submission], source: str)
 def read_report_file(path: str) -> list[Submission]:
     """Read every row of a daily-report spreadsheet; raise RowsRejected listing bad cells."""
     rows = read_sheet(Path(path), required=REQUIRED_COLUMNS)
-    reports = read_all(rows, read_report_row)
+    tz = get_tz()
+    read = read_all(rows, lambda row: (read_report_row(row), read_arrival(row, tz=tz)))
     return [
-        Submission(f"{row.file} 第 {row.number} 行", report)
-        for row, report in zip(rows, reports, strict=True)
+        Submission(f"{row.file} 第 {row.number} 行", report, received_at=received)
+        for row, (report, received) in zip(rows, read, strict=True)
     ]
 
 

@@ -228,3 +228,57 @@ def test_a_json_report_with_a_bad_field_is_refused_naming_it(session: Session) -
     result = submit_daily_report(payload, cycle.cycle_id)
     assert result.errors == ("「volunteers」不能为负数，收到 -1",)
     assert stored(session) == []
+
+
+def write_sheet(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_sheet_carries_each_paper_forms_arrival_time(tmp_path: Path) -> None:
+    path = write_sheet(
+        tmp_path / "日报告.xlsx",
+        ["项目名称", "日期", "活动", "送达时间"],
+        [
+            ["测试项目1", "2026-06-03", "小组:手工:8", "2026-06-03 18:30"],
+            ["测试项目1", "2026-06-04", "小组:手工:8", ""],
+        ],
+    )
+    first, second = read_report_file.fn(str(path))
+    assert first.received_at == datetime(2026, 6, 3, 18, 30, tzinfo=SHANGHAI)
+    assert second.received_at is None
+
+
+def test_a_bad_arrival_time_names_its_row_and_column(tmp_path: Path) -> None:
+    path = write_sheet(
+        tmp_path / "日报告.xlsx",
+        ["项目名称", "日期", "活动", "送达时间"],
+        [["测试项目1", "2026-06-03", "小组:手工:8", "周三晚上"]],
+    )
+    with pytest.raises(RowsRejected) as refused:
+        read_report_file.fn(str(path))
+    assert [(e.row, e.column) for e in refused.value.errors] == [(2, "送达时间")]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_arrival_before_the_service_day_stores_nothing_of_the_sheet(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    path = write_sheet(
+        tmp_path / "日报告.xlsx",
+        ["项目名称", "日期", "活动", "送达时间"],
+        [
+            ["测试项目1", "2026-06-03", "小组:手工:8", "2026-06-03 18:30"],
+            ["测试项目1", "2026-06-04", "小组:手工:8", "2026-06-03 18:30"],
+        ],
+    )
+    result = daily_report_intake(str(path), cycle.cycle_id)
+    assert len(result.errors) == 1
+    assert result.errors[0].startswith("日报告.xlsx 第 3 行「送达时间」")
+    assert stored(session) == []

@@ -343,3 +343,81 @@ def test_a_closed_project_takes_no_report_nor_draft_at_any_door(session: Session
     assert any("已结项" in problem for problem in rejected.value.problems)
     assert rows(session) == []
     assert session.exec(select(ReportDraft)).all() == []
+
+
+# The arrival time of a paper form (issue #15).
+
+
+def stored(session: Session) -> list[DailyReport]:
+    session.expire_all()
+    return list(session.exec(select(DailyReport).order_by(DailyReport.id)))
+
+
+def test_a_paper_form_keeps_its_arrival_and_its_time_of_entry(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    session.commit()
+    arrived = datetime(2026, 6, 3, 18, 30, tzinfo=SHANGHAI)
+    file_reports(
+        session,
+        [Submission("第2行", report(cycle.titles[0], date(2026, 6, 3)), received_at=arrived)],
+        actor=clerk(),
+        now=NOW,
+        source="xlsx",
+        cycle_id=cycle.cycle_id,
+    )
+    [row] = stored(session)
+    assert row.received_at is not None and row.received_at.astimezone(SHANGHAI) == arrived
+    assert (
+        row.first_submitted_at.astimezone(SHANGHAI) == NOW == row.submitted_at.astimezone(SHANGHAI)
+    )
+    # A revision that gives no new arrival keeps the first one.
+    file_reports(
+        session,
+        [Submission("", report(cycle.titles[0], date(2026, 6, 3), summary="补充", revise=True))],
+        actor=clerk(),
+        now=NOW + timedelta(hours=1),
+        source="cli",
+        cycle_id=cycle.cycle_id,
+    )
+    latest = stored(session)[-1]
+    assert latest.version == 2
+    assert latest.received_at is not None and latest.received_at.astimezone(SHANGHAI) == arrived
+
+
+@pytest.mark.parametrize(
+    ("received", "problem"),
+    [
+        (datetime(2026, 6, 2, 9, tzinfo=SHANGHAI), "早于服务日期"),
+        (NOW + timedelta(minutes=5), "晚于录入时间"),
+    ],
+)
+def test_an_arrival_out_of_bounds_is_refused_naming_the_row_and_field(
+    session: Session, received: datetime, problem: str
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    session.commit()
+    good = Submission("第2行", report(cycle.titles[0], date(2026, 6, 4)))
+    bad = Submission("第3行", report(cycle.titles[0], date(2026, 6, 3)), received_at=received)
+    with pytest.raises(ReportsRejected) as refused:
+        file_reports(
+            session, [good, bad], actor=clerk(), now=NOW, source="xlsx", cycle_id=cycle.cycle_id
+        )
+    [line] = refused.value.problems
+    assert line.startswith("第3行「送达时间」") and problem in line
+    assert stored(session) == []
+
+
+def test_an_agency_cannot_give_an_arrival_time(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    session.commit()
+    arrived = datetime(2026, 6, 3, 18, tzinfo=SHANGHAI)
+    with pytest.raises(ReportsRejected) as refused:
+        file_reports(
+            session,
+            [Submission("", report(cycle.titles[0], date(2026, 6, 3)), received_at=arrived)],
+            actor=agency(cycle),
+            now=NOW,
+            source="cli",
+            cycle_id=cycle.cycle_id,
+        )
+    assert "只有街道工作人员" in refused.value.problems[0]
