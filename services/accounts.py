@@ -1,4 +1,10 @@
-"""Portal accounts: signing in and out, creating an account, issuing and revoking API tokens.
+"""Portal accounts: signing in and out, managing accounts, issuing and revoking API tokens.
+
+Only an admin (or the system) creates an account, gives it a new password, disables or
+enables it and sets its role; each is audited, never with the password. A disabled
+account cannot sign in, and its browser sessions and API tokens stop working at once
+(`store.accounts` ignores an inactive account's; disabling also ends its sessions). An
+admin cannot disable themself, and no change leaves the portal without an active admin.
 
 Signing in is throttled per login and address: after `models.account.MAX_FAILED_LOGINS`
 failures within `FAILED_LOGIN_WINDOW` for a login from one address, further attempts at
@@ -18,9 +24,10 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from models.account import Account, ApiToken
-from models.status import Role
-from services import Actor, NotFound, Refused, audit
-from store import accounts, api_tokens
+from models.status import ROLE_LABELS, Role
+from services import Actor, Forbidden, NotFound, Refused, audit
+from store import account_admin, accounts, agencies, api_tokens
+from store.account_admin import AccountRow
 from store.accounts import AccountError, SignedIn
 from store.database import unit_of_work
 
@@ -134,6 +141,7 @@ def add_portal_account(
     agency_id: int | None = None,
 ) -> Account:
     """Create a portal account (Argon2 hash); refuse a taken login, a short password, a bad role."""
+    _require_admin(actor)
     if role == Role.SYSTEM:
         raise Refused("系统角色不能登录门户")
     try:
@@ -235,3 +243,140 @@ def _account_of(session: Session, actor: Actor) -> Account:
     if account is None or account.user_id != actor.user_id:
         raise NotFound("找不到此账号")
     return account
+
+
+MANAGERS = (Role.ADMIN, Role.SYSTEM)
+"""Who may manage accounts: the admin, and the system (the demo's seeding)."""
+
+
+def _require_admin(actor: Actor) -> None:
+    if actor.role not in MANAGERS:
+        raise Forbidden("只有管理员可以管理门户账号")
+
+
+def _managed(session: Session, actor: Actor, account_id: int) -> AccountRow:
+    _require_admin(actor)
+    row = account_admin.get_account_row(session, account_id)
+    if row is None:
+        raise NotFound(f"找不到账号 #{account_id}")
+    return row
+
+
+def _is_self(actor: Actor, row: AccountRow) -> bool:
+    return bool(actor.login) and actor.login == row.login
+
+
+def list_portal_accounts(session: Session, *, actor: Actor) -> list[AccountRow]:
+    """List every account, active or disabled, for the admin."""
+    _require_admin(actor)
+    return account_admin.list_account_rows(session)
+
+
+def reset_password(
+    session: Session, *, actor: Actor, now: datetime, account_id: int, password: str
+) -> AccountRow:
+    """Give an account a new password; its open browser sessions end."""
+    row = _managed(session, actor, account_id)
+    try:
+        with unit_of_work(session):
+            account_admin.set_password(session, account_id=account_id, password=password)
+            account_admin.end_web_sessions(session, account_id=account_id)
+            audit.record(
+                session,
+                actor=actor,
+                now=now,
+                action="account_reset",
+                subject_type="account",
+                subject_id=account_id,
+                detail=f"重设账号 {row.login} 的密码",
+            )
+    except AccountError as exc:
+        raise Refused(f"账号 {row.login}：{exc}") from None
+    return row
+
+
+def disable_account(
+    session: Session, *, actor: Actor, now: datetime, account_id: int
+) -> AccountRow:
+    """Disable an account: it cannot sign in, and its sessions and API tokens stop working."""
+    row = _managed(session, actor, account_id)
+    if _is_self(actor, row):
+        raise Refused("不能停用自己的账号")
+    if not row.is_active:
+        return row
+    if row.role == Role.ADMIN and account_admin.count_active_admins(session) <= 1:
+        raise Refused(f"账号 {row.login} 是最后一个管理员，不能停用")
+    return _set_active(session, actor=actor, now=now, row=row, active=False)
+
+
+def enable_account(session: Session, *, actor: Actor, now: datetime, account_id: int) -> AccountRow:
+    """Enable a disabled account again (its old sessions stay ended)."""
+    row = _managed(session, actor, account_id)
+    if row.is_active:
+        return row
+    return _set_active(session, actor=actor, now=now, row=row, active=True)
+
+
+def _set_active(
+    session: Session, *, actor: Actor, now: datetime, row: AccountRow, active: bool
+) -> AccountRow:
+    with unit_of_work(session):
+        account_admin.set_active(session, account_id=row.account_id, active=active)
+        audit.record(
+            session,
+            actor=actor,
+            now=now,
+            action="account_enable" if active else "account_disable",
+            subject_type="account",
+            subject_id=row.account_id,
+            detail=f"{'启用' if active else '停用'}账号 {row.login}",
+        )
+    return account_admin.get_account_row(session, row.account_id) or row
+
+
+def set_role(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    account_id: int,
+    role: Role,
+    agency_id: int | None = None,
+) -> AccountRow:
+    """Give an account another role (an agency account names its agency)."""
+    row = _managed(session, actor, account_id)
+    if role == Role.SYSTEM:
+        raise Refused("系统角色不能登录门户")
+    if role == Role.AGENCY:
+        _check_agency(session, agency_id)
+    if row.role == role and (role != Role.AGENCY or row.agency_id == agency_id):
+        return row
+    if row.role == Role.ADMIN and row.is_active:
+        if _is_self(actor, row):
+            raise Refused("不能取消自己的管理员角色")
+        if account_admin.count_active_admins(session) <= 1:
+            raise Refused(f"账号 {row.login} 是最后一个管理员，不能改为其他角色")
+    try:
+        with unit_of_work(session):
+            account_admin.set_role(session, account_id=account_id, role=role, agency_id=agency_id)
+            audit.record(
+                session,
+                actor=actor,
+                now=now,
+                action="account_role",
+                subject_type="account",
+                subject_id=account_id,
+                detail=f"账号 {row.login} 的角色：{ROLE_LABELS[row.role]} → {ROLE_LABELS[role]}",
+            )
+    except AccountError as exc:
+        raise Refused(f"账号 {row.login}：{exc}") from None
+    return account_admin.get_account_row(session, account_id) or row
+
+
+def _check_agency(session: Session, agency_id: int | None) -> None:
+    if agency_id is None:
+        raise Refused("社会组织账号必须绑定一个机构")
+    try:
+        agencies.get_agency(session, agency_id)
+    except LookupError:
+        raise NotFound(f"找不到机构 #{agency_id}") from None

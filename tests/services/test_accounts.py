@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from models.account import FAILED_LOGIN_WINDOW, MAX_FAILED_LOGINS
 from models.status import Role
-from services import Actor, NotFound, Refused, accounts
+from services import Actor, Forbidden, NotFound, Refused, accounts
 from store import accounts as accounts_store
 from store.accounts import get_account, get_token_holder, get_web_session
 from store.api_tokens import list_api_tokens
@@ -196,3 +196,128 @@ def issued_account(session: Session) -> int:
     account = get_account(session, "staff")
     assert account is not None and account.id is not None
     return account.id
+
+
+# --- Managing accounts: admin only, audited, never the password -------------------
+
+
+def _id(session: Session, login: str) -> int:
+    account = get_account(session, login)
+    assert account is not None and account.id is not None
+    return account.id
+
+
+def test_only_an_admin_manages_accounts(session: Session) -> None:
+    staff = _account(session)
+    _account(session, "other")
+    other = _id(session, "other")
+    with pytest.raises(Forbidden):
+        accounts.reset_password(
+            session, actor=staff, now=NOW, account_id=other, password="another-pass"
+        )
+    with pytest.raises(Forbidden):
+        accounts.disable_account(session, actor=staff, now=NOW, account_id=other)
+    with pytest.raises(Forbidden):
+        accounts.set_role(session, actor=staff, now=NOW, account_id=other, role=Role.ADMIN)
+    with pytest.raises(Forbidden):
+        accounts.add_portal_account(
+            session,
+            actor=staff,
+            now=NOW,
+            login="c",
+            password="longenough",
+            name="丙",
+            role=Role.ADMIN,
+        )
+    with pytest.raises(Forbidden):
+        accounts.list_portal_accounts(session, actor=staff)
+
+
+def test_a_disabled_account_cannot_sign_in_and_its_session_and_token_stop_working(
+    session: Session,
+) -> None:
+    actor = _account(session)
+    signed_in = _sign_in(session, "longenough", at=NOW)
+    issued = accounts.issue_api_token(
+        session, actor=actor, now=NOW, account_id=_id(session, "staff")
+    )
+    row = accounts.disable_account(session, actor=ADMIN, now=NOW, account_id=_id(session, "staff"))
+    assert not row.is_active
+    assert get_web_session(session, signed_in.secret, now=NOW) is None
+    assert get_token_holder(session, issued.secret) is None
+    with pytest.raises(accounts.WrongPassword):
+        _sign_in(session, "longenough", at=NOW + timedelta(minutes=1))
+    listed = {r.login: r.is_active for r in accounts.list_portal_accounts(session, actor=ADMIN)}
+    assert listed == {"staff": False}
+    accounts.enable_account(session, actor=ADMIN, now=NOW, account_id=_id(session, "staff"))
+    assert _sign_in(session, "longenough", at=NOW + timedelta(minutes=2)).user.login == "staff"
+    assert get_token_holder(session, issued.secret) is not None
+    events = [(e.action, e.detail) for e in list_audit_events(session) if "able" in e.action]
+    assert events == [("account_disable", "停用账号 staff"), ("account_enable", "启用账号 staff")]
+
+
+def test_a_new_password_replaces_the_old_ends_sessions_and_is_never_logged(
+    session: Session,
+) -> None:
+    _account(session)
+    signed_in = _sign_in(session, "longenough", at=NOW)
+    staff = _id(session, "staff")
+    with pytest.raises(Refused, match="staff：密码至少 8 位"):
+        accounts.reset_password(session, actor=ADMIN, now=NOW, account_id=staff, password="short")
+    accounts.reset_password(session, actor=ADMIN, now=NOW, account_id=staff, password="brand-new-1")
+    assert get_web_session(session, signed_in.secret, now=NOW) is None
+    with pytest.raises(accounts.WrongPassword):
+        _sign_in(session, "longenough", at=NOW + timedelta(seconds=1))
+    assert _sign_in(session, "brand-new-1", at=NOW + timedelta(seconds=2)).user.login == "staff"
+    details = " ".join(e.detail for e in list_audit_events(session))
+    assert "brand-new-1" not in details and "重设账号 staff 的密码" in details
+
+
+def test_an_admin_cannot_disable_themself_nor_remove_the_last_admin(session: Session) -> None:
+    boss = _account(session, "boss", Role.ADMIN)
+    boss_id = _id(session, "boss")
+    with pytest.raises(Refused, match="不能停用自己"):
+        accounts.disable_account(session, actor=boss, now=NOW, account_id=boss_id)
+    with pytest.raises(Refused, match="不能取消自己的管理员角色"):
+        accounts.set_role(session, actor=boss, now=NOW, account_id=boss_id, role=Role.STAFF)
+    # The command line acts as an admin without an account: the last admin stays.
+    with pytest.raises(Refused, match="最后一个管理员"):
+        accounts.disable_account(session, actor=ADMIN, now=NOW, account_id=boss_id)
+    with pytest.raises(Refused, match="最后一个管理员"):
+        accounts.set_role(session, actor=ADMIN, now=NOW, account_id=boss_id, role=Role.STAFF)
+    _account(session, "deputy", Role.ADMIN)
+    row = accounts.disable_account(session, actor=ADMIN, now=NOW, account_id=boss_id)
+    assert not row.is_active
+
+
+def test_a_role_change_is_applied_audited_and_an_agency_account_names_its_agency(
+    session: Session,
+) -> None:
+    from datetime import date
+
+    from models.agency import Agency
+
+    _account(session)
+    staff = _id(session, "staff")
+    with pytest.raises(Refused, match="机构"):
+        accounts.set_role(session, actor=ADMIN, now=NOW, account_id=staff, role=Role.AGENCY)
+    with pytest.raises(NotFound, match="#999"):
+        accounts.set_role(
+            session, actor=ADMIN, now=NOW, account_id=staff, role=Role.AGENCY, agency_id=999
+        )
+    agency = Agency(
+        name="青禾社会工作服务中心",
+        org_type="社会服务机构",
+        credit_code="52340100MJ528112XW",
+        registered_on=date(2015, 6, 18),
+    )
+    session.add(agency)
+    session.commit()
+    row = accounts.set_role(
+        session, actor=ADMIN, now=NOW, account_id=staff, role=Role.AGENCY, agency_id=agency.id
+    )
+    assert (row.role, row.agency_id, row.agency_name) == (Role.AGENCY, agency.id, agency.name)
+    signed_in = _sign_in(session, "longenough", at=NOW)
+    assert signed_in.user.role == Role.AGENCY and signed_in.user.agency_id == agency.id
+    [event] = list_audit_events(session, action="account_role")
+    assert event.detail == "账号 staff 的角色：街道工作人员 → 社会组织"

@@ -1,25 +1,43 @@
-"""The audit log (officers and admins filter it), the admin's account list, the donor's page."""
+"""The audit log (officers and admins filter it), the admin's accounts, the donor's page.
+
+The admin creates accounts, gives new passwords, disables and enables them and sets
+their roles here, through `services.accounts` (the same use cases as `gongyi users`);
+a refusal (the last admin, one's own account, a short password) shows the page again
+with the message. Passwords are never shown or logged.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from models.status import Role
-from services import audit, documents
-from store import dashboard
-from store.accounts import SignedIn, list_accounts
-from web.deps import NowDep, SessionDep, actor_of, require_roles
-from web.pages import render
+from services import Refused, accounts, audit, documents
+from store import agencies, api_tokens, dashboard
+from store.accounts import SignedIn
+from web.deps import Forbidden, NowDep, SessionDep, actor_of, require_roles
+from web.pages import redirect, render, tr
+from web.security import FormUser
 
 router = APIRouter(include_in_schema=False)
 AuditReader = Annotated[SignedIn, Depends(require_roles(Role.STAFF, Role.ADMIN))]
 AdminUser = Annotated[SignedIn, Depends(require_roles(Role.ADMIN))]
 DonorUser = Annotated[SignedIn, Depends(require_roles(Role.DONOR))]
+
+
+def _form_admin(user: FormUser) -> SignedIn:
+    if user.role != Role.ADMIN:
+        raise Forbidden()
+    return user
+
+
+AdminFormUser = Annotated[SignedIn, Depends(_form_admin)]
 
 
 @router.get("/officer/audit")
@@ -70,19 +88,167 @@ def audit_log(
     )
 
 
-@router.get("/admin/accounts")
-def accounts_page(request: Request, session: SessionDep, user: AdminUser) -> Response:
-    """List the portal's accounts (created with `gongyi users add`)."""
+ACCOUNT_ROLES = (Role.STAFF, Role.AGENCY, Role.EVALUATOR, Role.ADMIN, Role.DONOR, Role.RESIDENT)
+NEW_ACCOUNT_FIELDS = ("login", "name", "role", "agency_id")
+
+
+def _accounts(
+    request: Request,
+    session: Session,
+    user: SignedIn,
+    *,
+    error: str = "",
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    tz = ZoneInfo(request.app.state.settings.timezone)
+    rows = accounts.list_portal_accounts(session, actor=actor_of(request, user))
     return render(
         request,
         "accounts.html",
         {
             "accounts": [
-                {"login": a.login, "name": a.name, "role": a.role, "agency_id": a.agency_id}
-                for a in list_accounts(session)
-            ]
+                {
+                    "id": a.account_id,
+                    "login": a.login,
+                    "name": a.name,
+                    "role": a.role,
+                    "agency_id": a.agency_id,
+                    "agency": a.agency_name,
+                    "active": a.is_active,
+                    "me": a.login == user.login,
+                    "last_login": _local(a.last_login_at, tz),
+                }
+                for a in rows
+            ],
+            "roles": ACCOUNT_ROLES,
+            "agencies": [(a.id, a.name) for a in agencies.list_agencies(session)],
+            "error": error,
+            "values": values or {},
         },
+        status=status,
     )
+
+
+def _local(at: datetime | None, tz: ZoneInfo) -> str:
+    if at is None:
+        return ""
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _role_and_agency(form: FormData) -> tuple[Role | None, int | None]:
+    role = str(form.get("role", ""))
+    agency = str(form.get("agency_id", "")).strip()
+    chosen = Role(role) if role in {r.value for r in ACCOUNT_ROLES} else None
+    return chosen, int(agency) if agency.isdigit() and chosen == Role.AGENCY else None
+
+
+@router.get("/admin/accounts")
+def accounts_page(request: Request, session: SessionDep, user: AdminUser) -> Response:
+    """List every account, active or disabled, with the forms to manage them."""
+    return _accounts(request, session, user)
+
+
+@router.post("/admin/accounts")
+async def add_account(
+    request: Request, session: SessionDep, user: AdminFormUser, now: NowDep
+) -> Response:
+    """Create an account, or show the page again with what is wrong."""
+    form = await request.form()
+    values = {key: str(form.get(key, ""))[:200] for key in NEW_ACCOUNT_FIELDS}
+    role, agency_id = _role_and_agency(form)
+    try:
+        if role is None:
+            raise Refused(tr(request, "请选择角色"))
+        account = accounts.add_portal_account(
+            session,
+            actor=actor_of(request, user),
+            now=now,
+            login=values["login"],
+            password=str(form.get("password", ""))[:200],
+            name=values["name"].strip(),
+            role=role,
+            agency_id=agency_id,
+        )
+    except Refused as refused:
+        return _accounts(request, session, user, error=refused.message, values=values, status=400)
+    message = tr(request, "账号 {login} 已创建。").format(login=account.login)
+    return redirect("/admin/accounts", message=message)
+
+
+@router.post("/admin/accounts/{account_id}/reset")
+async def reset_password(
+    account_id: int, request: Request, session: SessionDep, user: AdminFormUser, now: NowDep
+) -> Response:
+    """Give an account a new password (its sessions end)."""
+    form = await request.form()
+    try:
+        row = accounts.reset_password(
+            session,
+            actor=actor_of(request, user),
+            now=now,
+            account_id=account_id,
+            password=str(form.get("password", ""))[:200],
+        )
+    except Refused as refused:
+        return _accounts(request, session, user, error=refused.message, status=400)
+    message = tr(request, "账号 {login} 的密码已重设。").format(login=row.login)
+    return redirect("/admin/accounts", message=message)
+
+
+@router.post("/admin/accounts/{account_id}/disable")
+def disable_account(
+    account_id: int, request: Request, session: SessionDep, user: AdminFormUser, now: NowDep
+) -> Response:
+    """Disable an account; its sessions and API tokens stop working at once."""
+    try:
+        row = accounts.disable_account(
+            session, actor=actor_of(request, user), now=now, account_id=account_id
+        )
+    except Refused as refused:
+        return _accounts(request, session, user, error=refused.message, status=409)
+    verified = request.app.state.verified_tokens
+    for token in api_tokens.list_api_tokens(session, account_id=account_id):
+        verified.forget(token.token_hash)
+    return redirect(
+        "/admin/accounts", message=tr(request, "账号 {login} 已停用。").format(login=row.login)
+    )
+
+
+@router.post("/admin/accounts/{account_id}/enable")
+def enable_account(
+    account_id: int, request: Request, session: SessionDep, user: AdminFormUser, now: NowDep
+) -> Response:
+    """Enable a disabled account again."""
+    row = accounts.enable_account(
+        session, actor=actor_of(request, user), now=now, account_id=account_id
+    )
+    return redirect(
+        "/admin/accounts", message=tr(request, "账号 {login} 已启用。").format(login=row.login)
+    )
+
+
+@router.post("/admin/accounts/{account_id}/role")
+async def set_role(
+    account_id: int, request: Request, session: SessionDep, user: AdminFormUser, now: NowDep
+) -> Response:
+    """Give an account another role (an agency account names its agency)."""
+    role, agency_id = _role_and_agency(await request.form())
+    try:
+        if role is None:
+            raise Refused(tr(request, "请选择角色"))
+        row = accounts.set_role(
+            session,
+            actor=actor_of(request, user),
+            now=now,
+            account_id=account_id,
+            role=role,
+            agency_id=agency_id,
+        )
+    except Refused as refused:
+        return _accounts(request, session, user, error=refused.message, status=400)
+    message = tr(request, "账号 {login} 的角色已更改。").format(login=row.login)
+    return redirect("/admin/accounts", message=message)
 
 
 @router.get("/donor")
