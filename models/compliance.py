@@ -124,3 +124,29 @@ def measure_compliance(
         late=sum(1 for s in on_due if is_late(s, tz=tz)),
         missing_days=tuple(sorted(due_set - seen)),
     )
+
+
+MAX_EXCUSED_SPAN = 92
+"""The most days (a quarter) one excuse may cover, so a typo in a year cannot excuse a run."""
+
+
+class ExcuseError(ValueError):
+    """A range of days that cannot be excused."""
+
+
+def days_to_excuse(first: date, last: date, *, starts_on: date, ends_on: date) -> list[date]:
+    """List the working days in [first, last] an excuse covers, or raise ExcuseError.
+
+    Weekends are never due, so they are not stored; the range must lie within
+    the project's run and hold at least one working day.
+    """
+    if last < first:
+        raise ExcuseError(f"结束日期 {last} 早于开始日期 {first}")
+    if (last - first).days + 1 > MAX_EXCUSED_SPAN:
+        raise ExcuseError(f"一次最多免交 {MAX_EXCUSED_SPAN} 天，收到 {first} 至 {last}")
+    if first < starts_on or last > ends_on:
+        raise ExcuseError(f"{first} 至 {last} 超出项目执行期（{starts_on} 至 {ends_on}）")
+    days = due_days(first, last, starts_on=starts_on, ends_on=ends_on)
+    if not days:
+        raise ExcuseError(f"{first} 至 {last} 没有工作日，无需免交")
+    return days

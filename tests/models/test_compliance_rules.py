@@ -7,7 +7,17 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from models.compliance import Compliance, ReportStamp, due_days, is_late, measure_compliance
+import pytest
+
+from models.compliance import (
+    Compliance,
+    ExcuseError,
+    ReportStamp,
+    days_to_excuse,
+    due_days,
+    is_late,
+    measure_compliance,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MON = date(2026, 6, 1)
@@ -173,3 +183,25 @@ def test_an_excused_day_is_neither_missing_nor_late():
     result = measure_compliance(due, stamps, tz=SHANGHAI)
     assert result == Compliance(expected=4, submitted=4, late=0, missing_days=())
     assert result.percent == 100
+
+
+RUN = {"starts_on": date(2026, 3, 1), "ends_on": date(2026, 12, 31)}
+
+
+def test_an_excuse_covers_the_working_days_of_its_range():
+    days = days_to_excuse(date(2026, 6, 5), date(2026, 6, 9), **RUN)
+    assert days == [date(2026, 6, 5), date(2026, 6, 8), date(2026, 6, 9)]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        (date(2026, 6, 9), date(2026, 6, 5), "早于开始日期"),
+        (date(2026, 6, 6), date(2026, 6, 7), "没有工作日"),
+        (date(2026, 2, 27), date(2026, 3, 2), "超出项目执行期"),
+        (date(2026, 3, 2), date(2026, 12, 30), "一次最多免交"),
+    ],
+)
+def test_a_range_that_cannot_be_excused_is_refused_saying_why(first, last, message):
+    with pytest.raises(ExcuseError, match=message):
+        days_to_excuse(first, last, **RUN)
