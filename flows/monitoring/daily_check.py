@@ -6,8 +6,12 @@ the reminder ladder of `models.escalation`: the agency is reminded of a
 report one working day overdue, the street officer is told at three, and a
 second escalation in a month puts a yellow card on the agency's record.
 Each project gets at most one notice a day, however often the check runs;
-notices go out by e-mail (`flows.monitoring.notices`). Reports count as of the check's
-time, so checking past days again (`since`) gives what the evening saw. A project closed
+notices go out by e-mail (`flows.monitoring.notices`). A report counts from when it
+reached the office (the arrival time a clerk gave for a paper form, else its first
+entry: `models.compliance.arrival`), so checking past days again (`since`) gives what
+each evening saw, and reports every day it checks. The call's holidays and the days
+an officer excused a project (`ExcusedDay`) are not due: no evening is checked on a
+holiday, and an excused day is never missing, late or counted towards a yellow card. A project closed
 at 结项 (or terminated) owes no report from the date its status changed on
 (`Project.status_on`, else the close's date; `models.status.owed_reports_on`): it is
 never counted as due then, and a past day checked again after the close counts it as
@@ -27,13 +31,16 @@ from sqlmodel import Session
 from flows.monitoring.notices import send_notices
 from flows.runtime import get_mail_settings, get_now, io_task, resolve_cycle, session_scope
 from models.calendar import month_bounds
-from models.compliance import ReportStamp, due_days, measure_compliance
+from models.call_rules import read_call_rules
+from models.compliance import ReportStamp, arrival, due_days, is_late, measure_compliance
 from models.escalation import (
     NOTICE_KIND_LABELS,
     NoticeKind,
     compose_daily_notice,
     daily_notice_key,
+    gap_to_escalate,
     is_yellow_card_due,
+    missed_stretches,
     notice_kind,
     overdue_days,
 )
@@ -42,7 +49,7 @@ from models.indicators import SERVICE_VISITS, month_index
 from models.monitoring import DailyReport, Notice, YellowCard
 from models.project import Project
 from models.status import ProjectStatus, asks_for_reports, owed_reports_on
-from store import agencies, awards, closing, monitoring, notices, plans
+from store import agencies, awards, calls, closing, excused_days, monitoring, notices, plans
 
 LOOKBACK_DAYS = 45
 
@@ -61,11 +68,27 @@ class ProjectCheck:
     kind: str
     served_to_date: int
     planned_to_date: int
+    # The first day of the gap the officer is told of today (an escalation), else None.
+    gap: date | None = None
+    # The days off (holidays, excused days) the project's lateness skips.
+    off: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """What one evening's check found: due and filed reports, notices and cards."""
+
+    day: date
+    due: int
+    reported: int
+    reminders: int
+    escalations: int
+    yellow_cards: int
 
 
 @dataclass(frozen=True)
 class DailyCheckSummary:
-    """What the evening check found and did, for the last day checked."""
+    """What the evening check found and did, for the last day checked, and each day's figures."""
 
     day: date
     days_checked: int
@@ -79,6 +102,7 @@ class DailyCheckSummary:
     notices: dict[str, int]
     reminded: int = 0
     escalated: int = 0
+    days: tuple[DayFigures, ...] = ()
 
 
 def check_project(
@@ -89,18 +113,24 @@ def check_project(
     as_of: datetime,
     month_target: int,
     escalated: set[date],
+    off: frozenset[date] = frozenset(),
 ) -> ProjectCheck:
-    """Measure one project's reporting and progress as the evening of `day` sees them."""
+    """Measure one project's reporting and progress as the evening of `day` sees them.
+
+    `off` holds the days that are not due: the call's holidays and the project's excused days.
+    """
     tz = as_of.tzinfo
-    arrived = [r for r in reports if r.first_submitted_at.astimezone(tz) <= as_of]
+    arrived = [r for r in reports if arrival(r).astimezone(tz) <= as_of]
     first, last = month_bounds(day.strftime("%Y-%m"))
-    run = {"starts_on": project.starts_on, "ends_on": project.ends_on}
+    run = {"starts_on": project.starts_on, "ends_on": project.ends_on, "off": off}
     lookback = due_days(day - timedelta(days=LOOKBACK_DAYS), day, **run)
     reported = {r.day for r in arrived}
     month_due = [d for d in due_days(first, day, **run) if d < day or d in reported]
-    stamps = [ReportStamp(r.day, r.first_submitted_at) for r in arrived]
+    stamps = [ReportStamp.of(r) for r in arrived]
     compliance = measure_compliance(month_due, stamps, tz=tz)  # type: ignore[arg-type]
     overdue = overdue_days(lookback, reported, day=day)
+    on_time = {s.day for s in stamps if not is_late(s, tz=tz)}  # type: ignore[arg-type]
+    stretches = missed_stretches(lookback, on_time, day=day)
     whole_month = len(due_days(first, last, **run)) or 1
     return ProjectCheck(
         project.id,  # type: ignore[arg-type]
@@ -110,9 +140,11 @@ def check_project(
         compliance.late,
         compliance.percent,
         tuple(overdue),
-        notice_kind(overdue, day=day, escalated=escalated) or "",
+        notice_kind(overdue, day=day, escalated=escalated, stretches=stretches, off=off) or "",
         sum(r.people_served for r in arrived if r.day >= first),
         month_target * len(due_days(first, day, **run)) // whole_month,
+        gap=gap_to_escalate(overdue, day=day, escalated=escalated, stretches=stretches, off=off),
+        off=off,
     )
 
 
@@ -134,7 +166,7 @@ def _card_for_repeat(session: Session, check: ProjectCheck, project: Project, *,
         project_id=check.project_id,
         month=first.strftime("%Y-%m"),
         issued_on=day,
-        reason=f"本月第二次督办：{check.overdue[0]} 起的日报告逾期未交",
+        reason=f"本月第二次督办：{check.gap or check.overdue[0]} 起的日报告逾期未交",
     )
     return notices.add_yellow_card(session, card)[1]
 
@@ -147,7 +179,8 @@ def _file_notice(session: Session, check: ProjectCheck, project: Project, *, day
         kind=kind,
         project_id=project.id,
         day=day,
-        overdue_since=check.overdue[0],
+        # An escalation is known by its gap's first day, so the next stretch is a new gap.
+        overdue_since=check.gap or check.overdue[0],
         subject="",
         body="",
     )
@@ -163,6 +196,7 @@ def _file_notice(session: Session, check: ProjectCheck, project: Project, *, day
         overdue=check.overdue,
         day=day,
         yellow_card=card,
+        off=check.off,
     )
     officer = get_mail_settings().officer_email if kind == NoticeKind.ESCALATE else ""
     notice.subject, notice.body = text.subject, text.body
@@ -178,12 +212,29 @@ def _closed_on(project: Project, cycle_closed_on: date | None) -> date | None:
     return cycle_closed_on if project.status == ProjectStatus.COMPLETED else None
 
 
+def _holidays(session: Session, cycle_id: int) -> tuple[date, ...]:
+    """The public holidays the cycle's call lists (none before a call is published)."""
+    try:
+        call = calls.get_latest_call(session, cycle_id=cycle_id)
+    except LookupError:
+        return ()
+    return tuple(read_call_rules(call.rules).holidays)
+
+
+@io_task
+def cycle_holidays(cycle_id: int) -> tuple[date, ...]:
+    """Return the public holidays of the cycle's call, on which no report is due."""
+    with session_scope() as session:
+        return _holidays(session, cycle_id)
+
+
 @io_task
 def check_day(
     cycle_id: int, day: date, as_of: datetime
 ) -> tuple[list[ProjectCheck], list[str], list[str]]:
     """Check every running project on `day`; file its notices; return checks, keys and cards."""
     with session_scope() as session:
+        holidays = frozenset(_holidays(session, cycle_id))
         closed = closing.get_closing(session, cycle_id=cycle_id)
         cycle_closed_on = closed.closed_on if closed else None
         projects = [
@@ -200,6 +251,12 @@ def check_day(
             last=day,  # type: ignore[arg-type]
         )
         targets = plans.list_month_targets(session, project_ids=ids)  # type: ignore[arg-type]
+        excused = excused_days.list_excused_days(
+            session,
+            project_ids=ids,  # type: ignore[arg-type]
+            first=day - timedelta(days=LOOKBACK_DAYS),
+            last=day,
+        )
         gaps = notices.list_escalated_gaps(
             session,
             project_ids=ids,  # type: ignore[arg-type]
@@ -215,6 +272,7 @@ def check_day(
                 as_of=as_of,  # type: ignore[arg-type]
                 month_target=_month_target(project, targets.get(project.id, {}), day),  # type: ignore[arg-type]
                 escalated=gaps.get(project.id, set()),  # type: ignore[arg-type]
+                off=holidays | excused.get(project.id, set()),  # type: ignore[arg-type]
             )
             checks.append(check)
             if check.kind and asks_for_reports(project.status):  # a closed project is told nothing
@@ -250,13 +308,24 @@ def _summarise(
     )
 
 
-def _working_days(first: date, last: date) -> list[date]:
-    # Reports are due Monday to Friday, so a weekend evening has nothing to check.
+def _working_days(first: date, last: date, holidays: tuple[date, ...] = ()) -> list[date]:
+    # Reports are due Monday to Friday but not on a holiday, so those evenings have nothing to check.
     return [
         first + timedelta(n)
         for n in range((last - first).days + 1)
-        if (first + timedelta(n)).weekday() < 5
+        if (first + timedelta(n)).weekday() < 5 and first + timedelta(n) not in holidays
     ]
+
+
+def _figures(day: date, checks: list[ProjectCheck], cards: list[str]) -> DayFigures:
+    return DayFigures(
+        day=day,
+        due=sum(c.due_today for c in checks),
+        reported=sum(c.due_today and c.reported_today for c in checks),
+        reminders=sum(c.kind == NoticeKind.REMIND for c in checks),
+        escalations=sum(c.kind == NoticeKind.ESCALATE for c in checks),
+        yellow_cards=len(cards),
+    )
 
 
 def _as_of(day: date, now: datetime) -> datetime:
@@ -274,22 +343,23 @@ def daily_check(
     now = get_now()
     day = day or now.date()
     cycle_id = resolve_cycle(cycle_id)
-    days = _working_days(since or day, day)
+    days = _working_days(since or day, day, cycle_holidays(cycle_id))
     checks: list[ProjectCheck] = []
     cards: list[str] = []
     keys: list[str] = []
-    ladder = {NoticeKind.REMIND: 0, NoticeKind.ESCALATE: 0}
+    figures: list[DayFigures] = []
     for checked in days:
         checks, day_keys, cards = check_day(cycle_id, checked, _as_of(checked, now))
         keys += day_keys
-        for check in checks:
-            if check.kind:
-                ladder[NoticeKind(check.kind)] += 1
+        figures.append(_figures(checked, checks, cards))
+        if since is not None:
+            print(_day_line(figures[-1]))
     sent = send_notices(keys)
     summary = replace(
         _summarise(day, len(days), checks, cards, sent),
-        reminded=ladder[NoticeKind.REMIND],
-        escalated=ladder[NoticeKind.ESCALATE],
+        reminded=sum(f.reminders for f in figures),
+        escalated=sum(f.escalations for f in figures),
+        days=tuple(figures),
     )
     print(
         f"{day} 日报告：应交 {summary.due}，已交 {summary.reported}，本月迟交 {summary.late_this_month} 份；"
@@ -300,6 +370,14 @@ def daily_check(
         print(f"  督办：{line}")
     create_markdown_artifact(key="daily-check", markdown=compliance_table(day, checks))
     return summary
+
+
+def _day_line(figures: DayFigures) -> str:
+    """Write one checked evening as a line."""
+    return (
+        f"{figures.day}：应交 {figures.due}，已交 {figures.reported}；提醒 {figures.reminders}，"
+        f"督办 {figures.escalations}，本月黄牌 {figures.yellow_cards}"
+    )
 
 
 def _cell(text: str) -> str:

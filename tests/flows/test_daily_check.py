@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from flows.monitoring.daily_check import check_day, check_project, daily_check
 from flows.monitoring.notices import send_notices
-from models.monitoring import Notice, YellowCard
+from models.call import Call
+from models.monitoring import ExcusedDay, Notice, YellowCard
 from models.project import Project
 from tests.monitoring_builders import (
     SHANGHAI,
@@ -204,6 +205,9 @@ def test_catching_up_a_fortnight_as_a_flow_gives_what_each_evening_saw(
     again = daily_check(cycle.cycle_id, date(2026, 6, 12), MON)
     assert again.notices["sent"] == 0
     assert len(sink.messages) == summary.notices["sent"] == 9
+    # Every evening checked is reported, not only the last.
+    assert [f.day for f in summary.days] == working_days(MON, date(2026, 6, 12))
+    assert [(f.due, f.reported, f.escalations) for f in summary.days][3] == (2, 1, 1)
 
 
 def test_the_evenings_figures_are_a_markdown_table_that_titles_cannot_break() -> None:
@@ -258,3 +262,79 @@ def test_a_terminated_project_owes_reports_only_before_the_day_it_ended(session:
 
     assert checked(TUE) == list(cycle.project_ids)
     assert checked(WED) == checked(THU) == [cycle.project_ids[1]]
+
+
+# Business dates: arrival time, excused days, holidays, missed stretches (issue #15).
+
+DRAGON_BOAT = date(2026, 6, 19)
+
+
+def give_holidays(session: Session, *days: date) -> None:
+    call = session.exec(select(Call)).one()
+    evaluation = {**call.rules["evaluation"], "holidays": [d.isoformat() for d in days]}
+    call.rules = {**call.rules, "evaluation": evaluation}
+    session.add(call)
+    session.commit()
+
+
+def excuse(session: Session, project_id: int, *days: date) -> None:
+    for day in days:
+        session.add(
+            ExcusedDay(project_id=project_id, day=day, reason="场地维修", excused_at=evening(MON))
+        )
+    session.commit()
+
+
+def test_a_paper_form_received_on_its_day_counts_that_evening_and_is_not_late(
+    session: Session,
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    project = session.get(Project, cycle.project_ids[0])
+    paper = store_report(session, project.id, MON, sent=evening(date(2026, 6, 8), 10))  # type: ignore[union-attr, arg-type]
+    paper.received_at = evening(MON, 19)
+    check = check_project(
+        project, [paper], day=TUE, as_of=evening(TUE, 20), month_target=200, escalated=set()
+    )  # type: ignore[arg-type]
+    assert (check.overdue, check.late_this_month, check.kind) == ((), 0, "")
+
+
+def test_an_excused_day_is_neither_missing_nor_late_nor_noticed(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    excuse(session, cycle.project_ids[0], MON, TUE, WED)
+    checks, keys, _ = check_day.fn(1, THU, evening(THU, 20))
+    assert (checks[0].overdue, checks[0].kind, checks[0].compliance_percent) == ((), "", 100)
+    assert keys == []
+
+
+def test_a_public_holiday_is_not_due_nor_counted_in_lateness(session: Session) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    give_holidays(session, DRAGON_BOAT)
+    thu, mon, tue = date(2026, 6, 18), date(2026, 6, 22), date(2026, 6, 23)
+    report_every_day(session, cycle.project_ids[0], working_days(MON, date(2026, 6, 17)))
+    checks, _, _ = check_day.fn(1, mon, evening(mon, 20))
+    # 06-18 is missing; 端午 (06-19) is not: one working day behind, a reminder only.
+    assert (checks[0].overdue, checks[0].kind) == ((thu,), "remind")
+    checks, _, _ = check_day.fn(1, tue, evening(tue, 20))
+    assert checks[0].kind == "remind"
+
+
+def test_a_second_missed_stretch_earns_a_yellow_card_without_back_filling_the_first(
+    session: Session, sink: SmtpSink
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    project = cycle.project_ids[0]
+    run_check(THU)  # 06-01.. missing: first escalation
+    report_every_day(session, project, [THU, FRI])  # on time again, nothing back-filled
+    run_check(date(2026, 6, 11))  # 06-08.. missing three working days: a new stretch
+    [card] = session.exec(select(YellowCard)).all()
+    assert card.issued_on == date(2026, 6, 11) and "2026-06-08 起" in card.reason
+    gaps = [n.overdue_since for n in notices(session) if n.kind == "escalate"]
+    assert gaps == [MON, date(2026, 6, 8)]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_no_evening_is_checked_on_a_holiday(session: Session, sink: SmtpSink) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    give_holidays(session, DRAGON_BOAT)
+    summary = daily_check(cycle.cycle_id, date(2026, 6, 22), date(2026, 6, 18))
+    assert [f.day for f in summary.days] == [date(2026, 6, 18), date(2026, 6, 22)]
