@@ -45,6 +45,25 @@ class Settings(BaseSettings):
         default=0, ge=0, description="Processes that render PDFs; 0: one per CPU core."
     )
     serve_port: int = Field(default=4200, description="Port of the Prefect server `serve` starts.")
+    # Scale-out (#18): batches of PDFs are rendered as Prefect tasks on a Dask cluster.
+    dask_scheduler_address: str = Field(
+        default="",
+        description=(
+            "Dask scheduler the PDF batches run on (tcp://host:8786); empty: a LocalCluster "
+            "started for the run."
+        ),
+    )
+    dask_workers: int = Field(
+        default=0, ge=0, description="Worker processes of that LocalCluster; 0: one per CPU core."
+    )
+    dask_min_documents: int = Field(
+        default=40,
+        ge=0,
+        description=(
+            "With no scheduler address, a run with fewer PDFs than this renders them in its own "
+            "process instead of starting a LocalCluster (2-5 s); 0: always Dask."
+        ),
+    )
     # Needs (居民需求): the classifier's shipped training set and its review threshold.
     needs_training_file: Path = Field(
         default=PROJECT_ROOT / "data" / "needs_labelled.csv",

@@ -179,3 +179,12 @@ class RenderPool:
     def render_batch(self, jobs: Sequence[RenderJob]) -> BatchResult:
         """Render a batch and wait: what was written, its warnings and what failed, and why."""
         return self.submit_batch(jobs).result()
+
+
+def on_render_thread(function: Any, /, *args: Any, **kwargs: Any) -> Any:
+    """Run `function` on this process's one rendering thread and wait for its result.
+
+    A Dask worker or a flow's task thread renders through it, so that Pango's and
+    fontconfig's per-thread caches exist once per process however many threads call.
+    """
+    return _render_thread().submit(function, *args, **kwargs).result()

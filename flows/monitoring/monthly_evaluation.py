@@ -5,8 +5,9 @@ On the 1st of each month it evaluates the month before:
    in batches; approved evaluations stay frozen;
 2. records the evaluators' score sheet if one is given (draft → 待审核);
 3. publishes the evaluations reviewers approved (已审定 → 已发布);
-4. renders a 项目月度评估报告 for each published evaluation, in batches spread
-   over the render processes (`reports.batch`), and the 街道月度汇总报告;
+4. renders a 项目月度评估报告 for each published evaluation, and the 街道月度汇总报告,
+   in batches: Prefect tasks on a Dask cluster (`flows.rendering`), each storing
+   its PDFs under their keys and returning the keys, which the flow records;
 5. releases the mid-term tranches whose evaluation is now published.
 Running the same month again updates the same rows and pays nothing twice.
 Every PDF is published through the document register (`services.register`):
@@ -16,9 +17,11 @@ published one whose figures changed gets a 第2版 beside the first.
 
 from __future__ import annotations
 
+import queue
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -31,14 +34,19 @@ from flows.monitoring.monthly_measures import measure_month
 from flows.monitoring.release_tranches import ReleaseSummary, release_tranches
 from flows.monitoring.report_contexts import assessment_contexts
 from flows.monitoring.street_summary import street_summary_context
+from flows.rendering import (
+    api_for_workers,
+    dask_worker_count,
+    render_pdf_batch,
+    render_task_runner,
+    uses_dask,
+)
 from flows.runtime import (
-    current_render_pool,
     get_now,
     get_output_dir,
-    get_render_processes,
+    get_templates_dir,
     get_tz,
     io_task,
-    render_pool,
     resolve_cycle,
     session_scope,
 )
@@ -50,19 +58,20 @@ from models.status import (
     EvaluationStatus,
     ProjectStatus,
 )
-from reports.batch import release_memory
-from reports.errors import BatchFailed, DocumentFailure, ReportError
+from reports.batch import on_render_thread
+from reports.errors import BatchFailed, DocumentFailure
+from reports.output_store import FolderStore, StoredBatch, StoredJob, render_to_store
 from reports.render import MONTHLY_ASSESSMENT_TEMPLATE, STREET_SUMMARY_TEMPLATE
 from services import SYSTEM
 from services.register import DocumentSpec, Planned, plan_documents, record_documents
 from store import awards, calls, evaluations
 
 BATCH_SIZE = 20
-# Threads that build contexts while the render processes work; more than the
-# processes, so a process never waits for its next batch.
+# Threads that measure the month's batches of projects (database work, in the flow's process).
 TASK_THREADS = 8
-# From this many reports on, a month renders in worker processes even with one process.
-SPAWN_FROM_REPORTS = 40
+# Batches planned ahead per render worker: enough that a worker never waits for its next
+# batch, few enough that the flow never holds a whole month's contexts at once.
+BATCHES_AHEAD = 2
 RENDERED = (EvaluationStatus.PUBLISHED,)
 DRAFTS = (EvaluationStatus.IN_REVIEW, EvaluationStatus.APPROVED)
 
@@ -85,6 +94,10 @@ class EvaluationSummary:
     # The 项目中期评估报告 of every project whose mid-term month is published (written once
     # its tranche is decided, so each says whether the tranche was paid).
     midterm_reports: tuple[str, ...] = ()
+    # The processes that rendered the month's PDFs (`host:pid`: Dask workers, or the flow's).
+    rendered_on: tuple[str, ...] = ()
+    # PDFs a batch run again (its Dask worker was lost) found stored and did not render twice.
+    reused_pdfs: int = 0
 
 
 def previous_month(day: date) -> str:
@@ -140,12 +153,21 @@ def list_rendered(cycle_id: int, month: str, drafts: bool) -> list[int]:
 def write_assessment_batch(
     cycle_id: int, month: str, project_ids: list[int], today: date
 ) -> tuple[list[str], list[str]]:
-    """Build a batch of 项目月度评估报告 contexts and publish them from a render process.
+    """Build a batch of 项目月度评估报告 contexts and publish them from this process.
 
     Returns the current PDF of each document and the documents that failed (one
     line each): one document's failure never stops the rest of its batch or of
     the month. A document whose inputs did not change is not rendered again.
+    The month itself renders its batches on Dask (`render_monthly_documents`).
     """
+    written, failed = _publish(plan_assessments(cycle_id, month, project_ids, today))
+    return [str(path) for path in written], [str(f) for f in failed]
+
+
+def plan_assessments(
+    cycle_id: int, month: str, project_ids: list[int], today: date
+) -> list[Planned]:
+    """Build a batch's 项目月度评估报告 contexts and ask the register which need rendering."""
     last = month_bounds(month)[1]
     with session_scope() as session:
         rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
@@ -173,35 +195,62 @@ def write_assessment_batch(
             )
             for pid, ctx in contexts
         ]
-        planned = plan_documents(session, specs, output_dir=get_output_dir())
-    written, failed = _publish(planned)
-    return [str(path) for path in written], [str(f) for f in failed]
+        return plan_documents(session, specs, output_dir=get_output_dir())
+
+
+def stored_jobs(planned: list[Planned]) -> list[StoredJob]:
+    """The documents the register says need rendering, as jobs keyed by their path."""
+    return [
+        StoredJob(
+            item.spec.template_name, item.spec.context, item.plan.path, item.digest, item.edition
+        )
+        for item in planned
+        if item.plan.renders
+    ]
 
 
 def _publish(planned: list[Planned]) -> tuple[list[Path], tuple[DocumentFailure, ...]]:
-    """Render what the register says needs it, record it; return current paths and failures.
+    """Render in this process what the register says needs it, record it (see `record_batch`)."""
+    jobs = stored_jobs(planned)
+    batch = (
+        on_render_thread(
+            render_to_store,
+            jobs,
+            store=FolderStore(get_output_dir()),
+            templates_dir=get_templates_dir(),
+        )
+        if jobs
+        else None
+    )
+    return record_batch(planned, batch)
+
+
+def record_batch(
+    planned: list[Planned], batch: StoredBatch | None
+) -> tuple[list[Path], tuple[DocumentFailure, ...]]:
+    """Record the keys a batch stored; return the documents' current paths and the failures.
 
     The register is read and written in two short units of work, never held open
-    while the render processes work, so parallel batches never wait on each other.
+    while the batch renders, so parallel batches never wait on each other.
     """
     output = get_output_dir()
-    jobs = [item.job(output) for item in planned if item.plan.renders]
-    result = current_render_pool().render_batch(jobs) if jobs else None
-    if result is not None:
+    if batch is not None:
         with session_scope() as session:
             record_documents(
                 session,
                 planned,
-                written=result.written,
+                written=[output / key.key for key in batch.keys],
                 output_dir=output,
                 actor=SYSTEM,
                 now=get_now(),
             )
-        for warning in result.warnings:
+        # The register holds the keys now: the stamps of the finished renders can go.
+        FolderStore(output).clear_stamps(key.key for key in batch.keys)
+        for warning in batch.warnings:
             print(f"警告：{warning}")
-        for failure in result.failures:
+        for failure in batch.failures:
             print(f"未能生成：{failure}")
-    failures = result.failures if result is not None else ()
+    failures = batch.failures if batch is not None else ()
     failed_targets = {f.target for f in failures}
     current = [item.target(output) for item in planned if item.target(output) not in failed_targets]
     return current, failures
@@ -214,7 +263,15 @@ def _target(folder: Path, project_id: int, title: str, is_final: bool) -> Path:
 
 @io_task
 def write_street_summary(cycle_id: int, month: str, today: date) -> str:
-    """Build and publish the 街道月度汇总报告 (as of the month's end).
+    """Build and publish the 街道月度汇总报告 from this process (see `plan_street_summary`)."""
+    written, failed = _publish(plan_street_summary(cycle_id, month, today))
+    if failed:
+        raise BatchFailed(failed, ())
+    return str(written[0])
+
+
+def plan_street_summary(cycle_id: int, month: str, today: date) -> list[Planned]:
+    """Build the 街道月度汇总报告 (as of the month's end) and plan it with the register.
 
     It is dated by the day the month's evaluations were last published, so a
     run repeated later writes the same summary, which the register does not
@@ -242,11 +299,7 @@ def write_street_summary(cycle_id: int, month: str, today: date) -> str:
             title=f"街道月度汇总报告{'（草稿）' if draft else ''} · {month}",
             draft=draft,
         )
-        planned = plan_documents(session, [spec], output_dir=get_output_dir())
-    written, failed = _publish(planned)
-    if failed:
-        raise BatchFailed(failed, ())
-    return str(written[0])
+        return plan_documents(session, [spec], output_dir=get_output_dir())
 
 
 def _issue_day(session: Session, cycle_id: int, month: str) -> date | None:
@@ -282,32 +335,90 @@ def plan_batches(ids: list[int], *, processes: int) -> list[list[int]]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
+@dataclass(frozen=True)
+class RenderedMonth:
+    """What `render_monthly_documents` published: current PDFs (the summary last), failures."""
+
+    pdfs: tuple[str, ...]
+    failed: tuple[str, ...]
+    workers: tuple[str, ...] = ()  # the processes that rendered (`host:pid`)
+    reused: int = 0  # PDFs a retried batch found already stored and did not render again
+
+
+@flow(name="render_monthly_documents", log_prints=True)
+def render_monthly_documents(
+    cycle_id: int, month: str, batches: list[list[int]], today: date, ahead: int = 4
+) -> RenderedMonth:
+    """Plan each batch here, render it as a `render_pdf_batch` task, record its keys here.
+
+    The task runner (Dask, or this process for a small month) is chosen by the
+    caller. The 街道月度汇总报告, by far the largest layout, is submitted first
+    so it is not the last task of the month; at most `ahead` batches are planned
+    and waiting, so the flow never holds a whole month's contexts.
+    """
+    output, templates = str(get_output_dir()), str(get_templates_dir())
+    finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    waiting: dict[Any, tuple[list[Planned], list[StoredJob]]] = {}
+    current: dict[str, list[Path]] = {}
+    failures: list[str] = []
+    workers: set[str] = set()
+    reused = 0
+
+    def submit(name: str, planned: list[Planned]) -> None:
+        jobs = stored_jobs(planned)
+        if not jobs:
+            current[name] = record_batch(planned, None)[0]
+            return
+        future = render_pdf_batch.submit(jobs, output, templates)
+        waiting[future] = (planned, jobs)
+        current[name] = []
+        future.add_done_callback(lambda done, name=name: finished.put((name, done)))
+
+    summary = "summary"
+    submit(summary, plan_street_summary(cycle_id, month, today))
+    todo = list(enumerate(batches))
+    while todo or waiting:
+        while todo and len(waiting) < ahead + 1:
+            n, batch = todo.pop(0)
+            submit(str(n), plan_assessments(cycle_id, month, batch, today))
+        if not waiting:
+            continue
+        name, future = finished.get()
+        planned, jobs = waiting.pop(future)
+        result = _stored(future, jobs, output)
+        workers.add(result.worker)
+        reused += result.reused
+        current[name], failed = record_batch(planned, result)
+        failures.extend(str(f) for f in failed)
+    pdfs = [str(p) for n, _ in enumerate(batches) for p in current[str(n)]]
+    pdfs.extend(str(p) for p in current[summary])
+    return RenderedMonth(tuple(pdfs), tuple(failures), tuple(sorted(workers - {""})), reused)
+
+
+def _stored(future: Any, jobs: list[StoredJob], output: str) -> StoredBatch:
+    """The batch's result; a task that failed as a whole fails each of its documents."""
+    try:
+        return future.result()
+    except Exception as error:  # the engine's failure (a worker lost too often): name each PDF
+        store = FolderStore(Path(output))
+        reason = f"渲染任务失败（{type(error).__name__}: {error}）"
+        return StoredBatch(failures=tuple(DocumentFailure(store.path(j.key), reason) for j in jobs))
+
+
 def _render_month(
     cycle_id: int, month: str, today: date, *, drafts: bool
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
+) -> tuple[tuple[str, ...], tuple[str, ...], RenderedMonth]:
     rendered = list_rendered(cycle_id, month, drafts)
-    batches = plan_batches(rendered, processes=get_render_processes())
-    # A large month renders in worker processes even with one, so that the flow's process
-    # never holds WeasyPrint's memory and builds the next batch while the last one renders.
-    # A small one renders here: starting a process costs about a second.
-    spawn = len(rendered) >= SPAWN_FROM_REPORTS
-    with render_pool(min(get_render_processes(), max(len(batches), 1)), spawn=spawn):
-        futures = [write_assessment_batch.submit(cycle_id, month, b, today) for b in batches]
-        # Wait for every batch before looking at any, so none is cancelled by another's failure.
-        outcomes = [future.result() for future in futures]
-    pdfs = [path for written, _ in outcomes for path in written]
-    failed = [line for _, lines in outcomes for line in lines]
-    if spawn:
-        release_memory()  # what the batches' contexts used, before the largest render
-    # The street summary lists every project and is by far the largest layout: it is
-    # rendered once the batch processes have gone, so their memory never adds up.
-    try:
-        with render_pool(1, spawn=spawn):
-            summary = write_street_summary(cycle_id, month, today)
-    except ReportError as error:
-        print(f"未能生成：街道月度汇总-{month}.pdf：{error}")
-        return tuple(pdfs), (*failed, f"街道月度汇总-{month}.pdf：{error}")
-    return (*pdfs, summary), tuple(failed)
+    workers = dask_worker_count()
+    batches = plan_batches(rendered, processes=workers)
+    runner = render_task_runner(len(rendered) + 1)
+    if uses_dask(runner):
+        print(f"{month} 的 {len(rendered) + 1} 份 PDF 分 {len(batches) + 1} 批在 Dask 上渲染")
+    with api_for_workers():
+        month_pdfs = render_monthly_documents.with_options(task_runner=runner)(
+            cycle_id, month, batches, today, ahead=BATCHES_AHEAD * workers
+        )
+    return month_pdfs.pdfs, month_pdfs.failed, month_pdfs
 
 
 def _read_sheet(cycle_id: int, scores_path: str | None) -> list[EvaluatorScore] | None:
@@ -343,7 +454,7 @@ def monthly_evaluation(
         print(f"评分表被拒绝，未写入任何评分：{len(errors)} 处错误")
         return EvaluationSummary(month, 0, 0, 0, {}, {}, (), None, tuple(str(e) for e in errors))
     published = publish_approved(cycle_id, month, today)
-    pdfs, failed_pdfs = _render_month(cycle_id, month, today, drafts=drafts)
+    pdfs, failed_pdfs, rendered = _render_month(cycle_id, month, today, drafts=drafts)
     releases = release_tranches(cycle_id, today)
     midterm = write_midterm_reports(cycle_id)
     grades, statuses = read_outcome(cycle_id, month)
@@ -363,4 +474,6 @@ def monthly_evaluation(
         releases,
         failed_pdfs=failed_pdfs,
         midterm_reports=tuple(midterm),
+        rendered_on=rendered.workers,
+        reused_pdfs=rendered.reused,
     )

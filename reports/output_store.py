@@ -1,0 +1,186 @@
+"""Output storage for batches rendered on any machine: keys in, keys out, safe to run twice.
+
+A render task on a Dask worker is handed `StoredJob`s (template, context,
+the document's key — its path relative to the output storage —, the digest
+of its inputs and its edition line) and returns `StoredKey`s (the key and
+the SHA-256 of what is stored there), never the PDF's bytes. The flow that
+planned the batch records those keys in the document register.
+
+`FolderStore` is output storage given by a path: a local folder, or one every
+worker mounts at the same place. Each PDF is written to a temporary file
+beside its key and renamed into place (`reports.render`), so a reader never
+sees half a PDF. After the rename a small stamp under `.render-keys/` says
+which inputs and edition the file was rendered from, and its SHA-256. A batch
+that runs again — Dask reschedules the tasks of a worker that died, or the
+flow died before recording — finds each PDF an earlier try already wrote,
+with the same inputs and an unchanged file, and returns its key without
+rendering it again. The flow removes the stamps once the register holds the
+keys (`clear_stamps`); from then on the register is what says a file is
+current.
+
+The same three steps map onto object storage: render to a local temporary
+file, PUT it under the key with the inputs digest and edition as object
+metadata (a PUT is atomic: the object is whole or absent), and check with a
+HEAD of the key whether an earlier try already stored it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reports.batch import RenderJob, render_batch
+from reports.errors import DocumentFailure
+
+STAMPS = ".render-keys"
+
+
+@dataclass(frozen=True)
+class StoredJob:
+    """One document to store: its template and context, its key and the digest of its inputs."""
+
+    template_name: str
+    context: Any
+    key: str  # the path relative to the output storage
+    inputs_digest: str
+    edition: str = ""
+
+
+@dataclass(frozen=True)
+class StoredKey:
+    """A stored document: its key, its file's SHA-256, and whether this try rendered it."""
+
+    key: str
+    sha256: str
+    rendered: bool = True
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    """What a batch stored (keys, never bytes), its warnings and each document that failed."""
+
+    keys: tuple[StoredKey, ...] = ()
+    warnings: tuple[str, ...] = ()
+    failures: tuple[DocumentFailure, ...] = ()
+    worker: str = ""  # the process that rendered it, `host:pid`
+
+    @property
+    def rendered(self) -> int:
+        return sum(1 for k in self.keys if k.rendered)
+
+    @property
+    def reused(self) -> int:
+        return sum(1 for k in self.keys if not k.rendered)
+
+
+class FolderStore:
+    """Output storage in a folder: documents by key, plus the stamps of finished renders."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        pure = PurePosixPath(key)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+            raise ValueError(f"文档路径不合法：{key!r}")
+        return self.root / pure
+
+    def sha256(self, key: str) -> str | None:
+        """The SHA-256 of the file stored under `key`, or None when there is none."""
+        return file_sha256(self.path(key))
+
+    def _stamp(self, key: str) -> Path:
+        return self.root / STAMPS / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()}.json"
+
+    def finished(self, job: StoredJob) -> StoredKey | None:
+        """The key of `job` when an earlier try stored it from the same inputs, unchanged since."""
+        try:
+            stamp = json.loads(self._stamp(job.key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if (stamp.get("key"), stamp.get("inputs"), stamp.get("edition")) != (
+            job.key,
+            job.inputs_digest,
+            job.edition,
+        ):
+            return None
+        sha = self.sha256(job.key)
+        if sha is None or sha != stamp.get("sha256"):
+            return None
+        return StoredKey(job.key, sha, rendered=False)
+
+    def stamp(self, job: StoredJob, sha: str) -> None:
+        """Say, atomically, that `job`'s file is in place with this SHA-256."""
+        target = self._stamp(job.key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(
+            {"key": job.key, "inputs": job.inputs_digest, "edition": job.edition, "sha256": sha}
+        )
+        handle, name = tempfile.mkstemp(prefix=".stamp.", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(name, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name)
+
+    def clear_stamps(self, keys: Iterable[str]) -> None:
+        """Forget the stamps of documents the register now holds."""
+        for key in keys:
+            self._stamp(key).unlink(missing_ok=True)
+
+
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a file, or None when it is missing or not a file."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+    return digest.hexdigest()
+
+
+def render_to_store(
+    jobs: Sequence[StoredJob], *, store: FolderStore, templates_dir: Path
+) -> StoredBatch:
+    """Render the batch's documents an earlier try did not finish; return every key.
+
+    A document that fails is named in the result and the others are still
+    rendered (`reports.batch.render_batch`).
+    """
+    keys: list[StoredKey] = []
+    todo: list[StoredJob] = []
+    for job in jobs:
+        done = store.finished(job)
+        if done is None:
+            todo.append(job)
+        else:
+            keys.append(done)
+    by_target = {store.path(job.key): job for job in todo}
+    result = render_batch(
+        [
+            RenderJob(job.template_name, job.context, target, job.edition)
+            for target, job in by_target.items()
+        ],
+        templates_dir=templates_dir,
+    )
+    for written in result.written:
+        job = by_target[written]
+        sha = file_sha256(written)
+        if sha is None:  # pragma: no cover - removed between the rename and here
+            continue
+        store.stamp(job, sha)
+        keys.append(StoredKey(job.key, sha))
+    order = {job.key: n for n, job in enumerate(jobs)}
+    keys.sort(key=lambda k: order[k.key])
+    return StoredBatch(tuple(keys), result.warnings, result.failures)
