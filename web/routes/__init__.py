@@ -9,7 +9,9 @@ from web.routes import (
     evaluator,
     files,
     needs,
+    office_pages,
     officer,
+    projects,
     proposals,
     selection,
 )
@@ -20,6 +22,8 @@ ROUTERS = [
     agency.router,
     evaluator.router,
     officer.router,
+    projects.router,
+    office_pages.router,
     selection.router,
     needs.router,
     audit.router,
