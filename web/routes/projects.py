@@ -33,7 +33,7 @@ CELL_LABELS = {
     PENDING: N_("未到期"),
     OFF: N_("无需报"),
 }
-WEEKDAYS = (N_("一"), N_("二"), N_("三"), N_("四"), N_("五"), N_("六"), N_("日"))
+WEEKDAYS = (N_("周一"), N_("周二"), N_("周三"), N_("周四"), N_("周五"), N_("周六"), N_("周日"))
 
 
 def id_or_none(value: str) -> int | None:
