@@ -8,7 +8,7 @@ whatever channel delivered it (CLI, portal, Prefect UI).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -23,6 +23,8 @@ class CommitteeDecision(SQLModel, table=True):
     flow_run_id: str = Field(default="", max_length=64)
     requested_at: datetime
     decided_at: datetime | None = None
+    # The business date the committee decided (--on); decided_at is the time of entry.
+    decided_on: date | None = None
     decided_by: str = Field(default="", max_length=100)
     accepted: bool | None = None
     include: list[int] = Field(default_factory=list, sa_type=JSON_VALUE)

@@ -47,6 +47,8 @@ class Objection(SQLModel, table=True):
     status: str = Field(default=ObjectionStatus.OPEN, sa_type=STATUS)
     resolution: str = Field(default="", max_length=1000)
     resolved_at: datetime | None = None
+    # The business date it was resolved (--on); resolved_at is the time of entry.
+    resolved_on: date | None = None
 
 
 def is_working_day(day: date, *, holidays: Iterable[date] = ()) -> bool:
