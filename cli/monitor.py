@@ -13,17 +13,20 @@ from cli.common import (
     CycleOption,
     console,
     cycle_or_monitored,
+    day_or_today,
     fail,
+    parse_day,
     print_problems,
     ready,
     ready_for_flows,
     run_flow,
     session_for,
 )
+from models.report_sheet import guide_lines
 
 app = typer.Typer(help="过程监测：日报告、周例会、月评估与拨付。", no_args_is_help=True)
 report_app = typer.Typer(help="日报告：逐份提交或批量导入。", no_args_is_help=True)
-action_app = typer.Typer(help="周例会待办事项：新增与关闭。", no_args_is_help=True)
+action_app = typer.Typer(help="周例会待办事项：列出、新增与关闭。", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(action_app, name="action")
 
@@ -48,6 +51,15 @@ def monitor_report_submit(
     summary: Annotated[str, typer.Option(help="服务摘要。")] = "",
     no_activity: Annotated[str, typer.Option(help="当天无活动时填写原因。")] = "",
     revise: Annotated[bool, typer.Option(help="修改已提交的日报告（保存为新版本）。")] = False,
+    received: Annotated[
+        str,
+        typer.Option(
+            "--received",
+            "--on",
+            help="纸质日报告送达街道的时间，如 2026-05-20T18:30（工作人员补录时填写）；"
+            "按此判断是否迟交，默认以录入时间为准。",
+        ),
+    ] = "",
     json_file: Annotated[
         Path | None, typer.Option("--json", help="改为读取 JSON 文件（与 API 相同的格式）。")
     ] = None,
@@ -56,6 +68,7 @@ def monitor_report_submit(
     """提交一份日报告（校验不通过则不保存；修改请加 --revise）。"""
     import json
 
+    from models.arrival import ArrivalError, parse_arrival
     from models.report_input import (
         InputError,
         parse_activities,
@@ -89,13 +102,14 @@ def monitor_report_submit(
             }
             parse_minutes(hours, field="服务时长（小时）")
         report = read_report_payload(payload)
-    except (InputError, OSError, ValueError) as exc:
+        received_at = parse_arrival(received, tz=settings.now().tzinfo)  # type: ignore[arg-type]
+    except (InputError, ArrivalError, OSError, ValueError) as exc:
         raise fail(str(exc)) from None
     with session_for(settings) as session:
         try:
             result = daily_reports.file_reports(
                 session,
-                [daily_reports.Submission("", report)],
+                [daily_reports.Submission("", report, received_at=received_at)],
                 actor=clerk(),
                 now=settings.now(),
                 source="cli",
@@ -109,12 +123,21 @@ def monitor_report_submit(
     console.print("日报告已保存" + ("（新版本）" if result.revised else "") + "。")
 
 
-@report_app.command("import")
+IMPORT_HELP = "\n\n".join(
+    [
+        "批量导入日报告（全部有效才写入；与已保存内容相同的行跳过）。",
+        "表格（XLSX 或 UTF-8 CSV）第一行为列名，每行一个项目一天；"
+        "空白模板：gongyi monitor report template 日报告.xlsx。各列：",
+        *(f"- {line}" for line in guide_lines()),
+    ]
+)
+
+
+@report_app.command("import", help=IMPORT_HELP)
 def monitor_report_import(
     path: Annotated[Path, typer.Argument(help="日报告表（XLSX 或 CSV），每行一个项目一天。")],
     cycle: CycleOption = None,
 ) -> None:
-    """批量导入日报告（全部有效才写入；与已保存内容相同的行跳过）。"""
     ready_for_flows()
     from flows.monitoring.daily_report_intake import daily_report_intake
 
@@ -123,6 +146,47 @@ def monitor_report_import(
     console.print(
         f"{path.name}：新增 {result.added} 份，修订 {result.revised} 份，与已保存内容相同 {len(result.unchanged)} 份"
     )
+
+
+@report_app.command("template")
+def monitor_report_template(
+    output: Annotated[Path, typer.Argument(help="写出的 XLSX 模板，如 日报告.xlsx。")],
+) -> None:
+    """写出日报告 XLSX 空白模板（日报告表与填写说明）。"""
+    from services.daily_report_template import write_template
+
+    console.print(f"已写出日报告模板：{write_template(output)}", highlight=False)
+
+
+@app.command("excuse")
+def monitor_excuse(
+    project: Annotated[int, typer.Argument(help="项目编号。")],
+    first: Annotated[str, typer.Argument(help="免交的第一天，如 2026-06-19。")],
+    last: Annotated[str, typer.Argument(help="免交的最后一天（默认同第一天）。")] = "",
+    reason: Annotated[str, typer.Option(help="免交原因，如 场地维修。")] = "",
+    on: Annotated[str, typer.Option(help="作出免交决定的日期（默认今天）。")] = "",
+) -> None:
+    """免交日报告：这些工作日不再算应交，不算缺交、迟交，也不计入黄牌。"""
+    from services import clerk
+    from services.excused_days import excuse_days
+
+    settings = ready()
+    with session_for(settings) as session:
+        result = excuse_days(
+            session,
+            actor=clerk(),
+            now=settings.now(),
+            project_id=project,
+            first=parse_day(first),
+            last=parse_day(last) if last else None,
+            reason=reason,
+            on=day_or_today(on, settings),
+        )
+    added = "、".join(d.isoformat() for d in result.added) or "无"
+    line = f"「{result.title}」免交日报告：{added}"
+    if result.already:
+        line += f"（此前已免交 {len(result.already)} 天）"
+    console.print(line, highlight=False)
 
 
 @app.command("check")
@@ -141,6 +205,12 @@ def monitor_check(
         date.fromisoformat(day) if day else None,
         date.fromisoformat(since) if since else None,
     )
+    for figures in result.days[:-1]:
+        console.print(
+            f"{figures.day}：应交 {figures.due}，已交 {figures.reported}；提醒 {figures.reminders}，"
+            f"督办 {figures.escalations}，本月黄牌 {figures.yellow_cards}",
+            highlight=False,
+        )
     console.print(
         f"{result.day}：应交 {result.due}，已交 {result.reported}；提醒 {len(result.reminders)}，督办 {len(result.escalations)}，"
         f"本月黄牌 {len(result.yellow_cards)}；邮件 已发 {result.notices['sent']}，未发 {result.notices['unsent']}，失败 {result.notices['failed']}"
@@ -216,27 +286,63 @@ def monitor_action_add(
 
 @action_app.command("close")
 def monitor_action_close(
-    item: Annotated[int, typer.Argument(help="待办事项编号。")],
+    item: Annotated[int, typer.Argument(help="待办事项编号（见 monitor action list）。")],
     note: Annotated[str, typer.Option(help="完成情况说明。")] = "",
     dropped: Annotated[bool, typer.Option(help="取消而不是完成。")] = False,
+    on: Annotated[str, typer.Option(help="完成（或取消）的日期，如 2026-06-20（默认今天）。")] = "",
 ) -> None:
-    """关闭一项待办（完成或取消）。"""
-    from services import clerk, meetings
+    """关闭一项待办（完成或取消），并重新生成所在周例会的纪要 PDF。"""
+    settings = ready_for_flows()
+    from flows.monitoring.action_close import close_action_and_publish
 
-    settings = ready()
-    now = settings.now()
-    with session_for(settings) as session:
-        closed = meetings.close_action_item(
-            session, actor=clerk(), now=now, item_id=item, note=note, dropped=dropped
-        )
+    day = day_or_today(on, settings)
+    closed = run_flow(close_action_and_publish, item, note, dropped, day)
     if not closed.changed:
         console.print(f"待办事项 #{item} 已是该状态，未改动", highlight=False)
         return
-    day = closed.item.closed_on or now.date()
     console.print(
-        f"待办事项 #{item}「{closed.item.text}」已{'取消' if dropped else '完成'}（{day}）",
+        f"待办事项 #{item}「{closed.text}」已{'取消' if dropped else '完成'}（{closed.closed_on}）",
         highlight=False,
     )
+    console.print(f"周例会纪要已更新：{closed.pdf}", highlight=False)
+
+
+@action_app.command("list")
+def monitor_action_list(
+    open_only: Annotated[bool, typer.Option("--open", help="只列未完成的待办。")] = False,
+    cycle: CycleOption = None,
+) -> None:
+    """列出本周期周例会的待办事项及其编号（关闭时用编号）。"""
+    from rich.table import Table
+
+    from services import clerk
+    from services.action_items import list_action_items
+
+    settings = ready()
+    with session_for(settings) as session:
+        rows = list_action_items(
+            session,
+            actor=clerk(),
+            cycle_id=cycle_or_monitored(session, cycle),
+            open_only=open_only,
+        )
+    if not rows:
+        console.print("没有" + ("未完成的" if open_only else "") + "待办事项")
+        return
+    table = Table("编号", "例会周", "序号", "项目", "事项", "责任人", "完成时限", "状态")
+    for row in rows:
+        status = row.status_label + (f"（{row.closed_on}）" if row.closed_on else "")
+        table.add_row(
+            str(row.item_id),
+            row.week_start.isoformat(),
+            str(row.seq),
+            escape(row.project),
+            escape(row.text),
+            escape(row.owner),
+            row.due_on.isoformat(),
+            status,
+        )
+    console.print(table)
 
 
 @app.command("month")
@@ -298,12 +404,15 @@ def monitor_review(
 
 
 @app.command("release")
-def monitor_release(cycle: CycleOption = None) -> None:
+def monitor_release(
+    on: Annotated[str, typer.Option(help="拨付或暂缓的日期，如 2026-09-01（默认今天）。")] = "",
+    cycle: CycleOption = None,
+) -> None:
     """按中期评估结果拨付或暂缓第二期资金（不会重复拨付）。"""
-    ready_for_flows()
+    settings = ready_for_flows()
     from flows.monitoring.release_tranches import release_tranches
 
-    result = run_flow(release_tranches, cycle)
+    result = run_flow(release_tranches, cycle, day_or_today(on, settings))
     console.print(
         f"拨付 {len(result.released)} 个项目，暂缓 {len(result.held)} 个，待中期评估 {result.waiting} 个"
     )

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from cli import app
+from models.monitoring import ActionItem, DailyReport, ExcusedDay, WeeklyMeeting
+from models.register import DocumentRecord
 from store.database import get_engine
 from store.migrate import get_alembic_config
-from tests.monitoring_builders import build_running_cycle
+from tests.monitoring_builders import SHANGHAI, build_running_cycle
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -112,3 +115,110 @@ def test_a_month_written_wrongly_is_one_line(runner, cycle) -> None:  # type: ig
     result = runner.invoke(app, ["monitor", "month", "2026/13"])
     assert result.exit_code == 1
     assert "月份格式应为 2026-06" in result.output
+
+
+# Business dates, excused days, action items and the sheet's template (issue #15).
+
+
+def stored_reports(database_url: str) -> list[DailyReport]:
+    with Session(get_engine(database_url)) as session:
+        return list(session.exec(select(DailyReport)))
+
+
+def test_a_paper_report_entered_later_keeps_its_arrival_time(runner, cycle, database_url) -> None:  # type: ignore[no-untyped-def]
+    args = ["monitor", "report", "submit", "测试项目1", "--day", "2026-06-03"]
+    result = runner.invoke(
+        app, [*args, "--activity", "小组:手工:8", "--received", "2026-06-03T18:30"]
+    )
+    assert result.exit_code == 0, result.output
+    [report] = stored_reports(database_url)
+    assert report.received_at is not None
+    assert report.received_at.astimezone(SHANGHAI) == datetime(2026, 6, 3, 18, 30, tzinfo=SHANGHAI)
+    bad = runner.invoke(app, [*args, "--revise", "--summary", "改", "--on", "周三"])
+    assert bad.exit_code == 1 and "送达时间格式应为" in bad.output
+
+
+def test_an_officer_excuses_a_range_of_days_in_one_command(runner, cycle, database_url) -> None:  # type: ignore[no-untyped-def]
+    project = str(cycle.project_ids[0])
+    days = ["2026-06-05", "2026-06-09"]
+    result = runner.invoke(
+        app, ["monitor", "excuse", project, *days, "--reason", "场地维修", "--on", "2026-06-04"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2026-06-05、2026-06-08、2026-06-09" in result.output
+    with Session(get_engine(database_url)) as session:
+        assert len(session.exec(select(ExcusedDay)).all()) == 3
+    refused = runner.invoke(app, ["monitor", "excuse", project, "2026-06-10"])
+    assert refused.exit_code == 1 and "免交原因" in refused.output
+
+
+def add_meeting_item(database_url: str, cycle) -> int:  # type: ignore[no-untyped-def]
+    with Session(get_engine(database_url)) as session:
+        meeting = WeeklyMeeting(
+            cycle_id=cycle.cycle_id,
+            week_start=date(2026, 6, 8),
+            held_on=date(2026, 6, 15),
+            minutes="讨论了各项目进度。",
+            attendees="街道、机构",
+            recorder="李文",
+        )
+        session.add(meeting)
+        session.flush()
+        item = ActionItem(
+            meeting_id=meeting.id,  # type: ignore[arg-type]
+            seq=1,
+            project_id=cycle.project_ids[0],
+            text="补交活动照片",
+            owner="机构",
+            due_on=date(2026, 6, 19),
+        )
+        session.add(item)
+        session.commit()
+        return item.id or 0
+
+
+def test_action_items_are_listed_with_ids_and_closing_one_republishes_the_minutes(
+    runner, cycle, database_url, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    monkeypatch.setattr("cli.monitor.console", Console(width=200))
+    item = add_meeting_item(database_url, cycle)
+    listed = runner.invoke(app, ["monitor", "action", "list", "--open"])
+    assert listed.exit_code == 0, listed.output
+    assert str(item) in listed.output and "补交活动照片" in listed.output
+    closed = runner.invoke(app, ["monitor", "action", "close", str(item), "--on", "2026-06-20"])
+    assert closed.exit_code == 0, closed.output
+    assert "（2026-06-20）" in closed.output and "周例会纪要已更新" in closed.output
+    with Session(get_engine(database_url)) as session:
+        stored = session.get(ActionItem, item)
+        assert stored is not None and stored.closed_on == date(2026, 6, 20)
+        [document] = session.exec(select(DocumentRecord)).all()
+        assert document.kind == "weekly_minutes"
+    assert (
+        "没有未完成的待办事项" in runner.invoke(app, ["monitor", "action", "list", "--open"]).output
+    )
+
+
+def test_the_sheet_template_and_the_import_help_name_every_column(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from models.report_sheet import SHEET_COLUMNS
+
+    out = tmp_path / "日报告.xlsx"
+    result = runner.invoke(app, ["monitor", "report", "template", str(out)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert [c.value for c in book.worksheets[0][1]] == list(SHEET_COLUMNS)
+    assert book.sheetnames[-1] == "填写说明"
+    helped = runner.invoke(app, ["monitor", "report", "import", "--help"], terminal_width=200)
+    assert all(column in helped.output for column in SHEET_COLUMNS)
+
+
+def test_checking_since_a_day_prints_every_evening_it_checks(runner, cycle) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(
+        app, ["monitor", "check", "--day", "2026-06-05", "--since", "2026-06-01"]
+    )
+    assert result.exit_code == 0, result.output
+    for day in range(1, 6):
+        assert f"2026-06-0{day}：应交 1" in result.output
