@@ -1,13 +1,13 @@
-"""What the office reads about its projects (服务项目): the list, one project, one daily report.
+"""What the office reads about its projects (服务项目): the list and one project.
 
 Only street-office staff and admins read these pages; anyone else is refused
 (`Forbidden`). Each function returns plain values for a page: the project list
 filtered by cycle, domain, community, agency and status; a project with its
 contract (资助协议), tranches, money as of today (`services.figures`), a month
 of its daily-report calendar (`models.report_calendar`), its evaluations,
-action items and documents (`services.documents`); a daily report with every
-version of its day. Free text is masked (`models.privacy.mask_text`, with the
-names the cycle's records know), and reading a daily report is logged.
+action items and documents (`services.documents`). Free text is masked
+(`models.privacy.mask_text`, with the names the cycle's records know). A daily
+report and its versions are `services.daily_report_pages`.
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ from sqlmodel import Session
 
 from models.calendar import PeriodError, month_bounds
 from models.call_rules import read_call_rules
-from models.monitoring import ACTIVITY_KIND_LABELS, DailyReport
+from models.monitoring import DailyReport
 from models.privacy import mask_person, mask_text
 from models.report_calendar import DayCell, ProjectRun, count_states, day_cells
 from models.status import ProjectStatus, Role
-from services import Actor, Forbidden, NotFound, Refused, audit, documents, figures
+from services import Actor, Forbidden, NotFound, Refused, documents, figures
 from store import awards, calls, people
 from store import project_pages as pages
-from store.database import unit_of_work
 
 OFFICE_ROLES = (Role.STAFF, Role.ADMIN)
 PROJECT_STATUSES = tuple(ProjectStatus)
@@ -252,7 +251,10 @@ def _latest(listing: documents.Listing, kind: str, period: str = "") -> int | No
     return None
 
 
-def _calendar(session: Session, row: pages.ProjectRow, month: str, now: datetime) -> tuple:  # type: ignore[type-arg]
+def month_calendar(
+    session: Session, row: pages.ProjectRow, month: str, now: datetime
+) -> tuple[list[DayCell], dict[date, str]]:
+    """A project's calendar cells of a month, and the reasons of its excused days."""
     p = row.project
     first, last = month_bounds(month)
     versions = pages.list_report_versions_between(
@@ -308,7 +310,7 @@ def show_project(
         month_bounds(month)
     except PeriodError as error:
         raise Refused(str(error)) from None
-    cells, excused = _calendar(session, row, month, now)
+    cells, excused = month_calendar(session, row, month, now)
     names = people.list_known_names(session, cycle_id=p.cycle_id)
     money = figures.award_money_as_of(session, cycle_id=p.cycle_id, as_of=now.date())
     award_money = money.get(row.award.id or 0)
@@ -359,113 +361,4 @@ def _item(item: Any, meeting: Any, names: tuple[str, ...]) -> ItemLine:
         status=item.status,
         closed_on=item.closed_on,
         closing_note=mask_text(item.closing_note, names),
-    )
-
-
-@dataclass(frozen=True)
-class ReportVersion:
-    """One version of a daily report, masked."""
-
-    id: int
-    version: int
-    is_current: bool
-    submitted_at: datetime
-    received_at: datetime | None
-    source: str
-    no_activity_reason: str
-    activities: list[tuple[str, str, int]]
-    people_served: int
-    beneficiaries: int
-    service_minutes: int
-    volunteers: int
-    volunteer_minutes: int
-    spend_fen: dict[str, int]
-    issues: str
-    risks: str
-    summary: str
-    attachments: list[str]
-
-
-@dataclass(frozen=True)
-class ReportPage:
-    """A daily report: its project and day, and every version of that day, newest first."""
-
-    id: int
-    project_id: int
-    title: str
-    agency: str
-    day: date
-    state: str
-    excused_reason: str | None
-    versions: list[ReportVersion]
-
-
-def _version(report: DailyReport, names: tuple[str, ...]) -> ReportVersion:
-    def masked(text: str) -> str:
-        return mask_text(text, names)
-
-    return ReportVersion(
-        id=report.id or 0,
-        version=report.version,
-        is_current=report.is_current,
-        submitted_at=report.submitted_at,
-        received_at=report.received_at,
-        source=report.source,
-        no_activity_reason=masked(report.no_activity_reason),
-        activities=[
-            (
-                ACTIVITY_KIND_LABELS.get(a.get("kind", ""), str(a.get("kind", ""))),  # type: ignore[call-overload]
-                masked(str(a.get("title", ""))),
-                int(a.get("people", 0) or 0),
-            )
-            for a in report.activities
-        ],
-        people_served=report.people_served,
-        beneficiaries=len(report.beneficiary_refs),
-        service_minutes=report.service_minutes,
-        volunteers=report.volunteers,
-        volunteer_minutes=report.volunteer_minutes,
-        spend_fen=dict(report.spend_fen),
-        issues=masked(report.issues),
-        risks=masked(report.risks),
-        summary=masked(report.summary),
-        attachments=[masked(a) for a in report.attachments],
-    )
-
-
-def show_daily_report(
-    session: Session, *, actor: Actor, now: datetime, report_id: int
-) -> ReportPage:
-    """Return a daily report with every version of its day (masked); the reading is logged."""
-    check_office(actor)
-    report = pages.get_daily_report(session, report_id)
-    row = pages.get_project_row(session, report.project_id) if report else None
-    if report is None or row is None:
-        raise NotFound(f"没有编号为 {report_id} 的日报告")
-    month = report.day.strftime("%Y-%m")
-    cells, excused = _calendar(session, row, month, now)
-    state = next(c.state for c in cells if c.day == report.day)
-    versions = pages.list_report_versions_between(
-        session, project_id=report.project_id, first=report.day, last=report.day
-    )
-    names = people.list_known_names(session, cycle_id=row.project.cycle_id)
-    with unit_of_work(session):
-        audit.record(
-            session,
-            actor=actor,
-            now=now,
-            action="view_daily_report",
-            subject_type="daily_report",
-            subject_id=report_id,
-            detail=f"{row.project.title} {report.day.isoformat()}（已脱敏）",
-        )
-    return ReportPage(
-        id=report_id,
-        project_id=report.project_id,
-        title=row.project.title,
-        agency=row.agency,
-        day=report.day,
-        state=state,
-        excused_reason=excused.get(report.day),
-        versions=[_version(v, names) for v in reversed(versions)],
     )

@@ -122,7 +122,9 @@ def list_agencies(session: Session) -> list[Agency]:
 
 def count_projects_by_agency(session: Session) -> dict[int, int]:
     """Count each agency's projects in every cycle."""
-    rows = session.exec(select(Project.agency_id, func.count()).group_by(Project.agency_id))
+    rows = session.exec(
+        select(col(Project.agency_id), func.count()).group_by(col(Project.agency_id))
+    )
     return {agency_id: count for agency_id, count in rows}
 
 
@@ -192,12 +194,6 @@ def get_daily_report(session: Session, report_id: int) -> DailyReport | None:
     return session.get(DailyReport, report_id)
 
 
-def list_report_months(session: Session, *, project_id: int) -> list[str]:
-    """List the months (YYYY-MM) in which the project has a daily report, in order."""
-    days = session.exec(select(DailyReport.day).where(DailyReport.project_id == project_id))
-    return sorted({day.strftime("%Y-%m") for day in days})
-
-
 def list_evaluations_of(session: Session, *, project_id: int) -> list[MonthlyEvaluation]:
     """List a project's monthly evaluations by month."""
     return list(
@@ -238,7 +234,7 @@ def count_items_by_meeting(session: Session, *, cycle_id: int) -> dict[int, dict
         select(ActionItem.meeting_id, ActionItem.status, func.count())
         .join(WeeklyMeeting, col(WeeklyMeeting.id) == ActionItem.meeting_id)
         .where(WeeklyMeeting.cycle_id == cycle_id)
-        .group_by(ActionItem.meeting_id, ActionItem.status)
+        .group_by(col(ActionItem.meeting_id), col(ActionItem.status))
     )
     counts: dict[int, dict[str, int]] = {}
     for meeting_id, status, count in rows:

@@ -11,7 +11,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from services import office_pages
+from services import ledger_pages, office_pages
 from web.deps import CurrentUser, NowDep, SessionDep, actor_of
 from web.pages import render, tr
 from web.routes.projects import PROJECT_STATUS_LABELS, id_or_none
@@ -62,7 +62,7 @@ def ledger_page(
         as_of = date.fromisoformat(on.strip()) if on.strip() else now.date()
     except ValueError:
         return _bad_input(request, tr(request, "日期格式应为 2026-06-30，收到：") + on.strip()[:20])
-    ledger = office_pages.show_ledger(
+    ledger = ledger_pages.show_ledger(
         session, actor=actor_of(request, user), as_of=as_of, cycle_id=id_or_none(cycle)
     )
     return render(request, "officer/ledger.html", {"ledger": ledger})

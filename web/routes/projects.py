@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from models.report_calendar import EXCUSED, FILED, LATE, MISSING, OFF, PENDING
-from services import project_pages
+from services import daily_report_pages, project_pages
 from web.deps import CurrentUser, NowDep, SessionDep, actor_of
 from web.i18n import N_
 from web.pages import render
@@ -101,7 +101,7 @@ def daily_report_page(
     request: Request, session: SessionDep, user: CurrentUser, now: NowDep, report_id: int
 ) -> Response:
     """Show a daily report and every version of its day (masked; the reading is logged)."""
-    page = project_pages.show_daily_report(
+    page = daily_report_pages.show_daily_report(
         session, actor=actor_of(request, user), now=now, report_id=report_id
     )
     tz = now.tzinfo or UTC
