@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from models.cycle import OfficeIdentity
 from models.privacy import is_person_name, mask_person
 
 
@@ -174,6 +175,9 @@ class MonthlyAssessmentContext:
     # People the system knows (need contacts, objectors, beneficiaries the
     # agency recorded): every user text of the document masks them (王**).
     names: tuple[str, ...] = ()
+    # The issuing office its 落款 names, with its public contact (models.cycle.office_identity);
+    # None: the header's street office, without contact.
+    office: OfficeIdentity | None = None
 
     @property
     def known_names(self) -> tuple[str, ...]:
@@ -527,6 +531,10 @@ class WeeklyMinutesContext:
     # People the system knows (need contacts, objectors, beneficiaries the
     # agency recorded): every user text of the document masks them (王**).
     names: tuple[str, ...] = ()
+    # Who chaired the meeting, as recorded with the minutes; empty: a blank line to sign.
+    host: str = ""
+    # The issuing office its 落款 names, with its public contact (models.cycle.office_identity).
+    office: OfficeIdentity | None = None
 
     @property
     def known_names(self) -> tuple[str, ...]:
@@ -602,6 +610,9 @@ class NeedsSurveyContext:
     # People the system knows (need contacts, objectors, beneficiaries the
     # agency recorded): every user text of the document masks them (王**).
     names: tuple[str, ...] = ()
+    # The issuing office its 落款 names, with its public contact (models.cycle.office_identity);
+    # dated by the header's day, the survey's as-of day.
+    office: OfficeIdentity | None = None
 
     @property
     def known_names(self) -> tuple[str, ...]:

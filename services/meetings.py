@@ -23,6 +23,9 @@ from services.projects import OFFICE_ROLES, check_own
 from store import awards, meetings, portal
 from store.database import unit_of_work
 
+HOST_MAX = 100
+"""The length of `WeeklyMeeting.host`."""
+
 
 class ActionItemRefused(Refused):
     """An action item that cannot be added; `problems` names each thing wrong with it."""
@@ -189,14 +192,17 @@ def record_minutes(
     attendees: str,
     recorder: str,
     entries: list[ActionInput],
+    host: str = "",
 ) -> MinutesRecorded:
     """Store a meeting's minutes and action items, all or nothing (RowsRejected naming each row).
 
     Importing the same sheet again updates the same numbered items; an item the
-    sheet marks done or dropped is closed as `close_action_item` closes it.
+    sheet marks done or dropped is closed as `close_action_item` closes it. The
+    host (主持人) is stored with the minutes text, as the attendees and recorder are.
     """
     if actor.role not in OFFICE_ROLES:
         raise Forbidden("只有街道工作人员可以录入周例会纪要")
+    host = _checked_host(host)
     meeting = _get_meeting(session, cycle_id=cycle_id, week_start=week_start)
     role = _transition_role(actor)
     planned, problems = [], []
@@ -213,6 +219,8 @@ def record_minutes(
     closed = 0
     with unit_of_work(session):
         if text:
+            # store.meetings.set_minutes has no host= yet: the host is set on the row it saves.
+            meeting.host = host
             meetings.set_minutes(
                 session, meeting, minutes=text, attendees=attendees, recorder=recorder, at=now
             )
@@ -239,6 +247,14 @@ def record_minutes(
             detail=f"{week_start} 周例会：待办 {len(planned)} 项，关闭 {closed} 项",
         )
     return MinutesRecorded(meeting, len(planned), closed)
+
+
+def _checked_host(host: str) -> str:
+    """The host's name as stored; Refused when it is longer than its column."""
+    host = host.strip()
+    if len(host) > HOST_MAX:
+        raise Refused(f"周例会主持人：不能超过 {HOST_MAX} 个字（现为 {len(host)} 个字）")
+    return host
 
 
 def add_action_item(

@@ -59,8 +59,9 @@ def store_minutes(
     attendees: str,
     recorder: str,
     entries: list[ActionInput],
+    host: str = "",
 ) -> tuple[int, int]:
-    """Store a meeting's minutes and action items, or nothing; return (items, closed)."""
+    """Store a meeting's minutes, host and action items, or nothing; return (items, closed)."""
     with session_scope() as session:
         recorded = meetings.record_minutes(
             session,
@@ -72,6 +73,7 @@ def store_minutes(
             attendees=attendees,
             recorder=recorder,
             entries=entries,
+            host=host,
         )
         return recorded.action_items, recorded.closed
 
@@ -103,11 +105,13 @@ def record_minutes(
     recorder: str = "",
     cycle_id: int | None = None,
     today: date | None = None,
+    host: str = "",
 ) -> MinutesSummary:
     """Record a meeting's minutes and action items, then re-render its 周例会纪要.
 
     `today` is the office's date (default: today). The 纪要 carries the meeting's
-    date whenever it is printed (`flows.monitoring.minutes_report`).
+    date whenever it is printed (`flows.monitoring.minutes_report`). `host` is who
+    chaired the meeting (主持人), printed in the 纪要; empty leaves a line to sign.
     """
     cycle_id = resolve_cycle(cycle_id)
     try:
@@ -115,7 +119,9 @@ def record_minutes(
         entries = (
             read_action_sheet(actions_path, week_start + timedelta(days=7)) if actions_path else []
         )
-        count, closed = store_minutes(cycle_id, week_start, text, attendees, recorder, entries)
+        count, closed = store_minutes(
+            cycle_id, week_start, text, attendees, recorder, entries, host
+        )
     except (RowError, RowsRejected, LookupError, ServiceError) as error:
         problems = (
             [str(e) for e in error.errors] if isinstance(error, RowsRejected) else [str(error)]

@@ -9,6 +9,8 @@ the meeting's (an agenda printed before the meeting day carries that day).
 Both are published through the document register (`services.register`).
 Every user text is masked as the context is built, with the names of the
 people the cycle knows (`flows.monitoring.report_contexts.known_names`).
+Both end with the issuing office's 落款 and public contact
+(`flows.fund.fund_reports.issuing_office`), and the minutes name their host.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from flows.fund.fund_reports import issuing_office
 from flows.monitoring.report_contexts import (
     ACTION_STATUS_LABELS,
     action_row,
@@ -33,7 +36,8 @@ from flows.runtime import (
     io_task,
     session_scope,
 )
-from models.monitoring import ActionItem
+from models.cycle import OfficeIdentity
+from models.monitoring import ActionItem, WeeklyMeeting
 from models.status import ActionItemStatus
 from reports.contexts import (
     ActionRow,
@@ -74,10 +78,13 @@ def minutes_context(
     minutes: tuple[str, str, str],
     items: list[ActionRow],
     names: Sequence[str] = (),
+    host: str = "",
+    office: OfficeIdentity | None = None,
 ) -> WeeklyMinutesContext:
     """Turn a stored agenda, the minutes and the action items into the report's context.
 
     `names` are the people the cycle knows: every user text is masked with them.
+    `host` chaired the meeting; `office` issues the document (its 落款).
     """
     text, attendees, recorder = minutes
     return WeeklyMinutesContext(
@@ -116,6 +123,8 @@ def minutes_context(
         ),
         attendees=mask_all(attendees, names),
         recorder=mask_all(recorder, ()),  # staff, named; a number typed beside it is masked
+        host=mask_all(host, ()),  # staff too, as the recorder
+        office=office,
         minutes=mask_all(text, names),
         action_items=tuple(items),
         # The texts are masked already; the list of names stays out of the context, so
@@ -139,6 +148,11 @@ def _rows(
     return [
         replace(r, status_label=IN_PROGRESS) if r.status_label == still_open else r for r in rows
     ]
+
+
+def _host(meeting: WeeklyMeeting) -> str:
+    # The host is recorded with the minutes: an agenda leaves the line blank to sign.
+    return meeting.host if meeting.minutes else ""
 
 
 def document_date(held_on: date, *, has_minutes: bool, today: date) -> date:
@@ -179,6 +193,8 @@ def write_minutes_pdf(cycle_id: int, week_start: date, today: date) -> str:
             minutes=(meeting.minutes, meeting.attendees, meeting.recorder),
             items=items,
             names=names,
+            host=_host(meeting),
+            office=issuing_office(session, cycle_id),
         )
     output_dir = get_output_dir()
     target = minutes_file(output_dir, title, meeting.held_on)

@@ -24,8 +24,10 @@ from datetime import date, timedelta, tzinfo
 
 from sqlmodel import Session
 
+from flows.fund.fund_reports import issuing_office
 from models.calendar import month_bounds, month_label
 from models.compliance import ReportStamp, due_days, is_late
+from models.cycle import OfficeIdentity
 from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation
 from models.privacy import mask_text
 from models.project import Project
@@ -188,8 +190,9 @@ def assessment_context(
     names: Names,
     today: date,
     tz: tzinfo,
+    office: OfficeIdentity | None = None,
 ) -> MonthlyAssessmentContext:
-    """Build one project's 项目月度评估报告 context."""
+    """Build one project's 项目月度评估报告 context; `office` signs it (its 落款)."""
     first, last = month_bounds(evaluation.month)
     contract_no, award_fen, paid_fen = contract
     users = names.users
@@ -253,6 +256,7 @@ def assessment_context(
             for r in reports
             if r.summary
         )[-NOTES_IN_REPORT:],
+        office=office,
     )
 
 
@@ -284,6 +288,7 @@ def assessment_contexts(
     names = load_names(
         session, cycle_id, user_ids=user_ids, agency_ids={p.agency_id for p in projects}
     )
+    office = issuing_office(session, cycle_id)
     return [
         (
             project.id,  # type: ignore[misc]
@@ -297,6 +302,7 @@ def assessment_contexts(
                 names=names,
                 today=today,
                 tz=tz,
+                office=office,
             ),
         )
         for project in projects

@@ -2,15 +2,19 @@
 
 The context, the PDF and the workbook are `services.needs_survey` (what
 `gongyi needs summary` calls without Prefect); this flow runs them as tasks.
+The report is signed by the cycle's issuing office, with its public contact
+(`flows.fund.fund_reports.issuing_office`), and dated by its as-of day.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from prefect import flow
 
+from flows.fund.fund_reports import issuing_office
 from flows.runtime import get_now, get_output_dir, get_templates_dir, io_task, session_scope
 from reports.contexts import NeedsSurveyContext
 from services import Actor
@@ -25,9 +29,10 @@ FLOW_ACTOR = Actor(login="needs_survey")
 
 @io_task
 def build_needs_survey_context(cycle_id: int, today: date) -> NeedsSurveyContext:
-    """Build the 需求调研报告 context from the cycle's stored needs."""
+    """Build the 需求调研报告 context from the cycle's stored needs, signed by the issuing office."""
     with session_scope() as session:
-        return survey.needs_survey_context(session, cycle_id=cycle_id, today=today)
+        context = survey.needs_survey_context(session, cycle_id=cycle_id, today=today)
+        return replace(context, office=issuing_office(session, cycle_id))
 
 
 @io_task

@@ -65,6 +65,7 @@ MEETING_WEEK = date(2026, 6, 1)  # held on 2026-06-08
 PERIOD_END, CLOSED_ON = date(2026, 11, 30), date(2026, 12, 15)
 SURVEY_DAY = date(2026, 4, 30)
 NEED_CONTACT, NEED_PHONE = "张桂英", "13955501234"
+MEETING_HOST = "周振华"
 
 
 def checklists() -> dict[str, list[tuple[str, str, str]]]:
@@ -113,6 +114,7 @@ def _stored(session: Session) -> tuple[Call, Proposal, dict[str, str]]:
         "office_email": office.email,
         "need_contact": NEED_CONTACT,
         "need_phone": NEED_PHONE,
+        "host": MEETING_HOST,
     }
     return call, proposal, values  # type: ignore[return-value]
 
@@ -206,7 +208,23 @@ RENDER: dict[str, Callable[[Call, Proposal], str]] = {
 
 
 def _monthly_assessment(cycle_id: int) -> str:
-    """The 项目月度评估报告 of June 2026 of the project whose June evaluation is published."""
+    """The 项目月度评估报告 of June 2026 of the project whose June evaluation is published.
+
+    Its June also measured 志愿服务时长, which the contract plans for no month: no row.
+    """
+    with session_scope() as session:
+        june = session.exec(
+            select(MonthlyEvaluation).where(MonthlyEvaluation.month == "2026-06")
+        ).one()
+        unplanned = {
+            "name": "志愿服务时长",
+            "unit": "小时",
+            "planned": None,
+            "actual": 0,
+            "flag": "",
+        }
+        june.indicators = [*june.indicators, unplanned]
+        session.add(june)
     published = list_rendered.fn(cycle_id, "2026-06", False)
     paths, failed = write_assessment_batch.fn(cycle_id, "2026-06", published, date(2026, 7, 5))
     assert failed == [], failed
@@ -258,7 +276,7 @@ def _weekly_minutes(cycle_id: int) -> str:
     """The 周例会纪要 of the week of 2026-06-01: its agenda, then minutes recorded after it."""
     prepare_agenda.fn(cycle_id, MEETING_WEEK)
     minutes = "一、通报上周日报告。\n二、各机构说明缺交原因。"
-    store_minutes.fn(cycle_id, MEETING_WEEK, minutes, "各机构负责人", "李晓雯", [])
+    store_minutes.fn(cycle_id, MEETING_WEEK, minutes, "各机构负责人", "李晓雯", [], MEETING_HOST)
     return write_minutes_pdf.fn(cycle_id, MEETING_WEEK, date(2026, 6, 9))
 
 

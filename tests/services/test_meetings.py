@@ -195,6 +195,32 @@ def test_minutes_store_items_and_close_the_done_ones_all_or_nothing(session: Ses
         )
 
 
+def test_minutes_store_their_host_and_refuse_one_longer_than_the_column(
+    session: Session,
+) -> None:
+    cycle, _ = world(session)
+
+    def record(host: str) -> WeeklyMeeting:
+        return record_minutes(
+            session,
+            actor=clerk(),
+            now=NOW,
+            cycle_id=cycle.cycle_id,
+            week_start=WEEK,
+            text="会议记录",
+            attendees="各机构",
+            recorder="李晓雯",
+            entries=[],
+            host=host,
+        ).meeting
+
+    assert record(" 周振华 ").host == "周振华"
+    with pytest.raises(Refused, match="主持人"):
+        record("周" * 101)
+    session.expire_all()
+    assert session.exec(select(WeeklyMeeting)).one().host == "周振华"
+
+
 def test_an_added_item_is_numbered_after_the_others_and_checked(session: Session) -> None:
     cycle, _ = world(session)
     with pytest.raises(ActionItemRefused) as refused:
