@@ -31,7 +31,6 @@ from sqlmodel import Session
 from flows.monitoring.notices import send_notices
 from flows.runtime import get_mail_settings, get_now, io_task, resolve_cycle, session_scope
 from models.calendar import month_bounds
-from models.call_rules import read_call_rules
 from models.compliance import ReportStamp, arrival, due_days, is_late, measure_compliance
 from models.escalation import (
     NOTICE_KIND_LABELS,
@@ -49,7 +48,7 @@ from models.indicators import SERVICE_VISITS, month_index
 from models.monitoring import DailyReport, Notice, YellowCard
 from models.project import Project
 from models.status import ProjectStatus, asks_for_reports, owed_reports_on
-from store import agencies, awards, calls, closing, excused_days, monitoring, notices, plans
+from store import agencies, awards, closing, days_off, monitoring, notices, plans
 
 LOOKBACK_DAYS = 45
 
@@ -212,20 +211,11 @@ def _closed_on(project: Project, cycle_closed_on: date | None) -> date | None:
     return cycle_closed_on if project.status == ProjectStatus.COMPLETED else None
 
 
-def _holidays(session: Session, cycle_id: int) -> tuple[date, ...]:
-    """The public holidays the cycle's call lists (none before a call is published)."""
-    try:
-        call = calls.get_latest_call(session, cycle_id=cycle_id)
-    except LookupError:
-        return ()
-    return tuple(read_call_rules(call.rules).holidays)
-
-
 @io_task
 def cycle_holidays(cycle_id: int) -> tuple[date, ...]:
     """Return the public holidays of the cycle's call, on which no report is due."""
     with session_scope() as session:
-        return _holidays(session, cycle_id)
+        return tuple(sorted(days_off.list_holidays(session, cycle_id=cycle_id)))
 
 
 @io_task
@@ -234,7 +224,6 @@ def check_day(
 ) -> tuple[list[ProjectCheck], list[str], list[str]]:
     """Check every running project on `day`; file its notices; return checks, keys and cards."""
     with session_scope() as session:
-        holidays = frozenset(_holidays(session, cycle_id))
         closed = closing.get_closing(session, cycle_id=cycle_id)
         cycle_closed_on = closed.closed_on if closed else None
         projects = [
@@ -251,8 +240,9 @@ def check_day(
             last=day,  # type: ignore[arg-type]
         )
         targets = plans.list_month_targets(session, project_ids=ids)  # type: ignore[arg-type]
-        excused = excused_days.list_excused_days(
+        off = days_off.list_days_off(
             session,
+            cycle_id=cycle_id,
             project_ids=ids,  # type: ignore[arg-type]
             first=day - timedelta(days=LOOKBACK_DAYS),
             last=day,
@@ -272,7 +262,7 @@ def check_day(
                 as_of=as_of,  # type: ignore[arg-type]
                 month_target=_month_target(project, targets.get(project.id, {}), day),  # type: ignore[arg-type]
                 escalated=gaps.get(project.id, set()),  # type: ignore[arg-type]
-                off=holidays | excused.get(project.id, set()),  # type: ignore[arg-type]
+                off=off[project.id],  # type: ignore[index]
             )
             checks.append(check)
             if check.kind and asks_for_reports(project.status):  # a closed project is told nothing
