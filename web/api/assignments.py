@@ -19,9 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from models.call_rules import read_call_rules
-from models.selection_rules import read_selection_rules
 from models.status import STAGE_LABELS, Role, Stage
-from services import reviews
+from services import proposal_view, reviews
 from store import calls, portal
 from store.accounts import SignedIn
 from store.portal import Seat
@@ -42,6 +41,57 @@ class CriterionOut(BaseModel):
     weight: int
 
 
+class BudgetItemOut(BaseModel):
+    """One budget line: category, amount in fen, share of the whole budget (percent)."""
+
+    category: str
+    amount_fen: int
+    share: float
+
+
+class KpiOut(BaseModel):
+    """One indicator: unit, total over the run and the target of each month (1..N)."""
+
+    indicator: str
+    unit: str = Field(description="人次 / 人 / 场 / 小时")
+    total: int
+    by_month: list[int | None]
+
+
+class CitedNeedOut(BaseModel):
+    """A resident's need the proposal answers (text masked)."""
+
+    id: int
+    text: str
+    community: str
+    domain: str
+    target_group: str
+
+
+class ScheduleOut(BaseModel):
+    """What the project does in one month."""
+
+    month: int
+    activity: str
+
+
+class ProposalOut(BaseModel):
+    """The whole proposal as the evaluator reads it (`services.proposal_view`)."""
+
+    domain: str
+    community: str
+    requested_fen: int
+    matching_fen: int
+    budget_total_fen: int
+    planned_visits: int = Field(description="计划服务人次")
+    months: int
+    target_groups: list[str]
+    budget: list[BudgetItemOut]
+    kpis: list[KpiOut]
+    needs: list[CitedNeedOut]
+    schedule: list[ScheduleOut]
+
+
 class AssignmentOut(BaseModel):
     """One seat on a proposal's panel, with what the evaluator needs to score it."""
 
@@ -57,6 +107,9 @@ class AssignmentOut(BaseModel):
     criteria: list[CriterionOut]
     scores: dict[str, int] | None = Field(description="已提交的评分（如有）")
     weighted_score: float | None
+    proposal: ProposalOut | None = Field(
+        default=None, description="申报书全文（预算、指标、需求、计划）；仅单个任务返回"
+    )
 
 
 class ScoreBody(BaseModel):
@@ -87,12 +140,32 @@ def _seat(request: Request, session: Session, user: SignedIn, assignment_id: int
     return reviews.seat_of(session, actor=actor_of(request, user), assignment_id=assignment_id)
 
 
-def _describe(session: Session, seat: Seat, *, reviewer_id: int) -> AssignmentOut:
-    call = calls.get_call(session, seat.proposal.call_id)
-    blind = (
-        read_selection_rules(call.rules).blind_preliminary
-        and seat.assignment.stage == Stage.PRELIMINARY
+def _whole(view: proposal_view.ProposalView) -> ProposalOut:
+    return ProposalOut(
+        domain=view.domain,
+        community=view.community,
+        requested_fen=view.requested_fen,
+        matching_fen=view.matching_fen,
+        budget_total_fen=view.budget_total_fen,
+        planned_visits=view.planned_visits,
+        months=view.months,
+        target_groups=list(view.target_groups),
+        budget=[BudgetItemOut(**vars(b)) for b in view.budget],
+        kpis=[
+            KpiOut(indicator=k.indicator, unit=k.unit, total=k.total, by_month=list(k.by_month))
+            for k in view.kpis
+        ],
+        needs=[CitedNeedOut(**vars(n)) for n in view.needs],
+        schedule=[ScheduleOut(**vars(s)) for s in view.schedule],
     )
+
+
+def _describe(
+    session: Session, seat: Seat, *, reviewer_id: int, whole: bool = False
+) -> AssignmentOut:
+    call = calls.get_call(session, seat.proposal.call_id)
+    blind = proposal_view.is_blind(session, seat)
+    view = proposal_view.read_seat(session, seat=seat) if whole else None
     review = portal.get_review(
         session,
         proposal_id=seat.proposal.id or 0,
@@ -102,8 +175,8 @@ def _describe(session: Session, seat: Seat, *, reviewer_id: int) -> AssignmentOu
     return AssignmentOut(
         id=seat.assignment.id or 0,
         proposal_id=seat.proposal.id or 0,
-        title=seat.proposal.title,
-        summary=seat.proposal.summary,
+        title=view.title if view else seat.proposal.title,
+        summary=view.summary if view else seat.proposal.summary,
         agency=None if blind else seat.agency_name,
         stage=seat.assignment.stage,
         stage_label=STAGE_LABELS[Stage(seat.assignment.stage)],
@@ -115,6 +188,7 @@ def _describe(session: Session, seat: Seat, *, reviewer_id: int) -> AssignmentOu
         ],
         scores=dict(review.scores) if review else None,
         weighted_score=review.weighted_score if review else None,
+        proposal=_whole(view) if view else None,
     )
 
 
@@ -140,9 +214,12 @@ def get_assignment(
     user: ApiUser,
     assignment_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> AssignmentOut:
-    """Return one of the evaluator's seats."""
+    """Return one of the evaluator's seats, with the whole proposal to score from."""
     return _describe(
-        session, _seat(request, session, user, assignment_id), reviewer_id=user.user_id
+        session,
+        _seat(request, session, user, assignment_id),
+        reviewer_id=user.user_id,
+        whole=True,
     )
 
 

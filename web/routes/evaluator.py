@@ -21,9 +21,8 @@ from sqlmodel import Session
 from models.attention import evaluation_flags
 from models.call_rules import read_call_rules
 from models.indicators import Plausibility, read_plausibility
-from models.selection_rules import read_selection_rules
-from models.status import EvaluationStatus, Role, Stage
-from services import evaluations, reviews
+from models.status import EvaluationStatus, Role
+from services import evaluations, proposal_view, reviews
 from store import calls, portal
 from store.accounts import SignedIn
 from web.deps import Forbidden, NowDep, SessionDep, actor_of, require_roles
@@ -32,13 +31,6 @@ from web.security import FormUser
 
 router = APIRouter(prefix="/evaluator", include_in_schema=False)
 EvaluatorUser = Annotated[SignedIn, Depends(require_roles(Role.EVALUATOR))]
-
-
-def _is_blind(session: Session, seat: portal.Seat) -> bool:
-    rules = calls.get_call(session, seat.proposal.call_id).rules
-    return (
-        seat.assignment.stage == Stage.PRELIMINARY and read_selection_rules(rules).blind_preliminary
-    )
 
 
 @router.get("")
@@ -55,7 +47,7 @@ def evaluator_home(request: Request, session: SessionDep, user: EvaluatorUser) -
                     "title": s.proposal.title,
                     "stage": s.assignment.stage,
                     "status": s.assignment.status,
-                    "agency": "" if _is_blind(session, s) else s.agency_name,
+                    "agency": "" if proposal_view.is_blind(session, s) else s.agency_name,
                 }
                 for s in seats
             ]
@@ -71,23 +63,16 @@ def _scoring_context(session: Session, seat: portal.Seat, user: SignedIn) -> dic
         stage=seat.assignment.stage,
         reviewer_id=user.user_id,
     )
-    p = seat.proposal
+    view = proposal_view.read_seat(session, seat=seat)
     return {
         "seat": {
             "id": seat.assignment.id,
             "stage": seat.assignment.stage,
             "status": seat.assignment.status,
         },
-        "proposal": {
-            "title": p.title,
-            "summary": p.summary,
-            "requested_fen": p.requested_fen,
-            "planned_people": p.planned_people,
-            "months": p.months,
-            "target_groups": p.target_groups,
-        },
-        "agency": "" if _is_blind(session, seat) else seat.agency_name,
-        "blind": _is_blind(session, seat),
+        "proposal": view,
+        "agency": view.agency or "",
+        "blind": view.blind,
         "criteria": [
             {"n": n, "name": c.name, "weight": c.weight}
             for n, c in enumerate(rules.review_criteria)
