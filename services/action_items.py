@@ -17,7 +17,7 @@ from services import Actor, Forbidden, NotFound
 from services.projects import OFFICE_ROLES
 from store import action_lists, awards
 
-STATUS_LABELS = {status: label for label, status in STATUS_BY_LABEL.items()}
+STATUS_LABELS: dict[str, str] = {str(status): label for label, status in STATUS_BY_LABEL.items()}
 
 
 @dataclass(frozen=True)

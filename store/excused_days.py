@@ -22,7 +22,9 @@ def list_excused_days(
     ids = list(project_ids)
     if not ids:
         return {}
-    query = select(ExcusedDay.project_id, ExcusedDay.day).where(col(ExcusedDay.project_id).in_(ids))
+    query = select(col(ExcusedDay.project_id), col(ExcusedDay.day)).where(
+        col(ExcusedDay.project_id).in_(ids)
+    )
     if first is not None:
         query = query.where(ExcusedDay.day >= first)
     if last is not None:
