@@ -1,9 +1,11 @@
 """The evaluator's pages: assigned proposals with the scoring form (blind where the call
 says so), and the monthly evaluations waiting for a second evaluator's review.
 
-Each monthly evaluation waiting for review shows its plausibility flags: outputs
-implausibly far above plan (异常) and a budget that is 超支 or 执行偏慢, by the call's
-`[plausibility]` thresholds (`models.attention.evaluation_flags`), so the reviewer checks them first.
+The scoring page reads the whole proposal (`services.proposal_view`: budget, KPIs,
+cited needs, schedule), blind at 初审 where the call says so. Each monthly
+evaluation waiting for review shows every criterion beside what was measured for it
+and its plausibility flags: outputs implausibly far above plan (异常) and a budget
+that is 超支 or 执行偏慢 (`services.evaluation_view`), so the reviewer checks them first.
 
 Scoring calls `services.reviews` and reviewing calls `services.evaluations`, the same
 use cases as the JSON API and the flows: a refusal there (stage closed, seat not held,
@@ -18,11 +20,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from models.attention import evaluation_flags
 from models.call_rules import read_call_rules
-from models.indicators import Plausibility, read_plausibility
-from models.status import EvaluationStatus, Role
-from services import evaluations, proposal_view, reviews
+from models.status import Role
+from services import evaluation_view, evaluations, proposal_view, reviews
 from store import calls, portal
 from store.accounts import SignedIn
 from web.deps import Forbidden, NowDep, SessionDep, actor_of, require_roles
@@ -148,40 +148,11 @@ async def score(
     )
 
 
-def _limits(session: Session, cycle_id: int, found: dict[int, Plausibility]) -> Plausibility:
-    if cycle_id not in found:
-        found[cycle_id] = read_plausibility(calls.get_latest_call(session, cycle_id=cycle_id).rules)
-    return found[cycle_id]
-
-
 @router.get("/evaluations")
 def evaluations_page(request: Request, session: SessionDep, user: EvaluatorUser) -> Response:
-    """List the monthly evaluations waiting for review by an evaluator who did not score them."""
-    rows = portal.list_evaluations_to_review(
-        session, reviewer_id=user.user_id, status=EvaluationStatus.IN_REVIEW
-    )
-    limits: dict[int, Plausibility] = {}
-    return render(
-        request,
-        "evaluator/evaluations.html",
-        {
-            "evaluations": [
-                {
-                    "id": e.id,
-                    "title": p.title,
-                    "month": e.month,
-                    "score": e.total_score,
-                    "grade": e.grade,
-                    "comment": e.comment,
-                    "reports": f"{e.reports_submitted}/{e.reports_expected}",
-                    "people": f"{e.people_served}/{e.people_planned}",
-                    "veto": e.veto,
-                    "flags": evaluation_flags(e, _limits(session, p.cycle_id, limits)),
-                }
-                for e, p in rows
-            ]
-        },
-    )
+    """List the monthly evaluations waiting for review, each criterion beside its measures."""
+    readings = evaluation_view.list_for_review(session, actor=actor_of(request, user))
+    return render(request, "evaluator/evaluations.html", {"evaluations": readings})
 
 
 @router.post("/evaluations/{evaluation_id}")
