@@ -4,7 +4,11 @@ Reviewers score on different scales (one is harsh, one lenient), so each
 reviewer's weighted scores are turned into z-scores and mapped back to a
 0–100 scale (mean 75, sd 10) before averaging. Ties break on the smaller
 request, then the earlier submission, then the id, so the same inputs always
-give the same ranking. Allocation is best score first with quota repair:
+give the same ranking. The published lines — the 初审 pass line and the
+minimum award score — are read on the scale the call publishes: the
+weighted raw mean over the panel, out of 100. Normalisation orders the
+ranking; it never moves a proposal across a published line.
+Allocation is best score first with quota repair:
 the committee's forced inclusions, then each domain's minimum, then the
 ranking, each proposal funded in full while the fund (including money
 restricted to a domain), the per-project cap and the domain ceilings allow.
@@ -40,6 +44,13 @@ class Candidate:
     requested_fen: int
     submitted_at: datetime
     score: float
+    raw_score: float | None = None
+    """The weighted raw mean (the published scale); `score` is used when it is not given."""
+
+    @property
+    def line_score(self) -> float:
+        """The score compared with a published line: the raw mean when known."""
+        return self.score if self.raw_score is None else self.raw_score
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,61 @@ def average_by_proposal(normalised: Mapping[tuple[int, int], float]) -> dict[int
     for (proposal_id, _), score in normalised.items():
         grouped[proposal_id].append(score)
     return {pid: round(fmean(scores), 2) for pid, scores in grouped.items()}
+
+
+def raw_mean_by_proposal(reviews: Iterable[ScoredReview]) -> dict[int, float]:
+    """Average each proposal's weighted raw scores over its reviewers (the published scale)."""
+    grouped: dict[int, list[float]] = defaultdict(list)
+    for review in reviews:
+        grouped[review.proposal_id].append(review.weighted_score)
+    return {pid: round(fmean(scores), 2) for pid, scores in grouped.items()}
+
+
+def passes_line(raw_mean: float, line: float) -> bool:
+    """Tell whether a weighted raw mean reaches a published line (pass line, award line)."""
+    return raw_mean >= line
+
+
+@dataclass(frozen=True)
+class StageScore:
+    """A proposal's scores in a stage: the published raw mean and the normalised average."""
+
+    raw_mean: float
+    normalised: float
+    reviews: int
+
+
+def score_stage(reviews: Iterable[ScoredReview]) -> dict[int, StageScore]:
+    """Give each proposal its raw mean and its normalised average in one stage."""
+    given = list(reviews)
+    raw = raw_mean_by_proposal(given)
+    normalised = average_by_proposal(normalise_per_reviewer(given))
+    counts: dict[int, int] = defaultdict(int)
+    for review in given:
+        counts[review.proposal_id] += 1
+    return {pid: StageScore(raw[pid], normalised[pid], counts[pid]) for pid in raw}
+
+
+@dataclass(frozen=True)
+class PreliminaryResult:
+    """Whether a proposal passes 初审, and the note that says why not."""
+
+    passed: bool
+    note: str
+
+
+def judge_preliminary(
+    score: StageScore, *, pass_line: float, bonus: float = 0.0, bonus_reason: str = ""
+) -> PreliminaryResult:
+    """Pass 初审 when the raw mean plus any track-record bonus reaches the published pass line."""
+    total = round(score.raw_mean + bonus, 2)
+    if passes_line(total, pass_line):
+        return PreliminaryResult(True, bonus_reason)
+    note = (
+        f"初审得分（加权原始均分）{total:.2f} 低于通过线 {pass_line:g}"
+        f"（标准化得分 {score.normalised:.2f}）"
+    )
+    return PreliminaryResult(False, note + (f"（含{bonus_reason}）" if bonus_reason else ""))
 
 
 def rank_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -168,7 +234,7 @@ def allocate(
             pid = candidate.proposal_id
             if candidate.domain_key != domain or pid in funded or pid in excluded:
                 continue
-            if candidate.score >= min_score and not book.refusal(candidate):
+            if passes_line(candidate.line_score, min_score) and not book.refusal(candidate):
                 book.take(candidate)
                 funded[pid] = "立项（领域保底）"
                 have += 1
@@ -190,8 +256,8 @@ def allocate(
 def _refusal(candidate: Candidate, book: _Ledger, min_score: float, excluded: set[int]) -> str:
     if candidate.proposal_id in excluded:
         return "评审委员会决定不予资助"
-    if candidate.score < min_score:
-        return f"得分 {candidate.score:.2f} 低于立项线 {min_score:g}"
+    if not passes_line(candidate.line_score, min_score):
+        return f"得分（加权原始均分）{candidate.line_score:.2f} 低于立项线 {min_score:g}"
     return book.refusal(candidate)
 
 

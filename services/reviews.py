@@ -2,11 +2,12 @@
 
 One use case with three doors: the seated evaluator scores from the portal page or
 the JSON API (`score_proposal`), or the office stores a stage's score sheet
-(`store_score_sheet`, from the `select_projects` flow). Each door gets the same
+(`store_score_sheet`, from `gongyi selection scores` and the `select_projects` flow). Each door gets the same
 checks, in this order:
 
 1. the reviewer holds the seat (an abstention is not a seat to score from);
-2. the stage is open: the proposal still waits in it (初审: eligible, 路演答辩: shortlisted);
+2. the stage is open: the proposal still waits in it (初审: eligible, 路演答辩: shortlisted
+   until the office closes 路演答辩 with the proposed allocation);
 3. the reviewer has declared no conflict of interest with the proposal's agency;
 4. the scores fit the call: every criterion, none unknown, each 0–100.
 
@@ -104,10 +105,23 @@ def closed_message(title: str, stage: str) -> str:
     return f"「{title}」的{stage_label(stage)}已不接受评分"
 
 
+CLOSED_AFTER_DEFENCE = frozenset({Stage.FINAL, Stage.PUBLICITY})
+"""A shortlisted proposal at one of these stages has left 路演答辩 (its stage was closed)."""
+
+
+def is_waiting(proposal: Proposal, stage: str) -> bool:
+    """Whether the proposal still waits in a scored stage (初审: eligible; 路演答辩: shortlisted
+    and the stage not yet closed with the proposed allocation)."""
+    if proposal.status != WAITING_IN_STAGE.get(Stage(stage)):
+        return False
+    return not (stage == Stage.DEFENCE and proposal.stage in CLOSED_AFTER_DEFENCE)
+
+
 def is_open(assignment: ReviewAssignment, proposal: Proposal) -> bool:
     """Whether this seat can be scored now: not an abstention, and the proposal waits in the stage."""
-    waiting = WAITING_IN_STAGE.get(Stage(assignment.stage))
-    return assignment.status != AssignmentStatus.ABSTAINED and proposal.status == waiting
+    return assignment.status != AssignmentStatus.ABSTAINED and is_waiting(
+        proposal, assignment.stage
+    )
 
 
 def seat_of(session: Session, *, actor: Actor, assignment_id: int) -> portal.Seat:

@@ -1,12 +1,12 @@
-"""The demo's layered selection: the flow waits at 终审 and the committee answers.
+"""The demo's layered selection: every step in order, the committee answering at 终审.
 
-In real use the selection flow pauses and a person runs `gongyi selection
-decide`. The demo cannot wait for a person, so it runs the flow in a second
-thread and, once the flow is paused, gives the committee's decision from
-`demo/committee.toml` through `record_committee_decision` — the same function
-the CLI command calls — which checks it, stores it and resumes the run.
-Then one objection from `demo/objections.csv` is lodged within the window and
-dismissed, and the notice is concluded: contracts are signed.
+The demo has every input at once, so `select_projects` takes each step in turn:
+seat the 初审 panels, store the score book's 初审 scores, close 初审, seat the
+路演 panels, store the 路演 scores, close 路演 (the proposed allocation), and the
+committee's decision from `demo/committee.toml` — given through the same service as
+`gongyi selection decide`, dated `decided_on`. Then one objection from
+`demo/objections.csv` is lodged within the window and dismissed, and the notice is
+concluded: contracts are signed.
 
 Before that, `receive_demo_bids` enters the agencies' proposals as the office enters
 a paper batch: at the business moment it was received (`DEMO_BIDS_RECEIVED`, before
@@ -15,8 +15,6 @@ the call's deadline), never at a time the workbook states.
 
 from __future__ import annotations
 
-import threading
-import time
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,17 +23,15 @@ from zoneinfo import ZoneInfo
 
 from flows.call.receive_bids import BidsSummary, receive_bids
 from flows.runtime import session_scope
-from flows.selection.committee import CommitteeInput, get_pending, record_committee_decision
+from flows.selection.committee import CommitteeChoice
 from flows.selection.conclude_publicity import ConclusionSummary, conclude_publicity
 from flows.selection.objections import lodge_objection, resolve_objection
 from flows.selection.select_projects import SelectionSummary, select_projects
-from flows.selection.selection_allocation import check_decision
 from models.rows import read_all
 from models.status import ProposalStatus
 from store import proposals
 from store.spreadsheets import read_rows
 
-WAIT_LIMIT_SECONDS = 300
 DEMO_BIDS_RECEIVED = datetime(2026, 5, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 """When the street office received the demo's paper batch (the call closes 2026-05-20 17:00)."""
 
@@ -58,30 +54,16 @@ def receive_demo_bids(
 def run_demo_selection(
     call_id: int, data: Path, *, decided_on: date, projects_start_on: date
 ) -> DemoSelection:
-    """Run selection, answer for the committee, handle the demo objection, and sign."""
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["summary"] = select_projects(
-                call_id,
-                str(data / "reviewers.csv"),
-                str(data / "conflicts.csv"),
-                str(data / "reviews.csv"),
-                decided_on,
-                score_book=True,
-                wait_seconds=WAIT_LIMIT_SECONDS,
-            )
-        except BaseException as exc:  # surfaced in the caller's thread below
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=run, name="select_projects")
-    worker.start()
-    _answer_for_committee(call_id, data / "committee.toml", worker)
-    worker.join()
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    summary: SelectionSummary = outcome["summary"]  # type: ignore[assignment]
+    """Run every selection step, answer for the committee, handle the demo objection, and sign."""
+    summary = select_projects(
+        call_id,
+        str(data / "reviewers.csv"),
+        str(data / "conflicts.csv"),
+        str(data / "reviews.csv"),
+        decided_on,
+        score_book=True,
+        decision=read_committee_choice(data / "committee.toml"),
+    )
     if summary.errors or summary.notice_ends_on is None:
         return DemoSelection(summary, None)
     _demo_objection(call_id, data / "objections.csv", summary.notice_ends_on)
@@ -91,23 +73,16 @@ def run_demo_selection(
     )
 
 
-def _answer_for_committee(call_id: int, decision_path: Path, worker: threading.Thread) -> None:
-    data = tomllib.loads(decision_path.read_text(encoding="utf-8"))
-    decision = CommitteeInput(**data)
-    deadline = time.monotonic() + WAIT_LIMIT_SECONDS
-    while worker.is_alive() and time.monotonic() < deadline:
-        if get_pending(call_id) is not None and _is_paused(get_pending(call_id).flow_run_id):  # type: ignore[union-attr]
-            record_committee_decision(call_id, decision, check=check_decision)
-            return
-        time.sleep(0.5)
-
-
-def _is_paused(flow_run_id: str) -> bool:
-    from prefect.client.orchestration import get_client
-
-    with get_client(sync_client=True) as client:
-        state = client.read_flow_run(flow_run_id).state
-    return bool(state and state.is_paused())
+def read_committee_choice(path: Path) -> CommitteeChoice:
+    """Read the committee's decision the demo gives (`demo/committee.toml`)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return CommitteeChoice(
+        accepted=bool(data.get("accepted", True)),
+        include=tuple(int(i) for i in data.get("include", [])),
+        exclude=tuple(int(i) for i in data.get("exclude", [])),
+        reasons=str(data.get("reasons", "")),
+        decided_by=str(data.get("decided_by", "评审委员会")),
+    )
 
 
 def _demo_objection(call_id: int, path: Path, ends_on: date) -> None:

@@ -1,13 +1,15 @@
-"""Flow `select_projects`: layered selection from 初审 to 公示 (经过层层遴选).
+"""Flow `select_projects`: every step of layered selection it has inputs for, then stop.
 
-Recipe: register the reviewer pool and its conflicts; for 初审 and then
-路演答辩 seat conflict-free panels, take the score sheet, store raw and
-normalised scores, and close the stage; at 终审 propose the allocation and
-wait for the committee (a decision already on record is used without
-waiting); then record each outcome and publish the 公示 with its objection
-window. Contracts are signed by `conclude_publicity` once the window closes.
-Proposals not funded for lack of money stay on the waiting list (候补) until
-then, so money freed by an upheld objection goes to the next in line.
+Selection is stepwise and its state lives in the database (`models.selection_progress`):
+seat the 初审 panels → 初审 scores → close 初审 → seat the 路演 panels → 路演 scores →
+close 路演 (the proposed allocation goes to the committee) → the committee's decision
+(公示). This convenience flow asks the database for the next step and takes it while
+it has the input: the reviewer pool for seating, the score sheet for scores, the
+committee's choice for the decision. At the first step it has no input for — 路演
+scores missing, the committee not yet met — it stops cleanly with one line saying
+what to do next (`SelectionSummary.next_step`); nothing waits in a process.
+Contracts are signed by `conclude_publicity` once the 公示 window closes. Proposals
+not funded for lack of money stay on the waiting list (候补) until then.
 """
 
 from __future__ import annotations
@@ -17,12 +19,9 @@ from datetime import date
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
-from prefect.context import get_run_context
-from prefect.flow_runs import pause_flow_run
 
-from flows.runtime import io_task, session_scope
-from flows.selection.committee import CommitteeInput, note_waiting, read_recorded_decision
-from flows.selection.selection_allocation import compute_allocation
+from flows.runtime import get_now, io_task, session_scope
+from flows.selection.committee import SYSTEM_ACTOR, CommitteeChoice, decide
 from flows.selection.selection_reports import write_notice_pdf
 from flows.selection.selection_stages import (
     close_preliminary,
@@ -32,18 +31,18 @@ from flows.selection.selection_stages import (
     store_reviewer_pool,
     store_scores,
 )
-from models.call_rules import read_call_rules
-from models.publicity import window_end
 from models.rows import RowsRejected
-from models.selection import Allocation
-from models.selection_rules import read_selection_rules
-from models.status import PROPOSAL_TRANSITIONS, ProposalStatus, Role, Stage, apply_transition
-from store import calls, proposals, selection
+from models.status import ProposalStatus, Stage
+from services import ServiceError, committee
+from services.selection import selection_progress
+from store import proposals, selection
+
+FUNDED = (ProposalStatus.APPROVED, ProposalStatus.PUBLICISED, ProposalStatus.CONTRACTED)
 
 
 @dataclass(frozen=True)
 class SelectionSummary:
-    """What each layer of selection did."""
+    """Where layered selection stands after a run, and what each layer did."""
 
     reviewers: int = 0
     conflicts_excluded: tuple[str, ...] = ()
@@ -55,126 +54,150 @@ class SelectionSummary:
     notice_ends_on: date | None = None
     notice_pdf: str = ""
     errors: tuple[str, ...] = ()
+    next_step: str = ""
+    steps: tuple[str, ...] = ()
+
+
+@dataclass
+class _Inputs:
+    call_id: int
+    reviewers_path: str
+    conflicts_path: str
+    scores_path: str
+    score_book: bool
+    choice: CommitteeChoice | None
+    decided_on: date
+    names: list[str] | None = None
+    taken: list[str] = field(default_factory=list)
+
+
+def next_step(call_id: int) -> tuple[str, str]:
+    """The key and message of the call's next selection step."""
+    with session_scope() as session:
+        step = selection_progress(session, call_id=call_id)
+    return step.key, step.message
 
 
 @io_task
-def record_outcomes(
-    call_id: int, outcomes: list[Allocation], decision: CommitteeInput
-) -> tuple[int, int, int]:
-    """Approve the funded, refuse the committee's exclusions, waitlist the rest."""
-    approved = amount = waitlisted = 0
+def propose(call_id: int) -> committee.Proposed:
+    """Close 路演答辩 and put the proposed allocation before the committee."""
     with session_scope() as session:
-        by_id = {p.id: p for p in proposals.list_proposals(session, call_id=call_id)}
-        for outcome in outcomes:
-            proposal = by_id[outcome.proposal_id]
-            if proposal.status != ProposalStatus.SHORTLISTED:
-                approved += proposal.status in (ProposalStatus.APPROVED, ProposalStatus.CONTRACTED)
-                continue
-            if outcome.is_funded:
-                target, note = ProposalStatus.APPROVED, f"终审通过（排名第 {outcome.rank}）"
-                approved, amount = approved + 1, amount + outcome.amount_fen
-            elif outcome.proposal_id in decision.exclude:
-                target, note = (
-                    ProposalStatus.REJECTED,
-                    f"评审委员会决定不予资助：{decision.reasons}",
-                )
-            else:
-                waitlisted += 1
-                proposals.set_proposal_status(
-                    session,
-                    proposal,
-                    status=proposal.status,
-                    stage=Stage.FINAL,
-                    note=f"候补：{outcome.reason}",
-                )
-                continue
-            status = apply_transition(
-                PROPOSAL_TRANSITIONS, ProposalStatus.SHORTLISTED, target, role=Role.SYSTEM
-            )
-            proposals.set_proposal_status(
-                session, proposal, status=status, stage=Stage.FINAL, note=note
-            )
-    return approved, amount, waitlisted
-
-
-@io_task
-def open_notice(call_id: int, published_on: date) -> date:
-    """Publish the 公示 once and return the last day objections are taken."""
-    with session_scope() as session:
-        stored = calls.get_call(session, call_id).rules
-        rules = read_selection_rules(stored)
-        ends_on = window_end(
-            published_on,
-            rules.objection_days,
-            holidays=rules.holidays,
-            first_day_counts=read_call_rules(stored).objection_first_day_counts,
+        return committee.propose_allocation(
+            session, actor=SYSTEM_ACTOR, now=get_now(), call_id=call_id
         )
-        return selection.set_notice(
-            session, call_id=call_id, published_on=published_on, ends_on=ends_on
-        ).ends_on
 
 
-def wait_for_committee(call_id: int, wait_seconds: int) -> CommitteeInput:
-    """Use the decision on record, or pause until the committee gives one."""
-    recorded = read_recorded_decision(call_id)
-    if recorded is not None:
-        return recorded
-    note_waiting(call_id, str(get_run_context().flow_run.id))  # type: ignore[union-attr]
-    print(
-        f"终审：等待评审委员会决定（gongyi selection decide --call {call_id} …），最长 {wait_seconds} 秒"
-    )
-    return pause_flow_run(wait_for_input=CommitteeInput, timeout=wait_seconds, poll_interval=2)
-
-
-def _scored_stage(
-    call_id: int, stage: Stage, names: list[str], scores_path: str, score_book: bool
-) -> dict[int, float]:
-    seat_panels(call_id, stage, names)
-    sheet = read_score_sheet(call_id, stage, scores_path, score_book=score_book)
-    return store_scores(call_id, stage, sheet)
+def _take(step: str, given: _Inputs) -> bool:
+    """Take one step if its input is given; return False when it is not."""
+    kind, _, stage_name = step.partition(":")
+    stage = Stage(stage_name) if stage_name else None
+    if kind == "seat" and stage is not None:
+        if not given.reviewers_path:
+            return False
+        if given.names is None:
+            given.names = store_reviewer_pool(given.reviewers_path, given.conflicts_path or None)
+        seat_panels(given.call_id, stage, given.names)
+    elif kind == "scores" and stage is not None:
+        if not given.scores_path:
+            return False
+        sheet = read_score_sheet(
+            given.call_id, stage, given.scores_path, score_book=given.score_book
+        )
+        if not sheet:
+            return False
+        store_scores(given.call_id, stage, sheet)
+    elif kind == "close" and stage == Stage.PRELIMINARY:
+        close_preliminary(given.call_id)
+    elif kind == "close" and stage == Stage.DEFENCE:
+        proposed = propose(given.call_id)
+        print(f"终审：拟资助 {proposed.funded} 个项目，提交评审委员会")
+    elif kind == "decide" and given.choice is not None:
+        decide(given.call_id, given.choice, on=given.decided_on, actor=SYSTEM_ACTOR)
+        write_notice_pdf(given.call_id)
+    else:
+        return False
+    given.taken.append(step)
+    return True
 
 
 @flow(name="select_projects", log_prints=True)
 def select_projects(
     call_id: int,
-    reviewers_path: str,
-    conflicts_path: str,
-    scores_path: str,
-    decided_on: date,
+    reviewers_path: str = "",
+    conflicts_path: str = "",
+    scores_path: str = "",
+    decided_on: date | None = None,
     score_book: bool = False,
-    wait_seconds: int = 3600,
+    decision: CommitteeChoice | None = None,
 ) -> SelectionSummary:
-    """Run 初审, 路演答辩 and 终审, then publish the 公示."""
+    """Take every selection step there is input for; stop at the first that has none."""
+    given = _Inputs(
+        call_id,
+        reviewers_path,
+        conflicts_path,
+        scores_path,
+        score_book,
+        decision,
+        decided_on or get_now().date(),
+    )
     try:
-        names = store_reviewer_pool(reviewers_path, conflicts_path)
-        excluded = tuple(count_conflicts_excluded(call_id, Stage.PRELIMINARY))
-        failed = close_preliminary(
-            call_id, _scored_stage(call_id, Stage.PRELIMINARY, names, scores_path, score_book)
-        )
-        _scored_stage(call_id, Stage.DEFENCE, names, scores_path, score_book)
+        key, message = next_step(call_id)
+        while key not in given.taken and _take(key, given):
+            key, message = next_step(call_id)
     except RowsRejected as rejected:
         print(f"遴选材料被拒绝：{rejected}")
         for error in rejected.errors:
             print(f"  {error}")
         return SelectionSummary(errors=tuple(str(e) for e in rejected.errors))
-    proposed, _ = compute_allocation(call_id)
-    print(f"终审：拟资助 {sum(o.is_funded for o in proposed)} 个项目")
-    decision = wait_for_committee(call_id, wait_seconds)
-    outcomes, _ = compute_allocation(call_id, include=decision.include, exclude=decision.exclude)
-    approved, amount, waitlisted = record_outcomes(call_id, outcomes, decision)
-    ends_on = open_notice(call_id, decided_on)
-    pdf = write_notice_pdf(call_id)
-    committee = (
-        "接受排名"
-        if decision.accepted and not (decision.include or decision.exclude)
-        else f"调整：{decision.reasons}"
-    )
-    print(f"公示：立项 {approved} 个，候补 {waitlisted} 个，异议受理至 {ends_on}；{pdf}")
+    except ServiceError as refused:
+        return SelectionSummary(errors=(refused.message,))
+    summary = read_summary(call_id, next_step=message, steps=tuple(given.taken))
+    print(f"下一步：{message}")
     create_markdown_artifact(
         key=f"selection-call-{call_id}",
-        markdown=f"# 遴选结果\n\n- 初审未通过：{len(failed)}\n- 终审立项：{approved}\n- 候补：{waitlisted}\n- 公示截止：{ends_on}\n",
-        description="分层遴选结果",
+        markdown=f"# 遴选进度\n\n- 初审未通过：{len(summary.preliminary_failed)}\n"
+        f"- 终审立项：{summary.approved}\n- 候补：{summary.waitlisted}\n"
+        f"- 公示截止：{summary.notice_ends_on or '—'}\n- 下一步：{message}\n",
+        description="分层遴选进度",
     )
+    return summary
+
+
+def read_summary(call_id: int, *, next_step: str, steps: tuple[str, ...] = ()) -> SelectionSummary:
+    """Describe what is stored of the call's selection (the same on a second run)."""
+    with session_scope() as session:
+        found = proposals.list_proposals(session, call_id=call_id)
+        decision = selection.get_decision(session, call_id=call_id)
+        notice = selection.get_notice(session, call_id=call_id)
+        seats = selection.list_assignments(session, call_id=call_id, stage=Stage.PRELIMINARY)
+    funded = [p for p in found if p.status in FUNDED]
+    committee_line = ""
+    if decision is not None:
+        adjusted = decision.include or decision.exclude
+        committee_line = f"调整：{decision.reasons}" if adjusted else "接受排名"
     return SelectionSummary(
-        len(names), excluded, failed, approved, amount, waitlisted, committee, ends_on, pdf
+        reviewers=len({s.reviewer_id for s in seats}),
+        conflicts_excluded=tuple(count_conflicts_excluded.fn(call_id, Stage.PRELIMINARY)),
+        preliminary_failed={
+            p.title: p.screening_note or ""
+            for p in found
+            if p.status == ProposalStatus.REJECTED and p.stage == Stage.PRELIMINARY
+        },
+        approved=len(funded),
+        approved_fen=sum(p.requested_fen for p in funded),
+        waitlisted=sum(
+            1
+            for p in found
+            if p.status == ProposalStatus.SHORTLISTED
+            and (p.screening_note or "").startswith("候补")
+        ),
+        committee=committee_line,
+        notice_ends_on=notice.ends_on if notice else None,
+        notice_pdf=_notice_pdf(call_id) if notice else "",
+        next_step=next_step,
+        steps=steps,
     )
+
+
+def _notice_pdf(call_id: int) -> str:
+    return write_notice_pdf.fn(call_id)

@@ -1,9 +1,7 @@
-"""One way to compute a call's allocation from stored scores, for every caller.
+"""The flows' door to `services.allocation`: the call's allocation from stored scores.
 
-The selection flow proposes it at 终审, the committee check dry-runs it with
-the committee's adjustments, the what-if command runs it with another budget
-or other quotas, and the end of 公示 runs it again for freed money. The
-ranking score is each proposal's average normalised 路演答辩 score.
+The what-if command and the end of 公示 run it; the committee's decision dry-runs it
+inside `services.committee`.
 """
 
 from __future__ import annotations
@@ -11,30 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flows.runtime import session_scope
-from models.call_rules import read_call_rules
-from models.fund import LedgerKind
-from models.ledger import Movement, available_by_pool
-from models.selection import (
-    Allocation,
-    AllocationError,
-    Candidate,
-    Quotas,
-    ScoredReview,
-    allocate,
-    average_by_proposal,
-    normalise_per_reviewer,
-    rank_candidates,
-)
-from models.selection_rules import read_selection_rules
-from models.status import ProposalStatus, Stage
-from store import awards, calls, cycles, fund, proposals
-
-IN_FINAL = (
-    ProposalStatus.SHORTLISTED,
-    ProposalStatus.APPROVED,
-    ProposalStatus.PUBLICISED,
-    ProposalStatus.CONTRACTED,
-)
+from models.selection import Allocation, Candidate, Quotas
+from services import allocation
 
 
 def compute_allocation(
@@ -47,60 +23,17 @@ def compute_allocation(
 ) -> tuple[list[Allocation], dict[int, Candidate]]:
     """Rank the proposals in 终审 and allocate; `budget_fen` replaces the fund for what-ifs."""
     with session_scope() as session:
-        call = calls.get_call(session, call_id)
-        rules, selection_rules = read_call_rules(call.rules), read_selection_rules(call.rules)
-        keys = {d.id: d.key for d in cycles.list_domains(session, cycle_id=call.cycle_id)}
-        reviews = proposals.list_reviews(session, call_id=call_id, stage=Stage.DEFENCE)
-        averages = average_by_proposal(
-            normalise_per_reviewer(
-                ScoredReview(r.proposal_id, r.reviewer_id, r.weighted_score) for r in reviews
-            )
+        return allocation.compute_allocation(
+            session,
+            call_id=call_id,
+            include=include,
+            exclude=exclude,
+            budget_fen=budget_fen,
+            quotas=quotas,
         )
-        candidates = {
-            p.id: Candidate(
-                p.id, keys[p.domain_id], p.requested_fen, p.submitted_at, averages[p.id]
-            )  # type: ignore[index]
-            for p in proposals.list_proposals(session, call_id=call_id)
-            if p.status in IN_FINAL and p.id in averages
-        }
-        pools = _pools(session, call.cycle_id, call_id, keys)
-    if budget_fen is not None:
-        pools = {None: budget_fen}
-    outcomes = allocate(
-        rank_candidates(candidates.values()),
-        pools=pools,
-        cap_fen=rules.max_fen,
-        min_score=rules.min_award_score,
-        quotas=quotas or selection_rules.quotas,
-        include=include,
-        exclude=exclude,
-    )
-    return outcomes, candidates
-
-
-def _pools(session, cycle_id: int, call_id: int, keys: dict[int, str]) -> dict[str | None, int]:  # type: ignore[no-untyped-def]
-    """Return what the fund can give this call, adding back the call's own commitments."""
-    the_fund = fund.get_fund(session, cycle_id=cycle_id)
-    own_awards = {
-        a.id
-        for a in awards.list_awards(
-            session, proposal_ids=[p.id for p in proposals.list_proposals(session, call_id=call_id)]
-        )  # type: ignore[misc]
-    }
-    movements = [
-        Movement(e.kind, e.amount_fen, e.domain_id)
-        for e in fund.list_ledger_entries(session, fund_id=the_fund.id)  # type: ignore[arg-type]
-        if not (e.kind == LedgerKind.COMMITMENT and e.award_id in own_awards)
-    ]
-    return {
-        (keys[k] if k is not None else None): v for k, v in available_by_pool(movements).items()
-    }
 
 
 def check_decision(call_id: int, *, include: list[int], exclude: list[int]) -> None:
     """Dry-run the committee's adjustments; raise AllocationError if they break the fund or caps."""
-    _, candidates = compute_allocation(call_id)
-    unknown = sorted((set(include) | set(exclude)) - set(candidates))
-    if unknown:
-        raise AllocationError(f"申报书 {unknown} 不在终审名单中，不能纳入或排除")
-    compute_allocation(call_id, include=include, exclude=exclude)
+    with session_scope() as session:
+        allocation.check_decision(session, call_id=call_id, include=include, exclude=exclude)

@@ -18,28 +18,19 @@ from pathlib import Path
 
 from flows.runtime import get_now, io_task, session_scope
 from models.call_rules import read_call_rules
-from models.eligibility import PastCycle, track_record_bonus
 from models.panel import (
     CONFLICT_LABELS,
     AssignmentStatus,
     ConflictKind,
     ConflictOfInterest,
-    Seatable,
-    assign_panels,
 )
 from models.rows import Row, RowError, RowsRejected, read_all
 from models.selection_rules import read_selection_rules
-from models.status import (
-    PROPOSAL_TRANSITIONS,
-    STAGE_LABELS,
-    ProposalStatus,
-    Role,
-    Stage,
-    apply_transition,
-)
-from services import Actor, reviews
+from models.status import STAGE_LABELS, Role, Stage
+from services import Actor, panels, reviews
+from services import selection as selection_service
 from services.reviews import SheetScore
-from store import agencies, calls, proposals, selection, users
+from store import calls, proposals, selection, users
 from store.spreadsheets import read_rows
 
 CONFLICT_KINDS = {
@@ -49,12 +40,11 @@ CONFLICT_KINDS = {
     "机构工作人员": ConflictKind.STAFF,
 }
 STAGE_BY_LABEL = {label: stage for stage, label in STAGE_LABELS.items()}
-IN_STAGE = reviews.WAITING_IN_STAGE
 SHEET_ACTOR = Actor(login="select_projects", name="遴选评分表", role=Role.SYSTEM)
 
 
 @io_task
-def store_reviewer_pool(reviewers_path: str, conflicts_path: str) -> list[str]:
+def store_reviewer_pool(reviewers_path: str, conflicts_path: str | None = None) -> list[str]:
     """Register the reviewers and their declared conflicts; return the reviewers' names."""
     names = read_all(
         read_rows(Path(reviewers_path), required=("评审专家",)), lambda r: r.text("评审专家")
@@ -72,9 +62,13 @@ def store_reviewer_pool(reviewers_path: str, conflicts_path: str) -> list[str]:
             kind = row.choice("冲突类型", CONFLICT_KINDS)
             return name, agencies[agency], kind, row.text("说明", required=False, max_length=200)
 
-        declared = read_all(
-            read_rows(Path(conflicts_path), required=("评审专家", "机构名称", "冲突类型")),
-            read_conflict,
+        declared = (
+            read_all(
+                read_rows(Path(conflicts_path), required=("评审专家", "机构名称", "冲突类型")),
+                read_conflict,
+            )
+            if conflicts_path
+            else []
         )
         ids = {name: users.add_user(session, name=name, role=Role.EVALUATOR).id for name in names}
         for name, agency_id, kind, note in declared:
@@ -89,41 +83,31 @@ def store_reviewer_pool(reviewers_path: str, conflicts_path: str) -> list[str]:
 
 @io_task
 def seat_panels(call_id: int, stage: str, reviewer_names: list[str]) -> dict[str, list[str]]:
-    """Seat k conflict-free reviewers on every proposal in the stage; return panels by title."""
+    """Seat k conflict-free reviewers on every proposal waiting in the stage (`services.panels`)."""
     with session_scope() as session:
-        rules = read_selection_rules(calls.get_call(session, call_id).rules)
-        pool = {users.add_user(session, name=n, role=Role.EVALUATOR).id: n for n in reviewer_names}
-        waiting = proposals.list_proposals(session, call_id=call_id, status=IN_STAGE[Stage(stage)])
-        seats = [Seatable(p.id, p.agency_id, p.title) for p in waiting]  # type: ignore[arg-type]
-        panels = assign_panels(
-            seats,
-            reviewers=pool,
-            k=rules.reviewers_per_proposal,
-            conflicts=selection.list_conflicts(session),
-            abstentions=selection.list_abstentions(session, call_id=call_id, stage=stage),
+        return panels.seat_stage(
+            session,
+            actor=SHEET_ACTOR,
+            now=get_now(),
+            call_id=call_id,
+            stage=stage,
+            reviewer_names=reviewer_names,
         )
-        for proposal_id, reviewer_ids in panels.items():
-            selection.set_panel(
-                session,
-                proposal_id=proposal_id,
-                stage=stage,
-                reviewer_ids=reviewer_ids,
-                at=get_now(),
-            )
-        titles = {p.id: p.title for p in waiting}
-        return {titles[pid]: [pool[r] for r in seated] for pid, seated in panels.items()}
 
 
 @io_task
 def count_conflicts_excluded(call_id: int, stage: str) -> list[str]:
-    """Describe each conflict that kept a reviewer off a proposal in the stage."""
+    """Describe each conflict that kept a reviewer off a proposal seated in the stage."""
     with session_scope() as session:
         conflicts = selection.list_conflicts(session)
         names = {u.id: u.name for u in users.list_users(session)}
-        waiting = proposals.list_proposals(session, call_id=call_id, status=IN_STAGE[Stage(stage)])
+        seated = {
+            a.proposal_id for a in selection.list_assignments(session, call_id=call_id, stage=stage)
+        }
         return [
             f"{names[reviewer]} 回避「{p.title}」（{CONFLICT_LABELS[ConflictKind(kind)]}）"
-            for p in waiting
+            for p in proposals.list_proposals(session, call_id=call_id)
+            if p.id in seated
             for (reviewer, agency_id), kind in sorted(conflicts.items())
             if agency_id == p.agency_id
         ]
@@ -146,18 +130,22 @@ def read_score_sheet(
     """Read a stage's score sheet and check it with `services.reviews`, storing nothing.
 
     Every bad cell and every refused row (not seated, stage closed, scored twice, …)
-    is named in one `RowsRejected`, in row order.
+    is named in one `RowsRejected`, in row order; so is an empty or unreadable file.
+    A sheet with no row for this stage gives an empty list.
     """
     with session_scope() as session:
         criteria = [
             c.name for c in read_call_rules(calls.get_call(session, call_id).rules).review_criteria
         ]
     label = STAGE_LABELS[Stage(stage)]
-    rows = [
-        r
-        for r in read_rows(Path(path), required=("评审专家", "项目名称", *criteria))
-        if r.values.get("评审环节", label).strip() == label
-    ]
+    try:
+        rows = [
+            r
+            for r in read_rows(Path(path), required=("评审专家", "项目名称", *criteria))
+            if r.values.get("评审环节", label).strip() in (label, label[:2])
+        ]
+    except RowError as error:  # an empty or unreadable file, a missing column
+        raise RowsRejected([error]) from None
     parsed: list[SheetScore] = []
     errors: list[RowError] = []
     for row in rows:
@@ -187,64 +175,19 @@ def store_scores(call_id: int, stage: str, sheet: list[SheetScore]) -> dict[int,
 
 
 @io_task
-def close_preliminary(call_id: int, averages: dict[int, float]) -> dict[str, str]:
-    """Pass 初审 at or above the call's pass score; refuse the rest with the reason."""
-    failed = {}
+def close_preliminary(call_id: int) -> dict[str, str]:
+    """Close 初审 at the call's pass line (`services.selection`); return who failed and why."""
     with session_scope() as session:
-        raw = calls.get_call(session, call_id).rules
-        rules = read_selection_rules(raw)
-        bonus_by_grade = read_call_rules(raw).past_grade_bonus
-        past = _past_cycles(session)
-        for proposal in proposals.list_proposals(
-            session, call_id=call_id, status=ProposalStatus.ELIGIBLE
-        ):
-            score = averages.get(proposal.id)  # type: ignore[arg-type]
-            if score is None:
-                raise RowsRejected(
-                    [RowError("-", 0, "项目名称", f"「{proposal.title}」缺少初审评分")]
-                )
-            # The call may grant points for a good past grade (past_grade_bonus).
-            bonus, why = track_record_bonus(
-                past.get(proposal.agency_id, ()), bonus_by_grade=bonus_by_grade
-            )
-            score += bonus
-            passed = score >= rules.preliminary_pass_score
-            target = ProposalStatus.SHORTLISTED if passed else ProposalStatus.REJECTED
-            note = (
-                why
-                if passed
-                else f"初审标准化得分 {score:.2f} 低于通过线 {rules.preliminary_pass_score:g}"
-                + (f"（含{why}）" if why else "")
-            )
-            status = apply_transition(
-                PROPOSAL_TRANSITIONS, ProposalStatus.ELIGIBLE, target, role=Role.SYSTEM
-            )
-            proposals.set_proposal_status(
-                session, proposal, status=status, stage=Stage.PRELIMINARY, note=note or None
-            )
-            if not passed:
-                failed[proposal.title] = note
-    return failed
-
-
-def _past_cycles(session) -> dict[int, list[PastCycle]]:  # type: ignore[no-untyped-def]
-    past: dict[int, list[PastCycle]] = {}
-    for record in agencies.list_track_records(session):
-        past.setdefault(record.agency_id, []).append(
-            PastCycle(record.year, record.grade, record.yellow_cards, record.breaches)
+        closed = selection_service.close_preliminary(
+            session, actor=SHEET_ACTOR, now=get_now(), call_id=call_id
         )
-    return past
+    return closed.failed
 
 
 def preliminary_bonuses(call_id: int) -> dict[int, tuple[int, str]]:
-    """Return each eligible proposal's 初审 bonus from its agency's track record, and why."""
+    """Return each proposal's 初审 bonus from its agency's track record, and why."""
     with session_scope() as session:
-        bonus_by_grade = read_call_rules(calls.get_call(session, call_id).rules).past_grade_bonus
-        past = _past_cycles(session)
-        return {
-            p.id: track_record_bonus(past.get(p.agency_id, ()), bonus_by_grade=bonus_by_grade)  # type: ignore[misc]
-            for p in proposals.list_proposals(session, call_id=call_id)
-        }
+        return selection_service.preliminary_bonuses(session, call_id=call_id)
 
 
 def _cell(value: str) -> str:
@@ -288,3 +231,24 @@ def export_score_sheet(call_id: int, stage: str, reviewer: str, target: Path) ->
                 ]
             )
     return len(rows)
+
+
+def export_score_sheets(call_id: int, stage: str, folder: Path) -> dict[str, Path]:
+    """Write every seated reviewer's score sheet for the stage into `folder`; return them by name."""
+    with session_scope() as session:
+        names = {u.id: u.name for u in users.list_users(session, role=Role.EVALUATOR)}
+        seated = sorted(
+            {
+                names[a.reviewer_id]
+                for a in selection.list_assignments(session, call_id=call_id, stage=stage)
+                if a.status == AssignmentStatus.ASSIGNED and a.reviewer_id in names
+            }
+        )
+    label = STAGE_LABELS[Stage(stage)]
+    sheets = {}
+    for name in seated:
+        safe = "".join("_" if c in '\\/:*?"<>|' else c for c in name)
+        target = folder / f"{label}评分表-{safe}.csv"
+        export_score_sheet(call_id, stage, name, target)
+        sheets[name] = target
+    return sheets

@@ -133,7 +133,7 @@ def test_score_below_the_award_line_is_not_funded():
         min_score=60,
     )
     assert [(a.amount_fen, a.reason) for a in outcomes] == [
-        (0, "得分 55.00 低于立项线 60"),
+        (0, "得分（加权原始均分）55.00 低于立项线 60"),
         (100, "立项"),
     ]
 
