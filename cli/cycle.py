@@ -11,6 +11,7 @@ import typer
 
 if TYPE_CHECKING:
     from flows.closing.close_cycle import CloseSummary
+    from models.cycle import OfficeIdentity
 
 from cli.common import (
     ActorOption,
@@ -153,6 +154,8 @@ def cycle_show(cycle: CycleIdOption) -> None:
         highlight=False,
         soft_wrap=True,
     )
+    console.print("落款：", highlight=False)
+    _print_office(view.office, line.street_office)
     for number, stage in enumerate(view.stages, start=1):
         mark = {"done": "✓", "current": "→", "skipped": "·", "later": " "}[stage.state]
         console.print(
@@ -162,11 +165,64 @@ def cycle_show(cycle: CycleIdOption) -> None:
         )
     if view.next is not None:
         console.print(f"下一步：{view.next.how}", highlight=False, soft_wrap=True)
+        for blocker in view.next.blockers:
+            console.print(f"  还需：{blocker.text}", highlight=False, soft_wrap=True)
     else:
         console.print("本周期已结项。", highlight=False, soft_wrap=True)
 
 
 app.command("status", help="同 show：各阶段完成情况与下一步。")(cycle_show)
+
+
+@app.command("office")
+def cycle_office(
+    cycle: CycleIdOption,
+    name: Annotated[
+        str | None, typer.Option(help="发布单位名称（落款），如 新安街道办事处。")
+    ] = None,
+    address: Annotated[str | None, typer.Option(help="办公地址。")] = None,
+    contact: Annotated[str | None, typer.Option(help="联系人，如 社会事务科 王老师。")] = None,
+    phone: Annotated[str | None, typer.Option(help="对外联系电话，如 0551-62881234。")] = None,
+    email: Annotated[str | None, typer.Option(help="电子邮箱。")] = None,
+    seal: Annotated[str | None, typer.Option(help="公章文字，如 新安街道办事处（公章）。")] = None,
+    by: ActorOption = "",
+) -> None:
+    """设置文件落款的发布单位：名称、地址、联系人、电话、邮箱、公章文字（只改给出的项；给空值即清除）。"""
+    from services import cycles
+
+    settings = ready()
+    with session_for(settings) as session:
+        office = cycles.set_office(
+            session,
+            actor=clerk_for(by),
+            now=settings.now(),
+            cycle_id=cycle,
+            name=name,
+            address=address,
+            contact=contact,
+            phone=phone,
+            email=email,
+            seal=seal,
+        )
+    console.print(f"创投周期 #{cycle} 的落款已保存：", highlight=False)
+    _print_office(office)
+
+
+def _print_office(office: OfficeIdentity, street_office: str = "") -> None:
+    rows = (
+        (
+            "发布单位",
+            office.name
+            or (f"{street_office}（默认）" if street_office else "（默认：街道办名称）"),
+        ),
+        ("地址", office.address),
+        ("联系人", office.contact),
+        ("电话", office.phone),
+        ("邮箱", office.email),
+        ("公章", office.seal),
+    )
+    for label, value in rows:
+        console.print(f"  {label}：{value or '—'}", highlight=False, soft_wrap=True)
 
 
 @app.command("final")

@@ -7,19 +7,22 @@ is refused naming the field; a second cycle for the same office and year is
 refused (an office runs one cycle a year). `set_up_cycle` is the storing part it
 shares with the demo's `open_cycle` flow. `cycle_status` reads the stage a cycle
 is at and what comes next from what it already holds (`models.cycle_stages`).
+`set_office` sets the issuing office printed in every document's 落款 (a field
+left empty there is taken from the call rules' `[office]`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session
 
 from models.categorisation import DEFAULT_DOMAINS, DomainSeed
-from models.cycle import Cycle
-from models.cycle_stages import StageState, cycle_stages, next_stage
+from models.cycle import Cycle, OfficeIdentity
+from models.cycle_stages import StageState, cycle_stages, next_stage, stage_after
+from models.office_contact import OFFICE_FIELDS, OfficeFieldError, OfficeFields, check_office_fields
 from models.status import CYCLE_TRANSITIONS, CycleStatus, Role, apply_transition
 from services import Actor, Forbidden, NotFound, Refused, audit
 from store import cycle_setup, cycles
@@ -65,6 +68,12 @@ class CycleView:
     domains: list[str]
     stages: list[StageState]
     next: StageState | None
+    office: OfficeIdentity = field(default_factory=OfficeIdentity)
+
+    @property
+    def after(self) -> StageState | None:
+        """The stage that follows the next step."""
+        return stage_after(self.stages)
 
 
 def _check_setter(actor: Actor) -> None:
@@ -170,8 +179,11 @@ def open_cycle(
     if not places:
         raise Refused("社区：至少填写一个社区")
     seeds = domain_seeds(domains)
-    contact = " ".join(office_contact.split())[:50]
-    phone = " ".join(office_phone.split())[:30]
+    try:
+        given = check_office_fields(OfficeFields(contact=office_contact, phone=office_phone))
+    except OfficeFieldError as bad:
+        raise Refused(str(bad)) from None
+    contact, phone = given.contact, given.phone
     with unit_of_work(session):
         found = cycle_setup.find_cycle(session, street_office=office, year=year)
         if found is not None:
@@ -245,4 +257,67 @@ def cycle_status(session: Session, *, actor: Actor, cycle_id: int) -> CycleView:
         domains=[d.name for d in cycles.list_domains(session, cycle_id=cycle_id)],
         stages=stages,
         next=next_stage(stages),
+        office=_office(cycle),
     )
+
+
+def _office(cycle: Cycle) -> OfficeIdentity:
+    return OfficeIdentity(
+        name=cycle.office_name,
+        address=cycle.office_address,
+        contact=cycle.office_contact,
+        phone=cycle.office_phone,
+        email=cycle.office_email,
+        seal=cycle.office_seal,
+    )
+
+
+def set_office(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    cycle_id: int,
+    name: str | None = None,
+    address: str | None = None,
+    contact: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    seal: str | None = None,
+) -> OfficeIdentity:
+    """Set the office that issues the cycle's documents (None: keep that part); return it."""
+    _check_setter(actor)
+    try:
+        cycle = cycles.get_cycle(session, cycle_id)
+    except LookupError as missing:
+        raise NotFound(f"{missing}：{OPEN_FIRST}") from None
+    old = _office(cycle)
+    typed = OfficeFields(
+        name=old.name if name is None else name,
+        address=old.address if address is None else address,
+        contact=old.contact if contact is None else contact,
+        phone=old.phone if phone is None else phone,
+        email=old.email if email is None else email,
+        seal=old.seal if seal is None else seal,
+    )
+    try:
+        new = check_office_fields(typed)
+    except OfficeFieldError as bad:
+        raise Refused(str(bad)) from None
+    changed = [key for key in OFFICE_FIELDS if getattr(new, key) != getattr(old, key)]
+    with unit_of_work(session):
+        for key in changed:
+            setattr(cycle, f"office_{key}", getattr(new, key))
+        session.add(cycle)
+        if changed:
+            audit.record(
+                session,
+                actor=actor,
+                now=now,
+                action="cycle_office",
+                subject_type="cycle",
+                subject_id=cycle_id,
+                detail="落款：" + "、".join(OFFICE_FIELDS[key][0] for key in changed),
+            )
+        office = _office(cycle)
+    return office

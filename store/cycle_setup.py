@@ -57,6 +57,12 @@ def cycle_facts(session: Session, *, cycle_id: int) -> CycleFacts:
                 col(Call.status).in_([CallStatus.PUBLISHED, CallStatus.CLOSED]),
             ),
         ),
+        calls_closed=_count(
+            session,
+            select(func.count(col(Call.id))).where(
+                Call.cycle_id == cycle_id, Call.status == CallStatus.CLOSED
+            ),
+        ),
         proposals=_count(
             session,
             select(func.count(col(Proposal.id))).where(col(Proposal.call_id).in_(call_ids)),

@@ -135,3 +135,52 @@ def test_stages_in_order_skipped_next_and_closed() -> None:
         cycle_id=1,
     )
     assert all(s.state == DONE for s in closed)
+
+
+def test_staff_set_the_office_printed_in_the_documents_and_it_is_audited(
+    session: Session,
+) -> None:
+    line = _open(session)
+    office = service.set_office(
+        session,
+        actor=CLERK,
+        now=NOW,
+        cycle_id=line.cycle_id,
+        name="新安街道办事处",
+        phone=" 0551-62881234 ",
+        email="gongyi@xinan.example.cn",
+    )
+    assert office.phone == "0551-62881234" and office.email == "gongyi@xinan.example.cn"
+    kept = service.set_office(
+        session, actor=ADMIN, now=NOW, cycle_id=line.cycle_id, address="新安路 1 号"
+    )
+    assert kept.phone == "0551-62881234" and kept.address == "新安路 1 号"
+    assert service.cycle_status(session, actor=CLERK, cycle_id=line.cycle_id).office == kept
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "cycle_office")).all()
+    assert [e.detail for e in events] == [
+        "落款：发布单位名称、联系电话、电子邮箱",
+        "落款：办公地址",
+    ]
+
+
+def test_a_bad_office_phone_or_email_is_refused_and_nothing_changes(session: Session) -> None:
+    line = _open(session)
+    with pytest.raises(Refused, match="^联系电话：「六二八八」不是电话号码"):
+        service.set_office(
+            session, actor=CLERK, now=NOW, cycle_id=line.cycle_id, phone="六二八八", name="甲"
+        )
+    with pytest.raises(Refused, match="^电子邮箱："):
+        service.set_office(
+            session, actor=CLERK, now=NOW, cycle_id=line.cycle_id, email="no-at-sign"
+        )
+    session.expire_all()
+    cycle = session.get(Cycle, line.cycle_id)
+    assert cycle is not None and cycle.office_name == "" and cycle.office_phone == ""
+
+
+def test_only_staff_and_admins_set_the_office_of_a_cycle_that_exists(session: Session) -> None:
+    line = _open(session)
+    with pytest.raises(Forbidden):
+        service.set_office(session, actor=AGENCY, now=NOW, cycle_id=line.cycle_id, name="甲")
+    with pytest.raises(NotFound, match="gongyi cycle open"):
+        service.set_office(session, actor=CLERK, now=NOW, cycle_id=99, name="甲")

@@ -2,33 +2,39 @@
 
 The dashboard shows the cycle's stage, the fund, needs by domain, proposals,
 selection progress, a heat-map of daily-report compliance for one month,
-the latest grades and the latest PDFs. Long flows (the month's evaluation)
-run in a background thread; the flows page shows how they ended. The time is the
-request's (`NowDep`, the one clock); starting a flow is recorded by `services.runs`.
+the latest grades and the latest PDFs, under the cycle's stage tracker. The
+flows page offers the office's flows in the order of a cycle (`web.flow_catalogue`);
+they run in a background thread under a run name, and the page reads their
+history back from Prefect and the database (`services.runs`: who started each
+run, how it ended), so it survives a reload and a restart of the portal, and
+reloads itself while a run is going. The time is the request's (`NowDep`).
 """
 
 from __future__ import annotations
 
-import threading
+import secrets
 from datetime import UTC, datetime, tzinfo
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
 from models.calendar import PeriodError, month_bounds
 from models.compliance import ReportStamp, due_days, is_late
 from models.status import Role
+from services import Actor
+from services import cycles as cycles_service
 from services.documents import list_output_files
 from services.figures import headline
-from services.runs import note_flow_start
+from services.runs import list_flow_records, note_flow_end, note_flow_start
 from store import calls, dashboard, monitoring
 from store.accounts import SignedIn
 from web.deps import Forbidden, NotFound, NowDep, SessionDep, actor_of, require_roles
-from web.flow_runs import run_flow
+from web.flow_catalogue import BY_NAME, OFFERED, BadParameter, flow_arguments
+from web.flow_runs import list_recent_runs, start_in_background
 from web.i18n import N_
-from web.pages import redirect, render, tr, translator
+from web.pages import redirect, render, tr
 from web.security import FormUser
 
 router = APIRouter(prefix="/officer", include_in_schema=False)
@@ -107,10 +113,14 @@ def dashboard_page(
         session, cycle_id=cycle.id or 0
     )
     projects = dashboard.list_cycle_projects(session, cycle_id=cycle.id or 0)
+    view = cycles_service.cycle_status(
+        session, actor=actor_of(request, user), cycle_id=cycle.id or 0
+    )
     return render(
         request,
         "officer/dashboard.html",
         {
+            "view": view,
             "cycle": {"name": cycle.name, "status": cycle.status, "street": cycle.street_office},
             "balance": figures.money if has_fund else None,
             "needs": [
@@ -154,58 +164,152 @@ def tranches_page(request: Request, session: SessionDep, user: OfficerUser) -> R
     )
 
 
-# name -> label msgid; the flows page offers one form per entry.
-FLOW_BUTTONS = {
-    "close_call": N_("截止申报并资格审查"),
-    "monthly_evaluation": N_("运行月评估"),
-    "release_tranches": N_("按条件拨付"),
+# name -> label msgid of every flow the portal starts (the 运行流程 page's catalogue in order).
+FLOW_BUTTONS = {flow.name: flow.label for flow in OFFERED if not flow.page} | {
+    "publish_call": N_("发布申报指南"),
+    "committee_decision": N_("终审决定"),
+}
+REFRESH_SECONDS = 5
+# Prefect's state types, as the office reads them.
+STATE_LABELS = {
+    "SCHEDULED": N_("已排期"),
+    "PENDING": N_("等待中"),
+    "RUNNING": N_("运行中"),
+    "PAUSED": N_("已暂停（等待决定）"),
+    "COMPLETED": N_("已完成"),
+    "FAILED": N_("失败"),
+    "CANCELLING": N_("取消中"),
+    "CANCELLED": N_("已取消"),
+    "CRASHED": N_("异常中止"),
 }
 
 
 @router.get("/flows")
 def flows_page(request: Request, session: SessionDep, user: OfficerUser) -> Response:
-    """Offer the buttons that start flows, and show how the last runs ended."""
+    """Offer the office's flows in order, and show the latest runs from Prefect and the database."""
     cycle_id = _cycle_id(session)
     call_list = calls.list_calls(session, cycle_id=cycle_id)
+    runs = flow_history(session, actor=actor_of(request, user))
     return render(
         request,
         "officer/flows.html",
         {
-            "buttons": FLOW_BUTTONS,
+            "offered": OFFERED,
+            "cycle_id": cycle_id,
             "calls": [{"id": c.id, "title": c.title, "status": c.status} for c in call_list],
-            "jobs": list(reversed(request.app.state.flow_jobs[-10:])),
+            "runs": runs,
+            "refresh": REFRESH_SECONDS if any(r["active"] for r in runs) else 0,
         },
     )
 
 
-def _start_in_background(
-    request: Request, name: str, label: str, started: datetime, *args: Any
-) -> None:
+def flow_history(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
+    """The latest runs: Prefect's state, start, end and parameters joined to who started them."""
+    records = {r.run_name: r for r in list_flow_records(session, actor=actor) if r.run_name}
+    try:
+        prefect_runs = list_recent_runs(FLOW_BUTTONS, limit=20)
+    except Exception:  # Prefect unreachable: the database's record still shows the history
+        prefect_runs = []
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for run in prefect_runs:
+        record = records.get(run.run_name)
+        seen.add(run.run_name)
+        rows.append(
+            {
+                "label": FLOW_BUTTONS.get(run.flow_name, run.flow_name),
+                "run_name": run.run_name,
+                "state": STATE_LABELS.get(run.state_type, run.state),
+                "active": run.is_active,
+                "start": run.start,
+                "end": run.end,
+                "parameters": run.parameters,
+                "started_by": record.started_by if record else "",
+                "result": record.result if record else "",
+                "progress": (run.tasks_done, run.tasks_total) if run.tasks_total else None,
+            }
+        )
+    for record in records.values():
+        if record.run_name in seen:
+            continue
+        rows.append(
+            {
+                "label": FLOW_BUTTONS.get(record.run_name.split("-")[0], record.detail),
+                "run_name": record.run_name,
+                "state": record.state or N_("运行中"),
+                "active": not record.state,
+                "start": record.started_at,
+                "end": None,
+                "parameters": record.detail,
+                "started_by": record.started_by,
+                "result": record.result,
+                "progress": None,
+            }
+        )
+    rows.sort(key=lambda row: _utc(row["start"]), reverse=True)
+    return rows[:20]
+
+
+def _utc(moment: datetime | None) -> datetime:
+    if moment is None:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def start_named_flow(
+    request: Request,
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    name: str,
+    args: tuple[Any, ...],
+) -> str:
+    """Start a registered flow in the background under a run name recorded with who started it."""
+    label = tr(request, FLOW_BUTTONS[name])
+    run_name = f"{name}-{now.astimezone(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+    shown = "，".join(str(a) for a in args if a is not None)
+    note_flow_start(
+        session, actor=actor, now=now, name=name, detail=f"{label}（{shown}）", run_name=run_name
+    )
+    engine = request.app.state.engine
     jobs: list[dict[str, Any]] = request.app.state.flow_jobs
     job: dict[str, Any] = {
         "name": label,
-        "started": started.astimezone(UTC),
+        "run_name": run_name,
+        "started": now.astimezone(UTC),
         "state": N_("运行中"),
         "result": "",
     }
     jobs.append(job)
+    clock = request.app.state.settings
 
-    def work() -> None:
-        try:
-            result = run_flow(name, *args)
+    def on_end(result: Any, error: BaseException | None) -> None:
+        if error is None:
             job["state"], job["result"] = N_("已完成"), _summarise(result)
-        except Exception as error:  # shown to the officer, not raised into a request
+        else:
             job["state"], job["result"] = N_("失败"), str(error)[:300]
+        with Session(engine, expire_on_commit=False) as ending:
+            note_flow_end(
+                ending,
+                now=clock.now(),
+                run_name=run_name,
+                state=job["state"],
+                result=job["result"],
+            )
 
-    threading.Thread(target=work, daemon=True).start()
+    start_in_background(name, *args, run_name=run_name, on_end=on_end)
+    return label
 
 
 def _summarise(result: Any) -> str:
     """Say in one line what a flow run did (its summary's figures, and errors if any)."""
     parts = []
+    if isinstance(result, int | str):
+        return str(result)[:300]
     if hasattr(result, "eligible"):
         parts.append(f"资格审查通过 {result.eligible} 份，未通过 {len(result.ineligible)} 份")
-    if hasattr(result, "month"):
+    if hasattr(result, "month") and hasattr(result, "measured"):
         parts.append(
             f"{result.month} 已测算 {result.measured} 个，发布 {result.published} 个，"
             f"PDF {len(result.pdfs)} 份"
@@ -222,46 +326,36 @@ def _summarise(result: Any) -> str:
 
 
 @router.post("/flows/{name}")
-def start_flow(
-    name: str,
-    request: Request,
-    session: SessionDep,
-    user: FormUser,
-    now: NowDep,
-    call_id: Annotated[int | None, Form()] = None,
-    month: Annotated[str, Form(max_length=7)] = "",
+async def start_flow(
+    name: str, request: Request, session: SessionDep, user: FormUser, now: NowDep
 ) -> Response:
-    """Start one of the offered flows with the given call or month."""
+    """Start one of the offered flows with the parameters it asks for."""
     if user.role != Role.STAFF:
         raise Forbidden()
-    if name not in FLOW_BUTTONS:
+    offered = BY_NAME.get(name)
+    if offered is None:
         raise NotFound()
-    _ = translator(request)
+    form = await request.form()
+    values = {key: str(value)[:40] for key, value in form.items() if isinstance(value, str)}
     cycle_id = _cycle_id(session)
-    today = now.date()
-    if name == "close_call":
-        if call_id is None or call_id not in {
-            c.id for c in calls.list_calls(session, cycle_id=cycle_id)
-        }:
-            raise NotFound()
-        args: tuple[Any, ...] = (call_id, today)
-    elif name == "monthly_evaluation":
-        try:
-            month_bounds(month)
-        except PeriodError as error:
-            return render(
-                request,
-                "error.html",
-                {"status": 400, "title": _("月份有误"), "message": str(error), "login": False},
-                status=400,
-            )
-        args = (cycle_id, month)
-    else:
-        args = (cycle_id, today)
-    note_flow_start(
-        session, actor=actor_of(request, user), now=now, name=name, detail=f"{name} {args}"
+    call_ids = {c.id or 0 for c in calls.list_calls(session, cycle_id=cycle_id)}
+    try:
+        args = flow_arguments(
+            offered, values, cycle_id=cycle_id, call_ids=call_ids, today=now.date()
+        )
+    except BadParameter as error:
+        return render(
+            request,
+            "error.html",
+            {
+                "status": 400,
+                "title": tr(request, "参数有误"),
+                "message": str(error),
+                "login": False,
+            },
+            status=400,
+        )
+    label = start_named_flow(
+        request, session, actor=actor_of(request, user), now=now, name=name, args=args
     )
-    _start_in_background(request, name, _(FLOW_BUTTONS[name]), now, *args)
-    return redirect(
-        "/officer/flows", message=_("已开始：{name}").format(name=_(FLOW_BUTTONS[name]))
-    )
+    return redirect("/officer/flows", message=tr(request, "已开始：{name}").format(name=label))
