@@ -16,6 +16,7 @@ from models.user import AuditEvent
 from services import Actor, Forbidden, NotFound, Refused, clerk
 from services.meetings import (
     ActionItemRefused,
+    MinutesRecorded,
     add_action_item,
     close_action_item,
     record_minutes,
@@ -123,6 +124,33 @@ def test_only_the_office_drops_an_item_and_a_dropped_item_is_not_done(session: S
     assert [e[0] for e in events(session)] == ["action_item_dropped"]
 
 
+def record(
+    session: Session,
+    cycle: RunningCycle,
+    *,
+    entries: list[ActionInput],
+    actor: Actor | None = None,
+    week_start: date = WEEK,
+    text: str = "",
+    attendees: str = "",
+    recorder: str = "",
+    host: str = "",
+) -> MinutesRecorded:
+    """Record a meeting's minutes through the service, as the office's clerk unless told."""
+    return record_minutes(
+        session,
+        actor=actor or clerk(),
+        now=NOW,
+        cycle_id=cycle.cycle_id,
+        week_start=week_start,
+        text=text,
+        attendees=attendees,
+        recorder=recorder,
+        entries=entries,
+        host=host,
+    )
+
+
 def entry(seq: int, project: str, status: str = "open", row: int = 2) -> ActionInput:
     closed_on = date(2026, 6, 17) if status != "open" else None
     return ActionInput(
@@ -142,57 +170,31 @@ def entry(seq: int, project: str, status: str = "open", row: int = 2) -> ActionI
 def test_minutes_store_items_and_close_the_done_ones_all_or_nothing(session: Session) -> None:
     cycle, _ = world(session)
     with pytest.raises(RowsRejected):
-        record_minutes(
+        record(
             session,
-            actor=clerk(),
-            now=NOW,
-            cycle_id=cycle.cycle_id,
-            week_start=WEEK,
+            cycle,
+            entries=[entry(4, cycle.titles[0]), entry(5, "没有的项目", row=3)],
             text="会议记录",
             attendees="各机构",
             recorder="李",
-            entries=[entry(4, cycle.titles[0]), entry(5, "没有的项目", row=3)],
         )
     session.expire_all()
     assert len(session.exec(select(ActionItem)).all()) == 3
-    recorded = record_minutes(
+    recorded = record(
         session,
-        actor=clerk(),
-        now=NOW,
-        cycle_id=cycle.cycle_id,
-        week_start=WEEK,
+        cycle,
+        entries=[entry(4, cycle.titles[0]), entry(5, "", status="done")],
         text="会议记录",
         attendees="各机构",
         recorder="李",
-        entries=[entry(4, cycle.titles[0]), entry(5, "", status="done")],
     )
     assert (recorded.action_items, recorded.closed) == (2, 1)
     assert recorded.meeting.minutes == "会议记录"
     assert [e[0] for e in events(session)] == ["action_item_done", "meeting_minutes"]
     with pytest.raises(Forbidden):
-        record_minutes(
-            session,
-            actor=agency(cycle),
-            now=NOW,
-            cycle_id=cycle.cycle_id,
-            week_start=WEEK,
-            text="",
-            attendees="",
-            recorder="",
-            entries=[],
-        )
+        record(session, cycle, entries=[], actor=agency(cycle))
     with pytest.raises(NotFound, match="2026-06-01"):
-        record_minutes(
-            session,
-            actor=clerk(),
-            now=NOW,
-            cycle_id=cycle.cycle_id,
-            week_start=date(2026, 6, 1),
-            text="",
-            attendees="",
-            recorder="",
-            entries=[],
-        )
+        record(session, cycle, entries=[], week_start=date(2026, 6, 1))
 
 
 def test_minutes_store_their_host_and_refuse_one_longer_than_the_column(
@@ -200,23 +202,12 @@ def test_minutes_store_their_host_and_refuse_one_longer_than_the_column(
 ) -> None:
     cycle, _ = world(session)
 
-    def record(host: str) -> WeeklyMeeting:
-        return record_minutes(
-            session,
-            actor=clerk(),
-            now=NOW,
-            cycle_id=cycle.cycle_id,
-            week_start=WEEK,
-            text="会议记录",
-            attendees="各机构",
-            recorder="李晓雯",
-            entries=[],
-            host=host,
-        ).meeting
+    def hosted_by(host: str) -> WeeklyMeeting:
+        return record(session, cycle, entries=[], text="会议记录", host=host).meeting
 
-    assert record(" 周振华 ").host == "周振华"
+    assert hosted_by(" 周振华 ").host == "周振华"
     with pytest.raises(Refused, match="主持人"):
-        record("周" * 101)
+        hosted_by("周" * 101)
     session.expire_all()
     assert session.exec(select(WeeklyMeeting)).one().host == "周振华"
 
@@ -263,29 +254,9 @@ def test_an_item_naming_a_title_two_projects_share_is_refused(session: Session) 
     session.add(second)
     session.commit()
     with pytest.raises(RowsRejected) as refused:
-        record_minutes(
-            session,
-            actor=clerk(),
-            now=NOW,
-            cycle_id=cycle.cycle_id,
-            week_start=WEEK,
-            text="",
-            attendees="",
-            recorder="",
-            entries=[entry(4, cycle.titles[0])],
-        )
+        record(session, cycle, entries=[entry(4, cycle.titles[0])])
     assert "请改填项目编号" in str(refused.value.errors[0])
-    recorded = record_minutes(
-        session,
-        actor=clerk(),
-        now=NOW,
-        cycle_id=cycle.cycle_id,
-        week_start=WEEK,
-        text="",
-        attendees="",
-        recorder="",
-        entries=[entry(4, str(cycle.project_ids[1]))],
-    )
+    recorded = record(session, cycle, entries=[entry(4, str(cycle.project_ids[1]))])
     assert recorded.action_items == 1
     session.expire_all()
     added = session.exec(select(ActionItem).where(ActionItem.seq == 4)).one()
