@@ -1,5 +1,7 @@
 """The agency's pages: its projects, the daily report form (phone first), drafts, proposals,
-action items and evaluations. Every query is limited to the signed-in user's agency.
+action items, evaluations, and its contracts and documents (合同与文件, from the document
+register by subject id: `services.own_documents`). Every query is limited to the
+signed-in user's agency, and every page works on a 390 px phone.
 
 Only a running project asks for daily reports: a project closed at 结项 (or terminated,
 or suspended) is listed with its status, never as missing reports, and the form neither
@@ -24,7 +26,7 @@ from models.monitoring import ACTIVITY_KIND_LABELS
 from models.report_input import DailyReportInput, InputError, parse_refs, read_report_payload
 from models.reporting import PROJECT_STATUS_LABELS
 from models.status import ActionItemStatus, ProjectStatus, Role, asks_for_reports
-from services import Refused, daily_reports, meetings
+from services import Refused, daily_reports, meetings, own_documents
 from services.daily_reports import IntakeSummary, ReportsRejected
 from services.projects import own_project
 from store import plans, portal
@@ -75,6 +77,9 @@ def agency_home(
     titles = {p.id: p.title for p in projects}
     recent = portal.list_recent_reports(session, project_ids=list(titles), limit=10)
     drafts = portal.list_drafts(session, account_id=user.account_id)
+    documents = own_documents.list_agency_documents(
+        session, actor=actor_of(request, user), output_dir=request.app.state.output_dir
+    )
     return render(
         request,
         "agency/home.html",
@@ -108,6 +113,14 @@ def agency_home(
                 if d.project_id in {p.id for p in running}
             ],
             "today": today,
+            "contracts": [
+                d
+                for sec in documents.sections
+                if sec.key == "contract"
+                for g in sec.groups
+                for d in g.documents
+            ],
+            "document_count": documents.count,
         },
     )
 
@@ -400,6 +413,15 @@ def close_action_item(
     return redirect(
         "/agency/actions", message=_("已标记完成：{text}").format(text=closed.item.text)
     )
+
+
+@router.get("/documents")
+def documents_page(request: Request, session: SessionDep, user: AgencyUser) -> Response:
+    """List the agency's contracts and its projects' documents, by kind and period."""
+    listing = own_documents.list_agency_documents(
+        session, actor=actor_of(request, user), output_dir=request.app.state.output_dir
+    )
+    return render(request, "agency/documents.html", {"listing": listing})
 
 
 @router.get("/evaluations")

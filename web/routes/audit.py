@@ -18,7 +18,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from models.status import Role
-from services import Refused, accounts, audit, documents
+from services import Refused, accounts, audit, own_documents
 from store import agencies, api_tokens, dashboard
 from store.accounts import SignedIn
 from web.deps import Forbidden, NowDep, SessionDep, actor_of, require_roles
@@ -252,9 +252,12 @@ async def set_role(
 
 
 @router.get("/donor")
-def donor_page(request: Request, session: SessionDep, user: DonorUser) -> Response:
-    """Show the donor's statements of where their money went."""
-    files = documents.list_downloads(
-        session, actor=actor_of(request, user), output_dir=request.app.state.output_dir
+def donor_page(request: Request, session: SessionDep, user: DonorUser, now: NowDep) -> Response:
+    """Show the donor's gifts, where the money went, and its statements by title and date."""
+    page = own_documents.read_donor_page(
+        session,
+        actor=actor_of(request, user),
+        output_dir=request.app.state.output_dir,
+        today=now.date(),
     )
-    return render(request, "donor.html", {"files": files})
+    return render(request, "donor.html", {"page": page})
