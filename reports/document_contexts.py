@@ -9,7 +9,7 @@ template reads `ctx.header` or `ctx.rows` as before and `ctx.office` besides.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -157,8 +157,8 @@ class FinalNeedLine:
 
 
 @dataclass(frozen=True)
-class FinalReportDocument:
-    """项目结项评估报告 of one project, from its published final evaluation."""
+class ProjectReportHead:
+    """What a project's evaluation report opens with: who issues it, the project and its award."""
 
     header: DocumentHeader
     office: OfficeIdentity
@@ -168,8 +168,14 @@ class FinalReportDocument:
     community_name: str
     starts_on: date
     ends_on: date
-    period_end: date
     amount_fen: int
+
+
+@dataclass(frozen=True)
+class FinalReportDocument(ProjectReportHead):
+    """项目结项评估报告 of one project, from its published final evaluation."""
+
+    period_end: date
     total_score: float | None
     grade: str
     veto: str
@@ -208,16 +214,6 @@ def final_report_document(
     Free text (the comment, the veto, the cited needs) is masked as it is built:
     numbers, and the cycle's known people (`names`, which stay out of the context).
     """
-    outputs = tuple(
-        FinalOutputLine(
-            i["name"],
-            i["unit"],
-            int(i["planned"]),
-            int(i["actual"]),
-            round(i["actual"] * 100 / i["planned"], 1) if i["planned"] else None,
-        )
-        for i in evaluation.indicators
-    )
     return FinalReportDocument(
         header=header,
         office=office,
@@ -232,10 +228,8 @@ def final_report_document(
         total_score=evaluation.total_score,
         grade=evaluation.grade,
         veto=mask_text(evaluation.veto, names),
-        scores=tuple(
-            FinalScoreLine(c.name, c.weight, evaluation.scores.get(c.name)) for c in criteria
-        ),
-        outputs=outputs,
+        scores=_scores(criteria, evaluation.scores),
+        outputs=output_lines(evaluation.indicators),
         budget_fen=evaluation.budget_fen,
         planned_to_date_fen=evaluation.planned_to_date_fen,
         spent_fen=evaluation.spent_fen,
@@ -262,6 +256,38 @@ def final_report_document(
     )
 
 
+def output_lines(indicators: Iterable[dict[str, Any]]) -> tuple[FinalOutputLine, ...]:
+    """Each KPI's plan and output summed over stored indicator rows, with its completion.
+
+    A month's row may have no plan (`planned` None): it counts as 0. A KPI with
+    neither a plan nor an output has no line, as the monthly report has none.
+    """
+    planned: dict[str, int] = {}
+    actual: dict[str, int] = {}
+    units: dict[str, str] = {}
+    for row in indicators:
+        name = row["name"]
+        planned[name] = planned.get(name, 0) + int(row["planned"] or 0)
+        actual[name] = actual.get(name, 0) + int(row["actual"] or 0)
+        units[name] = row.get("unit", "")
+    return tuple(
+        FinalOutputLine(
+            name,
+            units[name],
+            planned[name],
+            actual[name],
+            round(actual[name] * 100 / planned[name], 1) if planned[name] else None,
+        )
+        for name in planned
+        if planned[name] or actual[name]
+    )
+
+
+def _scores(criteria: tuple[Any, ...], scores: dict[str, float]) -> tuple[FinalScoreLine, ...]:
+    """Each criterion of the call with its weight and the score given (None: not scored)."""
+    return tuple(FinalScoreLine(c.name, c.weight, scores.get(c.name)) for c in criteria)
+
+
 def _month_label(month: str) -> str:
     """Say 2026-06 as 2026年6月; anything else as it is."""
     year, _, number = month.partition("-")
@@ -269,20 +295,11 @@ def _month_label(month: str) -> str:
 
 
 @dataclass(frozen=True)
-class MidtermReportDocument:
+class MidtermReportDocument(ProjectReportHead):
     """项目中期评估报告 of one project: its months up to the mid-term and the mid-term tranche."""
 
-    header: DocumentHeader
-    office: OfficeIdentity
-    project_title: str
-    agency_name: str
-    domain_name: str
-    community_name: str
-    starts_on: date
-    ends_on: date
     midterm_month: str  # 2026年8月
     months_total: int
-    amount_fen: int
     total_score: float | None  # the mid-term month's
     grade: str
     veto: str
@@ -322,14 +339,6 @@ def midterm_report_document(
     """
     ordered = sorted(evaluations, key=lambda e: e.month)
     mid = ordered[-1]
-    planned: dict[str, int] = {}
-    actual: dict[str, int] = {}
-    units: dict[str, str] = {}
-    for evaluation in ordered:
-        for i in evaluation.indicators:
-            planned[i["name"]] = planned.get(i["name"], 0) + int(i["planned"])
-            actual[i["name"]] = actual.get(i["name"], 0) + int(i["actual"])
-            units[i["name"]] = i.get("unit", "")
     return MidtermReportDocument(
         header=header,
         office=office,
@@ -345,20 +354,11 @@ def midterm_report_document(
         total_score=mid.total_score,
         grade=mid.grade,
         veto=mask_text(mid.veto, names),
-        scores=tuple(FinalScoreLine(c.name, c.weight, mid.scores.get(c.name)) for c in criteria),
+        scores=_scores(criteria, mid.scores),
         months=tuple(
             FinalMonthLine(_month_label(e.month), e.total_score, e.grade) for e in ordered
         ),
-        outputs=tuple(
-            FinalOutputLine(
-                name,
-                units[name],
-                planned[name],
-                actual[name],
-                round(actual[name] * 100 / planned[name], 1) if planned[name] else None,
-            )
-            for name in planned
-        ),
+        outputs=output_lines(i for e in ordered for i in e.indicators),
         planned_to_date_fen=mid.planned_to_date_fen,
         spent_to_date_fen=mid.spent_to_date_fen,
         reports_expected=sum(e.reports_expected for e in ordered),
