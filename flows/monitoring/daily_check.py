@@ -342,8 +342,6 @@ def daily_check(
         checks, day_keys, cards = check_day(cycle_id, checked, _as_of(checked, now))
         keys += day_keys
         figures.append(_figures(checked, checks, cards))
-        if since is not None:
-            print(_day_line(figures[-1]))
     sent = send_notices(keys)
     summary = replace(
         _summarise(day, len(days), checks, cards, sent),
@@ -360,14 +358,6 @@ def daily_check(
         print(f"  督办：{line}")
     create_markdown_artifact(key="daily-check", markdown=compliance_table(day, checks))
     return summary
-
-
-def _day_line(figures: DayFigures) -> str:
-    """Write one checked evening as a line."""
-    return (
-        f"{figures.day}：应交 {figures.due}，已交 {figures.reported}；提醒 {figures.reminders}，"
-        f"督办 {figures.escalations}，本月黄牌 {figures.yellow_cards}"
-    )
 
 
 def _cell(text: str) -> str:
