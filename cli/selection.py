@@ -7,16 +7,178 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from cli.common import console, fail, ready_for_flows
+from cli.common import (
+    ActorOption,
+    clerk_for,
+    console,
+    day_or_today,
+    fail,
+    print_errors,
+    ready,
+    ready_for_flows,
+    run_flow,
+    session_for,
+)
+from models.money import format_fen
 
-app = typer.Typer(help="分层遴选：评审、终审决定、公示异议、签约。", no_args_is_help=True)
+app = typer.Typer(
+    help="分层遴选，逐步进行：安排专家组、录入评分、结束环节、终审决定、公示异议、签约。",
+    no_args_is_help=True,
+)
+
+
+CallOption = Annotated[int, typer.Option("--call", help="申报指南编号。")]
+StageOption = Annotated[str, typer.Option("--stage", help="评审环节：初审 或 路演。")]
+OnOption = Annotated[
+    str, typer.Option("--on", help="业务日期 YYYY-MM-DD（补录纸质材料时填写；默认今天）。")
+]
+
+
+def _stage(text: str) -> str:
+    from services import Refused
+    from services.panels import read_stage
+
+    try:
+        return read_stage(text)
+    except Refused as refused:
+        raise fail(refused.message) from None
+
+
+def _next_line(settings, call: int) -> str:  # type: ignore[no-untyped-def]
+    from services.selection import selection_progress
+
+    with session_for(settings) as session:
+        return selection_progress(session, call_id=call).message
+
+
+@app.command("status")
+def selection_status(call: CallOption) -> None:
+    """显示遴选进行到哪一步、下一步做什么（及相应命令）。"""
+    settings = ready()
+    console.print(f"下一步：{_next_line(settings, call)}", highlight=False)
+
+
+@app.command("seat")
+def selection_seat(
+    call: CallOption,
+    stage: StageOption,
+    reviewers: Annotated[Path, typer.Option(help="评审专家库（CSV/XLSX，列：评审专家）。")],
+    conflicts: Annotated[
+        Path | None,
+        typer.Option(help="利益冲突申报（列：评审专家、机构名称、冲突类型、说明），可省略。"),
+    ] = None,
+    sheets: Annotated[
+        Path | None,
+        typer.Option(help="评分表输出文件夹（默认 输出目录/selection/call-N/评分表）。"),
+    ] = None,
+    on: OnOption = "",
+    by: ActorOption = "",
+) -> None:
+    """安排评审专家组（回避利益冲突）并为每位评审专家导出评分表；可随时再次运行，只补缺。"""
+    settings = ready_for_flows()
+    day, seated_stage = day_or_today(on, settings), _stage(stage)
+    from flows.selection.selection_stages import export_score_sheets, store_reviewer_pool
+    from models.rows import RowsRejected
+    from services.panels import seat_stage
+
+    try:
+        names = store_reviewer_pool.fn(str(reviewers), str(conflicts) if conflicts else None)
+    except RowsRejected as rejected:
+        print_errors([str(e) for e in rejected.errors], "评审专家库或利益冲突申报")
+        return
+    with session_for(settings) as session:
+        panels = seat_stage(
+            session,
+            actor=clerk_for(by),
+            now=settings.now(),
+            on=day,
+            call_id=call,
+            stage=seated_stage,
+            reviewer_names=names,
+        )
+    folder = sheets or settings.output_dir / "selection" / f"call-{call}" / "评分表"
+    written = export_score_sheets(call, seated_stage, folder)
+    console.print(
+        f"已安排 {len(panels)} 份申报书的评审专家组；评分表 {len(written)} 份：{folder}",
+        highlight=False,
+    )
+    console.print(f"下一步：{_next_line(settings, call)}", highlight=False)
+
+
+@app.command("scores")
+def selection_scores(
+    sheet: Annotated[
+        Path, typer.Argument(help="评分表（CSV/XLSX，列：评审专家、项目名称及各评分指标）。")
+    ],
+    call: CallOption,
+    stage: StageOption,
+    on: OnOption = "",
+) -> None:
+    """录入一个评审环节的评分表：逐行校验，全部通过才写入（评审专家也可在门户评分）。"""
+    settings = ready_for_flows()
+    day_or_today(on, settings)  # the sheet's scores keep their time of entry
+    scored_stage = _stage(stage)
+    from flows.selection.selection_stages import read_score_sheet, store_scores
+    from models.rows import RowsRejected
+
+    try:
+        rows = read_score_sheet.fn(call, scored_stage, str(sheet))
+    except RowsRejected as rejected:
+        print_errors([str(e) for e in rejected.errors], "评分表")
+        return
+    if not rows:
+        raise fail(f"评分表 {sheet.name} 中没有{stage}的评分行：请按下发的评分表填写后再录入")
+    store_scores.fn(call, scored_stage, rows)
+    console.print(f"已录入 {len(rows)} 条{stage}评分。", highlight=False)
+    console.print(f"下一步：{_next_line(settings, call)}", highlight=False)
+
+
+@app.command("close-stage")
+def selection_close_stage(
+    call: CallOption, stage: StageOption, on: OnOption = "", by: ActorOption = ""
+) -> None:
+    """结束评审环节：初审按通过线（加权原始均分）确定入围；路演结束即提出拟资助方案，提交评审委员会。"""
+    settings = ready()
+    day, closing = day_or_today(on, settings), _stage(stage)
+    from models.status import Stage
+    from services import committee
+    from services import selection as selection_service
+
+    with session_for(settings) as session:
+        if closing == Stage.PRELIMINARY:
+            closed = selection_service.close_preliminary(
+                session, actor=clerk_for(by), now=settings.now(), on=day, call_id=call
+            )
+            console.print(
+                f"初审结束：入围 {len(closed.passed)} 份，未通过 {len(closed.failed)} 份。",
+                highlight=False,
+            )
+            for title, why in closed.failed.items():
+                console.print(f"  未通过「{escape(title)}」：{escape(why)}", highlight=False)
+        else:
+            proposed = committee.propose_allocation(
+                session, actor=clerk_for(by), now=settings.now(), on=day, call_id=call
+            )
+            console.print(
+                f"路演答辩结束：拟资助 {proposed.funded} 个项目，共 {format_fen(proposed.funded_fen)} 元，"
+                "已提交评审委员会。",
+                highlight=False,
+            )
+    console.print(f"下一步：{_next_line(settings, call)}", highlight=False)
+
+
+@app.command("propose")
+def selection_propose(call: CallOption, on: OnOption = "", by: ActorOption = "") -> None:
+    """结束路演答辩并提出拟资助方案，提交评审委员会（同 close-stage --stage 路演）。"""
+    selection_close_stage(call, "路演", on, by)
 
 
 @app.command("decide")
 def selection_decide(
-    call: Annotated[int, typer.Option(help="申报指南编号。")],
+    call: CallOption,
     by: Annotated[str, typer.Option(help="决定人（评审委员会主任）。")],
     exclude: Annotated[
         list[int] | None, typer.Option(help="不予资助的申报书编号，可多次给出。")
@@ -25,63 +187,88 @@ def selection_decide(
         list[int] | None, typer.Option(help="决定资助的申报书编号，可多次给出。")
     ] = None,
     reason: Annotated[str, typer.Option(help="调整理由（有调整时必填）。")] = "",
+    on: OnOption = "",
 ) -> None:
-    """记录评审委员会的终审决定，并让等待中的遴选流程继续。"""
-    ready_for_flows()
-    from flows.selection.committee import CommitteeInput, record_committee_decision
-    from flows.selection.selection_allocation import check_decision
-    from models.committee import DecisionError
-    from models.selection import AllocationError
+    """记录评审委员会的终审决定（任何时候均可），记录结果并发布立项公示。"""
+    settings = ready_for_flows()
+    day = day_or_today(on, settings)
+    from flows.selection.committee import CommitteeChoice, decide
+    from flows.selection.selection_reports import write_notice_pdf
 
-    decision = CommitteeInput(
+    choice = CommitteeChoice(
         accepted=not (exclude or include),
-        include=include or [],
-        exclude=exclude or [],
+        include=tuple(include or ()),
+        exclude=tuple(exclude or ()),
         reasons=reason,
         decided_by=by,
     )
-    try:
-        run_id = record_committee_decision(call, decision, check=check_decision)
-    except (DecisionError, AllocationError, LookupError) as exc:
-        raise fail(str(exc)) from None
-    console.print(f"终审决定已记录，遴选流程 {run_id} 继续运行。")
+    with session_for(settings):  # a refusal becomes one red line
+        decided = decide(call, choice, on=day, actor=clerk_for(by))
+    pdf = write_notice_pdf.fn(call)
+    console.print(
+        f"终审决定已记录（{day}）：立项 {decided.approved} 个，候补 {decided.waitlisted} 个；"
+        f"公示至 {decided.notice_ends_on}：{pdf}",
+        highlight=False,
+    )
 
 
 @app.command("run")
 def selection_run(
-    call: Annotated[int, typer.Option(help="申报指南编号。")],
-    reviewers: Annotated[Path, typer.Option(help="评审专家库（CSV/XLSX，列：评审专家）。")],
+    call: CallOption,
+    reviewers: Annotated[
+        Path | None, typer.Option(help="评审专家库（CSV/XLSX，列：评审专家）。")
+    ] = None,
     conflicts: Annotated[
-        Path, typer.Option(help="利益冲突申报（列：评审专家、机构名称、冲突类型、说明）。")
-    ],
+        Path | None, typer.Option(help="利益冲突申报（列：评审专家、机构名称、冲突类型、说明）。")
+    ] = None,
     scores: Annotated[
-        Path, typer.Option(help="评分表（列：评审环节、评审专家、项目名称及各评分指标）。")
-    ],
-    wait: Annotated[int, typer.Option(help="终审时等待评审委员会决定的最长秒数。")] = 3600,
+        Path | None,
+        typer.Option(help="评分表（列：评审环节、评审专家、项目名称及各评分指标），可含两个环节。"),
+    ] = None,
+    decision: Annotated[
+        Path | None,
+        typer.Option(
+            help="评审委员会终审决定（TOML：accepted、include、exclude、reasons、decided_by）。"
+        ),
+    ] = None,
+    on: OnOption = "",
 ) -> None:
-    """运行分层遴选：初审、路演答辩，终审时等待评审委员会决定（另开终端执行 selection decide），然后公示。"""
-    today = ready_for_flows().now().date()
+    """依次完成已有材料的遴选步骤（安排专家组、录入评分、结束环节、终审决定），缺材料时停下并说明下一步。"""
+    settings = ready_for_flows()
+    day = day_or_today(on, settings)
+    from flows.selection.committee import read_committee_choice
     from flows.selection.select_projects import select_projects
 
-    summary = select_projects(
-        call, str(reviewers), str(conflicts), str(scores), today, wait_seconds=wait
+    with session_for(settings):
+        choice = read_committee_choice(decision) if decision else None
+    summary = run_flow(
+        select_projects,
+        call,
+        str(reviewers or ""),
+        str(conflicts or ""),
+        str(scores or ""),
+        day,
+        decision=choice,
     )
     if summary.errors:
-        for line in summary.errors:
-            console.print(f"[red]{line}[/]", highlight=False)
-        raise fail(f"评分表有 {len(summary.errors)} 处错误，未写入任何数据")
-    console.print(
-        f"立项 {summary.approved} 个，候补 {summary.waitlisted} 个；公示至 {summary.notice_ends_on}：{summary.notice_pdf}"
-    )
+        print_errors(list(summary.errors), "遴选材料")
+    if summary.notice_ends_on:
+        console.print(
+            f"立项 {summary.approved} 个，候补 {summary.waitlisted} 个；公示至 {summary.notice_ends_on}：{summary.notice_pdf}",
+            highlight=False,
+        )
+    console.print(f"下一步：{summary.next_step}", highlight=False)
 
 
 @app.command("conclude")
 def selection_conclude(
     call: Annotated[int, typer.Option(help="申报指南编号。")],
     start: Annotated[str, typer.Option(help="项目开始日期 YYYY-MM-DD。")],
+    on: OnOption = "",
 ) -> None:
-    """公示期满后：候补递补、签订资助协议、拨付首期资金并生成协议 PDF。"""
-    today = ready_for_flows().now().date()
+    """公示期满后：候补递补、签订资助协议、拨付首期资金并生成协议 PDF（签约日期为 --on）。"""
+    settings = ready_for_flows()
+    today = day_or_today(on, settings)
     from flows.selection.conclude_publicity import check_window, conclude_publicity
     from models.publicity import PublicityError
 
@@ -196,15 +383,16 @@ def selection_resolve(
     by: Annotated[str, typer.Option(help="处理人。")],
     reason: Annotated[str, typer.Option(help="处理理由。")],
     uphold: Annotated[bool, typer.Option("--uphold/--dismiss", help="异议成立 / 不成立。")] = False,
+    on: OnOption = "",
 ) -> None:
     """处理异议：成立则撤销该项目的立项，结束公示时由候补项目递补。"""
-    ready_for_flows()
+    day = day_or_today(on, ready_for_flows())
     from flows.selection.objections import resolve_objection
     from models.publicity import PublicityError
     from models.status import TransitionError
 
     try:
-        outcome = resolve_objection(call, objection, uphold=uphold, reason=reason, by=by)
+        outcome = resolve_objection(call, objection, uphold=uphold, reason=reason, by=by, on=day)
     except (PublicityError, TransitionError) as exc:
         raise fail(str(exc)) from None
     console.print(f"异议 {objection} 已处理：{'成立' if outcome == 'upheld' else '不成立'}。")

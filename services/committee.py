@@ -31,6 +31,7 @@ from services.allocation import check_decision, compute_allocation
 from services.selection import (
     CLOSING_ROLES,
     check_stage_complete,
+    dated,
     selection_progress,
     store_normalised,
 )
@@ -61,7 +62,9 @@ class Decided:
     notice_ends_on: date
 
 
-def propose_allocation(session: Session, *, actor: Actor, now: datetime, call_id: int) -> Proposed:
+def propose_allocation(
+    session: Session, *, actor: Actor, now: datetime, call_id: int, on: date | None = None
+) -> Proposed:
     """Close 路演答辩 and put the proposed allocation before the committee."""
     if actor.role not in CLOSING_ROLES:
         raise Forbidden("只有街道工作人员可以结束评审环节")
@@ -99,7 +102,8 @@ def propose_allocation(session: Session, *, actor: Actor, now: datetime, call_id
             action="propose_allocation",
             subject_type="call",
             subject_id=call_id,
-            detail=f"路演答辩结束：拟资助 {len(funded)} 个项目，{format_fen(amount)} 元",
+            detail=dated(on)
+            + f"路演答辩结束：拟资助 {len(funded)} 个项目，{format_fen(amount)} 元",
         )
     return Proposed(outcomes, len(funded), amount)
 

@@ -10,7 +10,7 @@ conflict-free reviewers it has, and nothing is seated.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -19,6 +19,7 @@ from models.selection_rules import read_selection_rules
 from models.status import STAGE_LABELS, Role, Stage
 from services import Actor, Forbidden, Refused, audit
 from services.reviews import WAITING_IN_STAGE, is_waiting
+from services.selection import dated
 from store import calls, proposals, selection, users
 from store.database import unit_of_work
 
@@ -47,6 +48,7 @@ def seat_stage(
     actor: Actor,
     now: datetime,
     call_id: int,
+    on: date | None = None,
     stage: str,
     reviewer_names: Sequence[str],
 ) -> dict[str, list[str]]:
@@ -94,7 +96,8 @@ def seat_stage(
             action="seat_panels",
             subject_type="call",
             subject_id=call_id,
-            detail=f"{label}：{len(panels)} 份申报书，每份 {rules.reviewers_per_proposal} 位评审专家",
+            detail=dated(on)
+            + f"{label}：{len(panels)} 份申报书，每份 {rules.reviewers_per_proposal} 位评审专家",
         )
     titles = {p.id: p.title for p in waiting}
     return {titles[pid]: [pool[r] for r in seated] for pid, seated in panels.items()}  # type: ignore[index]

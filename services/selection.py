@@ -12,7 +12,7 @@ the actor and the time handed in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -192,7 +192,7 @@ def preliminary_bonuses(session: Session, *, call_id: int) -> dict[int, tuple[in
 
 
 def close_preliminary(
-    session: Session, *, actor: Actor, now: datetime, call_id: int
+    session: Session, *, actor: Actor, now: datetime, call_id: int, on: date | None = None
 ) -> PreliminaryClosed:
     """Close 初审: pass each proposal whose raw mean (plus bonus) reaches the call's pass line."""
     if actor.role not in CLOSING_ROLES:
@@ -230,7 +230,8 @@ def close_preliminary(
             action="close_stage",
             subject_type="call",
             subject_id=call_id,
-            detail=f"初审结束：通过 {len(closed.passed)} 份，未通过 {len(closed.failed)} 份（通过线 {line:g}）",
+            detail=dated(on)
+            + f"初审结束：通过 {len(closed.passed)} 份，未通过 {len(closed.failed)} 份（通过线 {line:g}）",
         )
     return closed
 
@@ -265,3 +266,8 @@ def selection_progress(session: Session, *, call_id: int) -> NextStep:
             concluded=bool(notice and notice.concluded_on),
         )
     )
+
+
+def dated(on: date | None) -> str:
+    """The business date an act was done, when the clerk gave one (the entry time is `now`)."""
+    return f"{on.isoformat()} " if on else ""

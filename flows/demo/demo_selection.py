@@ -15,7 +15,6 @@ the call's deadline), never at a time the workbook states.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from flows.call.receive_bids import BidsSummary, receive_bids
 from flows.runtime import session_scope
-from flows.selection.committee import CommitteeChoice
+from flows.selection.committee import read_committee_choice
 from flows.selection.conclude_publicity import ConclusionSummary, conclude_publicity
 from flows.selection.objections import lodge_objection, resolve_objection
 from flows.selection.select_projects import SelectionSummary, select_projects
@@ -70,18 +69,6 @@ def run_demo_selection(
     day_after = summary.notice_ends_on + timedelta(days=1)
     return DemoSelection(
         summary, conclude_publicity(call_id, max(day_after, projects_start_on), projects_start_on)
-    )
-
-
-def read_committee_choice(path: Path) -> CommitteeChoice:
-    """Read the committee's decision the demo gives (`demo/committee.toml`)."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return CommitteeChoice(
-        accepted=bool(data.get("accepted", True)),
-        include=tuple(int(i) for i in data.get("include", [])),
-        exclude=tuple(int(i) for i in data.get("exclude", [])),
-        reasons=str(data.get("reasons", "")),
-        decided_by=str(data.get("decided_by", "评审委员会")),
     )
 
 

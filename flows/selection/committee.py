@@ -13,8 +13,10 @@ decision already recorded (the portal records it in its own request first).
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from prefect import flow
 
@@ -44,6 +46,21 @@ class DecisionOutcome:
 
     decided: committee.Decided | None
     notice_pdf: str
+
+
+def read_committee_choice(path: Path) -> CommitteeChoice:
+    """Read a committee decision written as TOML (accepted, include, exclude, reasons, decided_by)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return CommitteeChoice(
+            accepted=bool(data.get("accepted", True)),
+            include=tuple(int(i) for i in data.get("include", [])),
+            exclude=tuple(int(i) for i in data.get("exclude", [])),
+            reasons=str(data.get("reasons", "")),
+            decided_by=str(data.get("decided_by", "评审委员会")),
+        )
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, TypeError, ValueError) as exc:
+        raise Refused(f"终审决定文件 {path.name} 读不出来：{exc}") from None
 
 
 def decide(call_id: int, choice: CommitteeChoice, *, on: date, actor: Actor) -> committee.Decided:

@@ -52,9 +52,13 @@ def lodge_objection(call_id: int, *, proposal_id: int, submitter: str, text: str
 
 
 def resolve_objection(
-    call_id: int, objection_id: int, *, uphold: bool, reason: str, by: str
+    call_id: int, objection_id: int, *, uphold: bool, reason: str, by: str, on: date | None = None
 ) -> str:
-    """Uphold or dismiss an objection with a reason; upholding withdraws the approval."""
+    """Uphold or dismiss an objection with a reason; upholding withdraws the approval.
+
+    `on` is the business date of the resolution (default today); the entry time is kept
+    in `resolved_at`.
+    """
     if not reason.strip():
         raise PublicityError("处理异议须写明理由")
     with session_scope() as session:
@@ -99,7 +103,7 @@ def resolve_objection(
             action="objection_" + target.value,
             subject_type="objection",
             subject_id=objection_id,
-            detail=reason.strip(),
+            detail=f"{(on or get_now().date()).isoformat()} {reason.strip()}",
             at=get_now(),
         )
         return target.value
