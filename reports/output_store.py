@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reports.batch import RenderJob, render_batch
+from reports.batch import RELEASE_AFTER_JOBS, RenderJob, release_memory, render_batch
 from reports.errors import DocumentFailure
 
 STAMPS = ".render-keys"
@@ -155,32 +155,33 @@ def render_to_store(
 ) -> StoredBatch:
     """Render the batch's documents an earlier try did not finish; return every key.
 
-    A document that fails is named in the result and the others are still
-    rendered (`reports.batch.render_batch`).
+    Each PDF is stamped as soon as it is in place, so a try killed half-way leaves
+    the next one only the rest to render. A document that fails is named in the
+    result and the others are still rendered.
     """
     keys: list[StoredKey] = []
-    todo: list[StoredJob] = []
-    for job in jobs:
-        done = store.finished(job)
-        if done is None:
-            todo.append(job)
-        else:
-            keys.append(done)
-    by_target = {store.path(job.key): job for job in todo}
-    result = render_batch(
-        [
-            RenderJob(job.template_name, job.context, target, job.edition)
-            for target, job in by_target.items()
-        ],
-        templates_dir=templates_dir,
-    )
-    for written in result.written:
-        job = by_target[written]
-        sha = file_sha256(written)
-        if sha is None:  # pragma: no cover - removed between the rename and here
-            continue
-        store.stamp(job, sha)
-        keys.append(StoredKey(job.key, sha))
-    order = {job.key: n for n, job in enumerate(jobs)}
-    keys.sort(key=lambda k: order[k.key])
-    return StoredBatch(tuple(keys), result.warnings, result.failures)
+    warnings: list[str] = []
+    failures: list[DocumentFailure] = []
+    rendered = 0
+    try:
+        for job in jobs:
+            done = store.finished(job)
+            if done is not None:
+                keys.append(done)
+                continue
+            target = store.path(job.key)
+            result = render_batch(
+                [RenderJob(job.template_name, job.context, target, job.edition)],
+                templates_dir=templates_dir,
+            )
+            rendered += 1
+            warnings.extend(result.warnings)
+            failures.extend(result.failures)
+            sha = file_sha256(target) if result.written else None
+            if sha is not None:
+                store.stamp(job, sha)
+                keys.append(StoredKey(job.key, sha))
+    finally:
+        if rendered >= RELEASE_AFTER_JOBS:
+            release_memory()
+    return StoredBatch(tuple(keys), tuple(warnings), tuple(failures))
