@@ -21,7 +21,7 @@ from sqlmodel import Session
 from models.call_file import locate_error, read_rules_text
 from models.call_keys import RulesError
 from models.call_rules import check_domains_known, check_rules_fit_fund
-from models.cycle import office_identity
+from models.cycle import Cycle, office_identity
 from models.fund import DONOR_TYPE_LABELS, IN_KIND_LABELS
 from models.ledger import sum_balance
 from models.rows import Row, RowsRejected, read_all
@@ -64,7 +64,7 @@ def _check_setter(actor: Actor) -> None:
         raise Forbidden("只有街道工作人员和管理员可以设立基金和申报指南")
 
 
-def _cycle(session: Session, cycle_id: int):  # type: ignore[no-untyped-def]
+def _cycle(session: Session, cycle_id: int) -> Cycle:
     try:
         return cycles.get_cycle(session, cycle_id)
     except LookupError as missing:
@@ -116,8 +116,8 @@ def give_in_kind(
     """Record one in-kind gift typed at the counter, checked like a row of the in-kind file."""
     _check_setter(actor)
     values = (donor, donor_type, donated_on, category, description, valuation_yuan)
-    row = Row(fund_service.COUNTER, 1, dict(zip(fund_service.IN_KIND_COLUMNS, values, strict=True)))
-    row.values[fund_service.RECEIPT] = receipt
+    typed = dict(zip(fund_service.IN_KIND_COLUMNS, values, strict=True))
+    row = Row(fund_service.COUNTER, 1, {**typed, fund_service.RECEIPT: receipt})
     try:
         gifts = read_all([row], fund_service.read_in_kind)
     except RowsRejected as rejected:

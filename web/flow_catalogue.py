@@ -44,7 +44,7 @@ class OfferedFlow:
     page: str = ""
 
 
-TODAY = Param("day", N_("日期"), DAY)
+TODAY = Param("day", N_("日期（不填为今天）"), DAY)
 OFFERED: tuple[OfferedFlow, ...] = (
     OfferedFlow("needs_survey", N_("需求调研报告"), N_("需求征集"), (TODAY,)),
     OfferedFlow("publish_call", N_("发布申报指南"), N_("发布申报指南"), page="cycle#call"),

@@ -286,17 +286,16 @@ def start_named_flow(
 
     def on_end(result: Any, error: BaseException | None) -> None:
         if error is None:
-            job["state"], job["result"] = N_("已完成"), _summarise(result)
+            state, summary = N_("已完成"), _summarise(result)
         else:
-            job["state"], job["result"] = N_("失败"), str(error)[:300]
-        with Session(engine, expire_on_commit=False) as ending:
-            note_flow_end(
-                ending,
-                now=clock.now(),
-                run_name=run_name,
-                state=job["state"],
-                result=job["result"],
-            )
+            state, summary = N_("失败"), str(error)[:300]
+        try:  # the record first, so a page that sees the job ended finds it
+            with Session(engine, expire_on_commit=False) as ending:
+                note_flow_end(
+                    ending, now=clock.now(), run_name=run_name, state=state, result=summary
+                )
+        finally:
+            job["result"], job["state"] = summary, state
 
     start_in_background(name, *args, run_name=run_name, on_end=on_end)
     return label
