@@ -8,12 +8,12 @@ import pytest
 
 from models.escalation import (
     NoticeKind,
-    gap_to_escalate,
-    missed_stretches,
     compose_daily_notice,
     compose_tranche_held,
     daily_notice_key,
+    gap_to_escalate,
     is_yellow_card_due,
+    missed_stretches,
     notice_kind,
     overdue_days,
     working_days_after,
