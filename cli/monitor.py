@@ -350,14 +350,18 @@ def monitor_month(
     month: Annotated[str, typer.Argument(help="评估月份，如 2026-06（默认上个月）。")] = "",
     scores: Annotated[Path | None, typer.Option(help="评估专家评分表（XLSX 或 CSV）。")] = None,
     drafts: Annotated[bool, typer.Option(help="同时为待审核的评估生成草稿 PDF。")] = False,
+    on: Annotated[
+        str, typer.Option(help="发布与拨付的日期，如 2026-07-05（默认今天；月份默认其上个月）。")
+    ] = "",
     cycle: CycleOption = None,
 ) -> None:
     """运行月评估：测算指标、录入评分、发布已审定的评估、生成 PDF、中期拨付。"""
-    ready_for_flows()
+    settings = ready_for_flows()
     from flows.monitoring.monthly_evaluation import monthly_evaluation
 
+    today = day_or_today(on, settings)
     result = run_flow(
-        monthly_evaluation, cycle, month or None, str(scores) if scores else None, None, drafts
+        monthly_evaluation, cycle, month or None, str(scores) if scores else None, today, drafts
     )
     print_problems(result.errors, what="评分表被拒绝")
     console.print(
