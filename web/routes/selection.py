@@ -1,23 +1,30 @@
 """The officer's selection pages: screening overrides (资格审查改判, `services.selection`) with
-the proposals' need-citation warnings (引用需求提醒), and
-the committee's decision at 终审, which resumes the waiting selection flow (`web.flow_runs`)
-and goes on the audit trail through `services.selection.note_committee_decision`.
+the proposals' need-citation warnings (引用需求提醒), and the committee's decision at 终审.
+
+The 终审 page shows where selection stands (`services.selection.selection_progress`)
+and, once 路演答辩 is closed, the proposed allocation with each finalist's raw mean
+and normalised score. The decision is recorded by the same service as `gongyi
+selection decide` (`services.committee.record_committee_decision`), whenever the
+committee meets; the 公示 PDF is then rendered by the `committee_decision` flow.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from models.status import Role, Stage
-from services import Refused
-from services.selection import note_committee_decision, override_screening
+from services import Refused, ServiceError
+from services.allocation import compute_allocation, stage_scores
+from services.committee import record_committee_decision
+from services.selection import override_screening, selection_progress
 from store import calls, dashboard, selection
 from store.accounts import SignedIn
 from web.deps import Forbidden, NotFound, NowDep, SessionDep, actor_of, require_roles
-from web.flow_runs import record_committee_decision
+from web.flow_runs import run_flow
 from web.pages import redirect, render, tr
 from web.security import FormUser
 
@@ -108,20 +115,39 @@ def override(
     return redirect("/officer/screening", message=tr(request, "已改判。"))
 
 
+def _finalists(session, call_id: int) -> list[dict]:  # type: ignore[no-untyped-def, type-arg]
+    """The proposed allocation, best first: rank, raw mean, normalised score, request, outcome."""
+    outcomes, candidates = compute_allocation(session, call_id=call_id)
+    titles = {p.id: p.title for p in dashboard.list_call_proposals(session, call_id=call_id)}
+    scores = stage_scores(session, call_id=call_id, stage=Stage.DEFENCE)
+    return [
+        {
+            "id": o.proposal_id,
+            "rank": o.rank,
+            "title": titles.get(o.proposal_id, ""),
+            "raw": scores[o.proposal_id].raw_mean,
+            "score": scores[o.proposal_id].normalised,
+            "requested_fen": candidates[o.proposal_id].requested_fen,
+            "funded": o.is_funded,
+            "reason": o.reason,
+        }
+        for o in outcomes
+    ]
+
+
 @router.get("/committee")
 def committee_page(request: Request, session: SessionDep, user: OfficerUser) -> Response:
-    """Show whether a selection run waits for the committee, and the final list to decide on."""
+    """Show where selection stands and, when proposed, the allocation the committee decides on."""
     call_id = _latest_call_id(session)
     pending = selection.get_pending_decision(session, call_id=call_id)
     decided = selection.get_decision(session, call_id=call_id)
-    scores = dashboard.list_average_scores(session, call_id=call_id, stage=Stage.DEFENCE)
-    finalists = dashboard.list_call_proposals(session, call_id=call_id, stage=Stage.FINAL)
     return render(
         request,
         "officer/committee.html",
         {
             "call_id": call_id,
             "pending": pending is not None,
+            "next_step": selection_progress(session, call_id=call_id).message,
             "decided": {
                 "by": decided.decided_by,
                 "at": decided.decided_at,
@@ -130,18 +156,7 @@ def committee_page(request: Request, session: SessionDep, user: OfficerUser) -> 
             }
             if decided and decided.decided_at
             else None,
-            "finalists": sorted(
-                (
-                    {
-                        "id": p.id,
-                        "title": p.title,
-                        "score": scores.get(p.id or 0),
-                        "requested_fen": p.requested_fen,
-                    }
-                    for p in finalists
-                ),
-                key=lambda r: -(r["score"] or 0),
-            ),
+            "finalists": _finalists(session, call_id) if pending is not None else [],
         },
     )
 
@@ -155,43 +170,50 @@ def decide(
     include: Annotated[list[int] | None, Form()] = None,
     exclude: Annotated[list[int] | None, Form()] = None,
     reasons: Annotated[str, Form(max_length=2000)] = "",
+    on: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Record the committee's decision and resume the waiting selection run."""
+    """Record the committee's decision (dated `on`, default today) and publish the 公示."""
     if user.role != Role.STAFF:
         raise Forbidden()
     call_id = _latest_call_id(session)
     include, exclude = include or [], exclude or []
     try:
-        run_id = record_committee_decision(
-            call_id,
-            accepted=not (include or exclude),
+        day = date.fromisoformat(on) if on else now.date()
+        decided = record_committee_decision(
+            session,
+            actor=actor_of(request, user),
+            now=now,
+            on=day,
+            call_id=call_id,
             include=include,
             exclude=exclude,
             reasons=reasons,
             decided_by=user.name,
         )
-    except (ValueError, LookupError) as error:
+    except (ServiceError, ValueError) as error:
+        message = (
+            error.message
+            if isinstance(error, ServiceError)
+            else f"决定日期应为 2026-05-22 的格式：{on}"
+        )
         return render(
             request,
             "error.html",
             {
                 "status": 400,
                 "title": tr(request, "终审决定未记录"),
-                "message": str(error),
+                "message": message,
                 "login": False,
             },
             status=400,
         )
-    note_committee_decision(
-        session,
-        actor=actor_of(request, user),
-        now=now,
-        call_id=call_id,
-        include=include,
-        exclude=exclude,
-        reasons=reasons,
+    message = tr(request, "终审决定已记录：立项 {n} 个，公示至 {end}。").format(
+        n=decided.approved, end=decided.notice_ends_on
     )
-    return redirect(
-        "/officer/committee",
-        message=tr(request, "终审决定已记录，遴选流程 {run} 继续运行。").format(run=run_id),
-    )
+    try:
+        run_flow("committee_decision", call_id, publish_only=True)
+    except Exception as error:  # the decision stands; the notice can be rendered again
+        message += tr(request, "公示 PDF 未能生成（{why}），请在「运行流程」重试。").format(
+            why=type(error).__name__
+        )
+    return redirect("/officer/committee", message=message)
