@@ -1,12 +1,14 @@
-"""`gongyi serve` (Prefect's schedules) and `gongyi web` (the portal): the long-running commands."""
+"""The long-running commands: `gongyi serve` (Prefect's schedules), `gongyi server` (the
+Prefect server with work-pool workers, the scale-out topology) and `gongyi web` (the portal)."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.common import CycleOption, console, fail, ready_for_flows
+from cli.common import CycleOption, console, fail, ready_for_flows, safe_url
 
 if TYPE_CHECKING:
     import uvicorn
@@ -30,6 +32,60 @@ def serve(
         with local_server(home, port=port) as api_url:
             console.print(f"Prefect 服务器：http://127.0.0.1:{port}（数据在 {home}）")
             serve_schedules(api_url, timezone=settings.timezone, cycle_id=cycle)
+    except RuntimeError as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        console.print("已停止。")
+
+
+def server(
+    port: Annotated[
+        int | None, typer.Option(help="Prefect 服务器端口（默认 GONGYI_SERVE_PORT 或 4200）。")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=0, help="本机启动的工作池 gongyi 工作进程数。")] = 1,
+    deploy: Annotated[
+        bool, typer.Option("--deploy/--no-deploy", help="启动时部署 prefect.yaml 中的全部流程。")
+    ] = True,
+) -> None:
+    """启动 Prefect 服务器、工作池 gongyi 及其工作进程，并部署 prefect.yaml（Ctrl-C 停止）。
+
+    设置 PREFECT_API_DATABASE_CONNECTION_URL 时服务器使用该 PostgreSQL，否则用 var/ 下的 SQLite。
+    其他机器用 `prefect worker start --pool gongyi` 加入同一工作池。
+    """
+    settings = ready_for_flows()
+    from flows.deployments import (
+        WORK_POOL,
+        announced,
+        deploy_project,
+        ensure_work_pool,
+        local_server,
+        process_workers,
+        wait_for_exit,
+    )
+    from settings import PROJECT_ROOT
+
+    port = port or settings.serve_port
+    home = (settings.var_dir / "prefect-server").resolve()
+    database = os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL", "")
+    try:
+        with local_server(home, port=port) as api_url, announced(home, api_url):
+            where = safe_url(database) if database else f"SQLite（{home}）"
+            console.print(f"Prefect API：{api_url}（数据库 {where}）", highlight=False)
+            created = ensure_work_pool(api_url)
+            console.print(f"工作池 {WORK_POOL}：{'已创建' if created else '已存在'}（process）")
+            if deploy:
+                names = deploy_project(api_url, PROJECT_ROOT)
+                console.print(f"已部署 prefect.yaml 中的 {len(names)} 个流程及其计划")
+            with process_workers(
+                api_url, count=workers, project_dir=PROJECT_ROOT, log=home / "worker.log"
+            ) as started:
+                console.print(
+                    f"工作进程 {len(started)} 个（日志 {home / 'worker.log'}）；"
+                    f"其他命令请设置 PREFECT_API_URL={api_url}（Ctrl-C 停止）",
+                    highlight=False,
+                )
+                code = wait_for_exit(started)  # with no worker: until Ctrl-C
+                raise fail(f"工作进程已退出（{code}），请查看 {home / 'worker.log'}")
     except RuntimeError as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:
