@@ -74,7 +74,7 @@ def compute_allocation(
         for p in proposals.list_proposals(session, call_id=call_id)
         if p.status in IN_FINAL and p.id in scores
     }
-    pools = _pools(session, call.cycle_id, call_id, keys)  # type: ignore[arg-type]
+    pools = _pools(session, call.cycle_id, call_id, keys)
     if budget_fen is not None:
         pools = {None: budget_fen}
     outcomes = allocate(
@@ -86,7 +86,7 @@ def compute_allocation(
         include=include,
         exclude=exclude,
     )
-    return outcomes, candidates  # type: ignore[return-value]
+    return outcomes, candidates
 
 
 def _pools(

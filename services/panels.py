@@ -100,4 +100,4 @@ def seat_stage(
             + f"{label}：{len(panels)} 份申报书，每份 {rules.reviewers_per_proposal} 位评审专家",
         )
     titles = {p.id: p.title for p in waiting}
-    return {titles[pid]: [pool[r] for r in seated] for pid, seated in panels.items()}  # type: ignore[index]
+    return {titles[pid]: [pool[r] for r in seated] for pid, seated in panels.items()}

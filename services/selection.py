@@ -207,10 +207,7 @@ def close_preliminary(
         for proposal in waiting:
             bonus, why = bonuses.get(proposal.id, (0, ""))  # type: ignore[arg-type]
             result = judge_preliminary(
-                scores[proposal.id],
-                pass_line=line,
-                bonus=bonus,
-                bonus_reason=why,  # type: ignore[index]
+                scores[proposal.id or 0], pass_line=line, bonus=bonus, bonus_reason=why
             )
             target = ProposalStatus.SHORTLISTED if result.passed else ProposalStatus.REJECTED
             status = apply_transition(
