@@ -94,31 +94,6 @@ def override_screening(
     return proposal
 
 
-def note_committee_decision(
-    session: Session,
-    *,
-    actor: Actor,
-    now: datetime,
-    call_id: int,
-    include: list[int],
-    exclude: list[int],
-    reasons: str,
-) -> None:
-    """Put the committee's decision, as the office entered it, on the audit trail."""
-    if actor.role not in OVERRIDE_ROLES:
-        raise Forbidden("只有街道工作人员可以录入终审决定")
-    with unit_of_work(session):
-        audit.record(
-            session,
-            actor=actor,
-            now=now,
-            action="committee_decision",
-            subject_type="call",
-            subject_id=call_id,
-            detail=f"纳入 {include} 排除 {exclude}：{reasons}",
-        )
-
-
 @dataclass(frozen=True)
 class PreliminaryClosed:
     """初审 closed: who passed, and who did not with the reason (by title)."""

@@ -1,5 +1,5 @@
 """The office's selection use cases through `services.selection` on a real session:
-overriding a screening result (who, why, audit) and the committee decision's audit event."""
+overriding a screening result (who, why, audit), and the committee decision's refusals."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from models.proposal import Proposal
 from models.status import ProposalStatus, Role, Stage
 from models.user import AuditEvent, User
 from services import SYSTEM, Actor, Forbidden, NotFound, Refused
-from services.selection import note_committee_decision, override_screening
+from services.committee import record_committee_decision
+from services.selection import override_screening
 from tests.monitoring_builders import build_running_cycle
 
 NOW = datetime(2026, 5, 22, 2, 0, tzinfo=UTC)
@@ -117,27 +118,44 @@ def test_an_override_of_no_such_proposal_is_not_found(session: Session) -> None:
         )
 
 
-def test_the_committee_decision_is_put_on_the_audit_trail_by_staff_only(
+def _call_id(session: Session) -> int:
+    build_running_cycle(session, projects=1)
+    return session.exec(select(Proposal)).one().call_id
+
+
+def test_a_decision_with_nothing_proposed_is_refused_naming_the_next_step(
     session: Session,
 ) -> None:
-    note_committee_decision(
-        session, actor=STAFF, now=NOW, call_id=3, include=[5], exclude=[], reasons="补足领域"
-    )
-    with pytest.raises(Forbidden):
-        note_committee_decision(
+    call_id = _call_id(session)
+    with pytest.raises(Refused, match="没有等待终审决定的遴选：") as refused:
+        record_committee_decision(
             session,
-            actor=Actor(login="e1", role=Role.EVALUATOR, user_id=4),
+            actor=STAFF,
             now=NOW,
-            call_id=3,
+            on=NOW.date(),
+            call_id=call_id,
             include=[],
             exclude=[],
             reasons="",
+            decided_by="主任",
         )
+    assert "gongyi" in refused.value.message
+    assert _events(session, "committee_decision") == []
 
-    [event] = _events(session, "committee_decision")
-    assert (event.actor, event.subject_type, event.subject_id, event.detail) == (
-        "staff（街道专干）",
-        "call",
-        3,
-        "纳入 [5] 排除 []：补足领域",
-    )
+
+def test_only_staff_record_the_decision_and_adjustments_need_reasons(session: Session) -> None:
+    call_id = _call_id(session)
+    evaluator = Actor(login="e1", role=Role.EVALUATOR, user_id=4)
+    decision = {"on": NOW.date(), "call_id": call_id, "decided_by": "主任"}
+    with pytest.raises(Forbidden):
+        record_committee_decision(
+            session, actor=evaluator, now=NOW, include=[], exclude=[], reasons="", **decision
+        )
+    with pytest.raises(Refused, match="调整排名须写明理由"):
+        record_committee_decision(
+            session, actor=STAFF, now=NOW, include=[5], exclude=[], reasons=" ", **decision
+        )
+    with pytest.raises(Refused, match="既纳入又排除"):
+        record_committee_decision(
+            session, actor=STAFF, now=NOW, include=[5], exclude=[5], reasons="理由", **decision
+        )
