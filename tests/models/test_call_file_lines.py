@@ -237,7 +237,7 @@ def test_selection_settings_are_read_and_checked_against_the_domains():
     assert data["evaluation"]["holidays"] == ["2026-06-19", "2026-10-01"]
     assert rules.domain_max_fen == {"youth": 8_000_000}
     assert rules.domain_min_projects == {"special": 2}
-    assert rules.blind_preliminary is True and rules.preliminary_pass_score == 60.0
+    assert rules.blind_preliminary is True and rules.preliminary_pass_score == 70.0
 
 
 def test_a_quota_for_a_domain_the_call_does_not_fund_is_refused_with_its_line():
