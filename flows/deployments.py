@@ -166,12 +166,15 @@ def _prefect_env(api_url: str, project_dir: Path) -> dict[str, str]:
     return env
 
 
-def deploy_project(api_url: str, project_dir: Path, *, pool: str = WORK_POOL) -> list[str]:
+def deploy_project(
+    api_url: str, project_dir: Path, *, pool: str = WORK_POOL, only: set[str] | None = None
+) -> list[str]:
     """Register every deployment of `prefect.yaml` (schedules included) on the server; name them.
 
     Registered from Python rather than by `prefect deploy --all`, whose check for online
     workers the Prefect 3.8 server refuses (422: `limit` None). The code is pulled the way
-    prefect.yaml says: a process worker runs each flow in `project_dir`.
+    prefect.yaml says: a process worker runs each flow in `project_dir`. `only` names the
+    deployments to register (default: all).
     """
     import yaml
     from prefect import Flow
@@ -182,6 +185,8 @@ def deploy_project(api_url: str, project_dir: Path, *, pool: str = WORK_POOL) ->
     names = []
     with temporary_settings(updates={PREFECT_API_URL: api_url}):
         for item in config["deployments"]:
+            if only is not None and item["name"] not in only:
+                continue
             flow = Flow.from_source(source=str(project_dir), entrypoint=item["entrypoint"])
             deployment = flow.to_deployment(
                 name=item["name"],
