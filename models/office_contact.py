@@ -22,7 +22,9 @@ OFFICE_FIELDS = {
 }
 """Each field of the office's identity: its Chinese label and longest length (the columns')."""
 
-_PHONE = re.compile(r"^(\+|\()?[0-9][0-9 ()\-]*[0-9](\s*(转|ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
+_PHONE = re.compile(
+    r"^(\+|\()?[0-9][0-9 ()\-]*[0-9](\s*(转|ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE
+)
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 
 

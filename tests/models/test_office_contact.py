@@ -32,18 +32,18 @@ def test_office_phones_in_their_usual_forms_are_taken(phone: str) -> None:
     "phone", ["电话", "12345", "0551-6288-1234-5678-99", "138-0000-111a", "--"]
 )
 def test_a_phone_that_is_not_one_is_refused_naming_the_field(phone: str) -> None:
-    with pytest.raises(OfficeFieldError, match="^联系电话："):
+    with pytest.raises(OfficeFieldError, match=r"^联系电话："):
         check_phone(phone)
 
 
 def test_emails_are_checked_and_empty_fields_stay_empty() -> None:
     assert check_email("gongyi@hhl.example.cn") == "gongyi@hhl.example.cn"
-    with pytest.raises(OfficeFieldError, match="^电子邮箱：「gongyi at hhl」不是电子邮箱地址"):
+    with pytest.raises(OfficeFieldError, match=r"^电子邮箱：「gongyi at hhl」不是电子邮箱地址"):
         check_email("gongyi at hhl")
     assert check_office_fields(OfficeFields()) == OfficeFields()
 
 
 def test_a_field_too_long_for_its_column_is_refused_with_its_label() -> None:
-    with pytest.raises(OfficeFieldError, match="^办公地址：不能超过 200 个字"):
+    with pytest.raises(OfficeFieldError, match=r"^办公地址：不能超过 200 个字"):
         check_office_fields(OfficeFields(address="路" * 201))
     assert check_office_fields(OfficeFields(name=" 新安  街道办事处 ")).name == "新安 街道办事处"

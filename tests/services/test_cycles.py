@@ -165,11 +165,11 @@ def test_staff_set_the_office_printed_in_the_documents_and_it_is_audited(
 
 def test_a_bad_office_phone_or_email_is_refused_and_nothing_changes(session: Session) -> None:
     line = _open(session)
-    with pytest.raises(Refused, match="^联系电话：「六二八八」不是电话号码"):
+    with pytest.raises(Refused, match=r"^联系电话：「六二八八」不是电话号码"):
         service.set_office(
             session, actor=CLERK, now=NOW, cycle_id=line.cycle_id, phone="六二八八", name="甲"
         )
-    with pytest.raises(Refused, match="^电子邮箱："):
+    with pytest.raises(Refused, match=r"^电子邮箱："):
         service.set_office(
             session, actor=CLERK, now=NOW, cycle_id=line.cycle_id, email="no-at-sign"
         )

@@ -196,7 +196,11 @@ def test_the_clerk_publishes_the_call_from_the_portal_and_the_run_outlives_a_res
     )
     assert "发布前还需" not in saved.text, saved.text
     started = empty_client.post("/officer/cycles/1/call/publish", data={"csrf_token": token})
-    assert started.status_code == 200 and "已开始：发布申报指南（进度见「运行流程」）" in started.text and "最近运行" in started.text
+    assert (
+        started.status_code == 200
+        and "已开始：发布申报指南（进度见「运行流程」）" in started.text
+        and "最近运行" in started.text
+    )
     jobs = empty_client.app.state.flow_jobs  # type: ignore[attr-defined]
     for _ in range(600):
         if jobs[-1]["state"] != "运行中":

@@ -127,9 +127,7 @@ OFFICE_FIELDS = ("name", "address", "contact", "phone", "email", "seal")
 
 
 @router.get("/{cycle_id}")
-def cycle_page(
-    cycle_id: int, request: Request, session: SessionDep, user: SetterUser
-) -> Response:
+def cycle_page(cycle_id: int, request: Request, session: SessionDep, user: SetterUser) -> Response:
     """One cycle: its stage tracker, office, fund and call, with the forms that set them up."""
     return cycle_page_response(request, session, actor_of(request, user), cycle_id)
 

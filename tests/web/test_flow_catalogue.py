@@ -1,0 +1,105 @@
+"""The 运行流程 page: the office's flows in the order of a cycle, their parameters, the history kept in the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from services import Actor
+from services.runs import list_flow_records, note_flow_end, note_flow_start
+from store.database import get_engine
+from tests.web.conftest import sign_in
+from tests.web.portal_builders import PortalWorld
+from web.flow_catalogue import BY_NAME, OFFERED, BadParameter, flow_arguments
+from web.flow_runs import FLOWS
+
+TODAY = date(2026, 6, 10)
+
+
+def test_the_catalogue_follows_the_cycle_and_every_flow_it_starts_is_registered() -> None:
+    names = [flow.name for flow in OFFERED]
+    assert names.index("needs_survey") < names.index("close_call") < names.index("daily_check")
+    assert (
+        names.index("monthly_evaluation")
+        < names.index("final_evaluation")
+        < names.index("close_cycle")
+    )
+    assert set(BY_NAME) <= set(FLOWS)
+
+
+def test_parameters_become_the_flows_arguments_and_a_bad_one_is_named() -> None:
+    args = flow_arguments(
+        BY_NAME["close_call"], {"call_id": "3", "day": ""}, cycle_id=1, call_ids={3}, today=TODAY
+    )
+    assert args == (3, TODAY)
+    assert flow_arguments(
+        BY_NAME["weekly_meeting"], {}, cycle_id=1, call_ids=set(), today=TODAY
+    ) == (1, None)
+    assert flow_arguments(
+        BY_NAME["monthly_evaluation"], {"month": "2026-05"}, cycle_id=1, call_ids=set(), today=TODAY
+    ) == (1, "2026-05")
+    with pytest.raises(BadParameter, match=r"^申报指南：请选择本周期"):
+        flow_arguments(
+            BY_NAME["close_call"], {"call_id": "9"}, cycle_id=1, call_ids={3}, today=TODAY
+        )
+    with pytest.raises(BadParameter, match=r"^统计截止日：请按 2027-05-20 的格式"):
+        flow_arguments(
+            BY_NAME["final_evaluation"],
+            {"period_end": "5月"},
+            cycle_id=1,
+            call_ids=set(),
+            today=TODAY,
+        )
+
+
+def test_the_flows_page_refuses_a_bad_month_in_one_line(
+    client: TestClient, world: PortalWorld
+) -> None:
+    token = sign_in(client, "staff")
+    page = client.get("/officer/flows").text
+    assert page.index("需求调研报告") < page.index("截止申报并资格审查") < page.index("结项评估")
+    bad = client.post(
+        "/officer/flows/monthly_evaluation", data={"csrf_token": token, "month": "2026-13"}
+    )
+    assert bad.status_code == 400 and "评估月份" in bad.text
+    assert client.post("/officer/flows/nope", data={"csrf_token": token}).status_code == 404
+
+
+def test_the_history_comes_back_from_the_database_and_reloads_while_a_run_goes(
+    client: TestClient, world: PortalWorld, database_url: str
+) -> None:
+    clerk = Actor(login="staff", name="街道干部", role="staff")  # type: ignore[arg-type]
+    now = datetime(2026, 6, 10, 1, 0, tzinfo=UTC)
+    with Session(get_engine(database_url)) as session:
+        note_flow_start(
+            session,
+            actor=clerk,
+            now=now,
+            name="release_tranches",
+            detail="按条件拨付（1）",
+            run_name="release_tranches-1",
+        )
+        note_flow_end(
+            session, now=now, run_name="release_tranches-1", state="已完成", result="拨付 2 个"
+        )
+        note_flow_start(
+            session,
+            actor=clerk,
+            now=now,
+            name="daily_check",
+            detail="日报告检查（1）",
+            run_name="daily_check-2",
+        )
+        records = list_flow_records(session, actor=clerk)
+    assert [(r.run_name, r.state, r.result) for r in records] == [
+        ("daily_check-2", "", ""),
+        ("release_tranches-1", "已完成", "拨付 2 个"),
+    ]
+    sign_in(client, "staff")
+    page = client.get("/officer/flows").text
+    rows = page.split("最近运行", 1)[1]
+    assert "release_tranches-1" in rows and "拨付 2 个" in rows and "daily_check-2" in rows
+    assert 'data-refresh-seconds="5"' in page and "/static/refresh.js" in page
