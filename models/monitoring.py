@@ -170,6 +170,8 @@ class MonthlyEvaluation(SQLModel, table=True):
     reviewer_id: int | None = Field(default=None, foreign_key="user.id")
     review_comment: str = Field(default="", max_length=1000)
     reviewed_at: datetime | None = None
+    # The business date of the review (--on); reviewed_at is the time of entry.
+    reviewed_on: date | None = None
     published_on: date | None = None
 
 
