@@ -24,7 +24,7 @@ from models.fund import DONOR_TYPE_LABELS, DonorType, GiftKind
 from models.ledger import Movement
 from models.privacy import mask_person, mask_text
 from services import Actor, NotFound, Refused, figures
-from services.project_pages import check_office
+from services.project_pages import Choice, check_office
 from store import figures as facts
 from store import fund
 from store import project_pages as pages
@@ -60,6 +60,7 @@ class Ledger:
 
     cycle_id: int
     cycle: str
+    cycles: list[Choice]
     fund: str
     as_of: date
     totals: MoneyFigures
@@ -125,6 +126,7 @@ def show_ledger(
     return Ledger(
         cycle_id=cycle.id or 0,
         cycle=cycle.name,
+        cycles=[Choice(c.id or 0, c.name) for c in cycles],
         fund=fund.get_fund(session, cycle_id=cycle.id or 0).name,
         as_of=as_of,
         totals=figures.money_as_of(session, cycle_id=cycle.id or 0, as_of=as_of),

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from models.contract import mask_email
 from models.privacy import mask_name, mask_person, mask_phone, mask_text
 from services import Actor, NotFound, documents
-from services.project_pages import EvaluationLine, check_office, evaluation_line
+from services.project_pages import Choice, EvaluationLine, check_office, evaluation_line
 from store import evaluations, meetings, people
 from store import project_pages as pages
 
@@ -137,6 +137,7 @@ class MonthEvaluations:
     """A cycle's evaluations of one month."""
 
     cycle_id: int
+    cycles: list[Choice]
     month: str
     months: list[str]
     evaluations: list[EvaluationLine]
@@ -179,6 +180,7 @@ def list_month_evaluations(
     }
     return MonthEvaluations(
         cycle_id=cycle.id or 0,
+        cycles=[Choice(c.id or 0, c.name) for c in cycles],
         month=month,
         months=months,
         evaluations=[
