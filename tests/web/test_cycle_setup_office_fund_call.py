@@ -137,6 +137,8 @@ def test_the_tracker_names_what_blocks_the_fund_and_the_clerk_records_gifts(
     bad = empty_client.post("/officer/cycles/1/donations", data=kind | {"amount": "十万"})
     assert bad.status_code == 400 and "金额（元）" in bad.text and "明珠物业" in bad.text
     assert "150,000.00" in empty_client.get("/officer/cycles/1").text
+    dashboard = empty_client.get("/officer").text  # the same tracker heads the dashboard
+    assert 'class="card tracker"' in dashboard and 'data-blocker="no_rules"' in dashboard
     with Session(get_engine(database_url)) as session:
         assert len(session.exec(select(Donation)).all()) == 2
 
