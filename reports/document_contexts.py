@@ -71,7 +71,7 @@ class _Delegating:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "base":
             raise AttributeError(name)
-        return getattr(self.base, name)  # type: ignore[attr-defined]
+        return getattr(self.base, name)
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,7 @@ def write_minutes_pdf(cycle_id: int, week_start: date, today: date) -> str:
     with session_scope() as session:
         meeting = meetings.get_weekly_meeting(session, cycle_id=cycle_id, week_start=week_start)
         cycle = cycles.get_cycle(session, cycle_id)
-        titles = {p.id: p.title for p in awards.list_projects(session, cycle_id=cycle_id)}
+        titles = {p.id or 0: p.title for p in awards.list_projects(session, cycle_id=cycle_id)}
         names = known_names(session, cycle_id)
         items = _rows(
             meetings.list_meeting_items(session, meeting_id=meeting.id),  # type: ignore[arg-type]
