@@ -55,6 +55,7 @@ OFFERED: tuple[OfferedFlow, ...] = (
         (Param("call_id", N_("申报指南"), CALL), TODAY),
         takes_cycle=False,
     ),
+    OfferedFlow("screening", N_("资格审查结果与复核"), N_("遴选"), page="/officer/screening"),
     OfferedFlow("committee_decision", N_("终审决定"), N_("遴选"), page="/officer/committee"),
     OfferedFlow(
         "conclude_publicity",
