@@ -11,9 +11,11 @@ Each day of the month is one cell:
   project's run or after it stopped); a report filed anyway still shows as
   filed or late.
 
-The due days are `models.compliance.due_days` less the call's holidays and
-the days after the project stopped (`models.status.owed_reports_on`); a
-report is late by `models.compliance.is_late`, read on when it first arrived.
+The due days are `models.compliance.due_days` with the call's holidays off,
+less the days after the project stopped (`models.status.owed_reports_on`); a
+report is late by `models.compliance.is_late`, read on when it reached the
+office (`models.compliance.arrival`: the clerk's arrival time, else its first
+entry).
 """
 
 from __future__ import annotations
@@ -71,8 +73,8 @@ def owed_days(
     """The days in [first, last] the project owed a report on."""
     return {
         day
-        for day in due_days(first, last, starts_on=run.starts_on, ends_on=run.ends_on)
-        if day not in holidays and owed_reports_on(run.status, day, closed_on=run.status_on)
+        for day in due_days(first, last, starts_on=run.starts_on, ends_on=run.ends_on, off=holidays)
+        if owed_reports_on(run.status, day, closed_on=run.status_on)
     }
 
 

@@ -20,13 +20,12 @@ from typing import Any
 from sqlmodel import Session
 
 from models.calendar import PeriodError, month_bounds
-from models.call_rules import read_call_rules
-from models.monitoring import DailyReport
+from models.compliance import arrival
 from models.privacy import mask_person, mask_text
 from models.report_calendar import DayCell, ProjectRun, count_states, day_cells
 from models.status import ProjectStatus, Role
 from services import Actor, Forbidden, NotFound, Refused, documents, figures
-from store import awards, calls, people
+from store import awards, days_off, people
 from store import project_pages as pages
 
 OFFICE_ROLES = (Role.STAFF, Role.ADMIN)
@@ -217,13 +216,6 @@ def _months(first: date, last: date) -> list[str]:
     return months
 
 
-def _holidays(session: Session, cycle_id: int) -> tuple[date, ...]:
-    try:
-        return read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules).holidays
-    except (LookupError, ValueError):  # no call yet, or rules the checks would refuse
-        return ()
-
-
 def evaluation_line(evaluation: Any, title: str, pdf_id: int | None = None) -> EvaluationLine:
     """An evaluation as the lists show it."""
     return EvaluationLine(
@@ -264,7 +256,7 @@ def month_calendar(
     for day in sorted({v.day for v in versions}):
         of_day = [v for v in versions if v.day == day]
         current = next((v for v in of_day if v.is_current), of_day[-1])
-        arrivals[day] = (current.id or 0, _arrival(of_day[0]))
+        arrivals[day] = (current.id or 0, arrival(of_day[0]))
     excused = {
         e.day: e.reason
         for e in pages.list_excused_days(session, project_id=p.id or 0, first=first, last=last)
@@ -276,14 +268,9 @@ def month_calendar(
         excused=excused,
         today=now.date(),
         tz=now.tzinfo or UTC,
-        holidays=_holidays(session, p.cycle_id),
+        holidays=days_off.list_holidays(session, cycle_id=p.cycle_id),
     )
     return cells, excused
-
-
-def _arrival(first_version: DailyReport) -> datetime:
-    """When a day's report first reached the office: the clerk's arrival time, else its first submission."""
-    return first_version.received_at or first_version.first_submitted_at
 
 
 def show_project(

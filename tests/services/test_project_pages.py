@@ -14,7 +14,7 @@ from services.daily_report_pages import show_daily_report
 from services.ledger_pages import show_ledger
 from services.office_pages import list_agencies, list_weekly_meetings
 from services.project_pages import list_projects, show_project
-from tests.monitoring_builders import SHANGHAI, build_running_cycle, store_report
+from tests.monitoring_builders import SHANGHAI, build_running_cycle, evening, store_report
 
 STAFF = Actor(login="staff", name="街道专干", role=Role.STAFF, user_id=1)
 NOW = datetime(2026, 6, 10, 9, tzinfo=SHANGHAI)
@@ -82,3 +82,24 @@ def test_the_ledger_before_any_award_has_only_the_gift(session: Session) -> None
     later = show_ledger(session, actor=STAFF, as_of=date(2026, 6, 1), cycle_id=cycle.cycle_id)
     assert later.donors[0].committed_fen == later.totals.committed_fen > 0
     assert sum(p.money.paid_fen for p in later.projects) == later.totals.paid_fen
+
+
+def test_a_paper_report_typed_in_later_counts_from_when_it_reached_the_office(
+    session: Session, tmp_path: Path
+) -> None:
+    cycle = build_running_cycle(session, projects=1)
+    report = store_report(
+        session, cycle.project_ids[0], date(2026, 6, 2), sent=evening(date(2026, 6, 5))
+    )
+    late = show_project(
+        session, actor=STAFF, now=NOW, project_id=cycle.project_ids[0], output_dir=tmp_path
+    )
+    assert {c.day: c.state for c in late.cells}[date(2026, 6, 2)] == "late"
+    report.received_at = evening(date(2026, 6, 2), 17)
+    session.add(report)
+    session.commit()
+    page = show_project(
+        session, actor=STAFF, now=NOW, project_id=cycle.project_ids[0], output_dir=tmp_path
+    )
+    cell = next(c for c in page.cells if c.day == date(2026, 6, 2))
+    assert (cell.state, cell.report_id) == ("filed", report.id)
