@@ -156,6 +156,7 @@ def record_committee_decision(
             reasons=reasons.strip(),
             decided_by=decided_by.strip(),
             at=now,
+            on=on,
         )
         approved, amount, waitlisted = _record_outcomes(
             session, call_id, outcomes, exclude, reasons

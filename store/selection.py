@@ -126,9 +126,11 @@ def set_decision(
     reasons: str,
     decided_by: str,
     at: datetime,
+    on: date | None = None,
 ) -> None:
-    """Store what the committee decided, at `at`."""
+    """Store what the committee decided on business date `on`, entered at `at`."""
     decision.accepted, decision.include, decision.exclude = accepted, include, exclude
+    decision.decided_on = on
     decision.reasons, decision.decided_by = reasons, decided_by
     decision.decided_at = _moment(at)
     session.add(decision)

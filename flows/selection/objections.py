@@ -77,6 +77,7 @@ def resolve_objection(
             OBJECTION_TRANSITIONS, ObjectionStatus(objection.status), target, role=Role.STAFF
         )
         objection.resolution, objection.resolved_at = reason.strip(), get_now().astimezone(UTC)
+        objection.resolved_on = on or get_now().date()
         session.add(objection)
         if uphold:
             proposal = next(

@@ -130,7 +130,8 @@ def test_a_clerk_takes_selection_step_by_step_and_the_committee_decides_later(
     session.expire_all()
     notice = session.exec(select(PublicNotice)).one()
     assert notice.published_on == date(2026, 5, 25)
-    assert session.exec(select(CommitteeDecision)).one().decided_by == "主任"
+    decision = session.exec(select(CommitteeDecision)).one()
+    assert (decision.decided_by, decision.decided_on) == ("主任", date(2026, 5, 25))
     assert (
         len(session.exec(select(Proposal).where(Proposal.status == ProposalStatus.APPROVED)).all())
         == 22

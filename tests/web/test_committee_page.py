@@ -66,6 +66,7 @@ def test_the_committee_decides_days_later_from_the_page_and_the_notice_is_publis
         assert notice.published_on == date(2026, 5, 26)
         decision = session.exec(select(CommitteeDecision)).one()
         assert decision.decided_at is not None and decision.decided_by == "街道专干"
+        assert decision.decided_on == date(2026, 5, 26)
         [event] = session.exec(
             select(AuditEvent).where(AuditEvent.action == "committee_decision")
         ).all()

@@ -150,6 +150,7 @@ def committee_page(request: Request, session: SessionDep, user: OfficerUser) -> 
             "next_step": selection_progress(session, call_id=call_id).message,
             "decided": {
                 "by": decided.decided_by,
+                "on": decided.decided_on,
                 "at": decided.decided_at,
                 "accepted": decided.accepted,
                 "reasons": decided.reasons,
