@@ -322,6 +322,7 @@ def run_demo_monitoring(cycle_id: int, data: Path, month: str) -> DemoMonitoring
                 "李晓雯",
                 cycle_id,
                 monday + timedelta(days=7),
+                host="张建国",
             )
     evaluation = _evaluate(cycle_id, month, data / "monthly_scores.csv")
     for later in FAST_FORWARD:
