@@ -257,3 +257,12 @@ def test_the_calendar_of_a_month_outside_the_run_is_all_off(
     assert states == {"off"}
     assert client.get(f"/officer/projects/{world.project_ids[0]}?month=2026-13").status_code == 409
     assert client.get("/officer/projects/9999").status_code == 404
+
+
+def test_the_pages_read_in_english(client: TestClient, world: PortalWorld) -> None:
+    sign_in(client, "staff")
+    client.get("/lang/en?next=/officer/projects")
+    assert "Clear filters" in client.get("/officer/projects").text
+    page = client.get(f"/officer/projects/{world.project_ids[0]}?month=2026-06").text
+    assert "Daily-report calendar" in page and "Mon" in page and "Not due" in page
+    assert "Fund ledger" in client.get("/officer/ledger?on=2026-06-30").text
