@@ -78,6 +78,9 @@ def test_a_clerk_takes_selection_step_by_step_and_the_committee_decides_later(
     call = str(_prepare())
     sheets = tmp_path / "sheets"
     assert "selection seat --call 1 --stage 初审" in _ok(runner, "status", "--call", call)
+    # `run` with no input takes no step and says, in one line, what to do next.
+    ran = _ok(runner, "run", "--call", call)
+    assert ran.strip().splitlines()[-1].startswith("下一步：初审") and "selection seat" in ran
 
     seated = _ok(
         runner,
