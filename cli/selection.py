@@ -288,14 +288,14 @@ def selection_sheet(
     call: Annotated[int, typer.Option(help="申报指南编号。")],
     reviewer: Annotated[str, typer.Option(help="评审专家姓名。")],
     output: Annotated[Path, typer.Option(help="评分表输出路径（CSV）。")],
-    stage: Annotated[str, typer.Option(help="评审环节：preliminary 或 defence。")] = "preliminary",
+    stage: Annotated[str, typer.Option(help="评审环节：初审 或 路演。")] = "初审",
 ) -> None:
     """导出评审专家的评分表（只含分配给他的申报书；初审按申报指南要求隐去机构名称）。"""
     ready_for_flows()
     from flows.selection.selection_stages import export_score_sheet
 
     try:
-        count = export_score_sheet(call, stage, reviewer, output)
+        count = export_score_sheet(call, _stage(stage), reviewer, output)
     except (LookupError, ValueError) as exc:
         raise fail(str(exc)) from None
     console.print(f"已导出 {count} 份申报书的评分表：{output}")
