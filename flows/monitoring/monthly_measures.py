@@ -1,7 +1,8 @@
 """Task `measure_month`: measure a batch of projects' month from their records.
 
-For each project it counts the month's reports (on time, late, missing),
-outputs against the proposal's KPI targets for that project month (falling
+For each project it counts the month's reports (on time, late, missing) as
+the evening check does (`models.compliance`: lateness on the arrival time, the
+call's holidays and the project's excused days not due), outputs against the proposal's KPI targets for that project month (falling
 back to an even share of the planned 服务人次 when the proposal has none),
 new and cumulative beneficiaries by pseudonymous id, volunteer input, budget
 execution against the proposal's budget lines (超支 / 执行偏慢 by the call's
@@ -12,7 +13,7 @@ evaluation; an approved or published evaluation is frozen and left alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, tzinfo
 
 from flows.monitoring.evaluation_scores import apply_scores, evaluator_part
@@ -36,7 +37,7 @@ from models.indicators import (
 from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation
 from models.project import Project
 from models.status import ActionItemStatus, EvaluationStatus
-from store import awards, calls, evaluations, meetings, monitoring, plans
+from store import awards, calls, days_off, evaluations, meetings, monitoring, plans
 
 FROZEN = (EvaluationStatus.APPROVED, EvaluationStatus.PUBLISHED)
 
@@ -67,8 +68,12 @@ def measure_project(
     targets: dict[int, dict[str, int]],
     tz: tzinfo,
     limits: Plausibility = Plausibility(),
+    off: Collection[date] = (),
 ) -> MonthlyEvaluation:
-    """Measure one project's month from its reports up to the month's end."""
+    """Measure one project's month from its reports up to the month's end.
+
+    `off` holds the days that are not due: the call's holidays and the project's excused days.
+    """
     first, last = month_bounds(month)
     index = month_index(project.starts_on, month)
     before = [facts_of(r) for r in reports if r.day < first]
@@ -77,8 +82,8 @@ def measure_project(
     planned = dict(targets.get(index, {}))
     planned.setdefault(SERVICE_VISITS, monthly_plan(project.people_planned, project.months))
     outputs = measure_outputs(during, targets=planned, seen_before=seen)
-    due = due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on)
-    stamps = [ReportStamp(r.day, r.first_submitted_at) for r in reports if first <= r.day <= last]
+    due = due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on, off=off)
+    stamps = [ReportStamp.of(r) for r in reports if first <= r.day <= last]
     compliance = measure_compliance(due, stamps, tz=tz)
     budget_use = measure_budget(
         budget,
@@ -151,7 +156,7 @@ def _budget_line(line, limits: Plausibility) -> dict:  # type: ignore[no-untyped
 @io_task
 def measure_month(cycle_id: int, month: str, project_ids: list[int]) -> int:
     """Measure a batch of projects' month and store it; return how many were updated."""
-    _, last = month_bounds(month)
+    first, last = month_bounds(month)
     tz, updated = get_tz(), 0
     with session_scope() as session:
         projects = [
@@ -165,6 +170,9 @@ def measure_month(cycle_id: int, month: str, project_ids: list[int]) -> int:
         items = meetings.list_action_items(session, cycle_id=cycle_id, raised_by=last)
         rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
         limits = rules.plausibility
+        off = days_off.list_days_off(
+            session, cycle_id=cycle_id, project_ids=project_ids, first=first, last=last
+        )
         for project in projects:
             current = evaluations.get_evaluation(session, project_id=project.id, month=month)  # type: ignore[arg-type]
             if current is not None and current.status in FROZEN:
@@ -178,6 +186,7 @@ def measure_month(cycle_id: int, month: str, project_ids: list[int]) -> int:
                 targets=targets.get(project.id, {}),  # type: ignore[arg-type]
                 tz=tz,
                 limits=limits,
+                off=off.get(project.id, frozenset()),  # type: ignore[arg-type]
             )
             stored = evaluations.set_measures(session, measured)
             if stored.scores:

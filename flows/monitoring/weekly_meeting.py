@@ -1,17 +1,19 @@
 """Flow `weekly_meeting`: on Monday morning, build the street's 周例会 agenda from last week.
 
 The agenda sets out, for every running project, the week's reports (due, on
-time, late) and 服务人次 against the week's share of the month's plan; the
-issues and risks agencies raised; the action items past their due date; and
-the projects at risk, with the reasons (`models.indicators.risk_reasons`).
-It is stored with the meeting and printed as the 周例会纪要 PDF, which gains
+time, late, counted as the evening check counts them: lateness on the arrival
+time, the call's holidays and the project's excused days not due) and 服务人次
+against the week's share of the month's plan; the issues and risks agencies
+raised; the action items past their due date; and the projects at risk, with
+the reasons (`models.indicators.risk_reasons`). It is stored with the meeting and printed as the 周例会纪要 PDF, which gains
 the minutes and new action items once they are recorded
 (`flows.monitoring.meeting_minutes`). Running it again for a week replaces the agenda
 and keeps the minutes.
 
 The agenda is what was known when the meeting began (09:00 on the Monday it is
 held), however late it is built: the projects then running, the reports then in
-(each as its version of that moment), the action items then open and the
+(each as its version of that moment; a paper form received by then counts as in,
+though typed in later), the action items then open and the
 yellow cards then issued. Running it again after the cycle has closed gives the
 same agenda, not an empty one.
 """
@@ -19,6 +21,7 @@ same agenda, not an empty one.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -29,13 +32,13 @@ from sqlmodel import Session
 from flows.monitoring.minutes_report import write_minutes_pdf
 from flows.runtime import get_now, get_tz, io_task, resolve_cycle, session_scope
 from models.calendar import week_start as monday_of
-from models.compliance import ReportStamp, due_days, measure_compliance
+from models.compliance import ReportStamp, arrival, due_days, measure_compliance
 from models.evaluation import monthly_plan
 from models.indicators import SERVICE_VISITS, month_index, risk_reasons
 from models.monitoring import ActionItem, DailyReport, WeeklyMeeting
 from models.project import Project
 from models.status import ActionItemStatus, ProjectStatus
-from store import agencies, awards, meetings, monitoring, notices, plans
+from store import agencies, awards, days_off, meetings, monitoring, notices, plans
 
 
 @dataclass(frozen=True)
@@ -51,25 +54,38 @@ class MeetingSummary:
     pdf: str
 
 
-def _week_plan(project: Project, targets: dict[int, dict[str, int]], week_start: date) -> int:
+def _week_plan(
+    project: Project,
+    targets: dict[int, dict[str, int]],
+    week_start: date,
+    off: Collection[date] = (),
+) -> int:
     month = week_start.strftime("%Y-%m")
     first = week_start.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     planned = targets.get(month_index(project.starts_on, month), {}).get(
         SERVICE_VISITS, monthly_plan(project.people_planned, project.months)
     )
-    run = {"starts_on": project.starts_on, "ends_on": project.ends_on}
+    run = {"starts_on": project.starts_on, "ends_on": project.ends_on, "off": off}
     in_month = len(due_days(first, last, **run)) or 1
     return planned * len(due_days(week_start, week_start + timedelta(days=6), **run)) // in_month
 
 
 def project_week(
-    project: Project, reports: list[DailyReport], *, week_start: date, planned: int, agency: str
+    project: Project,
+    reports: list[DailyReport],
+    *,
+    week_start: date,
+    planned: int,
+    agency: str,
+    off: Collection[date] = (),
 ) -> dict[str, Any]:
-    """Sum up one project's week for the agenda."""
+    """Sum up one project's week for the agenda; `off` holds its days off (not due)."""
     week_end = week_start + timedelta(days=6)
-    due = due_days(week_start, week_end, starts_on=project.starts_on, ends_on=project.ends_on)
-    stamps = [ReportStamp(r.day, r.first_submitted_at) for r in reports]
+    due = due_days(
+        week_start, week_end, starts_on=project.starts_on, ends_on=project.ends_on, off=off
+    )
+    stamps = [ReportStamp.of(r) for r in reports]
     compliance = measure_compliance(due, stamps, tz=get_tz())
     return {
         "project_title": project.title,
@@ -118,13 +134,14 @@ def _as_it_was(session: Session, report: DailyReport, as_of: datetime) -> DailyR
     """The version of a day's report that was current at `as_of` (None if none was in)."""
     if report.submitted_at <= as_of:
         return report
-    if report.first_submitted_at > as_of:
+    if arrival(report) > as_of:
         return None
     versions = monitoring.list_report_versions(
         session, project_id=report.project_id, day=report.day
     )
     earlier = [v for v in versions if v.submitted_at <= as_of]
-    return earlier[-1] if earlier else None
+    # A paper form that had reached the office by then, though typed in later, was in.
+    return earlier[-1] if earlier else versions[0]
 
 
 def _reports_in(
@@ -203,6 +220,16 @@ def build_agenda(
     ids = [p.id for p in projects]
     reports = _reports_in(session, ids, week_start, as_of=as_of)  # type: ignore[arg-type]
     targets = plans.list_month_targets(session, project_ids=ids)  # type: ignore[arg-type]
+    # The days off of the week and of its first month (the week's share of the month's plan).
+    month_first = week_start.replace(day=1)
+    month_last = (month_first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    off = days_off.list_days_off(
+        session,
+        cycle_id=cycle_id,
+        project_ids=ids,  # type: ignore[arg-type]
+        first=month_first,
+        last=max(month_last, week_end),
+    )
     names = {a.id: a.name for a in agencies.list_agencies(session)}
     overdue = _overdue(session, cycle_id, week_start)
     month = week_end.strftime("%Y-%m")
@@ -214,13 +241,15 @@ def build_agenda(
     progress, issues, at_risk = [], [], []
     for project in projects:
         own = reports.get(project.id, [])  # type: ignore[call-overload]
-        plan = _week_plan(project, targets.get(project.id, {}), week_start)  # type: ignore[arg-type]
+        own_off = off.get(project.id, frozenset())  # type: ignore[arg-type]
+        plan = _week_plan(project, targets.get(project.id, {}), week_start, own_off)  # type: ignore[arg-type]
         line = project_week(
             project,
             own,
             week_start=week_start,
             planned=plan,
             agency=names.get(project.agency_id, ""),
+            off=own_off,
         )
         progress.append(line)
         issues += _issues(project, own)
