@@ -214,6 +214,7 @@ def test_the_clerk_publishes_the_call_from_the_portal_and_the_run_outlives_a_res
         assert call.status == "published"
     page = empty_client.get("/officer/cycles/1").text
     assert "截止申报并资格审查" in page and 'data-blocker="call_open"' in page
+    assert "发布申报指南 · 已完成" in page  # the cycle page shows how its call's run ended
     with TestClient(create_app(settings), raise_server_exceptions=False) as restarted:
         sign_in(restarted, "clerk")
         history = restarted.get("/officer/flows").text

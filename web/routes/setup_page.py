@@ -23,8 +23,11 @@ from store import cycles as cycle_store
 from store.accounts import SignedIn
 from web.deps import Forbidden, NotFound, require_roles
 from web.pages import render
+from web.routes.officer import REFRESH_SECONDS, flow_history
 from web.security import FormUser
 
+CALL_RUNS = ("publish_call-", "close_call-")
+"""The runs the cycle page shows: publishing and closing its call."""
 SetterUser = Annotated[SignedIn, Depends(require_roles(Role.STAFF, Role.ADMIN))]
 
 
@@ -60,6 +63,9 @@ def cycle_page_response(
     except ServiceNotFound:
         standing = None
     draft = rules_draft_path(request, cycle_id)
+    runs = [
+        run for run in flow_history(session, actor=actor) if run["run_name"].startswith(CALL_RUNS)
+    ][:3]
     return render(
         request,
         "officer/cycle_status.html",
@@ -71,6 +77,8 @@ def cycle_page_response(
             "donor_types": cycle_setup.DONOR_TYPES,
             "categories": cycle_setup.IN_KIND_CATEGORIES,
             "domain_keys": _domain_keys(session, cycle_id),
+            "runs": runs,
+            "refresh": REFRESH_SECONDS if any(run["active"] for run in runs) else 0,
             "errors": errors or {},
             "values": values or {},
         },
