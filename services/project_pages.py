@@ -13,7 +13,7 @@ report and its versions are `services.daily_report_pages`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +169,16 @@ class ItemLine:
 
 
 @dataclass(frozen=True)
+class MeetingLine:
+    """A weekly meeting held while the project ran, and the project's items raised at it."""
+
+    id: int
+    week_start: date
+    held_on: date
+    items: int
+
+
+@dataclass(frozen=True)
 class EvaluationLine:
     """One monthly evaluation, as its lists show it."""
 
@@ -206,6 +216,7 @@ class ProjectPage:
     items: list[ItemLine]
     documents: documents.Listing
     excused: dict[date, str] = field(default_factory=dict)
+    meetings: list[MeetingLine] = field(default_factory=list)
 
 
 def _months(first: date, last: date) -> list[str]:
@@ -299,6 +310,7 @@ def show_project(
         raise Refused(str(error)) from None
     cells, excused = month_calendar(session, row, month, now)
     names = people.list_known_names(session, cycle_id=p.cycle_id)
+    items = pages.list_items_of(session, project_id=project_id)
     money = figures.award_money_as_of(session, cycle_id=p.cycle_id, as_of=now.date())
     award_money = money.get(row.award.id or 0)
     listing = documents.list_documents(
@@ -327,13 +339,27 @@ def show_project(
             evaluation_line(e, p.title, _latest(listing, "monthly_assessment", e.month))
             for e in pages.list_evaluations_of(session, project_id=project_id)
         ],
-        items=[
-            _item(item, meeting, names)
-            for item, meeting in pages.list_items_of(session, project_id=project_id)
-        ],
+        items=[_item(item, meeting, names) for item, meeting in items],
         documents=listing,
         excused=excused,
+        meetings=_meetings(session, row, items),
     )
+
+
+def _meetings(
+    session: Session, row: pages.ProjectRow, items: list[tuple[Any, Any]]
+) -> list[MeetingLine]:
+    """The cycle's weekly meetings about a week of the project's run (each covers every running project)."""
+    p = row.project
+    raised: dict[int, int] = {}
+    for _, meeting in items:
+        raised[meeting.id or 0] = raised.get(meeting.id or 0, 0) + 1
+    return [
+        MeetingLine(m.id or 0, m.week_start, m.held_on, raised.get(m.id or 0, 0))
+        for m in pages.list_meetings(session, cycle_id=p.cycle_id)
+        if (m.week_start <= p.ends_on and m.week_start + timedelta(days=6) >= p.starts_on)
+        or (m.id or 0) in raised
+    ]
 
 
 def _item(item: Any, meeting: Any, names: tuple[str, ...]) -> ItemLine:

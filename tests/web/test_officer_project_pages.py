@@ -266,3 +266,14 @@ def test_the_pages_read_in_english(client: TestClient, world: PortalWorld) -> No
     page = client.get(f"/officer/projects/{world.project_ids[0]}?month=2026-06").text
     assert "Daily-report calendar" in page and "Mon" in page and "Not due" in page
     assert "Fund ledger" in client.get("/officer/ledger?on=2026-06-30").text
+
+
+def test_the_project_page_lists_the_weekly_meetings_of_its_run(
+    client: TestClient, world: PortalWorld, db: Session
+) -> None:
+    meeting = db.exec(select(WeeklyMeeting)).one()
+    sign_in(client, "staff")
+    first = client.get(f"/officer/projects/{world.project_ids[0]}").text
+    assert f'href="/officer/meetings/{meeting.id}"' in first and "本项目待办 1 项" in first
+    second = client.get(f"/officer/projects/{world.project_ids[1]}").text
+    assert f'href="/officer/meetings/{meeting.id}"' in second and "本项目待办" not in second
