@@ -326,13 +326,15 @@ class ProjectSpan:
     """The days a project reports on: from its start to its end, or until it stopped.
 
     `stopped_on` is the day from which it owed no report (completed at the
-    close, or terminated); None when it still runs.
+    close, or terminated); None when it still runs. `off` holds its days off
+    (the call's holidays, its excused days): no report is due on them.
     """
 
     project_id: int
     starts_on: date
     ends_on: date
     stopped_on: date | None = None
+    off: frozenset[date] = frozenset()
 
     @property
     def last_due(self) -> date:
@@ -376,16 +378,22 @@ def count_reports(
     last: date,
     tz: tzinfo,
 ) -> ReportFigures:
-    """Count the working days due in [first, last] and the first submissions that met them."""
+    """Count the days due in [first, last] and the reports that met them.
+
+    A day is due as the evening check counts it (`models.compliance.due_days`:
+    a weekday of the run that is not a day off), and a report is judged on its
+    arrival (`ReportStamp.arrived_at`), the earliest one counting.
+    """
     due: set[tuple[int, date]] = set()
     for span in spans:
-        for day in due_days(first, last, starts_on=span.starts_on, ends_on=span.last_due):
+        run = due_days(first, last, starts_on=span.starts_on, ends_on=span.last_due, off=span.off)
+        for day in run:
             due.add((span.project_id, day))
     earliest: dict[tuple[int, date], ReportStamp] = {}
     for project_id, stamp in stamps:
         key = (project_id, stamp.day)
         if key in due and (
-            key not in earliest or _naive(stamp.submitted_at) < _naive(earliest[key].submitted_at)
+            key not in earliest or _naive(stamp.arrived_at) < _naive(earliest[key].arrived_at)
         ):
             earliest[key] = stamp
     on_time = sum(1 for s in earliest.values() if not is_late(s, tz=tz))

@@ -36,7 +36,8 @@ class DailyReport(SQLModel, table=True):
     """One version of an agency's service log for one project and one day.
 
     Editing a report adds the next version and clears `is_current` on the
-    old one, which is kept. Lateness is judged on `first_submitted_at`, so a
+    old one, which is kept. Lateness is judged on `received_at` when a clerk
+    gave it, else on `first_submitted_at` (`models.compliance.arrival`), so a
     correction made later does not turn an on-time report into a late one.
     """
 

@@ -5,10 +5,12 @@
 - `money_as_of` / `award_money_as_of`: raised, committed, paid, refunded and
   released, from ledger entries dated on or before the day;
 - `people_reached`: distinct beneficiaries and 服务人次, with the plan beside;
-- `reports_due`: daily reports due and those that arrived on time.
+- `reports_due`: daily reports due and those that arrived on time, counted as
+  the evening check counts them (holidays and excused days not due, lateness
+  on the arrival time a clerk gave, else the first entry).
 
 Each reads only what had happened by its `as_of` day (a report version or a
-first submission counts once it arrived by the end of `known_by`), so a
+daily report counts once it arrived by the end of `known_by`), so a
 document shows the figures of its own date however late it is rendered. The
 arithmetic is in `models.figures`; the facts come from `store.figures`.
 """
@@ -170,7 +172,7 @@ def reports_due(
         for pid, stamp in facts.list_report_stamps(
             session, cycle_id=cycle_id, first=first, last=last
         )
-        if stamp.submitted_at.replace(tzinfo=None) <= moment
+        if stamp.arrived_at.replace(tzinfo=None) <= moment
     ]
     return count_reports(
         facts.list_project_spans(session, cycle_id=cycle_id), stamps, first=first, last=last, tz=tz

@@ -22,6 +22,7 @@ from models.need import Need
 from models.project import Project
 from models.proposal import KpiTarget
 from models.status import NeedStatus, ProjectStatus
+from store import days_off
 
 SETTLED_STATUSES = (NeedStatus.CLASSIFIED, NeedStatus.CONFIRMED)
 
@@ -97,19 +98,25 @@ def list_project_spans(session: Session, *, cycle_id: int) -> list[ProjectSpan]:
     """List the days each of the cycle's projects reports on, and when a stopped one stopped.
 
     A project completed at the close stops on the close's date; a terminated or
-    suspended one on the date of that change (when it is known).
+    suspended one on the date of that change (when it is known). Each span carries
+    the project's days off (the call's holidays, its excused days), which are not due.
     """
     closed_on: date | None = session.exec(
         select(col(CycleClosing.closed_on)).where(CycleClosing.cycle_id == cycle_id)
     ).first()
+    projects = list_project_facts(session, cycle_id=cycle_id)
+    off = days_off.list_days_off(
+        session, cycle_id=cycle_id, project_ids=[p.id or 0 for p in projects]
+    )
     spans = []
-    for project in list_project_facts(session, cycle_id=cycle_id):
+    for project in projects:
         stopped = None
         if project.status == ProjectStatus.COMPLETED:
             stopped = closed_on or project.status_on
         elif project.status != ProjectStatus.ACTIVE:
             stopped = project.status_on
-        spans.append(ProjectSpan(project.id or 0, project.starts_on, project.ends_on, stopped))
+        pid = project.id or 0
+        spans.append(ProjectSpan(pid, project.starts_on, project.ends_on, stopped, off[pid]))
     return spans
 
 
@@ -143,20 +150,28 @@ def list_service_facts(
 def list_report_stamps(
     session: Session, *, cycle_id: int, first: date, last: date
 ) -> list[tuple[int, ReportStamp]]:
-    """List when each of the cycle's daily reports for days in [first, last] first arrived."""
+    """List when each of the cycle's daily reports for days in [first, last] arrived.
+
+    A stamp carries the report's first entry and the arrival time a clerk gave
+    (the current version's, so a corrected arrival time counts), as the evening
+    check reads them (`models.compliance.ReportStamp.of`).
+    """
     rows = session.exec(
         select(
-            col(DailyReport.project_id), col(DailyReport.day), col(DailyReport.first_submitted_at)
+            col(DailyReport.project_id),
+            col(DailyReport.day),
+            col(DailyReport.first_submitted_at),
+            col(DailyReport.received_at),
         )
         .join(Project, col(Project.id) == DailyReport.project_id)
         .where(
             Project.cycle_id == cycle_id,
             DailyReport.day >= first,
             DailyReport.day <= last,
-            DailyReport.version == 1,
+            col(DailyReport.is_current).is_(True),
         )
     )
-    return [(pid, ReportStamp(day, at)) for pid, day, at in rows]
+    return [(pid, ReportStamp(day, at, received)) for pid, day, at, received in rows]
 
 
 def list_planned_kpis(session: Session, *, cycle_id: int) -> list[PlannedKpi]:

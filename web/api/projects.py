@@ -17,7 +17,7 @@ from models.project import Project
 from models.status import Role
 from services import Actor
 from services.projects import own_project
-from store import awards, monitoring, portal
+from store import awards, days_off, monitoring, portal
 from web.api.auth import ApiUser, require
 from web.api.errors import REFUSALS, ApiRoute, field_error, refuse_fields
 from web.deps import SessionDep, TodayDep
@@ -45,7 +45,9 @@ class MissingDaysOut(BaseModel):
     project_id: int
     first: date
     last: date
-    missing: list[date] = Field(description="应报而未报的工作日（周一至周五），按日期排列")
+    missing: list[date] = Field(
+        description="应报而未报的工作日（周一至周五，节假日和免交日除外），按日期排列"
+    )
 
     model_config = {
         "json_schema_extra": {
@@ -106,7 +108,10 @@ def list_missing_days(
     first: Annotated[date | None, Query(description="起始日期（默认本周一）")] = None,
     last: Annotated[date | None, Query(description="截止日期（默认今天）")] = None,
 ) -> MissingDaysOut:
-    """List the working days in [first, last] within the project's run with no report."""
+    """List the due days in [first, last] within the project's run with no report.
+
+    A day off (the call's holiday, a day the office excused the project) is not due.
+    """
     project = own_project(session, actor=Actor.of(user), project_id=project_id)
     last = last or today
     first = first or last - timedelta(days=last.weekday())
@@ -114,7 +119,16 @@ def list_missing_days(
         raise refuse_fields(
             [field_error(["query", "first"], f"应不晚于 last，且跨度不超过 {MAX_SPAN_DAYS} 天")]
         )
-    due = due_days(first, min(last, today), starts_on=project.starts_on, ends_on=project.ends_on)
+    off = days_off.list_days_off(
+        session, cycle_id=project.cycle_id, project_ids=[project.id or 0], first=first, last=last
+    )
+    due = due_days(
+        first,
+        min(last, today),
+        starts_on=project.starts_on,
+        ends_on=project.ends_on,
+        off=off.get(project.id or 0, ()),
+    )
     filed = monitoring.list_project_reports(
         session, project_ids=[project.id or 0], first=first, last=last
     )
