@@ -5,7 +5,8 @@ filtered by domain, community, agency and status; one project with its award,
 agency, domain and community; a project's daily reports of a month (every
 version) and excused days; a daily report; a project's evaluations and action
 items; the meetings of a cycle; an agency's projects and yellow cards. Who may
-read them is decided in `services.project_pages` and `services.office_pages`.
+read them is decided in `services.project_pages`, `services.daily_report_pages`,
+`services.ledger_pages` and `services.office_pages`.
 """
 
 from __future__ import annotations
