@@ -89,6 +89,61 @@ def fund_donate(
     console.print(f"{donor}：{word}；基金现金合计 {summary.raised_fen / 100:,.2f} 元")
 
 
+@app.command("open")
+def fund_open(
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    name: Annotated[str, typer.Option(help="基金名称，如「××街道公益创投基金」。")],
+) -> None:
+    """设立本周期的公益基金（每个周期一次），与门户「创投周期」页同一操作。"""
+    from services import cycle_setup
+
+    settings = ready()
+    with session_for(settings) as session:
+        fund_id = cycle_setup.set_up_fund(
+            session, actor=clerk_for(), now=settings.now(), cycle_id=cycle, name=name
+        )
+    console.print(f"公益基金「{escape(name.strip())}」已设立（编号 {fund_id}）。")
+
+
+@app.command("gift")
+def fund_gift(
+    cycle: Annotated[int, typer.Option(help="创投周期编号。")],
+    donor: Annotated[str, typer.Option(help="捐赠方名称。")],
+    donor_type: Annotated[
+        str, typer.Option("--type", help="机关事业单位 / 爱心企业 / 热心人士 / 其他。")
+    ],
+    category: Annotated[str, typer.Option(help="类别：人力 / 技能 / 物资 / 场地。")],
+    description: Annotated[str, typer.Option(help="说明，如「活动室每周六半天」。")],
+    day: Annotated[str, typer.Option("--date", help="捐赠日期，如 2026-04-08。")],
+    valuation: Annotated[str, typer.Option(help="估值（元），可不填；不计入现金。")] = "",
+    receipt: Annotated[str, typer.Option(help="收据编号，可不填。")] = "",
+) -> None:
+    """登记一笔实物或服务捐赠（不计入基金现金），与门户「创投周期」页同一操作。"""
+    from services import cycle_setup, fund
+
+    settings = ready()
+    with session_for(settings) as session:
+        try:
+            summary = cycle_setup.give_in_kind(
+                session,
+                actor=clerk_for(),
+                now=settings.now(),
+                cycle_id=cycle,
+                donor=donor,
+                donor_type=donor_type,
+                donated_on=day,
+                category=category,
+                description=description,
+                valuation_yuan=valuation,
+                receipt=receipt,
+            )
+        except fund.GiftsRejected as rejected:
+            print_errors([str(e) for e in rejected.errors], "这笔实物捐赠")
+            raise
+    word = "已登记" if summary.added else "已登记过，未重复登记"
+    console.print(f"{escape(donor)}：{word}（{escape(category)}）")
+
+
 @app.command("close")
 def fund_close(
     cycle: Annotated[int, typer.Option(help="创投周期编号。")],

@@ -207,6 +207,10 @@ def raise_fund(
     )
 
 
+# Who may record a gift typed at the counter (the portal's cycle page, `gongyi fund donate`).
+COUNTER_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.SYSTEM})
+
+
 def donate(
     session: Session,
     *,
@@ -221,6 +225,8 @@ def donate(
     receipt: str = "",
 ) -> FundSummary:
     """Record one cash donation typed at the counter, checked like a row of the file."""
+    if actor.role not in COUNTER_ROLES:
+        raise Forbidden("只有街道工作人员可以登记捐赠")
     values = dict(
         zip(
             DONATION_COLUMNS,

@@ -199,3 +199,18 @@ def test_the_fund_summary_sums_the_ledger_by_pool(session: Session, cycle_id: in
     assert sum(a for a, _ in pools.values()) == 26_000_000
     assert pools["非限定"][0] == pools["非限定"][1] > 0
     assert set(pools) <= {"非限定", "情暖夕阳", "护航花蕾", "爱在淮河", "绿色生活"}
+
+
+def test_only_the_office_records_a_counter_donation(session: Session, cycle_id: int) -> None:
+    _raise(session, cycle_id, DEMO_DIR / "donations.csv")
+    with pytest.raises(Forbidden, match="只有街道工作人员可以登记捐赠"):
+        service.donate(
+            session,
+            actor=AGENCY,
+            now=NOW,
+            cycle_id=cycle_id,
+            donor="某机构",
+            donor_type="爱心企业",
+            donated_on="2026-04-08",
+            amount_yuan="100",
+        )
