@@ -1,8 +1,9 @@
 """Task `measure_finals`: measure each project's whole period for its final evaluation (结项评估).
 
 For every project that ran (not terminated) it reads, up to the period's end:
-the daily reports (compliance, 服务人次, 活动场次, distinct beneficiaries,
-volunteer hours, spend), the contract's KPI targets for the project months
+the daily reports (compliance counted as the evening check counts it, with
+lateness on the arrival time and the call's holidays and excused days not
+due; 服务人次, 活动场次, distinct beneficiaries, volunteer hours, spend), the contract's KPI targets for the project months
 in the period, the budget planned to that month, every monthly evaluation
 (published totals and grades, months vetoed), its yellow cards, and the
 needs its proposal cited with the number of residents who raised each.
@@ -12,7 +13,7 @@ An approved or published final evaluation is frozen and left alone.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, tzinfo
 
 from sqlmodel import Session
@@ -42,7 +43,7 @@ from models.indicators import (
 from models.monitoring import DailyReport, MonthlyEvaluation
 from models.project import Project
 from models.status import EvaluationStatus, ProjectStatus
-from store import awards, calls, closing, monitoring, needs, notices, plans, proposals
+from store import awards, calls, closing, days_off, monitoring, needs, notices, plans, proposals
 
 FROZEN = (EvaluationStatus.APPROVED, EvaluationStatus.PUBLISHED)
 
@@ -70,16 +71,22 @@ def measure_final(
     cited: list[dict],  # type: ignore[type-arg]
     yellow_cards: int,
     tz: tzinfo,
+    off: Collection[date] = (),
 ) -> FinalEvaluation:
-    """Measure one project's whole period up to `period_end`."""
+    """Measure one project's whole period up to `period_end`.
+
+    `off` holds the days that are not due: the call's holidays and the project's excused days.
+    """
     last = min(project.ends_on, period_end)
     elapsed = max(1, min(project.months, month_index(project.starts_on, last.strftime("%Y-%m"))))
     during = [facts_of(r) for r in reports if project.starts_on <= r.day <= last]
     outputs = measure_outputs(
         during, targets=period_targets(project, targets, months=elapsed), seen_before=set()
     )
-    due = due_days(project.starts_on, last, starts_on=project.starts_on, ends_on=project.ends_on)
-    stamps = [ReportStamp(r.day, r.first_submitted_at) for r in reports if r.day <= last]
+    due = due_days(
+        project.starts_on, last, starts_on=project.starts_on, ends_on=project.ends_on, off=off
+    )
+    stamps = [ReportStamp.of(r) for r in reports if r.day <= last]
     compliance = measure_compliance(due, stamps, tz=tz)
     spent = sum_spend(during)
     use = measure_budget(
@@ -200,6 +207,7 @@ def measure_finals(cycle_id: int, period_end: date, tz: tzinfo) -> int:
         cards = Counter(c.project_id for c in notices.list_yellow_cards(session, cycle_id=cycle_id))
         cited = cited_needs(session, cycle_id)
         proposal_of = {a.id: a.proposal_id for a in _awards(session, projects)}
+        off = days_off.list_days_off(session, cycle_id=cycle_id, project_ids=ids, last=period_end)  # type: ignore[arg-type]
         for project in projects:
             current = closing.get_final_evaluation(session, project_id=project.id)  # type: ignore[arg-type]
             if current is not None and current.status in FROZEN:
@@ -214,6 +222,7 @@ def measure_finals(cycle_id: int, period_end: date, tz: tzinfo) -> int:
                 cited=cited.get(proposal_of[project.award_id], []),
                 yellow_cards=cards[project.id],
                 tz=tz,
+                off=off.get(project.id, frozenset()),  # type: ignore[arg-type]
             )
             stored = closing.set_final_measures(session, measured)
             if stored.scores:

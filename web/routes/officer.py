@@ -28,7 +28,7 @@ from services import cycles as cycles_service
 from services.documents import list_output_files
 from services.figures import headline
 from services.runs import list_flow_records, note_flow_end, note_flow_start
-from store import calls, dashboard, monitoring
+from store import calls, dashboard, days_off, monitoring
 from store.accounts import SignedIn
 from web.deps import Forbidden, NotFound, NowDep, SessionDep, actor_of, require_roles
 from web.flow_catalogue import BY_NAME, OFFERED, BadParameter, flow_arguments
@@ -49,17 +49,31 @@ def _cycle_id(session: Session) -> int:
 
 
 def build_heatmap(session: Session, *, cycle_id: int, month: str, tz: tzinfo) -> dict[str, Any]:
-    """Return each project's row of on-time / late / missing cells for the month's working days."""
+    """Return each project's row of on-time / late / missing cells for the month's working days.
+
+    The cells count as the evening check counts: a day off (the call's holiday, the
+    project's excused day) is "off", and lateness is judged on the report's arrival.
+    """
     first, last = month_bounds(month)
     projects = dashboard.list_cycle_projects(session, cycle_id=cycle_id)
     days = due_days(first, last, starts_on=first, ends_on=last)
+    off = days_off.list_days_off(
+        session,
+        cycle_id=cycle_id,
+        project_ids=[p.id or 0 for p in projects],
+        first=first,
+        last=last,
+    )
     filed = {
         (r.project_id, r.day): r
         for r in monitoring.list_daily_reports(session, cycle_id=cycle_id, first=first, last=last)
     }
     rows = []
     for project in projects:
-        due = set(due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on))
+        own_off = off.get(project.id or 0, frozenset())
+        due = set(
+            due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on, off=own_off)
+        )
         cells = []
         for day in days:
             report = filed.get((project.id or 0, day))
@@ -68,7 +82,7 @@ def build_heatmap(session: Session, *, cycle_id: int, month: str, tz: tzinfo) ->
             elif report is None:
                 cells.append("missing")
             else:
-                stamp = ReportStamp(day, report.first_submitted_at)
+                stamp = ReportStamp.of(report)
                 cells.append("late" if is_late(stamp, tz=tz) else "ontime")
         rows.append(
             {
