@@ -18,7 +18,7 @@ carries the run's date), so rendering it again later changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
@@ -48,7 +48,7 @@ from reports.contexts import (
     OutputRow,
 )
 from services import figures
-from store import agencies, awards, cycles, evaluations, meetings, monitoring
+from store import agencies, awards, cycles, days_off, evaluations, meetings, monitoring
 from store import people as people_store
 
 NOTES_IN_REPORT = 6
@@ -108,11 +108,20 @@ def load_names(
 
 
 def day_points(
-    project: Project, reports: Sequence[DailyReport], *, month: str, tz: tzinfo
+    project: Project,
+    reports: Sequence[DailyReport],
+    *,
+    month: str,
+    tz: tzinfo,
+    off: Collection[date] = (),
 ) -> tuple[DayPoint, ...]:
-    """Describe each day of the month for the daily trend chart."""
+    """Describe each day of the month for the daily trend chart.
+
+    A day off (`off`: the call's holidays, the project's excused days) is not due, and
+    lateness is judged on the report's arrival, as the evening check judges them.
+    """
     first, last = month_bounds(month)
-    due = set(due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on))
+    due = set(due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on, off=off))
     by_day = {r.day: r for r in reports}
     points = []
     for offset in range((last - first).days + 1):
@@ -125,9 +134,7 @@ def day_points(
         elif report.no_activity_reason:
             state = "no_activity"
         else:
-            state = (
-                "late" if is_late(ReportStamp(day, report.first_submitted_at), tz=tz) else "on_time"
-            )
+            state = "late" if is_late(ReportStamp.of(report), tz=tz) else "on_time"
         points.append(DayPoint(day, report.people_served if report else 0, state))
     return tuple(points)
 
@@ -191,8 +198,12 @@ def assessment_context(
     today: date,
     tz: tzinfo,
     office: OfficeIdentity | None = None,
+    off: Collection[date] = (),
 ) -> MonthlyAssessmentContext:
-    """Build one project's 项目月度评估报告 context; `office` signs it (its 落款)."""
+    """Build one project's 项目月度评估报告 context; `office` signs it (its 落款).
+
+    `off` holds the project's days off, shown as not due on the daily chart.
+    """
     first, last = month_bounds(evaluation.month)
     contract_no, award_fen, paid_fen = contract
     users = names.users
@@ -230,7 +241,7 @@ def assessment_context(
         satisfaction_percent=evaluation.satisfaction_percent,
         budget_rows=tuple(BudgetRow(**row) for row in evaluation.budget_lines),
         budget_flagged=evaluation.budget_flagged,
-        daily_points=day_points(project, reports, month=evaluation.month, tz=tz),
+        daily_points=day_points(project, reports, month=evaluation.month, tz=tz, off=off),
         issues=_issues(project, reports, people),
         items_closed=evaluation.items_closed,
         items_open=evaluation.items_open,
@@ -289,6 +300,9 @@ def assessment_contexts(
         session, cycle_id, user_ids=user_ids, agency_ids={p.agency_id for p in projects}
     )
     office = issuing_office(session, cycle_id)
+    off = days_off.list_days_off(
+        session, cycle_id=cycle_id, project_ids=project_ids, first=first, last=last
+    )
     return [
         (
             project.id,  # type: ignore[misc]
@@ -303,6 +317,7 @@ def assessment_contexts(
                 today=today,
                 tz=tz,
                 office=office,
+                off=off.get(project.id, frozenset()),  # type: ignore[arg-type]
             ),
         )
         for project in projects
