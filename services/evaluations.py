@@ -9,7 +9,8 @@ title is display text: two agencies' projects may share one):
 4. sending it back (退回修改) says what to revise (`Refused` without a comment);
 
 then it moves to 已审定 or 退回修改 by the transition table in `models.status`,
-records who reviewed it and when, and the audit event. The portal's page, the
+records who reviewed it, the time of entry and the business date of the review
+(`on`, default today; a date after today is refused), and the audit event. The portal's page, the
 JSON API, the flows and the CLI all call these.
 
 People and score sheets name a project by its title or its number;
@@ -20,7 +21,7 @@ and naming their numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -139,12 +140,22 @@ def _check_review(
     return EvaluationStatus(moved)
 
 
+def _review_day(on: date | None, now: datetime) -> date:
+    """The business date of a review: `on`, else today; a date after today is refused."""
+    if on is None:
+        return now.date()
+    if on > now.date():
+        raise Refused(f"审核日期 {on} 晚于今天（{now.date()}），不能预填")
+    return on
+
+
 def _record_review(
     session: Session,
     evaluation: MonthlyEvaluation | FinalEvaluation,
     *,
     actor: Actor,
     now: datetime,
+    on: date,
     status: EvaluationStatus,
     comment: str,
 ) -> None:
@@ -154,6 +165,7 @@ def _record_review(
         reviewer_id = users.add_user(session, name=actor.label.strip(), role=Role.EVALUATOR).id
     evaluation.status = status
     evaluation.reviewer_id, evaluation.reviewed_at = reviewer_id, now
+    evaluation.reviewed_on = on
     evaluation.review_comment = comment.strip()
 
 
@@ -165,8 +177,13 @@ def review_evaluation(
     evaluation_id: int,
     approve: bool,
     comment: str,
+    on: date | None = None,
 ) -> Reviewed:
-    """Approve (已审定) or send back (退回修改) one monthly evaluation, found by its id."""
+    """Approve (已审定) or send back (退回修改) one monthly evaluation, found by its id.
+
+    `on` is the review's business date (default today); a date after today is refused.
+    """
+    on = _review_day(on, now)
     found = evaluations.get_evaluation_by_id(session, evaluation_id)
     if found is None:
         raise NotFound(f"找不到月度评估 #{evaluation_id}")
@@ -182,7 +199,9 @@ def review_evaluation(
     )
     message = f"「{project.title}」{evaluation.month} 月评估已{'审定' if approve else '退回修改'}"
     with unit_of_work(session):
-        _record_review(session, evaluation, actor=actor, now=now, status=status, comment=comment)
+        _record_review(
+            session, evaluation, actor=actor, now=now, on=on, status=status, comment=comment
+        )
         evaluations.set_evaluation(session, evaluation)
         audit.record(
             session,
@@ -206,8 +225,13 @@ def review_final_evaluation(
     final_evaluation_id: int,
     approve: bool,
     comment: str,
+    on: date | None = None,
 ) -> Reviewed:
-    """Approve (已审定) or send back (退回修改) one final evaluation, found by its id."""
+    """Approve (已审定) or send back (退回修改) one final evaluation, found by its id.
+
+    `on` is the review's business date (default today); a date after today is refused.
+    """
+    on = _review_day(on, now)
     found = evaluations.get_final_by_id(session, final_evaluation_id)
     if found is None:
         raise NotFound(f"找不到结项评估 #{final_evaluation_id}")
@@ -223,7 +247,9 @@ def review_final_evaluation(
     )
     message = f"「{project.title}」结项评估已{'审定' if approve else '退回修改'}"
     with unit_of_work(session):
-        _record_review(session, evaluation, actor=actor, now=now, status=status, comment=comment)
+        _record_review(
+            session, evaluation, actor=actor, now=now, on=on, status=status, comment=comment
+        )
         evaluations.set_final_evaluation(session, evaluation)
         audit.record(
             session,

@@ -113,9 +113,14 @@ def close_action_item(
 
     An agency closes only the items on its own projects (another's is not found);
     an item that already has the status is left as it is and nothing is recorded
-    twice; a dropped item cannot be done, nor a done one dropped (Refused).
+    twice; a dropped item cannot be done, nor a done one dropped (Refused), and a
+    date after today is refused (a close is not entered ahead of time).
     """
     item = get_own_item(session, actor=actor, item_id=item_id)
+    if on is not None and on > now.date():
+        raise Refused(
+            f"完成日期晚于今天，不能预填：待办事项 #{item.seq} 填的是 {on}，今天是 {now.date()}"
+        )
     wanted = ActionItemStatus.DROPPED if dropped else ActionItemStatus.DONE
     try:
         status = next_status(item.status, wanted, role=_transition_role(actor))
@@ -219,10 +224,14 @@ def record_minutes(
     closed = 0
     with unit_of_work(session):
         if text:
-            # store.meetings.set_minutes has no host= yet: the host is set on the row it saves.
-            meeting.host = host
             meetings.set_minutes(
-                session, meeting, minutes=text, attendees=attendees, recorder=recorder, at=now
+                session,
+                meeting,
+                minutes=text,
+                attendees=attendees,
+                recorder=recorder,
+                host=host,
+                at=now,
             )
         for entry, item, status in planned:
             stored = meetings.set_action_item(session, item)

@@ -52,9 +52,11 @@ def set_minutes(
     attendees: str,
     recorder: str,
     at: datetime,
+    host: str = "",
 ) -> None:
-    """Record what was said at a meeting."""
+    """Record what was said at a meeting, who attended, who hosted it and who took the minutes."""
     meeting.minutes, meeting.attendees, meeting.recorder = minutes, attendees, recorder
+    meeting.host = host
     meeting.minutes_recorded_at = at
     session.add(meeting)
     session.flush()
