@@ -250,11 +250,13 @@ def cycle_review(
     reviewer: Annotated[str, typer.Option(help="审核人（不能是评分的评估专家）。")],
     send_back: Annotated[bool, typer.Option("--send-back", help="退回修改。")] = False,
     comment: Annotated[str, typer.Option(help="审核意见（退回时必填）。")] = "",
+    on: Annotated[str, typer.Option(help="审核日期，如 2026-12-05（默认今天）。")] = "",
 ) -> None:
     """审核一个项目的结项评估：审定或退回修改。"""
     from services import evaluations
 
     settings = ready()
+    day = parse_day(on) if on else settings.now().date()
     with session_for(settings) as session:
         final_id = evaluations.find_final_evaluation(session, cycle_id=cycle, project=project)
         reviewed = evaluations.review_final_evaluation(
@@ -264,6 +266,7 @@ def cycle_review(
             final_evaluation_id=final_id,
             approve=not send_back,
             comment=comment,
+            on=day,
         )
     console.print(reviewed.message, highlight=False)
 

@@ -237,6 +237,7 @@ def monitor_minutes(
     actions: Annotated[Path | None, typer.Option(help="待办事项表（XLSX 或 CSV）。")] = None,
     attendees: Annotated[str, typer.Option(help="参会人员。")] = "",
     recorder: Annotated[str, typer.Option(help="记录人。")] = "",
+    host: Annotated[str, typer.Option(help="主持人（最多 100 字）。")] = "",
     cycle: CycleOption = None,
 ) -> None:
     """录入周例会纪要与待办事项，并重新生成周例会纪要 PDF。"""
@@ -251,6 +252,7 @@ def monitor_minutes(
         attendees,
         recorder,
         cycle,
+        host=host,
     )
     print_problems(result.errors, what="纪要未保存")
     console.print(
@@ -386,12 +388,14 @@ def monitor_review(
     reviewer: Annotated[str, typer.Option(help="审核人（不能是评分的评估专家）。")],
     send_back: Annotated[bool, typer.Option(help="退回修改而不是审定。")] = False,
     comment: Annotated[str, typer.Option(help="审核意见（退回时必填）。")] = "",
+    on: Annotated[str, typer.Option(help="审核日期，如 2026-07-03（默认今天）。")] = "",
     cycle: CycleOption = None,
 ) -> None:
     """审定或退回一份月评估；审定后下一次月评估运行时发布并生成 PDF。"""
     from services import evaluations
 
     settings = ready()
+    day = day_or_today(on, settings)
     with session_for(settings) as session:
         evaluation_id = evaluations.find_monthly_evaluation(
             session, cycle_id=cycle_or_monitored(session, cycle), project=project, month=month
@@ -403,6 +407,7 @@ def monitor_review(
             evaluation_id=evaluation_id,
             approve=not send_back,
             comment=comment,
+            on=day,
         )
     console.print(reviewed.message, highlight=False)
 

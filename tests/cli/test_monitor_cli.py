@@ -222,3 +222,41 @@ def test_checking_since_a_day_prints_every_evening_it_checks(runner, cycle) -> N
     assert result.exit_code == 0, result.output
     for day in range(1, 6):
         assert f"2026-06-0{day}：应交 1" in result.output
+
+
+def test_a_review_is_dated_by_on_and_a_date_after_today_is_refused(
+    runner, cycle, database_url
+) -> None:  # type: ignore[no-untyped-def]
+    from models.monitoring import MonthlyEvaluation
+    from models.status import EvaluationStatus
+
+    with Session(get_engine(database_url)) as session:
+        waiting = MonthlyEvaluation(
+            project_id=cycle.project_ids[0], month="2026-06", status=EvaluationStatus.IN_REVIEW
+        )
+        session.add(waiting)
+        session.commit()
+        evaluation_id = waiting.id
+    args = ["monitor", "review", "测试项目1", "2026-06", "--reviewer", "陈慧敏"]
+    refused = runner.invoke(app, [*args, "--on", "2999-01-01"])
+    assert refused.exit_code == 1 and "晚于今天" in refused.output, refused.output
+    assert "Traceback" not in refused.output
+    result = runner.invoke(app, [*args, "--on", "2026-07-01"])
+    assert result.exit_code == 0, result.output
+    with Session(get_engine(database_url)) as session:
+        stored = session.get(MonthlyEvaluation, evaluation_id)
+        assert stored is not None and stored.reviewed_on == date(2026, 7, 1)
+        assert stored.status == EvaluationStatus.APPROVED
+
+
+def test_minutes_record_the_meetings_host(runner, cycle, database_url, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    add_meeting_item(database_url, cycle)
+    text = tmp_path / "纪要.txt"
+    text.write_text("一、通报各项目进度。", encoding="utf-8")
+    result = runner.invoke(
+        app, ["monitor", "minutes", "2026-06-08", "--text", str(text), "--host", "王主任"]
+    )
+    assert result.exit_code == 0, result.output
+    with Session(get_engine(database_url)) as session:
+        meeting = session.exec(select(WeeklyMeeting)).one()
+        assert (meeting.host, meeting.minutes) == ("王主任", "一、通报各项目进度。")
