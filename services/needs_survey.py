@@ -23,7 +23,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from models.call_keys import RulesError
+from models.call_rules import read_call_rules
 from models.citation import CitingProposal, NeedAnswer, need_answers
+from models.cycle import Cycle, OfficeIdentity, office_identity
 from models.demand import (
     COVERAGE_LABELS,
     NO_TARGET_GROUP,
@@ -139,8 +142,17 @@ def list_citing_proposals(session: Session, *, cycle_id: int) -> list[CitingProp
     ]
 
 
+def issuing_office(session: Session, cycle: Cycle) -> OfficeIdentity:
+    """The office that signs the report: the cycle's fields, else its latest call's [office]."""
+    try:
+        rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle.id or 0).rules)
+    except (LookupError, RulesError):  # no call yet, or one stored without complete rules
+        return office_identity(cycle)
+    return office_identity(cycle, rules.office)
+
+
 def needs_survey_context(session: Session, *, cycle_id: int, today: date) -> NeedsSurveyReport:
-    """Build the 需求调研报告 context from the cycle's needs as of `today`."""
+    """Build the 需求调研报告 context from the cycle's needs as of `today`, signed by its office."""
     try:
         cycle = cycles.get_cycle(session, cycle_id)
     except LookupError as missing:
@@ -211,6 +223,7 @@ def needs_survey_context(session: Session, *, cycle_id: int, today: date) -> Nee
         unanswered_all=tuple(row(g) for g in unanswered),
         unanswered_residents=sum(g.residents for g in unanswered),
         pending_groups=figures.pending,
+        office=issuing_office(session, cycle),
     )
 
 

@@ -3,18 +3,17 @@
 The context, the PDF and the workbook are `services.needs_survey` (what
 `gongyi needs summary` calls without Prefect); this flow runs them as tasks.
 The report is signed by the cycle's issuing office, with its public contact
-(`flows.fund.fund_reports.issuing_office`), and dated by its as-of day.
+(`services.needs_survey.issuing_office`, as every other document has it), and
+dated by its as-of day.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from prefect import flow
 
-from flows.fund.fund_reports import issuing_office
 from flows.runtime import get_now, get_output_dir, get_templates_dir, io_task, session_scope
 from reports.contexts import NeedsSurveyContext
 from services import Actor
@@ -31,8 +30,7 @@ FLOW_ACTOR = Actor(login="needs_survey")
 def build_needs_survey_context(cycle_id: int, today: date) -> NeedsSurveyContext:
     """Build the 需求调研报告 context from the cycle's stored needs, signed by the issuing office."""
     with session_scope() as session:
-        context = survey.needs_survey_context(session, cycle_id=cycle_id, today=today)
-        return replace(context, office=issuing_office(session, cycle_id))
+        return survey.needs_survey_context(session, cycle_id=cycle_id, today=today)
 
 
 @io_task

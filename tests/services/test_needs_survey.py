@@ -144,3 +144,13 @@ def test_the_survey_pdf_names_the_answering_project_and_how(
         a[:5] for a in answers
     ]
     assert book["尚无项目回应"].max_row == 1 + 103  # every one, not only the first ten
+
+
+def test_the_context_is_signed_by_the_office_every_other_document_names(
+    cycle_id: int, session: Session
+) -> None:
+    from flows.fund.fund_reports import issuing_office
+
+    context = needs_survey_context(session, cycle_id=cycle_id, today=SURVEY_DAY)
+    assert context.office is not None
+    assert context.office == issuing_office(session, cycle_id)
