@@ -7,7 +7,9 @@ the evaluator scores (the call's monthly criteria other than the measured
 日报告合规 and 服务进度), 评语, and optionally 满意度（%） (a survey result)
 and 资金违规 (是 when money was misused, which sets the total to 0). Scores
 are whole numbers from 0 to 100. Scoring moves an evaluation from draft, or
-from needs-revision, to review; an approved one can no longer be re-scored.
+from needs-revision, to review; an approved one can no longer be re-scored. The cells, the checks and the
+write are `services.evaluation_scoring`'s, which the portal's scoring form uses
+too, so a row and the form give the same grade.
 """
 
 from __future__ import annotations
@@ -19,19 +21,24 @@ from sqlmodel import Session
 
 from flows.runtime import get_now, io_task, read_sheet, session_scope
 from models.call_rules import CallRules, read_call_rules
-from models.compliance import Compliance
-from models.evaluation import MEASURED, evaluator_criteria, is_month_missing, score_month
 from models.grading import ScoringError
-from models.indicators import Indicator, implausible_outputs, progress_percent
 from models.monitoring import MonthlyEvaluation
 from models.rows import Row, RowError, RowsRejected, read_all
-from models.status import EVALUATION_TRANSITIONS, EvaluationStatus, Role, apply_transition
+from models.status import Role
 from services import ServiceError
+from services.evaluation_scoring import SCOREABLE as SCOREABLE
+from services.evaluation_scoring import YES as YES
+from services.evaluation_scoring import (
+    ScoreCells,
+    check_scoreable,
+    read_score_cells,
+    scoring_criteria,
+    write_scores,
+)
+from services.evaluation_scoring import apply_scores as apply_scores
+from services.evaluation_scoring import evaluator_part as evaluator_part
 from services.evaluations import project_named
 from store import calls, evaluations, users
-
-YES = ("是", "Y", "y", "yes", "1")
-SCOREABLE = (EvaluationStatus.DRAFT, EvaluationStatus.IN_REVIEW, EvaluationStatus.NEEDS_REVISION)
 
 
 @dataclass(frozen=True)
@@ -49,26 +56,20 @@ class EvaluatorScore:
 
 
 def read_score_row(row: Row, *, criteria: list[str]) -> EvaluatorScore:
-    """Read one row of a score sheet, refusing scores outside 0–100."""
-    scores = {}
-    for name in criteria:
-        scores[name] = row.count(name)
-        if scores[name] > 100:
-            raise row.error(name, f"得分应在 0–100 之间，收到 {scores[name]}")
-    satisfaction = None
-    if (row.values.get("满意度（%）") or "").strip():
-        satisfaction = row.count("满意度（%）")
-        if satisfaction > 100:
-            raise row.error("满意度（%）", f"应在 0–100 之间，收到 {satisfaction}")
+    """Read one row of a score sheet, refusing scores outside 0–100 (its first bad cell)."""
+    try:
+        cells = read_score_cells(row, criteria=criteria)
+    except RowsRejected as rejected:
+        raise rejected.errors[0] from None
     return EvaluatorScore(
         file=row.file,
         row=row.number,
         evaluator=row.text("评估专家", max_length=100),
         title=row.text("项目名称", max_length=200),
-        scores=scores,
-        comment=row.text("评语", required=False, max_length=2000),
-        satisfaction=satisfaction,
-        funds_misused=(row.values.get("资金违规") or "").strip() in YES,
+        scores=cells.scores,
+        comment=cells.comment,
+        satisfaction=cells.satisfaction,
+        funds_misused=cells.funds_misused,
     )
 
 
@@ -77,7 +78,7 @@ def read_score_sheet(cycle_id: int, path: str) -> list[EvaluatorScore]:
     """Read a whole score sheet; raise RowsRejected naming every bad cell or repeated project."""
     with session_scope() as session:
         rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
-    criteria = evaluator_criteria(rules.monthly_criteria)
+    criteria = scoring_criteria(rules)
     rows = read_sheet(Path(path), required=("评估专家", "项目名称", "评语", *criteria))
     sheet = read_all(rows, lambda row: read_score_row(row, criteria=criteria))
     first_row: dict[str, int] = {}
@@ -90,41 +91,6 @@ def read_score_sheet(cycle_id: int, path: str) -> list[EvaluatorScore]:
     if repeats:
         raise RowsRejected(repeats)
     return sheet
-
-
-def apply_scores(
-    evaluation: MonthlyEvaluation, *, evaluator_scores: dict[str, float], rules: CallRules
-) -> None:
-    """Score an evaluation's month: measured criteria from its measures, the rest as given.
-
-    Outputs above the call's plausible multiple of plan (异常) count at 100 %
-    of plan and keep the grade below the top band (`models.evaluation`).
-    """
-    compliance = Compliance(
-        evaluation.reports_expected, evaluation.reports_submitted, evaluation.reports_late, ()
-    )
-    outputs = [
-        Indicator(i["name"], i["unit"], i["planned"], i["actual"]) for i in evaluation.indicators
-    ]
-    result = score_month(
-        compliance_percent=compliance.percent,
-        progress_percent=progress_percent(outputs),
-        evaluator_scores=evaluator_scores,
-        criteria=rules.monthly_criteria,
-        bands=rules.grade_bands,
-        funds_misused=evaluation.funds_misused,
-        month_missing=is_month_missing(
-            expected=evaluation.reports_expected, submitted=evaluation.reports_submitted
-        ),
-        implausible=[i.name for i in implausible_outputs(outputs, rules.plausibility)],
-    )
-    evaluation.scores, evaluation.total_score = result.scores, result.total
-    evaluation.grade, evaluation.veto = result.grade, result.veto
-
-
-def evaluator_part(evaluation: MonthlyEvaluation) -> dict[str, float]:
-    """Return the scores the evaluator gave (without the measured ones)."""
-    return {name: value for name, value in evaluation.scores.items() if name not in MEASURED}
 
 
 @io_task
@@ -163,31 +129,30 @@ def _scoreable(
     evaluation = evaluations.get_evaluation(session, project_id=project.id, month=month)  # type: ignore[arg-type]
     if evaluation is None:
         raise LookupError(f"「{project.title}」还没有 {month} 的月评估，请先运行月评估")
-    if evaluation.status in SCOREABLE:
-        return evaluation
-    if evaluator_part(evaluation) == entry.scores and evaluation.comment == entry.comment:
-        return None  # the same scores as the approved evaluation: nothing to do
-    raise ScoringError(f"「{project.title}」{month} 的月评估已审定，不能再修改评分")
+    return (
+        evaluation
+        if check_scoreable(evaluation, title=project.title, cells=_cells(entry))
+        else None
+    )
 
 
 def _reason(error: Exception) -> str:
     return error.message if isinstance(error, ServiceError) else str(error)
 
 
+def _cells(entry: EvaluatorScore) -> ScoreCells:
+    return ScoreCells(entry.scores, entry.comment, entry.satisfaction, entry.funds_misused)
+
+
 def _score(
     session: Session, evaluation: MonthlyEvaluation, entry: EvaluatorScore, rules: CallRules
 ) -> None:
     evaluator = users.add_user(session, name=entry.evaluator, role=Role.EVALUATOR)
-    evaluation.funds_misused = entry.funds_misused
-    evaluation.satisfaction_percent = entry.satisfaction
-    apply_scores(evaluation, evaluator_scores=dict(entry.scores), rules=rules)
-    evaluation.evaluator_id, evaluation.comment = evaluator.id, entry.comment
-    evaluation.scored_at = get_now()
-    if evaluation.status != EvaluationStatus.IN_REVIEW:
-        evaluation.status = apply_transition(
-            EVALUATION_TRANSITIONS,
-            EvaluationStatus(evaluation.status),
-            EvaluationStatus.IN_REVIEW,
-            role=Role.SYSTEM,
-        )
-    evaluations.set_evaluation(session, evaluation)
+    write_scores(
+        session,
+        evaluation,
+        evaluator_id=evaluator.id,
+        cells=_cells(entry),
+        rules=rules,
+        now=get_now(),
+    )
