@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 from models.status import Role
 from services import Actor, Forbidden, Refused, ServiceError, audit
-from services.evaluations import Reviewed, review_evaluation
+from services.evaluations import Reviewed, review_day, review_evaluation
 from store import evaluations
 from store.database import unit_of_work
 from store.savepoints import begin_batch, savepoint_session
@@ -61,8 +61,12 @@ def review_evaluations(
     evaluation_ids: Iterable[int],
     approve: bool,
     comment: str,
+    on: date | None = None,
 ) -> list[Reviewed]:
-    """Approve (已审定) or send back (退回修改) a set of monthly evaluations by id: all or none."""
+    """Approve (已审定) or send back (退回修改) a set of monthly evaluations by id: all or none.
+
+    `on` is the reviews' business date (default today); a date after today is refused.
+    """
     ids = list(dict.fromkeys(evaluation_ids))
     if actor.role != Role.EVALUATOR:
         raise Forbidden("只有评估专家可以审核月度评估")
@@ -70,6 +74,7 @@ def review_evaluations(
         raise Refused("请至少选择一份月评估")
     if len(ids) > MAX_BATCH:
         raise Refused(f"一次最多审核 {MAX_BATCH} 份月评估，本次选择了 {len(ids)} 份")
+    on = review_day(on, now)
     reviewed: list[Reviewed] = []
     problems: list[BatchProblem] = []
     with unit_of_work(session):
@@ -85,6 +90,7 @@ def review_evaluations(
                             evaluation_id=evaluation_id,
                             approve=approve,
                             comment=comment,
+                            on=on,
                         )
                     )
                 except ServiceError as error:

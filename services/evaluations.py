@@ -140,7 +140,7 @@ def _check_review(
     return EvaluationStatus(moved)
 
 
-def _review_day(on: date | None, now: datetime) -> date:
+def review_day(on: date | None, now: datetime) -> date:
     """The business date of a review: `on`, else today; a date after today is refused."""
     if on is None:
         return now.date()
@@ -183,7 +183,7 @@ def review_evaluation(
 
     `on` is the review's business date (default today); a date after today is refused.
     """
-    on = _review_day(on, now)
+    on = review_day(on, now)
     found = evaluations.get_evaluation_by_id(session, evaluation_id)
     if found is None:
         raise NotFound(f"找不到月度评估 #{evaluation_id}")
@@ -231,7 +231,7 @@ def review_final_evaluation(
 
     `on` is the review's business date (default today); a date after today is refused.
     """
-    on = _review_day(on, now)
+    on = review_day(on, now)
     found = evaluations.get_final_by_id(session, final_evaluation_id)
     if found is None:
         raise NotFound(f"找不到结项评估 #{final_evaluation_id}")

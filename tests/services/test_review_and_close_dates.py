@@ -125,3 +125,29 @@ def test_an_action_item_is_not_closed_on_a_date_after_today(session: Session) ->
         session, actor=office, now=now, item_id=item.id or 0, on=date(2026, 6, 16)
     )
     assert closed.changed and closed.item.closed_on == date(2026, 6, 16)
+
+
+def test_a_batch_review_dates_every_evaluation_and_refuses_a_later_date(
+    session: Session, tmp_path: Path
+) -> None:
+    from services.evaluation_batch import review_evaluations
+
+    world = build_portal_world(session, tmp_path)
+
+    def batch(on: date) -> None:
+        review_evaluations(
+            session,
+            actor=evaluator(session, "evaluator1"),
+            now=NOW,
+            evaluation_ids=[world.evaluation_id],
+            approve=True,
+            comment="",
+            on=on,
+        )
+
+    with pytest.raises(Refused, match="审核日期 2026-07-05 晚于今天"):
+        batch(date(2026, 7, 5))
+    batch(date(2026, 7, 2))
+    session.expire_all()
+    found = session.get(MonthlyEvaluation, world.evaluation_id)
+    assert found is not None and found.reviewed_on == date(2026, 7, 2)
