@@ -45,7 +45,17 @@ SHEET_ACTOR = Actor(login="select_projects", name="遴选评分表", role=Role.S
 
 @io_task
 def store_reviewer_pool(reviewers_path: str, conflicts_path: str | None = None) -> list[str]:
-    """Register the reviewers and their declared conflicts; return the reviewers' names."""
+    """Register the reviewers and their declared conflicts; return the reviewers' names.
+
+    A missing, empty or unreadable file, or a bad row, is named in one `RowsRejected`.
+    """
+    try:
+        return _store_reviewer_pool(reviewers_path, conflicts_path)
+    except RowError as error:  # a file as a whole: missing, empty, no such column
+        raise RowsRejected([error]) from None
+
+
+def _store_reviewer_pool(reviewers_path: str, conflicts_path: str | None) -> list[str]:
     names = read_all(
         read_rows(Path(reviewers_path), required=("评审专家",)), lambda r: r.text("评审专家")
     )

@@ -82,6 +82,8 @@ def test_a_clerk_takes_selection_step_by_step_and_the_committee_decides_later(
     ran = _ok(runner, "run", "--call", call)
     assert ran.strip().splitlines()[-1].startswith("下一步：初审") and "selection seat" in ran
 
+    missing = _refused(runner, "seat", "--call", call, "--stage", "初审", "--reviewers", "无.csv")
+    assert "找不到文件" in missing
     seated = _ok(
         runner,
         "seat",
