@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from models.status import Role
+from models.status import EvaluationStatus, Role
 from services import Actor, Forbidden, Refused, ServiceError, audit
 from services.evaluations import Reviewed, review_day, review_evaluation
 from store import evaluations
@@ -115,3 +115,13 @@ def _problem(session: Session, evaluation_id: int, error: ServiceError) -> Batch
         return BatchProblem(evaluation_id, "", "", error.message)
     evaluation, project = found
     return BatchProblem(evaluation_id, project.title, evaluation.month, error.message)
+
+
+def list_month_in_review(session: Session, *, cycle_id: int, month: str) -> list[int]:
+    """List the ids of a cycle's evaluations of `month` that wait for review (for `--all`)."""
+    return [
+        e.id or 0
+        for e in evaluations.list_monthly_evaluations(
+            session, cycle_id=cycle_id, month=month, status=EvaluationStatus.IN_REVIEW
+        )
+    ]

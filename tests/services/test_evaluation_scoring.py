@@ -12,13 +12,14 @@ from sqlmodel import Session, select
 from flows.monitoring.evaluation_scores import read_score_sheet, record_scores
 from flows.monitoring.monthly_measures import measure_month
 from models.monitoring import MonthlyEvaluation
+from models.project import Project
 from models.rows import Row, RowsRejected
 from models.status import EvaluationStatus, Role
 from models.user import AuditEvent
 from services import Actor, Forbidden, Refused
-from services.evaluation_batch import BatchRefused, review_evaluations
+from services.evaluation_batch import BatchRefused, list_month_in_review, review_evaluations
 from services.evaluation_scoring import ScoreCells, read_score_cells, score_evaluation
-from services.evaluations import review_evaluation
+from services.evaluations import review_evaluation, reviewer_actor
 from store import users
 from tests.monitoring_builders import build_running_cycle, evening, store_report, working_days
 
@@ -244,3 +245,32 @@ def test_only_an_evaluator_reviews_a_batch_and_an_empty_one_is_refused(session: 
         review_evaluations(
             session, actor=reviewer, now=NOW, evaluation_ids=[], approve=True, comment=""
         )
+
+
+def test_the_cli_reviews_the_whole_month_for_a_reviewer_known_by_name(session: Session) -> None:
+    scorer = _evaluator(session, "评估专家甲")
+    ids = _three_in_review(session, scorers=(scorer.user_id,) * 3)
+    project = session.get(MonthlyEvaluation, ids[0]).project_id  # type: ignore[union-attr]
+    cycle_id = session.get(Project, project).cycle_id  # type: ignore[union-attr]
+    month = list_month_in_review(session, cycle_id=cycle_id, month=JUNE)
+    assert month == ids
+    with pytest.raises(BatchRefused) as refused:
+        review_evaluations(
+            session,
+            actor=reviewer_actor("评估专家甲"),
+            now=NOW,
+            evaluation_ids=month,
+            approve=True,
+            comment="",
+        )
+    assert len(refused.value.problems) == 3
+    reviewed = review_evaluations(
+        session,
+        actor=reviewer_actor("评估专家丙"),
+        now=NOW,
+        evaluation_ids=month,
+        approve=True,
+        comment="",
+    )
+    assert len(reviewed) == 3
+    assert _statuses(session, ids) == [EvaluationStatus.APPROVED] * 3

@@ -10,6 +10,14 @@ that is 超支 or 执行偏慢 (`services.evaluation_view`), so the reviewer che
 Scoring calls `services.reviews` and reviewing calls `services.evaluations`, the same
 use cases as the JSON API and the flows: a refusal there (stage closed, seat not held,
 one's own scores) is the same 404 / 403 / 409 with the same message here.
+
+An evaluator scores a monthly evaluation at `/evaluator/evaluations/{id}/score`: each
+criterion with its weight beside what was measured for it, a score for each criterion
+the evaluator gives, a comment, the satisfaction survey's result and 资金违规. The form's
+cells are read and stored by `services.evaluation_scoring`, exactly as a row of the
+score sheet given to `gongyi monitor month --scores`, so they give the same grade. The
+list selects several evaluations in review and approves them, or sends them back with
+one comment, in one action (`services.evaluation_batch`): all of them or none.
 """
 
 from __future__ import annotations
@@ -21,8 +29,18 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from models.call_rules import read_call_rules
+from models.rows import Row, RowsRejected
 from models.status import Role
-from services import evaluation_view, evaluations, proposal_view, reviews
+from services import (
+    Refused,
+    evaluation_batch,
+    evaluation_scoring,
+    evaluation_scoring_pages,
+    evaluation_view,
+    evaluations,
+    proposal_view,
+    reviews,
+)
 from store import calls, portal
 from store.accounts import SignedIn
 from web.deps import Forbidden, NowDep, SessionDep, actor_of, require_roles
@@ -148,11 +166,117 @@ async def score(
     )
 
 
+def _evaluations_context(
+    request: Request, session: Session, user: SignedIn, *, selected: set[int] | None = None
+) -> dict:  # type: ignore[type-arg]
+    actor = actor_of(request, user)
+    readings = evaluation_view.list_for_review(session, actor=actor)
+    if selected is None:
+        selected = {r.id for r in readings} if request.query_params.get("all") == "1" else set()
+    return {
+        "evaluations": readings,
+        "to_score": evaluation_scoring_pages.list_to_score(session, actor=actor),
+        "selected": selected,
+        "batch_errors": [],
+        "batch_comment": "",
+    }
+
+
 @router.get("/evaluations")
 def evaluations_page(request: Request, session: SessionDep, user: EvaluatorUser) -> Response:
-    """List the monthly evaluations waiting for review, each criterion beside its measures."""
-    readings = evaluation_view.list_for_review(session, actor=actor_of(request, user))
-    return render(request, "evaluator/evaluations.html", {"evaluations": readings})
+    """List the evaluations to score, and those waiting for review beside their measures."""
+    return render(
+        request, "evaluator/evaluations.html", _evaluations_context(request, session, user)
+    )
+
+
+@router.post("/evaluations/batch")
+async def review_batch(
+    request: Request, session: SessionDep, user: FormUser, now: NowDep
+) -> Response:
+    """Approve, or send back with one comment, the selected evaluations: all or none."""
+    if user.role != Role.EVALUATOR:
+        raise Forbidden()
+    _ = translator(request)
+    form = await request.form()
+    ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdigit()]
+    approve = form.get("decision", "approve") == "approve"
+    comment = str(form.get("comment", ""))[:1000]
+    try:
+        reviewed = evaluation_batch.review_evaluations(
+            session,
+            actor=actor_of(request, user),
+            now=now,
+            evaluation_ids=ids,
+            approve=approve,
+            comment=comment,
+        )
+    except evaluation_batch.BatchRefused as refused:
+        context = _evaluations_context(request, session, user, selected=set(ids))
+        errors = [str(p) for p in refused.problems]
+        context |= {"batch_errors": errors, "batch_comment": comment}
+        return render(request, "evaluator/evaluations.html", context, status=409)
+    done = _("已审定") if approve else _("已退回修改")
+    return redirect(
+        "/evaluator/evaluations",
+        message=_("{done} {n} 份月评估：{titles}").format(
+            done=done, n=len(reviewed), titles="、".join(f"{r.title} {r.month}" for r in reviewed)
+        ),
+    )
+
+
+def _score_form_context(sheet: evaluation_scoring_pages.ScoringSheet) -> dict:  # type: ignore[type-arg]
+    return {
+        "sheet": sheet,
+        "e": sheet.reading,
+        "fields": {name: f"score_{n}" for n, name in enumerate(sheet.criteria)},
+        "values": dict(sheet.values),
+        "errors": [],
+    }
+
+
+@router.get("/evaluations/{evaluation_id}/score")
+def score_evaluation_page(
+    evaluation_id: int, request: Request, session: SessionDep, user: EvaluatorUser
+) -> Response:
+    """Show one monthly evaluation's scoring form, each criterion beside its measures."""
+    sheet = evaluation_scoring_pages.read_for_scoring(
+        session, actor=actor_of(request, user), evaluation_id=evaluation_id
+    )
+    return render(request, "evaluator/score_evaluation.html", _score_form_context(sheet))
+
+
+@router.post("/evaluations/{evaluation_id}/score")
+async def score_evaluation(
+    evaluation_id: int, request: Request, session: SessionDep, user: FormUser, now: NowDep
+) -> Response:
+    """Store the evaluator's scores as a score-sheet row would be; show each bad cell."""
+    actor = actor_of(request, user)
+    sheet = evaluation_scoring_pages.read_for_scoring(
+        session, actor=actor, evaluation_id=evaluation_id
+    )
+    context = _score_form_context(sheet)
+    form = await request.form()
+    values = {name: str(form.get(field, "")) for name, field in context["fields"].items()}
+    values[evaluation_scoring.COMMENT] = str(form.get("comment", ""))
+    values[evaluation_scoring.SATISFACTION] = str(form.get("satisfaction", ""))
+    values[evaluation_scoring.MISUSE] = "是" if form.get("funds_misused") else ""
+    try:
+        cells = evaluation_scoring.read_score_cells(
+            Row("评分表", 0, values), criteria=sheet.criteria
+        )
+    except RowsRejected as rejected:
+        errors = [f"「{e.column}」{e.message}" for e in rejected.errors]
+        context |= {"values": values, "errors": errors}
+        return render(request, "evaluator/score_evaluation.html", context, status=400)
+    try:
+        scored = evaluation_scoring.score_evaluation(
+            session, actor=actor, now=now, evaluation_id=evaluation_id, cells=cells
+        )
+    except Refused as refused:
+        context |= {"values": values, "errors": [refused.message]}
+        return render(request, "evaluator/score_evaluation.html", context, status=409)
+    return redirect("/evaluator/evaluations", message=scored.message)
 
 
 @router.post("/evaluations/{evaluation_id}")
