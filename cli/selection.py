@@ -47,6 +47,19 @@ def _stage(text: str) -> str:
         raise fail(refused.message) from None
 
 
+def _check_call(settings, call: int) -> None:  # type: ignore[no-untyped-def]
+    """Stop with one line, before any work, when no call has this number."""
+    from models.call import Call
+
+    with session_for(settings) as session:
+        found = session.get(Call, call)
+    if found is None:
+        raise fail(
+            f"找不到申报指南 #{call}：请先发布申报指南（gongyi call publish），"
+            "截止申报后（gongyi call close）再开始遴选"
+        )
+
+
 def _next_line(settings, call: int) -> str:  # type: ignore[no-untyped-def]
     from services.selection import selection_progress
 
@@ -58,6 +71,7 @@ def _next_line(settings, call: int) -> str:  # type: ignore[no-untyped-def]
 def selection_status(call: CallOption) -> None:
     """显示遴选进行到哪一步、下一步做什么（及相应命令）。"""
     settings = ready()
+    _check_call(settings, call)
     console.print(f"下一步：{_next_line(settings, call)}", highlight=False)
 
 
@@ -79,6 +93,7 @@ def selection_seat(
 ) -> None:
     """安排评审专家组（回避利益冲突）并为每位评审专家导出评分表；可随时再次运行，只补缺。"""
     settings = ready_for_flows()
+    _check_call(settings, call)
     day, seated_stage = day_or_today(on, settings), _stage(stage)
     from flows.selection.selection_stages import export_score_sheets, store_reviewer_pool
     from models.rows import RowsRejected
@@ -119,6 +134,7 @@ def selection_scores(
 ) -> None:
     """录入一个评审环节的评分表：逐行校验，全部通过才写入（评审专家也可在门户评分）。"""
     settings = ready_for_flows()
+    _check_call(settings, call)
     day_or_today(on, settings)  # the sheet's scores keep their time of entry
     scored_stage = _stage(stage)
     from flows.selection.selection_stages import read_score_sheet, store_scores
@@ -142,6 +158,7 @@ def selection_close_stage(
 ) -> None:
     """结束评审环节：初审按通过线（加权原始均分）确定入围；路演结束即提出拟资助方案，提交评审委员会。"""
     settings = ready()
+    _check_call(settings, call)
     day, closing = day_or_today(on, settings), _stage(stage)
     from models.status import Stage
     from services import committee
@@ -191,6 +208,7 @@ def selection_decide(
 ) -> None:
     """记录评审委员会的终审决定（任何时候均可），记录结果并发布立项公示。"""
     settings = ready_for_flows()
+    _check_call(settings, call)
     day = day_or_today(on, settings)
     from flows.selection.committee import CommitteeChoice, decide
     from flows.selection.selection_reports import write_notice_pdf
@@ -235,6 +253,7 @@ def selection_run(
 ) -> None:
     """依次完成已有材料的遴选步骤（安排专家组、录入评分、结束环节、终审决定），缺材料时停下并说明下一步。"""
     settings = ready_for_flows()
+    _check_call(settings, call)
     day = day_or_today(on, settings)
     from flows.selection.committee import read_committee_choice
     from flows.selection.select_projects import select_projects

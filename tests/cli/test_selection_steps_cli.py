@@ -76,6 +76,7 @@ def test_a_clerk_takes_selection_step_by_step_and_the_committee_decides_later(
     runner: CliRunner, session: Session, tmp_path: Path
 ) -> None:
     call = str(_prepare())
+    assert "请先发布申报指南" in _refused(runner, "decide", "--call", "99", "--by", "主任")
     sheets = tmp_path / "sheets"
     assert "selection seat --call 1 --stage 初审" in _ok(runner, "status", "--call", call)
     # `run` with no input takes no step and says, in one line, what to do next.
