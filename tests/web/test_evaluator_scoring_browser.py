@@ -71,6 +71,9 @@ def test_an_evaluator_scores_on_a_phone_and_approves_a_selection(portal, browser
 
     desk = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     _sign_in(desk, base, "evaluator1")
+    desk.goto(f"{base}/evaluator/evaluations/{june}/score")
+    expect(desk.get_by_label("服务质量")).to_have_value("88")
+    _shot(desk, "10-evaluator-score-month-desktop")
     desk.goto(base + "/evaluator/evaluations")
     desk.get_by_label("全选").check()
     for evaluation_id in (world.evaluation_id, may):
