@@ -100,6 +100,8 @@ def _role(process: object) -> str:
     command = " ".join(process.cmdline())
     if ("prefect" in command and "server" in command) or "uvicorn" in command:
         return "Prefect server"
+    if "resource_tracker" in command:
+        return "multiprocessing resource tracker"
     if "multiprocessing" in command or "distributed" in command:
         return "Dask worker"
     return "other"
@@ -308,14 +310,21 @@ def main() -> None:
         stored, scoring, cycle_id = _set_up_in_own_process(args.projects, args.reports, sheet)
         from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+        print(f"set-up: stored {stored:.1f} s, measure + score {scoring:.1f} s", flush=True)
         with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             one = run_month(cycle_id, 1)
+            print(f"1 worker: {_brief(one)}", flush=True)
+            # WeasyPrint alone renders the same (now published) reports' HTML in one process.
+            (work / "direct").mkdir()
+            direct, rendered = _in_own_process(
+                weasyprint_alone, url, cycle_id, work / "direct", templates
+            )
+            print(f"WeasyPrint alone: {direct:.1f} s for {rendered} PDFs", flush=True)
             two = run_month(cycle_id, 2)
+            print(f"2 workers: {_brief(two)}", flush=True)
             killed = None if args.skip_kill else run_month(cycle_id, 2, kill_after=1 / 3)
-        (work / "direct").mkdir()
-        direct, rendered = _in_own_process(
-            weasyprint_alone, url, cycle_id, work / "direct", templates
-        )
+            if killed is not None:
+                print(f"killed: {_brief(killed)}", flush=True)
         report(args, stored, scoring, one, two, killed, direct, rendered, work)
     finally:
         if not args.keep:
@@ -323,6 +332,12 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
         else:
             print(f"  kept: {work}, schema {schema}")
+
+
+def _brief(run: dict[str, object]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in run.items() if k != "memory") + (
+        f", peak PSS MiB: {_memory_line(run['memory'])}"  # type: ignore[arg-type]
+    )
 
 
 def report(args, stored, scoring, one, two, killed, direct, rendered, work) -> None:  # type: ignore[no-untyped-def]
