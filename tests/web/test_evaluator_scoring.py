@@ -190,6 +190,8 @@ def test_sending_a_batch_back_takes_one_comment_and_an_agency_cannot(
     agency = client.post("/evaluator/evaluations/batch", data=data | {"csrf_token": token})
     assert agency.status_code == 403
     token = sign_in(client, "evaluator1")
+    none = client.post("/evaluator/evaluations/batch", data={"csrf_token": token})
+    assert none.status_code == 409 and "请至少选择一份月评估" in html.unescape(none.text)
     bare = client.post("/evaluator/evaluations/batch", data=data | {"csrf_token": token})
     assert bare.status_code == 409
     assert "退回修改时请写明需要修改的内容" in html.unescape(bare.text)

@@ -22,7 +22,7 @@ one comment, in one action (`services.evaluation_batch`): all of them or none.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -168,7 +168,7 @@ async def score(
 
 def _evaluations_context(
     request: Request, session: Session, user: SignedIn, *, selected: set[int] | None = None
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     actor = actor_of(request, user)
     readings = evaluation_view.list_for_review(session, actor=actor)
     if selected is None:
@@ -211,9 +211,13 @@ async def review_batch(
             approve=approve,
             comment=comment,
         )
-    except evaluation_batch.BatchRefused as refused:
+    except Refused as refused:
         context = _evaluations_context(request, session, user, selected=set(ids))
-        errors = [str(p) for p in refused.problems]
+        errors = (
+            [str(p) for p in refused.problems]
+            if isinstance(refused, evaluation_batch.BatchRefused)
+            else [refused.message]
+        )
         context |= {"batch_errors": errors, "batch_comment": comment}
         return render(request, "evaluator/evaluations.html", context, status=409)
     done = _("已审定") if approve else _("已退回修改")
@@ -225,7 +229,7 @@ async def review_batch(
     )
 
 
-def _score_form_context(sheet: evaluation_scoring_pages.ScoringSheet) -> dict:  # type: ignore[type-arg]
+def _score_form_context(sheet: evaluation_scoring_pages.ScoringSheet) -> dict[str, Any]:
     return {
         "sheet": sheet,
         "e": sheet.reading,
