@@ -182,7 +182,7 @@ def test_action_items_are_listed_with_ids_and_closing_one_republishes_the_minute
 ) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    monkeypatch.setattr("cli.monitor.console", Console(width=200))
+    monkeypatch.setattr("cli.monitor_actions.console", Console(width=200))
     item = add_meeting_item(database_url, cycle)
     listed = runner.invoke(app, ["monitor", "action", "list", "--open"])
     assert listed.exit_code == 0, listed.output
@@ -260,3 +260,34 @@ def test_minutes_record_the_meetings_host(runner, cycle, database_url, tmp_path:
     with Session(get_engine(database_url)) as session:
         meeting = session.exec(select(WeeklyMeeting)).one()
         assert (meeting.host, meeting.minutes) == ("王主任", "一、通报各项目进度。")
+
+
+def test_a_batch_review_approves_every_chosen_evaluation_or_none(
+    runner, cycle, database_url
+) -> None:  # type: ignore[no-untyped-def]
+    from models.monitoring import MonthlyEvaluation
+    from models.status import EvaluationStatus
+
+    with Session(get_engine(database_url)) as session:
+        waiting = [
+            MonthlyEvaluation(project_id=pid, month="2026-06", status=EvaluationStatus.IN_REVIEW)
+            for pid in cycle.project_ids[:2]
+        ]
+        session.add_all(waiting)
+        session.commit()
+        ids = [w.id for w in waiting]
+    base = ["monitor", "review-batch", "--reviewer", "陈慧敏", "--on", "2026-07-01"]
+    neither = runner.invoke(app, base)
+    assert neither.exit_code == 1 and "--all 或 --ids" in neither.output
+    refused = runner.invoke(app, [*base, "--ids", f"{ids[0]},99999"])
+    assert refused.exit_code == 1 and "本批均未办理" in refused.output, refused.output
+    assert "Traceback" not in refused.output
+    with Session(get_engine(database_url)) as session:
+        assert session.get(MonthlyEvaluation, ids[0]).status == EvaluationStatus.IN_REVIEW
+    approved = runner.invoke(app, [*base, "--all", "--month", "2026-06"])
+    assert approved.exit_code == 0, approved.output
+    with Session(get_engine(database_url)) as session:
+        for evaluation_id in ids:
+            stored = session.get(MonthlyEvaluation, evaluation_id)
+            assert stored.status == EvaluationStatus.APPROVED
+            assert stored.reviewed_on == date(2026, 7, 1)
