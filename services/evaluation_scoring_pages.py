@@ -80,8 +80,7 @@ def read_for_scoring(session: Session, *, actor: Actor, evaluation_id: int) -> S
     evaluation, project = find_for_scoring(session, actor=actor, evaluation_id=evaluation_id)
     rules = monthly_rules(session, project)
     # The review page's reading, criterion by criterion, with its plausibility flags.
-    limits = evaluation_view._rules(session, project.cycle_id, {})
-    reading = evaluation_view._reading(evaluation, project, limits)
+    reading = evaluation_view.read_evaluation(session, evaluation, project)
     given = evaluator_part(evaluation)
     values = {name: f"{value:g}" for name, value in given.items()}
     values[COMMENT] = evaluation.comment

@@ -73,6 +73,13 @@ def list_for_review(session: Session, *, actor: Actor) -> list[EvaluationReading
     return [_reading(e, p, _rules(session, p.cycle_id, rules)) for e, p in rows]
 
 
+def read_evaluation(
+    session: Session, evaluation: MonthlyEvaluation, project: Project
+) -> EvaluationReading:
+    """One evaluation read as the review page reads it (criteria beside their measures, flags)."""
+    return _reading(evaluation, project, _rules(session, project.cycle_id, {}))
+
+
 def _rules(
     session: Session, cycle_id: int, found: dict[int, tuple[list[tuple[str, int]], Plausibility]]
 ) -> tuple[list[tuple[str, int]], Plausibility]:
