@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -137,7 +138,9 @@ def test_a_second_evaluator_approves_a_monthly_evaluation_the_scorer_cannot(
 ) -> None:
     token = sign_in(client, "evaluator2")
     # The scorer may still change its scores (修改评分) but gets no review card for it.
-    assert f'data-evaluation="{world.evaluation_id}"' not in client.get("/evaluator/evaluations").text
+    assert (
+        f'data-evaluation="{world.evaluation_id}"' not in client.get("/evaluator/evaluations").text
+    )
     token = sign_in(client, "evaluator1")
     assert world.titles[0] in client.get("/evaluator/evaluations").text
     response = client.post(
@@ -163,6 +166,11 @@ def test_the_officer_sees_the_report_and_the_score_on_the_dashboard(
     # The report for 3 June arrived months later: late, and counted on its row.
     assert 'title="2026-06-03 late"' in page
     assert "初审" in page and "已评分" in page and "待评分" in page
+    # A project's name opens its calendar, and a filed day opens that report.
+    assert f'href="/officer/projects/{world.project_ids[0]}?month=2026-06#calendar"' in page
+    report = re.search(r'href="(/officer/reports/\d+)" aria-label="2026-06-03"', page)
+    assert report is not None
+    assert "2026-06-03" in client.get(report.group(1)).text
 
 
 def test_the_officer_filters_the_audit_log_by_action_and_person(

@@ -74,9 +74,10 @@ def build_heatmap(session: Session, *, cycle_id: int, month: str, tz: tzinfo) ->
         due = set(
             due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on, off=own_off)
         )
-        cells = []
+        cells, reports = [], []
         for day in days:
             report = filed.get((project.id or 0, day))
+            reports.append(report.id if report is not None else None)
             if day not in due:
                 cells.append("off")
             elif report is None:
@@ -86,8 +87,10 @@ def build_heatmap(session: Session, *, cycle_id: int, month: str, tz: tzinfo) ->
                 cells.append("late" if is_late(stamp, tz=tz) else "ontime")
         rows.append(
             {
+                "id": project.id,
                 "title": project.title,
                 "cells": cells,
+                "reports": reports,
                 "ontime": cells.count("ontime"),
                 "due": len(due),
             }
