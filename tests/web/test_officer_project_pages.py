@@ -8,6 +8,7 @@ ledger as of a day leaves out what was paid after it, and personal data is maske
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -35,9 +36,10 @@ PAGES = (
 
 
 @pytest.fixture
-def db(database_url: str, world: PortalWorld) -> Session:
+def db(database_url: str, world: PortalWorld) -> Iterator[Session]:
+    """A session on the world's database, closed (its transaction ended) before the teardown."""
     with Session(get_engine(database_url), expire_on_commit=False) as session:
-        return session
+        yield session
 
 
 def _reports(db: Session, world: PortalWorld) -> dict[str, int]:
