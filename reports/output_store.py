@@ -7,9 +7,9 @@ the SHA-256 of what is stored there), never the PDF's bytes. The flow that
 planned the batch records those keys in the document register.
 
 `FolderStore` is output storage given by a path: a local folder, or one every
-worker mounts at the same place. Each PDF is written to a temporary file
-beside its key and renamed into place (`reports.render`), so a reader never
-sees half a PDF. After the rename a small stamp under `.render-keys/` says
+worker mounts at the same place. Each PDF is rendered to a hidden file beside
+its key and renamed into place, so a reader never sees half a PDF; before the
+rename a small stamp under `.render-keys/` says
 which inputs and edition the file was rendered from, and its SHA-256. A batch
 that runs again — Dask reschedules the tasks of a worker that died, or the
 flow died before recording — finds each PDF an earlier try already wrote,
@@ -27,10 +27,13 @@ HEAD of the key whether an earlier try already stored it.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
 import tempfile
+import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -155,9 +158,11 @@ def render_to_store(
 ) -> StoredBatch:
     """Render the batch's documents an earlier try did not finish; return every key.
 
-    Each PDF is stamped as soon as it is in place, so a try killed half-way leaves
-    the next one only the rest to render. A document that fails is named in the
-    result and the others are still rendered.
+    Each PDF is rendered to a hidden file beside its key, stamped, and only then
+    renamed into place: a try killed at any point leaves either no file under the
+    key, or the file together with its stamp, so the next try never renders a PDF
+    that is already in place. A document that fails is named in the result and
+    the others are still rendered.
     """
     keys: list[StoredKey] = []
     warnings: list[str] = []
@@ -170,18 +175,63 @@ def render_to_store(
                 keys.append(done)
                 continue
             target = store.path(job.key)
-            result = render_batch(
-                [RenderJob(job.template_name, job.context, target, job.edition)],
-                templates_dir=templates_dir,
-            )
             rendered += 1
-            warnings.extend(result.warnings)
-            failures.extend(result.failures)
-            sha = file_sha256(target) if result.written else None
-            if sha is not None:
-                store.stamp(job, sha)
-                keys.append(StoredKey(job.key, sha))
+            stored, problems = _render_one(job, target, store, templates_dir)
+            warnings.extend(problems.warnings)
+            failures.extend(problems.failures)
+            if stored is not None:
+                keys.append(stored)
     finally:
         if rendered >= RELEASE_AFTER_JOBS:
             release_memory()
     return StoredBatch(tuple(keys), tuple(warnings), tuple(failures))
+
+
+def _render_one(
+    job: StoredJob, target: Path, store: FolderStore, templates_dir: Path
+) -> tuple[StoredKey | None, StoredBatch]:
+    """Render `job` to a hidden file, stamp it, rename it to `target`."""
+    _sweep_stale(target)
+    hidden = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}{RENDERING}")
+    try:
+        result = render_batch(
+            [RenderJob(job.template_name, job.context, hidden, job.edition)],
+            templates_dir=templates_dir,
+        )
+        named = [w.replace(hidden.name, target.name) for w in result.warnings]
+        if not result.written:
+            return None, StoredBatch(
+                warnings=tuple(named),
+                failures=tuple(
+                    DocumentFailure(target, f.reason.replace(hidden.name, target.name))
+                    for f in result.failures
+                ),
+            )
+        sha = file_sha256(hidden)
+        if sha is None:  # pragma: no cover - removed by someone else meanwhile
+            return None, StoredBatch(failures=(DocumentFailure(target, "渲染结果丢失"),))
+        store.stamp(job, sha)
+        try:
+            os.replace(hidden, target)
+        except OSError as error:  # a folder where the PDF must go, a read-only file system
+            store.clear_stamps([job.key])
+            reason = f"无法写入输出文件 {target}：{error.strerror}"
+            return None, StoredBatch(
+                warnings=tuple(named), failures=(DocumentFailure(target, reason),)
+            )
+        return StoredKey(job.key, sha), StoredBatch(warnings=tuple(named))
+    finally:
+        hidden.unlink(missing_ok=True)
+
+
+# What a render killed half-way leaves beside its key; swept once it is this old.
+RENDERING = ".rendering"
+STALE_SECONDS = 15 * 60
+
+
+def _sweep_stale(target: Path) -> None:
+    now = time.time()
+    for left in target.parent.glob(f".{glob.escape(target.name)}.*{RENDERING}"):
+        with contextlib.suppress(FileNotFoundError):
+            if now - left.stat().st_mtime > STALE_SECONDS:
+                left.unlink()
