@@ -61,6 +61,7 @@ MENUS = {
         ("/agency/proposals", N_("申报书")),
         ("/agency/actions", N_("待办事项")),
         ("/agency/evaluations", N_("月评估")),
+        ("/agency/documents", N_("合同与文件")),
         ("/files", N_("报告文件")),
     ],
     Role.EVALUATOR: [
