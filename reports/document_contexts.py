@@ -108,6 +108,17 @@ class StageRow:
 
 
 @dataclass(frozen=True)
+class ScoreRow:
+    """One proposal's scores in a stage: the published raw mean and the normalised average."""
+
+    title: str
+    stage: str  # 初审 / 路演答辩
+    raw_mean: float  # weighted raw mean over the panel, out of 100 (the published lines read this)
+    normalised: float  # per-reviewer normalised average (orders the ranking)
+    outcome: str  # 入围 / 未通过 / 立项 / 未获资助
+
+
+@dataclass(frozen=True)
 class SelectionSummaryDocument(_Delegating):
     """街道遴选汇总: the selection by domain (`base`) and the office's 落款 and contact."""
 
@@ -116,6 +127,7 @@ class SelectionSummaryDocument(_Delegating):
     stage_rows: tuple[StageRow, ...]
     defended: tuple[int, ...]  # per row of base.rows: passed 初审, so went on to 路演答辩
     total_defended: int
+    scores: tuple[ScoreRow, ...] = ()
 
 
 @dataclass(frozen=True)

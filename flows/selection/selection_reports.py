@@ -47,10 +47,12 @@ from reports.document_contexts import (
     ContractDocument,
     ContractTranche,
     NoticeDocument,
+    ScoreRow,
     SelectionSummaryDocument,
     StageRow,
 )
 from services import figures
+from services.allocation import stage_scores
 from services.register import DocumentSpec
 from store import awards, calls, cycles, proposals, selection, users
 
@@ -257,6 +259,27 @@ def write_contract_pdfs(call_id: int, proposal_ids: Iterable[int], signed_on: da
     return [str(path) for path in _publish(specs)] if specs else []
 
 
+def _score_rows(session: Session, call_id: int, found: list[Proposal]) -> tuple[ScoreRow, ...]:
+    """Each scored proposal's raw mean and normalised score, by stage, best normalised first."""
+    titles = {p.id: p.title for p in found}
+    funded = {p.id for p in found if p.status in FUNDED}
+    defence = stage_scores(session, call_id=call_id, stage=Stage.DEFENCE)
+    rows = []
+    for stage, label in ((Stage.PRELIMINARY, "初审"), (Stage.DEFENCE, "路演答辩")):
+        scores = (
+            defence
+            if stage == Stage.DEFENCE
+            else stage_scores(session, call_id=call_id, stage=stage)
+        )
+        for pid, score in sorted(scores.items(), key=lambda kv: (-kv[1].normalised, kv[0])):
+            if stage == Stage.PRELIMINARY:
+                outcome = "入围" if pid in defence else "未通过"
+            else:
+                outcome = "立项" if pid in funded else "未获资助"
+            rows.append(ScoreRow(titles[pid], label, score.raw_mean, score.normalised, outcome))
+    return tuple(rows)
+
+
 @io_task
 def write_selection_summary_pdf(call_id: int, today: date) -> str:
     """Render the street-wide selection summary of a call."""
@@ -303,6 +326,7 @@ def write_selection_summary_pdf(call_id: int, today: date) -> str:
             objections_upheld=sum(1 for o in objections if o.status == ObjectionStatus.UPHELD),
         )
         office = _office(session, call.cycle_id, _rules_or_none(call.rules))
+        scores = _score_rows(session, call_id, all_proposals)
     funded = {p.id for p in all_proposals if p.status in FUNDED}
     context = SelectionSummaryDocument(
         base=base,
@@ -314,6 +338,7 @@ def write_selection_summary_pdf(call_id: int, today: date) -> str:
         ),
         defended=tuple(defended_by_domain),
         total_defended=len(defended),
+        scores=scores,
     )
     spec = DocumentSpec(
         kind="selection_summary",

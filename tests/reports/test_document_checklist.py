@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -44,9 +44,10 @@ from models.final_evaluation import FinalEvaluation
 from models.monitoring import MonthlyEvaluation
 from models.need import Need
 from models.project import Project
-from models.proposal import Proposal
+from models.proposal import Proposal, Review
 from models.publicity import PublicNotice
-from models.status import EvaluationStatus, NeedStatus
+from models.status import EvaluationStatus, NeedStatus, Role, Stage
+from models.user import User
 from reports.filters import format_cn_date
 from reports.privacy_scan import pdf_text
 from store import cycles
@@ -84,6 +85,28 @@ def _flat(text: str) -> str:
     return "".join(text.split())
 
 
+def _scored(session: Session, proposal_ids: list[int]) -> None:
+    """Two reviewers' weighted scores at both stages, as the selection stores them."""
+    reviewers = [User(name=f"评审专家{n}", role=Role.EVALUATOR) for n in (1, 2)]
+    session.add_all(reviewers)
+    session.flush()
+    at = datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
+    for stage in (Stage.PRELIMINARY, Stage.DEFENCE):
+        for index, proposal_id in enumerate(proposal_ids):
+            for offset, reviewer in enumerate(reviewers):
+                score = 70.0 + 5 * index + 2 * offset
+                session.add(
+                    Review(
+                        proposal_id=proposal_id,
+                        reviewer_id=reviewer.id or 0,
+                        stage=stage,
+                        weighted_score=score,
+                        submitted_at=at,
+                    )
+                )
+    session.flush()
+
+
 def _stored(session: Session) -> tuple[Call, Proposal, dict[str, str]]:
     build_running_cycle(session, projects=2)
     call = session.exec(select(Call)).one()
@@ -96,6 +119,7 @@ def _stored(session: Session) -> tuple[Call, Proposal, dict[str, str]]:
     cycle = session.exec(select(Cycle)).one()
     project = session.exec(select(Project).order_by(Project.id)).first()
     session.add(_published_final(project.id))  # type: ignore[union-attr, arg-type]
+    _scored(session, [p.id for p in session.exec(select(Proposal)).all()])  # type: ignore[misc]
     session.add_all(_published_months(project.id))  # type: ignore[union-attr, arg-type]
     session.commit()
     office = office_identity(cycle, rules.office)
