@@ -196,7 +196,7 @@ def record_committee_decision(
     reasons: str,
     decided_by: str,
 ) -> str:
-    """Give the committee's decision to the waiting selection run, as `gongyi selection decide`.
+    """Record the committee's decision on the proposed allocation and publish the 公示, as `gongyi selection decide`.
 
     Runs the `committee_decision` flow; a decision that cannot be carried, or a call
     with no run waiting, raises its `ValueError` and stores nothing.
