@@ -222,12 +222,14 @@ def run_month(cycle_id: int, workers: int, kill_after: float = 0.0) -> dict[str,
         stop.set()
         watcher.join()
     del os.environ["GONGYI_DASK_SCHEDULER_ADDRESS"]
-    rerendered = 0
+    again: list[str] = []
     for pdf, inode in first_seen.items():
         try:
-            rerendered += pdf.stat().st_ino != inode
+            changed = pdf.stat().st_ino != inode
         except FileNotFoundError:
-            rerendered += 1
+            changed = True
+        if changed:
+            again.append(pdf.name)
     return {
         "seconds": took,
         "pdfs": len(summary.pdfs),
@@ -235,7 +237,8 @@ def run_month(cycle_id: int, workers: int, kill_after: float = 0.0) -> dict[str,
         "on_disk": len(list(output.rglob("*.pdf"))),
         "memory": memory.by_role(),
         "killed": killed,
-        "rerendered": rerendered,
+        "rerendered": len(again),
+        "rerendered_names": again[:5],
         "reused": summary.reused_pdfs,
         "register": registered(os.environ["GONGYI_DATABASE_URL"], output),
     }
@@ -287,6 +290,9 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=30)
     parser.add_argument("--database-url", default=DEFAULT_PG, help="PostgreSQL (a schema is made)")
     parser.add_argument("--skip-kill", action="store_true", help="no run with a killed worker")
+    parser.add_argument(
+        "--kill-only", action="store_true", help="only the run with a killed worker"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the PDFs and the schema")
     parser.add_argument("--set-up", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sheet", default="", help=argparse.SUPPRESS)
@@ -312,6 +318,9 @@ def main() -> None:
 
         print(f"set-up: stored {stored:.1f} s, measure + score {scoring:.1f} s", flush=True)
         with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            if args.kill_only:
+                print(f"killed: {_brief(run_month(cycle_id, 2, kill_after=1 / 3))}", flush=True)
+                return
             one = run_month(cycle_id, 1)
             print(f"1 worker: {_brief(one)}", flush=True)
             # WeasyPrint alone renders the same (now published) reports' HTML in one process.

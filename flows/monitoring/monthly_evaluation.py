@@ -386,6 +386,7 @@ def render_monthly_documents(
         name, future = finished.get()
         planned, jobs = waiting.pop(future)
         result = _stored(future, jobs, output)
+        _release(future)
         workers.add(result.worker)
         reused += result.reused
         current[name], failed = record_batch(planned, result)
@@ -393,6 +394,18 @@ def render_monthly_documents(
     pdfs = [str(p) for n, _ in enumerate(batches) for p in current[str(n)]]
     pdfs.extend(str(p) for p in current[summary])
     return RenderedMonth(tuple(pdfs), tuple(failures), tuple(sorted(workers - {""})), reused)
+
+
+def _release(future: Any) -> None:
+    """Let the cluster forget a batch's result once it is recorded.
+
+    A result still referenced is one Dask computes again if the worker holding it
+    dies — after the flow removed its stamps, so its PDFs would be rendered twice.
+    """
+    wrapped = getattr(future, "wrapped_future", None)
+    release = getattr(wrapped, "release", None)
+    if callable(release):
+        release()
 
 
 def _stored(future: Any, jobs: list[StoredJob], output: str) -> StoredBatch:
