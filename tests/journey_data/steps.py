@@ -304,19 +304,31 @@ def _selection(data: Path) -> list[Step]:
 
 def _monitoring(data: Path) -> list[Step]:
     cycle = ("--cycle", CYCLE)
+    # One evaluation reviewed on its own, the other four in one batch action.
     reviews = [
         _step(
             "monitor",
             "review",
-            title,
+            PROJECTS[0],
             "2026-06",
             "--reviewer",
             REVIEWER_OF_EVALUATIONS,
             "--on",
             "2026-07-03",
             *cycle,
-        )
-        for title in PROJECTS
+        ),
+        _step(
+            "monitor",
+            "review-batch",
+            "--month",
+            "2026-06",
+            "--all",
+            "--reviewer",
+            REVIEWER_OF_EVALUATIONS,
+            "--on",
+            "2026-07-03",
+            *cycle,
+        ),
     ]
     return [
         _step("monitor", "report", "import", data / "daily_reports_0615.csv", *cycle),
