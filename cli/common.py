@@ -67,7 +67,7 @@ def load_settings() -> Settings:
 
 
 def prepare_prefect(settings: Settings) -> None:
-    """Point Prefect's embedded mode at var/ and keep it offline and quiet."""
+    """Point Prefect at the running `gongyi server`, else its embedded mode under var/; keep it quiet."""
     home = (settings.var_dir / "prefect").resolve()
     home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_HOME", str(home))
@@ -75,6 +75,14 @@ def prepare_prefect(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL", "INFO")
+    if "PREFECT_API_URL" not in os.environ:
+        # A running `gongyi server` (or the configured PREFECT_API_URL) runs the flow:
+        # no temporary server is booted for the command.
+        from flows.server_address import SERVER_HOME, running_server
+
+        api_url = running_server((settings.var_dir / SERVER_HOME).resolve())
+        if api_url:
+            os.environ["PREFECT_API_URL"] = api_url
 
 
 def check_output_dir(folder: Path) -> Path:

@@ -27,7 +27,9 @@ def serve(
     from flows.deployments import local_server, serve_schedules
 
     port = port or settings.serve_port
-    home = (settings.var_dir / "prefect-server").resolve()
+    from flows.server_address import SERVER_HOME
+
+    home = (settings.var_dir / SERVER_HOME).resolve()
     try:
         with local_server(home, port=port) as api_url:
             console.print(f"Prefect 服务器：http://127.0.0.1:{port}（数据在 {home}）")
@@ -65,7 +67,9 @@ def server(
     from settings import PROJECT_ROOT
 
     port = port or settings.serve_port
-    home = (settings.var_dir / "prefect-server").resolve()
+    from flows.server_address import SERVER_HOME
+
+    home = (settings.var_dir / SERVER_HOME).resolve()
     database = os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL", "")
     try:
         with local_server(home, port=port) as api_url, announced(home, api_url):

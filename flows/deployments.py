@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any
 from flows.monitoring.daily_check import daily_check
 from flows.monitoring.monthly_evaluation import monthly_evaluation
 from flows.monitoring.weekly_meeting import weekly_meeting
+from flows.server_address import is_server_up
 
 STARTUP_SECONDS = 120
 
@@ -69,15 +69,6 @@ def build_deployments(*, timezone: str, cycle_id: int | None) -> list[Any]:
         )
         for s in SCHEDULES
     ]
-
-
-def is_server_up(api_url: str) -> bool:
-    """Tell whether a Prefect server answers at `api_url`."""
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as answer:
-            return answer.status == 200
-    except OSError:
-        return False
 
 
 @contextmanager
@@ -142,7 +133,6 @@ def _interrupt(signum: int, frame: object) -> None:
 # --- `gongyi server`: the Prefect server, the work pool's workers and the deployments (#18) ---
 
 WORK_POOL = "gongyi"  # the work pool prefect.yaml's deployments name
-API_URL_FILE = "api_url"  # written under the server's home while `gongyi server` runs
 
 
 def ensure_work_pool(api_url: str, name: str = WORK_POOL) -> bool:
@@ -227,30 +217,6 @@ def process_workers(
                 worker.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 worker.kill()
-
-
-@contextmanager
-def announced(home: Path, api_url: str) -> Iterator[None]:
-    """Leave the API URL under the server's home while it runs, for `running_server`."""
-    marker = home / API_URL_FILE
-    marker.write_text(api_url, encoding="utf-8")
-    try:
-        yield
-    finally:
-        marker.unlink(missing_ok=True)
-
-
-def running_server(home: Path) -> str | None:
-    """The API URL of the `gongyi server` whose home is `home`, when it answers; else None.
-
-    A command that runs a flow can use it instead of booting a temporary server
-    (about 5 s on an idle machine, 12 s on a loaded one).
-    """
-    try:
-        api_url = (home / API_URL_FILE).read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    return api_url if api_url and is_server_up(api_url) else None
 
 
 def wait_for_exit(processes: list[subprocess.Popen]) -> int:  # type: ignore[type-arg]
