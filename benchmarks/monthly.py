@@ -202,7 +202,9 @@ def approve_all(url: str, cycle_id: int) -> None:
 def run_month(cycle_id: int, processes: int, **options: object) -> tuple[float, int]:
     from flows.monitoring.monthly_evaluation import monthly_evaluation
 
-    os.environ["GONGYI_RENDER_PROCESSES"] = str(processes)
+    # The month renders on Dask: `processes` LocalCluster workers, never in the flow's own process.
+    os.environ["GONGYI_DASK_WORKERS"] = str(processes)
+    os.environ["GONGYI_DASK_MIN_DOCUMENTS"] = "0"
     start = time.perf_counter()
     summary = monthly_evaluation(cycle_id, MONTH, today=date(2026, 7, 5), **options)  # type: ignore[arg-type]
     return time.perf_counter() - start, len(summary.pdfs)
