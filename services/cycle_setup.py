@@ -24,7 +24,6 @@ from models.call_rules import check_domains_known, check_rules_fit_fund
 from models.cycle import Cycle, office_identity
 from models.fund import DONOR_TYPE_LABELS, IN_KIND_LABELS
 from models.ledger import sum_balance
-from models.rows import Row, RowsRejected, read_all
 from models.status import CallStatus, Role
 from services import Actor, Forbidden, NotFound, Refused, audit
 from services import fund as fund_service
@@ -115,13 +114,12 @@ def give_in_kind(
 ) -> fund_service.FundSummary:
     """Record one in-kind gift typed at the counter, checked like a row of the in-kind file."""
     _check_setter(actor)
-    values = (donor, donor_type, donated_on, category, description, valuation_yuan)
-    typed = dict(zip(fund_service.IN_KIND_COLUMNS, values, strict=True))
-    row = Row(fund_service.COUNTER, 1, {**typed, fund_service.RECEIPT: receipt})
-    try:
-        gifts = read_all([row], fund_service.read_in_kind)
-    except RowsRejected as rejected:
-        raise fund_service.GiftsRejected(rejected.errors) from None
+    gifts = fund_service.read_counter_gift(
+        fund_service.IN_KIND_COLUMNS,
+        (donor, donor_type, donated_on, category, description, valuation_yuan),
+        receipt=receipt,
+        reader=fund_service.read_in_kind,
+    )
     try:
         the_fund = fund.get_fund(session, cycle_id=cycle_id)
     except LookupError as missing:

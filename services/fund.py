@@ -13,7 +13,7 @@ gifts is checked whole before anything is written: a bad cell refuses it
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -207,6 +207,21 @@ def raise_fund(
     )
 
 
+def read_counter_gift(
+    columns: Sequence[str],
+    values: Sequence[str],
+    *,
+    receipt: str,
+    reader: Callable[[Row], Donation],
+) -> list[Donation]:
+    """A gift typed at the counter, checked as one row of the gifts file with `reader`."""
+    row = Row(COUNTER, 1, {**dict(zip(columns, values, strict=True)), RECEIPT: receipt})
+    try:
+        return read_all([row], reader)
+    except RowsRejected as rejected:
+        raise GiftsRejected(rejected.errors) from None
+
+
 # Who may record a gift typed at the counter (the portal's cycle page, `gongyi fund donate`).
 COUNTER_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.SYSTEM})
 
@@ -227,19 +242,13 @@ def donate(
     """Record one cash donation typed at the counter, checked like a row of the file."""
     if actor.role not in COUNTER_ROLES:
         raise Forbidden("只有街道工作人员可以登记捐赠")
-    values = dict(
-        zip(
-            DONATION_COLUMNS,
-            (donor, donor_type, donated_on, amount_yuan, restricted_domain),
-            strict=True,
-        )
-    )
-    row = Row(COUNTER, 1, {**values, RECEIPT: receipt})
     domains = _domains(session, cycle_id)
-    try:
-        gifts = read_all([row], lambda r: read_cash(r, domains))
-    except RowsRejected as rejected:
-        raise GiftsRejected(rejected.errors) from None
+    gifts = read_counter_gift(
+        DONATION_COLUMNS,
+        (donor, donor_type, donated_on, amount_yuan, restricted_domain),
+        receipt=receipt,
+        reader=lambda r: read_cash(r, domains),
+    )
     the_fund = _fund(session, cycle_id)
     with unit_of_work(session):
         added = _store(session, the_fund, gifts)
