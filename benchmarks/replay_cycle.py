@@ -23,8 +23,8 @@ Measured 2026-12-05 on 2 cores shared with other agents (never idle), 57 command
 42 PDFs (+ 20 archive copies): each flow command starting its own temporary
 Prefect server, 324 s at load average 4–7 (629 s at load 9–11); with `--server`,
 145 s (153 s with the server's start) at load 3.5–6.4 (322 s at load 9–11). The
-slowest commands are `needs import` (the classifier's training), `monitor month`
-(PDFs), `call publish`, `cycle final` and `monitor week`.
+slowest are `needs import` (the first flow command: 40 s embedded, 9 s with
+`--server`), `monitor month` (PDFs), `call publish`, `cycle final` and `monitor week`.
 """
 
 from __future__ import annotations
