@@ -21,13 +21,13 @@ from cli.common import (
     console,
     fail,
     parse_day,
-    print_problems,
     ready,
     ready_for_flows,
     run_flow,
     session_for,
     upgrade,
 )
+from cli.final_evaluations import cycle_final, cycle_review
 
 app = typer.Typer(
     help="创投周期：开设、列表与进度；结项评估、结项、归档校验与新周期。", no_args_is_help=True
@@ -225,52 +225,6 @@ def _print_office(office: OfficeIdentity, street_office: str = "") -> None:
         console.print(f"  {label}：{value or '—'}", highlight=False, soft_wrap=True)
 
 
-@app.command("final")
-def cycle_final(
-    cycle: CycleIdOption,
-    period_end: Annotated[str, typer.Option(help="统计截止日，如 2026-11-30。")],
-    scores: Annotated[Path | None, typer.Option(help="结项评分表（CSV/XLSX）。")] = None,
-) -> None:
-    """结项评估：测算整个执行期、录入评分表、发布已审定的评估。"""
-    from flows.closing.final_evaluation import final_evaluation
-
-    ready_for_flows()
-    summary = run_flow(
-        final_evaluation, cycle, date.fromisoformat(period_end), str(scores) if scores else None
-    )
-    print_problems(summary.errors, what="结项评分表被拒绝")
-    for title, grade in summary.grades.items():
-        console.print(f"  {title}：{grade}", highlight=False)
-
-
-@app.command("review")
-def cycle_review(
-    project: Annotated[str, typer.Argument(help="项目名称或编号。")],
-    cycle: CycleIdOption,
-    reviewer: Annotated[str, typer.Option(help="审核人（不能是评分的评估专家）。")],
-    send_back: Annotated[bool, typer.Option("--send-back", help="退回修改。")] = False,
-    comment: Annotated[str, typer.Option(help="审核意见（退回时必填）。")] = "",
-    on: Annotated[str, typer.Option(help="审核日期，如 2026-12-05（默认今天）。")] = "",
-) -> None:
-    """审核一个项目的结项评估：审定或退回修改。"""
-    from services import evaluations
-
-    settings = ready()
-    day = parse_day(on) if on else settings.now().date()
-    with session_for(settings) as session:
-        final_id = evaluations.find_final_evaluation(session, cycle_id=cycle, project=project)
-        reviewed = evaluations.review_final_evaluation(
-            session,
-            actor=evaluations.reviewer_actor(reviewer),
-            now=settings.now(),
-            final_evaluation_id=final_id,
-            approve=not send_back,
-            comment=comment,
-            on=day,
-        )
-    console.print(reviewed.message, highlight=False)
-
-
 @app.command("close")
 def cycle_close(
     cycle: CycleIdOption,
@@ -409,3 +363,7 @@ def cycle_refund(
             on=parse_day(day) if day else now.date(),
         )
     console.print(f"已登记退回 {format_fen(booked)} 元" if booked else "该笔退回已登记过")
+
+
+app.command("final")(cycle_final)
+app.command("review")(cycle_review)

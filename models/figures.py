@@ -215,6 +215,7 @@ class ServiceFact:
     people_served: int
     beneficiary_refs: tuple[str, ...]
     volunteer_minutes: int = 0
+    received_at: datetime | None = None  # the arrival a clerk gave (送达时间), kept across versions
 
 
 @dataclass(frozen=True)
@@ -253,10 +254,27 @@ VISITS, BENEFICIARIES = "服务人次", "受益人数"
 def current_versions(
     reports: Iterable[ServiceFact], *, known_by: datetime | None = None
 ) -> list[ServiceFact]:
-    """Keep, per project and day, the newest version submitted by `known_by` (any, if None)."""
+    """Keep, per project and day, the newest version that had arrived by `known_by` (any, if None).
+
+    A version arrived when the clerk says it reached the office (its 送达时间), else
+    when it was entered: a paper form typed in later counts from its day, not from
+    the day of typing. A correction that gives no arrival of its own keeps the
+    earlier version's, so it counts from when it was entered.
+    """
+    reports = sorted(reports, key=lambda r: (r.project_id, r.day, r.version))
+    arrived: dict[tuple[int, date, int], datetime] = {}
+    previous: dict[tuple[int, date], ServiceFact] = {}
+    for r in reports:
+        before = previous.get((r.project_id, r.day))
+        own = r.received_at is not None and (before is None or r.received_at != before.received_at)
+        arrived[(r.project_id, r.day, r.version)] = (
+            r.received_at if own and r.received_at is not None else r.submitted_at
+        )
+        previous[(r.project_id, r.day)] = r
     newest: dict[tuple[int, date], ServiceFact] = {}
     for r in reports:
-        if known_by is not None and _naive(r.submitted_at) > _naive(known_by):
+        at = arrived[(r.project_id, r.day, r.version)]
+        if known_by is not None and _naive(at) > _naive(known_by):
             continue
         key = (r.project_id, r.day)
         if key not in newest or r.version > newest[key].version:

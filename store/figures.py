@@ -125,7 +125,7 @@ def list_service_facts(
 ) -> list[ServiceFact]:
     """List every version of the cycle's daily reports for days in [first, last]."""
     query = (
-        select(  # type: ignore[call-overload]  # seven columns: see list_dated_movements
+        select(  # type: ignore[call-overload]  # eight columns: see list_dated_movements
             col(DailyReport.project_id),
             col(DailyReport.day),
             col(DailyReport.version),
@@ -133,6 +133,7 @@ def list_service_facts(
             col(DailyReport.people_served),
             col(DailyReport.beneficiary_refs),
             col(DailyReport.volunteer_minutes),
+            col(DailyReport.received_at),
         )
         .join(Project, col(Project.id) == DailyReport.project_id)
         .where(Project.cycle_id == cycle_id, DailyReport.day <= last)
@@ -140,8 +141,8 @@ def list_service_facts(
     if first is not None:
         query = query.where(DailyReport.day >= first)
     return [
-        ServiceFact(pid, day, version, at, people, tuple(refs or ()), minutes)
-        for pid, day, version, at, people, refs, minutes in session.exec(
+        ServiceFact(pid, day, version, at, people, tuple(refs or ()), minutes, received)
+        for pid, day, version, at, people, refs, minutes, received in session.exec(
             query.order_by(col(DailyReport.project_id), col(DailyReport.day))
         )
     ]

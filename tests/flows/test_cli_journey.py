@@ -137,12 +137,6 @@ def test_the_screening_and_the_selection_took_the_paper_batches_at_their_dates(
     assert _scalar(url, "SELECT COUNT(*) FROM dailyreport") == 54
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.figures.people_reached counts a report by its entry time (submitted_at), "
-    "not the arrival a clerk gave (送达时间/--received): paper reports entered later count 0 "
-    "people in the cycle report (reported in /work/notes/requests-journey.md)",
-)
 def test_the_cycle_report_counts_the_people_the_daily_reports_reached(journey_run: Journey) -> None:
     with get_engine(journey_run.url).connect() as connection:
         refs: set[str] = set()

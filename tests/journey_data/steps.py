@@ -441,9 +441,13 @@ def _closing(data: Path) -> list[Step]:
             "2026-06-30",
             "--scores",
             data / "final_scores.csv",
+            "--on",
+            "2026-07-08",
         ),
         *reviews,
-        _step("cycle", "final", "--cycle", CYCLE, "--period-end", "2026-06-30"),
+        _step(
+            "cycle", "final", "--cycle", CYCLE, "--period-end", "2026-06-30", "--on", "2026-07-12"
+        ),
         _step("cycle", "close", "--cycle", CYCLE, "--today", "2026-07-15"),
         _step("cycle", "verify", "--cycle", CYCLE),
         _step("fund", "statement", "--cycle", CYCLE, "--date", "2026-07-15"),

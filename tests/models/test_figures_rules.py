@@ -132,3 +132,24 @@ def test_no_report_is_due_once_a_project_stopped() -> None:
     spans = [ProjectSpan(1, date(2026, 6, 1), date(2026, 6, 30), stopped_on=date(2026, 6, 4))]
     figures = count_reports(spans, [], first=date(2026, 6, 1), last=date(2026, 6, 30), tz=SHANGHAI)
     assert figures.due == 3  # Monday to Wednesday
+
+
+def test_a_paper_form_typed_in_later_counts_from_its_arrival() -> None:
+    typed = datetime(2026, 12, 2, 10, 0)
+    arrived = datetime(2026, 6, 3, 18, 30)
+    reports = [
+        ServiceFact(1, date(2026, 6, 3), 1, typed, 8, ("a",), received_at=arrived),
+        # A correction typed in later that gives no arrival of its own keeps the first one's:
+        # it is known from when it was typed, not from the paper form's day.
+        ServiceFact(1, date(2026, 6, 3), 2, datetime(2026, 12, 3, 9), 9, ("a", "b"), 0, arrived),
+        # A correction with its own arrival counts from that arrival.
+        ServiceFact(1, date(2026, 6, 4), 1, typed, 4, ("c",), received_at=datetime(2026, 6, 4, 19)),
+        ServiceFact(
+            1, date(2026, 6, 4), 2, typed, 5, ("c", "d"), received_at=datetime(2026, 6, 6, 9)
+        ),
+    ]
+    july = current_versions(reports, known_by=datetime(2026, 7, 5, 23, 59))
+    assert [(r.day.day, r.version) for r in july] == [(3, 1), (4, 2)]
+    june_5 = current_versions(reports, known_by=datetime(2026, 6, 5, 23, 59))
+    assert [(r.day.day, r.version) for r in june_5] == [(3, 1), (4, 1)]
+    assert [(r.day.day, r.version) for r in current_versions(reports)] == [(3, 2), (4, 2)]
