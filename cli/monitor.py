@@ -206,15 +206,17 @@ def monitor_check(
         date.fromisoformat(day) if day else None,
         date.fromisoformat(since) if since else None,
     )
-    for figures in result.days[:-1]:
+    asked = date.fromisoformat(day) if day else None
+    for figures in result.days:
         console.print(
             f"{figures.day}：应交 {figures.due}，已交 {figures.reported}；提醒 {figures.reminders}，"
             f"督办 {figures.escalations}，本月黄牌 {figures.yellow_cards}",
             highlight=False,
         )
+    if asked is not None and asked not in {f.day for f in result.days}:
+        console.print(f"{asked}：休息日或节假日，不需检查", highlight=False)
     console.print(
-        f"{result.day}：应交 {result.due}，已交 {result.reported}；提醒 {len(result.reminders)}，督办 {len(result.escalations)}，"
-        f"本月黄牌 {len(result.yellow_cards)}；邮件 已发 {result.notices['sent']}，未发 {result.notices['unsent']}，失败 {result.notices['failed']}"
+        f"邮件 已发 {result.notices['sent']}，未发 {result.notices['unsent']}，失败 {result.notices['failed']}"
     )
 
 

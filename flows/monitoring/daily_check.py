@@ -343,20 +343,21 @@ def daily_check(
         keys += day_keys
         figures.append(_figures(checked, checks, cards))
     sent = send_notices(keys)
+    # A holiday or weekend is not checked: the summary is the last evening that was.
     summary = replace(
-        _summarise(day, len(days), checks, cards, sent),
+        _summarise(days[-1] if days else day, len(days), checks, cards, sent),
         reminded=sum(f.reminders for f in figures),
         escalated=sum(f.escalations for f in figures),
         days=tuple(figures),
     )
     print(
-        f"{day} 日报告：应交 {summary.due}，已交 {summary.reported}，本月迟交 {summary.late_this_month} 份；"
+        f"{summary.day} 日报告：应交 {summary.due}，已交 {summary.reported}，本月迟交 {summary.late_this_month} 份；"
         f"提醒 {len(summary.reminders)} 个项目，督办 {len(summary.escalations)} 个，黄牌 {len(cards)} 张；"
         f"邮件 已发 {sent['sent']}，未发 {sent['unsent']}，失败 {sent['failed']}"
     )
     for line in summary.escalations:
         print(f"  督办：{line}")
-    create_markdown_artifact(key="daily-check", markdown=compliance_table(day, checks))
+    create_markdown_artifact(key="daily-check", markdown=compliance_table(summary.day, checks))
     return summary
 
 

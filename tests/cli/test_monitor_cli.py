@@ -224,6 +224,18 @@ def test_checking_since_a_day_prints_every_evening_it_checks(runner, cycle) -> N
         assert f"2026-06-0{day}：应交 1" in result.output
 
 
+def test_a_check_asked_for_a_day_off_prints_each_working_evening_under_its_own_date(
+    runner, cycle
+) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(
+        app, ["monitor", "check", "--day", "2026-06-06", "--since", "2026-06-04"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line[:10] for line in lines if "应交" in line] == ["2026-06-04", "2026-06-05"]
+    assert "2026-06-06：休息日或节假日，不需检查" in result.output
+
+
 def test_a_review_is_dated_by_on_and_a_date_after_today_is_refused(
     runner, cycle, database_url
 ) -> None:  # type: ignore[no-untyped-def]
