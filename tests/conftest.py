@@ -81,6 +81,9 @@ def postgres_url() -> Iterator[str]:
 def _truncate(url: str) -> None:
     names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with get_engine(url).begin() as connection:
+        # A session an earlier test left open (idle in transaction) would hold the tables
+        # and make TRUNCATE wait for ever: fail that test's successor within a minute instead.
+        connection.execute(text("SET LOCAL lock_timeout = '60s'"))
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
