@@ -74,6 +74,7 @@ def postgres_url() -> Iterator[str]:
     yield url
     get_engine(url).dispose()
     with admin.begin() as connection:
+        connection.execute(text("SET LOCAL lock_timeout = '60s'"))  # as in _truncate
         connection.execute(text(f'DROP SCHEMA "{SCHEMA}" CASCADE'))
     admin.dispose()
 
