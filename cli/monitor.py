@@ -6,8 +6,10 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.markup import escape
+from typer.core import TyperCommand
 
 from cli.common import (
     CycleOption,
@@ -24,7 +26,6 @@ from cli.common import (
 )
 from cli.evaluation_review import monitor_review_batch
 from cli.monitor_actions import action_app
-from models.report_sheet import guide_lines
 
 app = typer.Typer(help="过程监测：日报告、周例会、月评估与拨付。", no_args_is_help=True)
 report_app = typer.Typer(help="日报告：逐份提交或批量导入。", no_args_is_help=True)
@@ -124,17 +125,32 @@ def monitor_report_submit(
     console.print("日报告已保存" + ("（新版本）" if result.revised else "") + "。")
 
 
-IMPORT_HELP = "\n\n".join(
-    [
-        "批量导入日报告（全部有效才写入；与已保存内容相同的行跳过）。",
-        "表格（XLSX 或 UTF-8 CSV）第一行为列名，每行一个项目一天；"
-        "空白模板：gongyi monitor report template 日报告.xlsx。各列：",
-        *(f"- {line}" for line in guide_lines()),
-    ]
-)
+IMPORT_SUMMARY = "批量导入日报告（全部有效才写入；与已保存内容相同的行跳过）。"
 
 
-@report_app.command("import", help=IMPORT_HELP)
+def import_help() -> str:
+    """The import command's help with the sheet's columns (models.report_sheet is the one guide)."""
+    from models.report_sheet import guide_lines
+
+    return "\n\n".join(
+        [
+            IMPORT_SUMMARY,
+            "表格（XLSX 或 UTF-8 CSV）第一行为列名，每行一个项目一天；"
+            "空白模板：gongyi monitor report template 日报告.xlsx。各列：",
+            *(f"- {line}" for line in guide_lines()),
+        ]
+    )
+
+
+class SheetHelpCommand(TyperCommand):
+    """Reads the sheet's columns only when help is asked for: `gongyi` starts without the models."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.help = import_help()
+        super().format_help(ctx, formatter)
+
+
+@report_app.command("import", help=IMPORT_SUMMARY, cls=SheetHelpCommand)
 def monitor_report_import(
     path: Annotated[Path, typer.Argument(help="日报告表（XLSX 或 CSV），每行一个项目一天。")],
     cycle: CycleOption = None,

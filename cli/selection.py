@@ -22,7 +22,6 @@ from cli.common import (
     run_flow,
     session_for,
 )
-from models.money import format_fen
 
 app = typer.Typer(
     help="分层遴选，逐步进行：安排专家组、录入评分、结束环节、终审决定、公示异议、签约。",
@@ -176,6 +175,8 @@ def selection_close_stage(
             for title, why in closed.failed.items():
                 console.print(f"  未通过「{escape(title)}」：{escape(why)}", highlight=False)
         else:
+            from models.money import format_fen
+
             proposed = committee.propose_allocation(
                 session, actor=clerk_for(by), now=settings.now(), on=day, call_id=call
             )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import typer
+from alembic import command
 from sqlmodel import Session
 from typer.testing import CliRunner
 
@@ -18,6 +19,7 @@ from services import NotFound
 from settings import Settings
 from store import cycles, fund
 from store.database import get_engine
+from store.migrate import get_alembic_config
 from tests.monitoring_builders import build_running_cycle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,12 +189,20 @@ def test_withdrawing_a_proposal_and_closing_an_action_item_need_no_prefect(
     with Session(get_engine(database_url)) as session:
         assert session.get(Proposal, world.proposal_id).status == "withdrawn"  # type: ignore[union-attr]
 
+    # Closing an action item re-issues its meeting's minutes (issue #15), so it runs a
+    # flow and renders a PDF: Prefect and WeasyPrint are loaded, and the database is
+    # upgraded first (stamped here, as the models built it).
+    with get_engine(database_url).begin() as connection:
+        config = get_alembic_config(database_url)
+        config.attributes["connection"] = connection
+        command.stamp(config, "head")
     close = ["monitor", "action", "close", str(world.action_item_id), "--note", "已上门核实"]
     code, output, loaded = _run(close, database_url, tmp_path)
-    assert (code, loaded) == (0, "-"), output
-    assert output.startswith(f"待办事项 #{world.action_item_id}「") and "已完成" in output
+    assert code == 0, output
+    assert f"待办事项 #{world.action_item_id}「" in output and "已完成" in output
+    assert "周例会纪要已更新" in output
     code, output, _ = _run(close, database_url, tmp_path)
-    assert output.strip() == f"待办事项 #{world.action_item_id} 已是该状态，未改动"
+    assert output.strip().endswith(f"待办事项 #{world.action_item_id} 已是该状态，未改动")
 
 
 def test_a_gift_the_close_and_the_balance_go_through_the_fund_service(
