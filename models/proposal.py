@@ -79,6 +79,25 @@ class KpiTarget(SQLModel, table=True):
     planned: int
 
 
+class ProposalAttachment(SQLModel, table=True):
+    """A file an agency attached to its proposal (附件): kept under output storage by its digest.
+
+    `storage_key` is the path under the attachments folder; the bytes are never in the database.
+    """
+
+    __table_args__ = (UniqueConstraint("proposal_id", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(default="", max_length=100)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    storage_key: str = Field(max_length=300)
+    uploaded_at: datetime
+    uploaded_by: str = Field(default="", max_length=100)
+
+
 class ScreeningCheck(SQLModel, table=True):
     """One rule of the eligibility screening (资格审查) for one proposal: passed or not, and why."""
 

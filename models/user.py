@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
@@ -32,3 +32,5 @@ class AuditEvent(SQLModel, table=True):
     detail: str = Field(default="", max_length=1000)
     # Where the action came from: the client address for the portal, empty for the CLI and flows.
     ip: str = Field(default="", max_length=45)
+    # The business date of a dated act (`--on`, the form's 日期), beside `at`, the time of entry.
+    business_on: date | None = None

@@ -8,7 +8,7 @@ never write audit events themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
@@ -46,10 +46,12 @@ def record(
     subject_type: str,
     subject_id: int | None = None,
     detail: str = "",
+    on: date | None = None,
 ) -> AuditEvent:
     """Add one audit event to the session (committed with the caller's unit of work).
 
     `now` is the use case's time (aware; stored in UTC, as the trail always was);
+    `on` is the act's business date (`--on`), kept beside it when the act is dated;
     the address is the actor's (`Actor.address`, empty for the CLI and flows).
     """
     return add_audit_event(
@@ -61,6 +63,7 @@ def record(
         subject_id=subject_id,
         detail=detail[:1000],
         ip=(actor.address if actor else "")[:45],
+        business_on=on,
     )
 
 

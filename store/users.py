@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -30,6 +30,7 @@ def add_audit_event(
     detail: str = "",
     ip: str = "",
     at: datetime,
+    business_on: date | None = None,
 ) -> AuditEvent:
     """Log one action, such as a view of personal data, at `at` (UTC).
 
@@ -43,6 +44,7 @@ def add_audit_event(
         subject_id=subject_id,
         detail=detail,
         ip=ip,
+        business_on=business_on,
     )
     session.add(event)
     return event
