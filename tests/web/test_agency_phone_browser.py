@@ -10,11 +10,9 @@ import re
 
 import pytest
 
-from tests.web.test_browser import CHROMIUM, PHONE, _shot, _sign_in, browser, portal
+from tests.web.browser_support import HAS_CHROMIUM, PHONE, shot, sign_in
 
-__all__ = ["browser", "portal"]  # the fixtures, shared with the other browser journeys
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+pytestmark = pytest.mark.skipif(not HAS_CHROMIUM, reason="Debian's chromium is not installed")
 
 
 def test_every_agency_page_fits_a_phone(portal, browser) -> None:  # type: ignore[no-untyped-def]
@@ -23,7 +21,7 @@ def test_every_agency_page_fits_a_phone(portal, browser) -> None:  # type: ignor
     base, _url, world = portal
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
     page = context.new_page()
-    _sign_in(page, base, "agency1")
+    sign_in(page, base, "agency1")
     expect(page).to_have_url(re.compile(r"/agency$"))
     expect(page.get_by_role("heading", name="合同与文件")).to_be_visible()
 
@@ -33,7 +31,7 @@ def test_every_agency_page_fits_a_phone(portal, browser) -> None:  # type: ignor
     expect(card.locator('td[data-label="等级"]')).to_be_visible()
     # The header row is hidden: each cell carries its own label on a phone.
     expect(page.locator("table.evaluations thead")).to_be_hidden()
-    _shot(page, "agency-evaluations-390")
+    shot(page, "agency-evaluations-390")
 
     for path in (
         "/agency",

@@ -5,7 +5,8 @@
 2. An evaluator scores a proposal.
 3. The street officer sees both on the dashboard.
 
-The journeys run in this order on one server and one database. Screenshots are saved
+The journeys run in this order on one server and one database (the `portal` and
+`browser` fixtures of tests/web/conftest.py). Screenshots are saved
 under output/test-artifacts/portal/ (printed at the end of each test). Every check of
 the page uses Playwright's auto-waiting `expect(...)`, never an immediate
 `is_visible()` or `count()` after a click: on a loaded machine the next page may not
@@ -14,118 +15,18 @@ have been drawn yet.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
 from models.monitoring import DailyReport
 from models.proposal import Review
-from settings import PROJECT_ROOT
 from store.database import get_engine
-from store.migrate import upgrade_database
-from tests.monitoring_builders import free_port
-from tests.web.portal_builders import PASSWORD, REPORT_DAY, PortalWorld, build_portal_world
+from tests.web.browser_support import HAS_CHROMIUM, PHONE, shot, sign_in
+from tests.web.portal_builders import REPORT_DAY
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = PROJECT_ROOT / "output" / "test-artifacts" / "portal"
-PHONE = {"width": 390, "height": 844}
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
-
-
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, PortalWorld]]:
-    """Serve the portal with uvicorn on a free port over a migrated SQLite database."""
-    home = tmp_path_factory.mktemp("portal")
-    url = f"sqlite:///{home / 'portal.db'}"
-    upgrade_database(url)
-    (home / "output").mkdir()
-    with Session(get_engine(url), expire_on_commit=False) as session:
-        world = build_portal_world(session, home / "output")
-    port = free_port()
-    env = os.environ | {
-        "GONGYI_DATABASE_URL": url,
-        "GONGYI_OUTPUT_DIR": str(home / "output"),
-        "GONGYI_VAR_DIR": str(home / "var"),
-        "PREFECT_HOME": str(home / "prefect"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "web.app:app_from_environment",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            # Proxies are the app's business (GONGYI_WEB_TRUSTED_PROXIES), as in `gongyi web`.
-            "--no-proxy-headers",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        # Its own process group: the Prefect server its first flow run starts ends with it.
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base + "/login", server)
-        yield base, url, world
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-
-def _wait_for(address: str, server: subprocess.Popen) -> None:  # type: ignore[type-arg]
-    for _ in range(300):
-        if server.poll() is not None:
-            raise RuntimeError("uvicorn exited before serving")
-        try:
-            urllib.request.urlopen(address, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{address} did not answer")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's Chromium, headless."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        yield chromium
-        chromium.close()
-
-
-def _shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")
-    return path
-
-
-def _sign_in(page, base: str, login: str) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect
-
-    page.goto(base + "/login")
-    page.get_by_label("登录名").fill(login)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).not_to_have_url(re.compile(r"/login"))
+pytestmark = pytest.mark.skipif(not HAS_CHROMIUM, reason="Debian's chromium is not installed")
 
 
 def test_an_agency_user_submits_a_daily_report_from_a_phone(portal, browser) -> None:  # type: ignore[no-untyped-def]
@@ -136,10 +37,10 @@ def test_an_agency_user_submits_a_daily_report_from_a_phone(portal, browser) -> 
         viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="zh-CN"
     )
     page = context.new_page()
-    _sign_in(page, base, "agency1")
+    sign_in(page, base, "agency1")
     expect(page).to_have_url(re.compile(r"/agency$"))
     expect(page.get_by_text("我的项目").first).to_be_visible()
-    _shot(page, "1-agency-home-phone")
+    shot(page, "1-agency-home-phone")
     page.goto(f"{base}/agency/reports/new?project={world.project_ids[0]}&day={REPORT_DAY}")
     page.get_by_label("活动名称").first.fill("智能手机课<b>进阶</b>")
     page.get_by_label("人次", exact=True).first.fill("15")
@@ -149,11 +50,11 @@ def test_an_agency_user_submits_a_daily_report_from_a_phone(portal, browser) -> 
     page.get_by_label("服务摘要").fill("教老人用手机预约挂号")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the form scrolls sideways on a phone ({width}px)"
-    _shot(page, "2-agency-report-form-phone")
+    shot(page, "2-agency-report-form-phone")
     page.get_by_role("button", name="提交日报告").dblclick()
     expect(page).to_have_url(base + "/agency")
     expect(page.get_by_text("日报告已提交")).to_be_visible()
-    _shot(page, "3-agency-report-submitted-phone")
+    shot(page, "3-agency-report-submitted-phone")
     context.close()
     with Session(get_engine(url)) as session:
         reports = session.exec(select(DailyReport)).all()
@@ -168,7 +69,7 @@ def test_an_evaluator_scores_a_proposal(portal, browser) -> None:  # type: ignor
 
     base, url, _world = portal
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    _sign_in(page, base, "evaluator1")
+    sign_in(page, base, "evaluator1")
     page.get_by_role("link", name="评分").click()
     expect(page.get_by_text("盲评：不显示申报机构")).to_be_visible()
     for name, score in (
@@ -179,11 +80,11 @@ def test_an_evaluator_scores_a_proposal(portal, browser) -> None:  # type: ignor
         ("创新性", "90"),
     ):
         page.get_by_label(name).fill(score)
-    _shot(page, "4-evaluator-scoring")
+    shot(page, "4-evaluator-scoring")
     page.get_by_role("button", name="提交评分").click()
     expect(page).to_have_url(base + "/evaluator")
     expect(page.get_by_text("评分已提交")).to_be_visible()
-    _shot(page, "5-evaluator-scored")
+    shot(page, "5-evaluator-scored")
     page.close()
     with Session(get_engine(url)) as session:
         [review] = session.exec(select(Review)).all()
@@ -195,15 +96,15 @@ def test_the_officer_sees_both_on_the_dashboard(portal, browser) -> None:  # typ
 
     base, _url, world = portal
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    _sign_in(page, base, "staff")
+    sign_in(page, base, "staff")
     page.goto(base + "/officer?month=2026-06")
     row = page.locator("table.heat tr", has_text=world.titles[0])
     expect(row.locator(f'td[title="{REPORT_DAY} late"]')).to_have_count(1)
     progress = page.locator("section", has_text="遴选进度")
     expect(progress.get_by_text("已评分")).to_be_visible()
     expect(progress.get_by_text("待评分")).to_be_visible()
-    _shot(page, "6-officer-dashboard")
+    shot(page, "6-officer-dashboard")
     page.goto(base + "/officer/audit?action=report_submit")
     expect(page.get_by_text("agency1（机构一用户）").first).to_be_visible()
-    _shot(page, "7-officer-audit")
+    shot(page, "7-officer-audit")
     page.close()

@@ -16,9 +16,9 @@ from models.account import Account
 from models.monitoring import MonthlyEvaluation
 from models.status import EvaluationStatus
 from store.database import get_engine
-from tests.web.test_browser import CHROMIUM, PHONE, _shot, _sign_in, browser, portal  # noqa: F401
+from tests.web.browser_support import HAS_CHROMIUM, PHONE, shot, sign_in
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+pytestmark = pytest.mark.skipif(not HAS_CHROMIUM, reason="Debian's chromium is not installed")
 
 
 def _evaluations(url: str, project_id: int) -> tuple[int, int]:
@@ -48,40 +48,40 @@ def _evaluations(url: str, project_id: int) -> tuple[int, int]:
         return june.id or 0, may.id or 0
 
 
-def test_an_evaluator_scores_on_a_phone_and_approves_a_selection(portal, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_an_evaluator_scores_on_a_phone_and_approves_a_selection(portal, browser) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     base, url, world = portal
     june, may = _evaluations(url, world.project_ids[1])
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
     page = phone.new_page()
-    _sign_in(page, base, "evaluator1")
+    sign_in(page, base, "evaluator1")
     page.goto(base + "/evaluator/evaluations")
-    _shot(page, "9-evaluator-evaluations-phone")
+    shot(page, "9-evaluator-evaluations-phone")
     page.locator(f'a[href="/evaluator/evaluations/{june}/score"]').click()
     expect(page.get_by_text("服务人次：计划 200人次，完成 190人次（95.0%）")).to_be_visible()
     page.get_by_label("服务质量").fill("88")
     page.get_by_label("评语").fill("记录完整，按计划推进")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the scoring form scrolls sideways on a phone ({width}px)"
-    _shot(page, "9-evaluator-score-month-phone")
+    shot(page, "9-evaluator-score-month-phone")
     page.get_by_role("button", name="提交评分").click()
     expect(page.get_by_text("已评分：总分")).to_be_visible()
     phone.close()
 
     desk = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    _sign_in(desk, base, "evaluator1")
+    sign_in(desk, base, "evaluator1")
     desk.goto(f"{base}/evaluator/evaluations/{june}/score")
     expect(desk.get_by_label("服务质量")).to_have_value("88")
-    _shot(desk, "10-evaluator-score-month-desktop")
+    shot(desk, "10-evaluator-score-month-desktop")
     desk.goto(base + "/evaluator/evaluations")
     desk.get_by_label("全选").check()
     for evaluation_id in (world.evaluation_id, may):
         expect(desk.locator(f'input[name="ids"][value="{evaluation_id}"]')).to_be_checked()
-    _shot(desk, "10-evaluator-batch-review")
+    shot(desk, "10-evaluator-batch-review")
     desk.get_by_role("button", name="审定所选").click()
     expect(desk.get_by_text(re.compile(r"已审定 2 份月评估"))).to_be_visible()
-    _shot(desk, "10-evaluator-batch-approved")
+    shot(desk, "10-evaluator-batch-approved")
     desk.close()
     with Session(get_engine(url)) as session:
         status = {e.id: e.status for e in session.exec(select(MonthlyEvaluation)).all()}

@@ -16,11 +16,9 @@ from sqlmodel import Session
 from store.database import get_engine
 from store.monitoring import get_current_report
 from tests.monitoring_builders import store_report
-from tests.web.test_browser import CHROMIUM, PHONE, _shot, _sign_in, browser, portal
+from tests.web.browser_support import HAS_CHROMIUM, PHONE, shot, sign_in
 
-__all__ = ["browser", "portal"]  # the fixtures, shared with test_browser.py
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+pytestmark = pytest.mark.skipif(not HAS_CHROMIUM, reason="Debian's chromium is not installed")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["390", "1280"])
@@ -35,7 +33,7 @@ def test_the_project_page_calendar_opens_a_report_at_both_widths(portal, browser
             store_report(session, world.project_ids[0], day)
     context = browser.new_context(viewport=viewport, locale="zh-CN")
     page = context.new_page()
-    _sign_in(page, base, "staff")
+    sign_in(page, base, "staff")
     page.get_by_role("navigation").get_by_role("link", name="项目", exact=True).click()
     expect(page.get_by_role("heading", name="服务项目")).to_be_visible()
     page.get_by_role("link", name=world.titles[0]).first.click()
@@ -43,7 +41,7 @@ def test_the_project_page_calendar_opens_a_report_at_both_widths(portal, browser
     cell = page.locator('[data-day="2026-06-02"]')
     expect(cell).to_have_attribute("data-state", "filed")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    _shot(page, f"officer-project-{viewport['width']}")
+    shot(page, f"officer-project-{viewport['width']}")
     cell.click()
     expect(page.get_by_role("heading", name=re.compile("日报告 · 2026-06-02"))).to_be_visible()
     expect(page.get_by_text("第 1 版")).to_be_visible()
