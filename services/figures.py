@@ -7,7 +7,9 @@
 - `people_reached`: distinct beneficiaries and 服务人次, with the plan beside;
 - `reports_due`: daily reports due and those that arrived on time, counted as
   the evening check counts them (holidays and excused days not due, lateness
-  on the arrival time a clerk gave, else the first entry).
+  on the arrival time a clerk gave, else the first entry);
+- `report_heatmap`: the officer dashboard's month of cells per project, on the
+  same due days (`models.report_calendar.ProjectRun.due_days`).
 
 Each reads only what had happened by its `as_of` day (a report version or a
 daily report counts once it arrived by the end of `known_by`), so a
@@ -19,13 +21,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
+from typing import Any
 
 from sqlmodel import Session
 
+from models.calendar import month_bounds
+from models.compliance import ReportStamp, due_days, is_late
 from models.figures import (
     MoneyFigures,
     NeedsFigures,
     PeopleFigures,
+    ProjectSpan,
     ReportFigures,
     count_needs,
     count_people,
@@ -36,6 +42,7 @@ from models.figures import (
 )
 from models.project import Project
 from models.status import ProjectStatus
+from store import days_off, monitoring
 from store import figures as facts
 
 
@@ -175,8 +182,21 @@ def reports_due(
         if stamp.arrived_at.replace(tzinfo=None) <= moment
     ]
     return count_reports(
-        facts.list_project_spans(session, cycle_id=cycle_id), stamps, first=first, last=last, tz=tz
+        report_spans(session, cycle_id=cycle_id), stamps, first=first, last=last, tz=tz
     )
+
+
+def report_spans(session: Session, *, cycle_id: int) -> list[ProjectSpan]:
+    """List the days each of the cycle's projects reports on, by the one rule of due days.
+
+    Each span ends on the project's last due day (`ProjectRun.last_due`: the day
+    before it stopped, when it stopped before its end date) and carries its days off.
+    """
+    runs = days_off.list_report_runs(session, cycle_id=cycle_id)
+    off = days_off.list_days_off(session, cycle_id=cycle_id, project_ids=list(runs))
+    return [
+        ProjectSpan(pid, run.starts_on, run.last_due, off=off[pid]) for pid, run in runs.items()
+    ]
 
 
 def headline(
@@ -204,3 +224,48 @@ def headline(
         projects=len(projects),
         agencies=len({p.agency_id for p in projects}),
     )
+
+
+def report_heatmap(session: Session, *, cycle_id: int, month: str, tz: tzinfo) -> dict[str, Any]:
+    """Return each project's row of on-time / late / missing cells for the month's working days.
+
+    The cells count as the evening check counts: a day off (the call's holiday, the
+    project's excused day) and a day after the project stopped (the day it was
+    terminated included) are "off", and lateness is judged on the report's arrival.
+    """
+    first, last = month_bounds(month)
+    days = due_days(first, last, starts_on=first, ends_on=last)
+    runs = days_off.list_report_runs(session, cycle_id=cycle_id)
+    off = days_off.list_days_off(
+        session, cycle_id=cycle_id, project_ids=list(runs), first=first, last=last
+    )
+    filed = {
+        (r.project_id, r.day): r
+        for r in monitoring.list_daily_reports(session, cycle_id=cycle_id, first=first, last=last)
+    }
+    rows = []
+    for project in facts.list_project_facts(session, cycle_id=cycle_id):
+        pid = project.id or 0
+        due = set(runs[pid].due_days(first, last, off=off.get(pid, frozenset())))
+        cells: list[str] = []
+        reports: list[int | None] = []
+        for day in days:
+            report = filed.get((pid, day))
+            reports.append(report.id if report is not None else None)
+            if day not in due:
+                cells.append("off")
+            elif report is None:
+                cells.append("missing")
+            else:
+                cells.append("late" if is_late(ReportStamp.of(report), tz=tz) else "ontime")
+        rows.append(
+            {
+                "id": project.id,
+                "title": project.title,
+                "cells": cells,
+                "reports": reports,
+                "ontime": cells.count("ontime"),
+                "due": len(due),
+            }
+        )
+    return {"month": month, "days": days, "rows": rows}

@@ -3,7 +3,9 @@
 No daily report is due on a day off (`models.compliance.due_days(..., off=...)`).
 Every count of due, late and missing reports takes its days off from here, so
 the evening check, the weekly agenda, the monthly and final measures and the
-portal count the same days.
+portal count the same days. `list_report_runs` gives each project's run as the
+one rule of due days reads it (`models.report_calendar.ProjectRun`: the run ends
+the day before the project stopped, when it stopped early).
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from models.call_rules import read_call_rules
+from models.cycle_report import CycleClosing
+from models.project import Project
+from models.report_calendar import ProjectRun
 from store import calls, excused_days
 
 
@@ -39,3 +44,14 @@ def list_days_off(
     holidays = list_holidays(session, cycle_id=cycle_id)
     excused = excused_days.list_excused_days(session, project_ids=ids, first=first, last=last)
     return {pid: holidays | excused.get(pid, set()) for pid in ids}
+
+
+def list_report_runs(session: Session, *, cycle_id: int) -> dict[int, ProjectRun]:
+    """Return each of the cycle's projects' run, with its status date and the cycle's close date."""
+    closed_on = session.exec(
+        select(col(CycleClosing.closed_on)).where(CycleClosing.cycle_id == cycle_id)
+    ).first()
+    projects = session.exec(
+        select(Project).where(Project.cycle_id == cycle_id).order_by(col(Project.id))
+    )
+    return {p.id or 0: ProjectRun.of(p, closed_on=closed_on) for p in projects}

@@ -3,7 +3,8 @@
 For every project that ran (not terminated) it reads, up to the period's end:
 the daily reports (compliance counted as the evening check counts it, with
 lateness on the arrival time and the call's holidays and excused days not
-due; 服务人次, 活动场次, distinct beneficiaries, volunteer hours, spend), the contract's KPI targets for the project months
+due, nor the days from the one a suspended project stopped on:
+`models.report_calendar.ProjectRun.due_days`; 服务人次, 活动场次, distinct beneficiaries, volunteer hours, spend), the contract's KPI targets for the project months
 in the period, the budget planned to that month, every monthly evaluation
 (published totals and grades, months vetoed), its yellow cards, and the
 needs its proposal cited with the number of residents who raised each.
@@ -21,7 +22,7 @@ from sqlmodel import Session
 from flows.monitoring.monthly_measures import facts_of
 from flows.runtime import io_task, session_scope
 from models.call_rules import CallRules, read_call_rules
-from models.compliance import ReportStamp, due_days, measure_compliance
+from models.compliance import ReportStamp, measure_compliance
 from models.demand import rank_groups
 from models.evaluation import is_veto, monthly_plan
 from models.final_evaluation import (
@@ -42,6 +43,7 @@ from models.indicators import (
 )
 from models.monitoring import DailyReport, MonthlyEvaluation
 from models.project import Project
+from models.report_calendar import ProjectRun
 from models.status import EvaluationStatus, ProjectStatus
 from store import awards, calls, closing, days_off, monitoring, needs, notices, plans, proposals
 
@@ -72,10 +74,12 @@ def measure_final(
     yellow_cards: int,
     tz: tzinfo,
     off: Collection[date] = (),
+    run: ProjectRun | None = None,
 ) -> FinalEvaluation:
     """Measure one project's whole period up to `period_end`.
 
-    `off` holds the days that are not due: the call's holidays and the project's excused days.
+    `off` holds the days that are not due: the call's holidays and the project's excused days;
+    `run` (default: the project's own) says until when reports are due.
     """
     last = min(project.ends_on, period_end)
     elapsed = max(1, min(project.months, month_index(project.starts_on, last.strftime("%Y-%m"))))
@@ -83,9 +87,7 @@ def measure_final(
     outputs = measure_outputs(
         during, targets=period_targets(project, targets, months=elapsed), seen_before=set()
     )
-    due = due_days(
-        project.starts_on, last, starts_on=project.starts_on, ends_on=project.ends_on, off=off
-    )
+    due = (run or ProjectRun.of(project)).due_days(project.starts_on, last, off=off)
     stamps = [ReportStamp.of(r) for r in reports if r.day <= last]
     compliance = measure_compliance(due, stamps, tz=tz)
     spent = sum_spend(during)
@@ -208,6 +210,7 @@ def measure_finals(cycle_id: int, period_end: date, tz: tzinfo) -> int:
         cited = cited_needs(session, cycle_id)
         proposal_of = {a.id: a.proposal_id for a in _awards(session, projects)}
         off = days_off.list_days_off(session, cycle_id=cycle_id, project_ids=ids, last=period_end)  # type: ignore[arg-type]
+        runs = days_off.list_report_runs(session, cycle_id=cycle_id)
         for project in projects:
             current = closing.get_final_evaluation(session, project_id=project.id)  # type: ignore[arg-type]
             if current is not None and current.status in FROZEN:
@@ -223,6 +226,7 @@ def measure_finals(cycle_id: int, period_end: date, tz: tzinfo) -> int:
                 yellow_cards=cards[project.id],
                 tz=tz,
                 off=off.get(project.id, frozenset()),  # type: ignore[arg-type]
+                run=runs[project.id or 0],
             )
             stored = closing.set_final_measures(session, measured)
             if stored.scores:

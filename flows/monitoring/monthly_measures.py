@@ -2,7 +2,8 @@
 
 For each project it counts the month's reports (on time, late, missing) as
 the evening check does (`models.compliance`: lateness on the arrival time, the
-call's holidays and the project's excused days not due), outputs against the proposal's KPI targets for that project month (falling
+call's holidays and the project's excused days not due, nor the days from the one
+the project stopped on: `models.report_calendar.ProjectRun.due_days`), outputs against the proposal's KPI targets for that project month (falling
 back to an even share of the planned 服务人次 when the proposal has none),
 new and cumulative beneficiaries by pseudonymous id, volunteer input, budget
 execution against the proposal's budget lines (超支 / 执行偏慢 by the call's
@@ -20,7 +21,7 @@ from flows.monitoring.evaluation_scores import apply_scores, evaluator_part
 from flows.runtime import get_tz, io_task, session_scope
 from models.calendar import month_bounds
 from models.call_rules import read_call_rules
-from models.compliance import ReportStamp, due_days, measure_compliance
+from models.compliance import ReportStamp, measure_compliance
 from models.evaluation import monthly_plan
 from models.indicators import (
     IMPLAUSIBLE,
@@ -36,6 +37,7 @@ from models.indicators import (
 )
 from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation
 from models.project import Project
+from models.report_calendar import ProjectRun
 from models.status import ActionItemStatus, EvaluationStatus
 from store import awards, calls, days_off, evaluations, meetings, monitoring, plans
 
@@ -69,10 +71,12 @@ def measure_project(
     tz: tzinfo,
     limits: Plausibility = Plausibility(),
     off: Collection[date] = (),
+    run: ProjectRun | None = None,
 ) -> MonthlyEvaluation:
     """Measure one project's month from its reports up to the month's end.
 
-    `off` holds the days that are not due: the call's holidays and the project's excused days.
+    `off` holds the days that are not due: the call's holidays and the project's excused days;
+    `run` (default: the project's own) says until when reports are due.
     """
     first, last = month_bounds(month)
     index = month_index(project.starts_on, month)
@@ -82,7 +86,7 @@ def measure_project(
     planned = dict(targets.get(index, {}))
     planned.setdefault(SERVICE_VISITS, monthly_plan(project.people_planned, project.months))
     outputs = measure_outputs(during, targets=planned, seen_before=seen)
-    due = due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on, off=off)
+    due = (run or ProjectRun.of(project)).due_days(first, last, off=off)
     stamps = [ReportStamp.of(r) for r in reports if first <= r.day <= last]
     compliance = measure_compliance(due, stamps, tz=tz)
     budget_use = measure_budget(
@@ -173,6 +177,7 @@ def measure_month(cycle_id: int, month: str, project_ids: list[int]) -> int:
         off = days_off.list_days_off(
             session, cycle_id=cycle_id, project_ids=project_ids, first=first, last=last
         )
+        runs = days_off.list_report_runs(session, cycle_id=cycle_id)
         for project in projects:
             current = evaluations.get_evaluation(session, project_id=project.id, month=month)  # type: ignore[arg-type]
             if current is not None and current.status in FROZEN:
@@ -187,6 +192,7 @@ def measure_month(cycle_id: int, month: str, project_ids: list[int]) -> int:
                 tz=tz,
                 limits=limits,
                 off=off.get(project.id, frozenset()),  # type: ignore[arg-type]
+                run=runs[project.id or 0],
             )
             stored = evaluations.set_measures(session, measured)
             if stored.scores:
