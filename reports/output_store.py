@@ -2,7 +2,8 @@
 
 A render task on a Dask worker is handed `StoredJob`s (template, context,
 the document's key — its path relative to the output storage —, the digest
-of its inputs and its edition line) and returns `StoredKey`s (the key and
+of its inputs and its edition line; or, for a copy such as the cycle
+archive's, the key of the file to copy) and returns `StoredKey`s (the key and
 the SHA-256 of what is stored there), never the PDF's bytes. The flow that
 planned the batch records those keys in the document register.
 
@@ -31,6 +32,7 @@ import glob
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -39,15 +41,26 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reports.batch import RELEASE_AFTER_JOBS, RenderJob, release_memory, render_batch
+from reports.batch import (
+    RELEASE_AFTER_JOBS,
+    BatchResult,
+    RenderJob,
+    release_memory,
+    render_batch,
+)
 from reports.errors import DocumentFailure
 
 STAMPS = ".render-keys"
+# `StoredJob.template_name` of a job that copies the stored file whose key is its context.
+COPY = "copy:"
 
 
 @dataclass(frozen=True)
 class StoredJob:
-    """One document to store: its template and context, its key and the digest of its inputs."""
+    """One document to store: its template and context, its key and the digest of its inputs.
+
+    A job whose template is `COPY` stores a copy of the file whose key is its context.
+    """
 
     template_name: str
     context: Any
@@ -194,10 +207,7 @@ def _render_one(
     _sweep_stale(target)
     hidden = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}{RENDERING}")
     try:
-        result = render_batch(
-            [RenderJob(job.template_name, job.context, hidden, job.edition)],
-            templates_dir=templates_dir,
-        )
+        result = _produce(job, hidden, store, templates_dir)
         named = [w.replace(hidden.name, target.name) for w in result.warnings]
         if not result.written:
             return None, StoredBatch(
@@ -222,6 +232,22 @@ def _render_one(
         return StoredKey(job.key, sha), StoredBatch(warnings=tuple(named))
     finally:
         hidden.unlink(missing_ok=True)
+
+
+def _produce(job: StoredJob, hidden: Path, store: FolderStore, templates_dir: Path) -> BatchResult:
+    """Write `job`'s file to `hidden`: render its template, or copy the stored file it names."""
+    if job.template_name != COPY:
+        return render_batch(
+            [RenderJob(job.template_name, job.context, hidden, job.edition)],
+            templates_dir=templates_dir,
+        )
+    try:
+        hidden.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(store.path(str(job.context)), hidden)
+    except OSError as error:
+        reason = f"无法复制 {job.context}：{error.strerror or error}"
+        return BatchResult(failures=(DocumentFailure(hidden, reason),))
+    return BatchResult(written=(hidden,))
 
 
 # What a render killed half-way leaves beside its key; swept once it is this old.

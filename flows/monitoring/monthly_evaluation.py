@@ -17,11 +17,9 @@ published one whose figures changed gets a 第2版 beside the first.
 
 from __future__ import annotations
 
-import queue
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -35,21 +33,15 @@ from flows.monitoring.release_tranches import ReleaseSummary, release_tranches
 from flows.monitoring.report_contexts import assessment_contexts
 from flows.monitoring.street_summary import street_summary_context
 from flows.rendering import (
-    api_for_workers,
+    PlannedBatch,
+    Published,
     dask_worker_count,
-    render_pdf_batch,
-    render_task_runner,
-    uses_dask,
+    plan_batches,
+    publish_here,
+    publish_in_batches,
+    register_batch,
 )
-from flows.runtime import (
-    get_now,
-    get_output_dir,
-    get_templates_dir,
-    get_tz,
-    io_task,
-    resolve_cycle,
-    session_scope,
-)
+from flows.runtime import get_now, get_output_dir, get_tz, io_task, resolve_cycle, session_scope
 from models.calendar import month_bounds
 from models.call_rules import read_call_rules
 from models.rows import RowError, RowsRejected
@@ -58,20 +50,13 @@ from models.status import (
     EvaluationStatus,
     ProjectStatus,
 )
-from reports.batch import on_render_thread
-from reports.errors import BatchFailed, DocumentFailure
-from reports.output_store import FolderStore, StoredBatch, StoredJob, render_to_store
+from reports.errors import BatchFailed
 from reports.render import MONTHLY_ASSESSMENT_TEMPLATE, STREET_SUMMARY_TEMPLATE
-from services import SYSTEM
-from services.register import DocumentSpec, Planned, plan_documents, record_documents
+from services.register import DocumentSpec, Planned, plan_documents
 from store import awards, calls, evaluations
 
-BATCH_SIZE = 20
 # Threads that measure the month's batches of projects (database work, in the flow's process).
 TASK_THREADS = 8
-# Batches planned ahead per render worker: enough that a worker never waits for its next
-# batch, few enough that the flow never holds a whole month's contexts at once.
-BATCHES_AHEAD = 2
 RENDERED = (EvaluationStatus.PUBLISHED,)
 DRAFTS = (EvaluationStatus.IN_REVIEW, EvaluationStatus.APPROVED)
 
@@ -158,10 +143,27 @@ def write_assessment_batch(
     Returns the current PDF of each document and the documents that failed (one
     line each): one document's failure never stops the rest of its batch or of
     the month. A document whose inputs did not change is not rendered again.
-    The month itself renders its batches on Dask (`render_monthly_documents`).
+    The month itself renders its batches on Dask (`_render_month`).
     """
-    written, failed = _publish(plan_assessments(cycle_id, month, project_ids, today))
-    return [str(path) for path in written], [str(f) for f in failed]
+    done = publish_here(MONTH_BATCH, [project_ids], _month_params(cycle_id, month, today))
+    return done.paths, [str(f) for f in done.failures]
+
+
+MONTH_BATCH = "flows.monitoring.monthly_evaluation:plan_month_batch"
+SUMMARY = "summary"
+
+
+def _month_params(cycle_id: int, month: str, today: date) -> dict[str, object]:
+    return {"cycle_id": cycle_id, "month": month, "today": today}
+
+
+def plan_month_batch(
+    item: list[int] | str, *, cycle_id: int, month: str, today: date
+) -> PlannedBatch:
+    """Plan one batch of the month: projects' 项目月度评估报告, or the summary (`SUMMARY`)."""
+    if item == SUMMARY:
+        return register_batch(plan_street_summary(cycle_id, month, today))
+    return register_batch(plan_assessments(cycle_id, month, list(item), today))
 
 
 def plan_assessments(
@@ -198,64 +200,6 @@ def plan_assessments(
         return plan_documents(session, specs, output_dir=get_output_dir())
 
 
-def stored_jobs(planned: list[Planned]) -> list[StoredJob]:
-    """The documents the register says need rendering, as jobs keyed by their path."""
-    return [
-        StoredJob(
-            item.spec.template_name, item.spec.context, item.plan.path, item.digest, item.edition
-        )
-        for item in planned
-        if item.plan.renders
-    ]
-
-
-def _publish(planned: list[Planned]) -> tuple[list[Path], tuple[DocumentFailure, ...]]:
-    """Render in this process what the register says needs it, record it (see `record_batch`)."""
-    jobs = stored_jobs(planned)
-    batch = (
-        on_render_thread(
-            render_to_store,
-            jobs,
-            store=FolderStore(get_output_dir()),
-            templates_dir=get_templates_dir(),
-        )
-        if jobs
-        else None
-    )
-    return record_batch(planned, batch)
-
-
-def record_batch(
-    planned: list[Planned], batch: StoredBatch | None
-) -> tuple[list[Path], tuple[DocumentFailure, ...]]:
-    """Record the keys a batch stored; return the documents' current paths and the failures.
-
-    The register is read and written in two short units of work, never held open
-    while the batch renders, so parallel batches never wait on each other.
-    """
-    output = get_output_dir()
-    if batch is not None:
-        with session_scope() as session:
-            record_documents(
-                session,
-                planned,
-                written=[output / key.key for key in batch.keys],
-                output_dir=output,
-                actor=SYSTEM,
-                now=get_now(),
-            )
-        # The register holds the keys now: the stamps of the finished renders can go.
-        FolderStore(output).clear_stamps(key.key for key in batch.keys)
-        for warning in batch.warnings:
-            print(f"警告：{warning}")
-        for failure in batch.failures:
-            print(f"未能生成：{failure}")
-    failures = batch.failures if batch is not None else ()
-    failed_targets = {f.target for f in failures}
-    current = [item.target(output) for item in planned if item.target(output) not in failed_targets]
-    return current, failures
-
-
 def _target(folder: Path, project_id: int, title: str, is_final: bool) -> Path:
     name = f"月度评估-{project_id:02d}-{safe_name(title)}.pdf"
     return folder / name if is_final else folder / "草稿" / name
@@ -264,10 +208,10 @@ def _target(folder: Path, project_id: int, title: str, is_final: bool) -> Path:
 @io_task
 def write_street_summary(cycle_id: int, month: str, today: date) -> str:
     """Build and publish the 街道月度汇总报告 from this process (see `plan_street_summary`)."""
-    written, failed = _publish(plan_street_summary(cycle_id, month, today))
-    if failed:
-        raise BatchFailed(failed, ())
-    return str(written[0])
+    done = publish_here(MONTH_BATCH, [SUMMARY], _month_params(cycle_id, month, today))
+    if done.failures:
+        raise BatchFailed(done.failures, ())
+    return done.paths[0]
 
 
 def plan_street_summary(cycle_id: int, month: str, today: date) -> list[Planned]:
@@ -328,110 +272,16 @@ def read_outcome(cycle_id: int, month: str) -> tuple[dict[str, str], dict[str, i
     return grades, statuses
 
 
-def plan_batches(ids: list[int], *, processes: int) -> list[list[int]]:
-    """Split projects into batches: enough to keep every process busy, none over BATCH_SIZE."""
-    ids = sorted(ids)
-    size = min(BATCH_SIZE, max(1, -(-len(ids) // max(processes, 1))))
-    return [ids[start : start + size] for start in range(0, len(ids), size)]
-
-
-@dataclass(frozen=True)
-class RenderedMonth:
-    """What `render_monthly_documents` published: current PDFs (the summary last), failures."""
-
-    pdfs: tuple[str, ...]
-    failed: tuple[str, ...]
-    workers: tuple[str, ...] = ()  # the processes that rendered (`host:pid`)
-    reused: int = 0  # PDFs a retried batch found already stored and did not render again
-
-
-@flow(name="render_monthly_documents", log_prints=True)
-def render_monthly_documents(
-    cycle_id: int, month: str, batches: list[list[int]], today: date, ahead: int = 4
-) -> RenderedMonth:
-    """Plan each batch here, render it as a `render_pdf_batch` task, record its keys here.
-
-    The task runner (Dask, or this process for a small month) is chosen by the
-    caller. The 街道月度汇总报告, by far the largest layout, is submitted first
-    so it is not the last task of the month; at most `ahead` batches are planned
-    and waiting, so the flow never holds a whole month's contexts.
-    """
-    output, templates = str(get_output_dir()), str(get_templates_dir())
-    finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
-    waiting: dict[Any, tuple[list[Planned], list[StoredJob]]] = {}
-    current: dict[str, list[Path]] = {}
-    failures: list[str] = []
-    workers: set[str] = set()
-    reused = 0
-
-    def submit(name: str, planned: list[Planned]) -> None:
-        jobs = stored_jobs(planned)
-        if not jobs:
-            current[name] = record_batch(planned, None)[0]
-            return
-        future = render_pdf_batch.submit(jobs, output, templates)
-        waiting[future] = (planned, jobs)
-        current[name] = []
-        future.add_done_callback(lambda done, name=name: finished.put((name, done)))
-
-    summary = "summary"
-    submit(summary, plan_street_summary(cycle_id, month, today))
-    todo = list(enumerate(batches))
-    while todo or waiting:
-        while todo and len(waiting) < ahead + 1:
-            n, batch = todo.pop(0)
-            submit(str(n), plan_assessments(cycle_id, month, batch, today))
-        if not waiting:
-            continue
-        name, future = finished.get()
-        planned, jobs = waiting.pop(future)
-        result = _stored(future, jobs, output)
-        _release(future)
-        workers.add(result.worker)
-        reused += result.reused
-        current[name], failed = record_batch(planned, result)
-        failures.extend(str(f) for f in failed)
-    pdfs = [str(p) for n, _ in enumerate(batches) for p in current[str(n)]]
-    pdfs.extend(str(p) for p in current[summary])
-    return RenderedMonth(tuple(pdfs), tuple(failures), tuple(sorted(workers - {""})), reused)
-
-
-def _release(future: Any) -> None:
-    """Let the cluster forget a batch's result once it is recorded.
-
-    A result still referenced is one Dask computes again if the worker holding it
-    dies — after the flow removed its stamps, so its PDFs would be rendered twice.
-    """
-    wrapped = getattr(future, "wrapped_future", None)
-    release = getattr(wrapped, "release", None)
-    if callable(release):
-        release()
-
-
-def _stored(future: Any, jobs: list[StoredJob], output: str) -> StoredBatch:
-    """The batch's result; a task that failed as a whole fails each of its documents."""
-    try:
-        return future.result()
-    except Exception as error:  # the engine's failure (a worker lost too often): name each PDF
-        store = FolderStore(Path(output))
-        reason = f"渲染任务失败（{type(error).__name__}: {error}）"
-        return StoredBatch(failures=tuple(DocumentFailure(store.path(j.key), reason) for j in jobs))
-
-
-def _render_month(
-    cycle_id: int, month: str, today: date, *, drafts: bool
-) -> tuple[tuple[str, ...], tuple[str, ...], RenderedMonth]:
+def _render_month(cycle_id: int, month: str, today: date, *, drafts: bool) -> Published:
+    """Publish the month's PDFs in batches; the summary, the largest layout, goes first."""
     rendered = list_rendered(cycle_id, month, drafts)
-    workers = dask_worker_count()
-    batches = plan_batches(rendered, processes=workers)
-    runner = render_task_runner(len(rendered) + 1)
-    if uses_dask(runner):
-        print(f"{month} 的 {len(rendered) + 1} 份 PDF 分 {len(batches) + 1} 批在 Dask 上渲染")
-    with api_for_workers():
-        month_pdfs = render_monthly_documents.with_options(task_runner=runner)(
-            cycle_id, month, batches, today, ahead=BATCHES_AHEAD * workers
-        )
-    return month_pdfs.pdfs, month_pdfs.failed, month_pdfs
+    batches = plan_batches(rendered, processes=dask_worker_count())
+    return publish_in_batches(
+        MONTH_BATCH,
+        [SUMMARY, *batches],
+        _month_params(cycle_id, month, today),
+        documents=len(rendered) + 1,
+    )
 
 
 def _read_sheet(cycle_id: int, scores_path: str | None) -> list[EvaluatorScore] | None:
@@ -467,7 +317,10 @@ def monthly_evaluation(
         print(f"评分表被拒绝，未写入任何评分：{len(errors)} 处错误")
         return EvaluationSummary(month, 0, 0, 0, {}, {}, (), None, tuple(str(e) for e in errors))
     published = publish_approved(cycle_id, month, today)
-    pdfs, failed_pdfs, rendered = _render_month(cycle_id, month, today, drafts=drafts)
+    rendered = _render_month(cycle_id, month, today, drafts=drafts)
+    # The projects' reports first, the summary last.
+    pdfs = tuple(p for files in rendered.files[1:] for p in files) + rendered.files[0]
+    failed_pdfs = tuple(str(f) for f in rendered.failures)
     releases = release_tranches(cycle_id, today)
     midterm = write_midterm_reports(cycle_id)
     grades, statuses = read_outcome(cycle_id, month)
