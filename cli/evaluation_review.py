@@ -1,7 +1,11 @@
-"""`gongyi monitor review-batch`: approve or send back a set of monthly evaluations in one action."""
+"""`gongyi monitor review-batch`: approve or send back a set of monthly evaluations in one action.
+
+`parse_ids` and `print_refused` serve `gongyi cycle review-batch` (结项评估) too.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -45,10 +49,7 @@ def monitor_review_batch(
                 session, cycle_id=cycle_or_monitored(session, cycle), month=month
             )
         else:
-            try:
-                chosen = [int(part) for part in ids.replace("，", ",").split(",") if part.strip()]
-            except ValueError:
-                raise fail(f"--ids 应为逗号分隔的编号，收到 {ids!r}") from None
+            chosen = parse_ids(ids)
         if not chosen:
             raise fail(f"{month} 没有待审核的月评估")
         try:
@@ -62,8 +63,21 @@ def monitor_review_batch(
                 on=day,
             )
         except evaluation_batch.BatchRefused as refused:
-            for problem in refused.problems:
-                console.print(f"[red]{escape(str(problem))}[/]", highlight=False)
-            raise fail(f"{len(refused.problems)} 份月评估不能审核，本批均未办理") from None
+            raise print_refused(refused.problems, noun="月评估") from None
     for result in reviewed:
         console.print(result.message, highlight=False)
+
+
+def parse_ids(ids: str) -> list[int]:
+    """Read --ids like 3,4,5 (a full-width comma too), or fail naming what was given."""
+    try:
+        return [int(part) for part in ids.replace("，", ",").split(",") if part.strip()]
+    except ValueError:
+        raise fail(f"--ids 应为逗号分隔的编号，收到 {ids!r}") from None
+
+
+def print_refused(problems: Sequence[object], *, noun: str) -> typer.Exit:
+    """Print each refused evaluation of a batch on its own line; return the exit to raise."""
+    for problem in problems:
+        console.print(f"[red]{escape(str(problem))}[/]", highlight=False)
+    return fail(f"{len(problems)} 份{noun}不能审核，本批均未办理")

@@ -1,4 +1,9 @@
-"""`gongyi cycle final` and `gongyi cycle review`: the final evaluation at the close of a cycle."""
+"""`gongyi cycle final`, `gongyi cycle review` and `gongyi cycle review-batch`: the final evaluation.
+
+`review-batch` approves (or sends back) a set of final evaluations in one action,
+all or none, each by the single review's rules (`services.evaluation_batch`).
+`final-template` writes the blank final score sheet `--scores` reads.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from cli.common import (
     CycleIdOption,
     console,
     day_or_today,
+    fail,
     parse_day,
     print_problems,
     ready,
@@ -74,3 +80,45 @@ def cycle_review(
             on=day,
         )
     console.print(reviewed.message, highlight=False)
+
+
+def cycle_review_batch(
+    cycle: CycleIdOption,
+    reviewer: Annotated[str, typer.Option(help="审核人（不能是其中任何一份的评分专家）。")] = "",
+    all_: Annotated[bool, typer.Option("--all", help="本周期全部待审核的结项评估。")] = False,
+    ids: Annotated[str, typer.Option(help="结项评估编号，逗号分隔，如 3,4,5。")] = "",
+    send_back: Annotated[bool, typer.Option(help="退回修改而不是审定。")] = False,
+    comment: Annotated[str, typer.Option(help="审核意见（退回时必填，一条用于全部）。")] = "",
+    on: Annotated[str, typer.Option(help="审核日期，如 2026-12-05（默认今天）。")] = "",
+) -> None:
+    """一次审定（或退回）多份结项评估：全部办理或全部不办理，拒绝时逐份说明原因。"""
+    from cli.evaluation_review import parse_ids, print_refused
+    from services import evaluation_batch, evaluations
+
+    if all_ == bool(ids.strip()):
+        raise fail("请用 --all 或 --ids 选择结项评估（二选一）")
+    if not reviewer.strip():
+        raise fail("请用 --reviewer 写明审核人")
+    settings = ready()
+    day = day_or_today(on, settings)
+    with session_for(settings) as session:
+        if all_:
+            chosen = evaluation_batch.list_finals_in_review(session, cycle_id=cycle)
+        else:
+            chosen = parse_ids(ids)
+        if not chosen:
+            raise fail(f"创投周期 #{cycle} 没有待审核的结项评估")
+        try:
+            reviewed = evaluation_batch.review_final_evaluations(
+                session,
+                actor=evaluations.reviewer_actor(reviewer),
+                now=settings.now(),
+                final_evaluation_ids=chosen,
+                approve=not send_back,
+                comment=comment,
+                on=day,
+            )
+        except evaluation_batch.BatchRefused as refused:
+            raise print_refused(refused.problems, noun="结项评估") from None
+    for result in reviewed:
+        console.print(result.message, highlight=False)
