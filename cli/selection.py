@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,12 @@ from cli.common import (
     run_flow,
     session_for,
 )
+from cli.selection_publicity import (
+    OnOption,
+    selection_conclude,
+    selection_object,
+    selection_resolve,
+)
 
 app = typer.Typer(
     help="分层遴选，逐步进行：安排专家组、录入评分、结束环节、终审决定、公示异议、签约。",
@@ -31,9 +36,6 @@ app = typer.Typer(
 
 CallOption = Annotated[int, typer.Option("--call", help="申报指南编号。")]
 StageOption = Annotated[str, typer.Option("--stage", help="评审环节：初审 或 路演。")]
-OnOption = Annotated[
-    str, typer.Option("--on", help="业务日期 YYYY-MM-DD（补录纸质材料时填写；默认今天）。")
-]
 
 
 def _stage(text: str) -> str:
@@ -94,16 +96,17 @@ def selection_seat(
     settings = ready_for_flows()
     _check_call(settings, call)
     day, seated_stage = day_or_today(on, settings), _stage(stage)
-    from flows.selection.selection_stages import export_score_sheets, store_reviewer_pool
+    from flows.selection.selection_stages import export_score_sheets
     from models.rows import RowsRejected
     from services.panels import seat_stage
+    from services.reviewer_pool import read_reviewer_pool
 
-    try:
-        names = store_reviewer_pool.fn(str(reviewers), str(conflicts) if conflicts else None)
-    except RowsRejected as rejected:
-        print_errors([str(e) for e in rejected.errors], "评审专家库或利益冲突申报")
-        return
     with session_for(settings) as session:
+        try:
+            pool = read_reviewer_pool(session, reviewers=reviewers, conflicts=conflicts)
+        except RowsRejected as rejected:
+            print_errors([str(e) for e in rejected.errors], "评审专家库或利益冲突申报")
+            return
         panels = seat_stage(
             session,
             actor=clerk_for(by),
@@ -111,7 +114,8 @@ def selection_seat(
             on=day,
             call_id=call,
             stage=seated_stage,
-            reviewer_names=names,
+            reviewer_names=pool.names,
+            conflicts=pool.conflicts,
         )
     folder = sheets or settings.output_dir / "selection" / f"call-{call}" / "评分表"
     written = export_score_sheets(call, seated_stage, folder)
@@ -130,24 +134,30 @@ def selection_scores(
     call: CallOption,
     stage: StageOption,
     on: OnOption = "",
+    by: ActorOption = "",
 ) -> None:
     """录入一个评审环节的评分表：逐行校验，全部通过才写入（评审专家也可在门户评分）。"""
-    settings = ready_for_flows()
+    settings = ready()
     _check_call(settings, call)
-    day_or_today(on, settings)  # the sheet's scores keep their time of entry
-    scored_stage = _stage(stage)
-    from flows.selection.selection_stages import read_score_sheet, store_scores
+    day, scored_stage = day_or_today(on, settings), _stage(stage)
     from models.rows import RowsRejected
+    from services.score_sheet import enter_score_sheet
 
-    try:
-        rows = read_score_sheet.fn(call, scored_stage, str(sheet))
-    except RowsRejected as rejected:
-        print_errors([str(e) for e in rejected.errors], "评分表")
-        return
-    if not rows:
-        raise fail(f"评分表 {sheet.name} 中没有{stage}的评分行：请按下发的评分表填写后再录入")
-    store_scores.fn(call, scored_stage, rows)
-    console.print(f"已录入 {len(rows)} 条{stage}评分。", highlight=False)
+    with session_for(settings) as session:
+        try:
+            entered = enter_score_sheet(
+                session,
+                actor=clerk_for(by),
+                now=settings.now(),
+                on=day,
+                call_id=call,
+                stage=scored_stage,
+                path=sheet,
+            )
+        except RowsRejected as rejected:
+            print_errors([str(e) for e in rejected.errors], "评分表")
+            return
+    console.print(f"已录入 {entered.scores} 条{stage}评分。", highlight=False)
     console.print(f"下一步：{_next_line(settings, call)}", highlight=False)
 
 
@@ -280,45 +290,22 @@ def selection_run(
     console.print(f"下一步：{summary.next_step}", highlight=False)
 
 
-@app.command("conclude")
-def selection_conclude(
-    call: Annotated[int, typer.Option(help="申报指南编号。")],
-    start: Annotated[str, typer.Option(help="项目开始日期 YYYY-MM-DD。")],
-    on: OnOption = "",
-) -> None:
-    """公示期满后：候补递补、签订资助协议、拨付首期资金并生成协议 PDF（签约日期为 --on）。"""
-    settings = ready_for_flows()
-    today = day_or_today(on, settings)
-    from flows.selection.conclude_publicity import check_window, conclude_publicity
-    from models.publicity import PublicityError
-
-    try:
-        starts_on = date.fromisoformat(start)
-        check_window.fn(call, today)  # refuse early, without a flow-run traceback
-        summary = conclude_publicity(call, today, starts_on)
-    except (PublicityError, ValueError) as exc:
-        raise fail(str(exc)) from None
-    console.print(
-        f"签约 {len(summary.contracts)} 份，递补 {len(summary.replacements)} 个；{summary.summary_pdf}"
-    )
-
-
 @app.command("sheet")
 def selection_sheet(
     call: Annotated[int, typer.Option(help="申报指南编号。")],
-    reviewer: Annotated[str, typer.Option(help="评审专家姓名。")],
-    output: Annotated[Path, typer.Option(help="评分表输出路径（CSV）。")],
+    output: Annotated[Path, typer.Option(help="评分表输出路径（.xlsx 或 .csv）。")],
+    reviewer: Annotated[str, typer.Option(help="评审专家姓名（默认：全部未评分的席位）。")] = "",
     stage: Annotated[str, typer.Option(help="评审环节：初审 或 路演。")] = "初审",
 ) -> None:
-    """导出评审专家的评分表（只含分配给他的申报书；初审按申报指南要求隐去机构名称）。"""
-    ready_for_flows()
-    from flows.selection.selection_stages import export_score_sheet
+    """导出评分表（初审按申报指南要求隐去机构名称）；填好后用 selection scores 录入。"""
+    settings = ready()
+    from services.score_sheet import blank_sheet, write_sheet_csv, write_sheet_xlsx
 
-    try:
-        count = export_score_sheet(call, _stage(stage), reviewer, output)
-    except (LookupError, ValueError) as exc:
-        raise fail(str(exc)) from None
-    console.print(f"已导出 {count} 份申报书的评分表：{output}")
+    with session_for(settings) as session:
+        sheet = blank_sheet(session, call_id=call, stage=_stage(stage), reviewer=reviewer or None)
+    write = write_sheet_xlsx if output.suffix.lower() == ".xlsx" else write_sheet_csv
+    write(sheet, output)
+    console.print(f"已导出 {len(sheet.rows)} 行评分表：{output}")
 
 
 @app.command("what-if")
@@ -373,46 +360,6 @@ def _pairs(items: list[str] | None) -> list[tuple[str, str]]:
     return pairs
 
 
-@app.command("object")
-def selection_object(
-    call: Annotated[int, typer.Option(help="申报指南编号。")],
-    proposal: Annotated[int, typer.Option(help="被提出异议的申报书编号。")],
-    by: Annotated[str, typer.Option(help="异议人姓名。")],
-    text: Annotated[str, typer.Option(help="异议的事实和理由。")],
-    day: Annotated[str | None, typer.Option(help="收到日期 YYYY-MM-DD（默认今天）。")] = None,
-) -> None:
-    """在公示期内登记一件书面异议。"""
-    today = ready_for_flows().now().date()
-    from flows.selection.objections import lodge_objection
-    from models.publicity import PublicityError
-
-    try:
-        received = date.fromisoformat(day) if day else today
-        objection_id = lodge_objection(
-            call, proposal_id=proposal, submitter=by, text=text, day=received
-        )
-    except (PublicityError, ValueError) as exc:
-        raise fail(str(exc)) from None
-    console.print(f"异议已登记，编号 {objection_id}。")
-
-
-@app.command("resolve")
-def selection_resolve(
-    call: Annotated[int, typer.Option(help="申报指南编号。")],
-    objection: Annotated[int, typer.Option(help="异议编号。")],
-    by: Annotated[str, typer.Option(help="处理人。")],
-    reason: Annotated[str, typer.Option(help="处理理由。")],
-    uphold: Annotated[bool, typer.Option("--uphold/--dismiss", help="异议成立 / 不成立。")] = False,
-    on: OnOption = "",
-) -> None:
-    """处理异议：成立则撤销该项目的立项，结束公示时由候补项目递补。"""
-    day = day_or_today(on, ready_for_flows())
-    from flows.selection.objections import resolve_objection
-    from models.publicity import PublicityError
-    from models.status import TransitionError
-
-    try:
-        outcome = resolve_objection(call, objection, uphold=uphold, reason=reason, by=by, on=day)
-    except (PublicityError, TransitionError) as exc:
-        raise fail(str(exc)) from None
-    console.print(f"异议 {objection} 已处理：{'成立' if outcome == 'upheld' else '不成立'}。")
+app.command("object")(selection_object)
+app.command("resolve")(selection_resolve)
+app.command("conclude")(selection_conclude)

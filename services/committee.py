@@ -102,6 +102,7 @@ def propose_allocation(
             action="propose_allocation",
             subject_type="call",
             subject_id=call_id,
+            on=on,
             detail=dated(on)
             + f"路演答辩结束：拟资助 {len(funded)} 个项目，{format_fen(amount)} 元",
         )
@@ -170,6 +171,7 @@ def record_committee_decision(
             action="committee_decision",
             subject_type="call",
             subject_id=call_id,
+            on=on,
             detail=f"{on.isoformat()} {decided_by.strip()}：纳入 {include} 排除 {exclude}：{reasons}",
         )
     return Decided(approved, amount, waitlisted, committee, on, ends_on)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -406,12 +406,13 @@ def store_score_sheet(
     stage: str,
     rows: Sequence[SheetScore],
     skip_unseated: bool = False,
+    on: date | None = None,
 ) -> dict[int, float]:
     """Store a stage's score sheet, all or nothing; return each proposal's normalised average.
 
     Every row passes the same checks as a score from the page or the API. The
     stage's reviews are then normalised per reviewer, and one audit event records
-    the sheet.
+    the sheet, with `on`, the business date the office entered it for.
     """
     if actor.role not in SHEET_ROLES:
         raise Forbidden("评分表由街道工作人员录入")
@@ -444,6 +445,8 @@ def store_score_sheet(
             action="review_score_sheet",
             subject_type="call",
             subject_id=call_id,
-            detail=f"{stage_label(stage)}评分表：{len(planned)} 条评分",
+            on=on,
+            detail=(f"{on.isoformat()} " if on else "")
+            + f"{stage_label(stage)}评分表：{len(planned)} 条评分",
         )
     return average_by_proposal(normalised)

@@ -202,6 +202,7 @@ def close_preliminary(
             action="close_stage",
             subject_type="call",
             subject_id=call_id,
+            on=on,
             detail=dated(on)
             + f"初审结束：通过 {len(closed.passed)} 份，未通过 {len(closed.failed)} 份（通过线 {line:g}）",
         )
@@ -222,22 +223,25 @@ def _stage_counts(session: Session, *, call_id: int, stage: str) -> StageCounts:
     )
 
 
-def selection_progress(session: Session, *, call_id: int) -> NextStep:
-    """Name the next step of the call's selection from what is stored."""
+def selection_counts(session: Session, *, call_id: int) -> SelectionCounts:
+    """Count what is stored of the call's selection, stage by stage (the portal's 遴选 page)."""
     calls.get_call(session, call_id)  # a call that does not exist is a LookupError
     decided = selection.get_decision(session, call_id=call_id)
     notice = selection.get_notice(session, call_id=call_id)
-    return next_step(
-        SelectionCounts(
-            call_id=call_id,
-            preliminary=_stage_counts(session, call_id=call_id, stage=Stage.PRELIMINARY),
-            defence=_stage_counts(session, call_id=call_id, stage=Stage.DEFENCE),
-            proposed=selection.get_pending_decision(session, call_id=call_id) is not None,
-            decided=decided is not None,
-            notice_ends_on=notice.ends_on if notice else None,
-            concluded=bool(notice and notice.concluded_on),
-        )
+    return SelectionCounts(
+        call_id=call_id,
+        preliminary=_stage_counts(session, call_id=call_id, stage=Stage.PRELIMINARY),
+        defence=_stage_counts(session, call_id=call_id, stage=Stage.DEFENCE),
+        proposed=selection.get_pending_decision(session, call_id=call_id) is not None,
+        decided=decided is not None,
+        notice_ends_on=notice.ends_on if notice else None,
+        concluded=bool(notice and notice.concluded_on),
     )
+
+
+def selection_progress(session: Session, *, call_id: int) -> NextStep:
+    """Name the next step of the call's selection from what is stored."""
+    return next_step(selection_counts(session, call_id=call_id))
 
 
 def dated(on: date | None) -> str:

@@ -29,6 +29,7 @@ from web.errors import install_error_pages, refuse_too_large
 from web.i18n import load_translations
 from web.pages import build_templates
 from web.routes import ROUTERS
+from web.routes import selection_publicity, selection_steps
 from web.routes import setup as setup_routes
 from web.security import (
     BODY_TIMEOUT,
@@ -83,6 +84,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(setup_routes.router)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(selection_steps.router)
+    app.include_router(selection_publicity.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(
         BodyLimitMiddleware,

@@ -39,6 +39,7 @@ MENUS = {
         ("/officer/cycles", N_("创投周期")),
         ("/officer/needs", N_("需求审核")),
         ("/officer/screening", N_("资格审查")),
+        ("/officer/selection", N_("遴选")),
         ("/officer/committee", N_("终审决定")),
         ("/officer/projects", N_("项目")),
         ("/officer/agencies", N_("社会组织")),

@@ -16,13 +16,14 @@ from datetime import date
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.runtime import io_task, session_scope
+from flows.runtime import get_now, io_task, session_scope
 from flows.selection.contracting import sign_contracts
 from flows.selection.selection_allocation import compute_allocation
 from flows.selection.selection_reports import write_contract_pdfs, write_selection_summary_pdf
 from models.publicity import ObjectionStatus, PublicityError
 from models.selection import Allocation
 from models.status import PROPOSAL_TRANSITIONS, ProposalStatus, Role, Stage, apply_transition
+from services import SYSTEM, objections
 from store import proposals, selection
 
 
@@ -84,12 +85,11 @@ def settle_waiting_list(call_id: int, outcomes: list[Allocation]) -> list[str]:
 
 @io_task
 def mark_concluded(call_id: int, today: date) -> None:
-    """Record the day the notice was concluded."""
+    """Record the day the notice was concluded, with its audit event (`services.objections`)."""
     with session_scope() as session:
-        notice = selection.get_notice(session, call_id=call_id)
-        if notice is not None and notice.concluded_on is None:
-            notice.concluded_on = today
-            session.add(notice)
+        objections.record_conclusion(
+            session, actor=SYSTEM, now=get_now(), call_id=call_id, on=today
+        )
 
 
 @io_task

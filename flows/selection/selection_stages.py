@@ -4,8 +4,9 @@ A score sheet is validated in full before anything is stored: a score off
 the 0–100 scale, a reviewer not seated on that proposal's panel, a proposal no
 longer in the stage, a title two proposals share (write the proposal's number
 instead), or the same reviewer scoring the same proposal twice in one sheet each
-name the row. The checks and the storing are `services.reviews`', the same as a
-score from the portal's page or the JSON API.
+name the row. The reading is `services.score_sheet`'s and the checks and the storing are
+`services.reviews`', the same as the portal's upload and a score from the
+evaluator's page or the JSON API.
 The demo's score book holds every simulated reviewer's opinion of every
 proposal; with `score_book=True` rows for reviewers not seated are skipped
 instead of refused, as if each reviewer scored only their assignments.
@@ -13,82 +14,35 @@ instead of refused, as if each reviewer scored only their assignments.
 
 from __future__ import annotations
 
-import csv
+from datetime import date
 from pathlib import Path
 
 from flows.runtime import get_now, io_task, session_scope
-from models.call_rules import read_call_rules
-from models.panel import (
-    CONFLICT_LABELS,
-    AssignmentStatus,
-    ConflictKind,
-    ConflictOfInterest,
-)
-from models.rows import Row, RowError, RowsRejected, read_all
-from models.selection_rules import read_selection_rules
+from models.panel import CONFLICT_LABELS, ConflictKind
 from models.status import STAGE_LABELS, Role, Stage
-from services import Actor, panels, reviews
+from services import Actor, panels, reviewer_pool, reviews, score_sheet
 from services import selection as selection_service
 from services.reviews import SheetScore
-from store import calls, proposals, selection, users
-from store.spreadsheets import read_rows
+from store import proposals, selection, users
 
-CONFLICT_KINDS = {
-    "关联关系": ConflictKind.AFFILIATION,
-    "曾任职": ConflictKind.PAST_EMPLOYMENT,
-    "捐赠方关联": ConflictKind.DONOR_TIE,
-    "机构工作人员": ConflictKind.STAFF,
-}
 STAGE_BY_LABEL = {label: stage for stage, label in STAGE_LABELS.items()}
 SHEET_ACTOR = Actor(login="select_projects", name="遴选评分表", role=Role.SYSTEM)
 
 
 @io_task
 def store_reviewer_pool(reviewers_path: str, conflicts_path: str | None = None) -> list[str]:
-    """Register the reviewers and their declared conflicts; return the reviewers' names.
+    """Register the reviewers and their declared conflicts (`services.reviewer_pool`); return the names.
 
     A missing, empty or unreadable file, or a bad row, is named in one `RowsRejected`.
     """
-    try:
-        return _store_reviewer_pool(reviewers_path, conflicts_path)
-    except RowError as error:  # a file as a whole: missing, empty, no such column
-        raise RowsRejected([error]) from None
-
-
-def _store_reviewer_pool(reviewers_path: str, conflicts_path: str | None) -> list[str]:
-    names = read_all(
-        read_rows(Path(reviewers_path), required=("评审专家",)), lambda r: r.text("评审专家")
-    )
     with session_scope() as session:
-        agencies = {a.name: a.id for a in calls.list_agencies(session)}
-
-        def read_conflict(row: Row) -> tuple[str, int, str, str]:
-            name = row.text("评审专家")
-            if name not in names:
-                raise row.error("评审专家", f"不在评审专家库中：{name!r}")
-            agency = row.text("机构名称")
-            if agency not in agencies:
-                raise row.error("机构名称", f"未登记的机构：{agency!r}")
-            kind = row.choice("冲突类型", CONFLICT_KINDS)
-            return name, agencies[agency], kind, row.text("说明", required=False, max_length=200)
-
-        declared = (
-            read_all(
-                read_rows(Path(conflicts_path), required=("评审专家", "机构名称", "冲突类型")),
-                read_conflict,
-            )
-            if conflicts_path
-            else []
+        pool = reviewer_pool.read_reviewer_pool(
+            session,
+            reviewers=Path(reviewers_path),
+            conflicts=Path(conflicts_path) if conflicts_path else None,
         )
-        ids = {name: users.add_user(session, name=name, role=Role.EVALUATOR).id for name in names}
-        for name, agency_id, kind, note in declared:
-            selection.add_conflict(
-                session,
-                ConflictOfInterest(
-                    reviewer_id=ids[name], agency_id=agency_id, kind=kind, note=note
-                ),  # type: ignore[arg-type]
-            )
-    return names
+        reviewer_pool.register_reviewer_pool(session, pool)
+    return list(pool.names)
 
 
 @io_task
@@ -123,64 +77,31 @@ def count_conflicts_excluded(call_id: int, stage: str) -> list[str]:
         ]
 
 
-def _sheet_score(row: Row, criteria: list[str]) -> SheetScore:
-    return SheetScore(
-        file=row.file,
-        row=row.number,
-        reviewer=row.text("评审专家"),
-        proposal=row.text("项目名称", max_length=200),
-        scores={name: row.count(name) for name in criteria},
-    )
-
-
 @io_task
 def read_score_sheet(
     call_id: int, stage: str, path: str, *, score_book: bool = False
 ) -> list[SheetScore]:
-    """Read a stage's score sheet and check it with `services.reviews`, storing nothing.
-
-    Every bad cell and every refused row (not seated, stage closed, scored twice, …)
-    is named in one `RowsRejected`, in row order; so is an empty or unreadable file.
-    A sheet with no row for this stage gives an empty list.
-    """
+    """Read a stage's score sheet and check it (`services.score_sheet`), storing nothing."""
     with session_scope() as session:
-        criteria = [
-            c.name for c in read_call_rules(calls.get_call(session, call_id).rules).review_criteria
-        ]
-    label = STAGE_LABELS[Stage(stage)]
-    try:
-        rows = [
-            r
-            for r in read_rows(Path(path), required=("评审专家", "项目名称", *criteria))
-            if r.values.get("评审环节", label).strip() in (label, label[:2])
-        ]
-    except RowError as error:  # an empty or unreadable file, a missing column
-        raise RowsRejected([error]) from None
-    parsed: list[SheetScore] = []
-    errors: list[RowError] = []
-    for row in rows:
-        try:
-            parsed.append(_sheet_score(row, criteria))
-        except RowError as error:
-            errors.append(error)
-    try:
-        with session_scope() as session:
-            kept = reviews.check_score_sheet(
-                session, call_id=call_id, stage=stage, rows=parsed, skip_unseated=score_book
-            )
-    except RowsRejected as rejected:
-        errors += rejected.errors
-    if errors:
-        raise RowsRejected(sorted(errors, key=lambda e: e.row))
-    return kept
+        return score_sheet.read_score_sheet(
+            session, call_id=call_id, stage=stage, path=Path(path), score_book=score_book
+        )
 
 
 @io_task
-def store_scores(call_id: int, stage: str, sheet: list[SheetScore]) -> dict[int, float]:
+def store_scores(
+    call_id: int, stage: str, sheet: list[SheetScore], on: date | None = None
+) -> dict[int, float]:
     """Store the checked sheet's scores for the stage; return each proposal's normalised average."""
     with session_scope() as session:
         return reviews.store_score_sheet(
-            session, actor=SHEET_ACTOR, now=get_now(), call_id=call_id, stage=stage, rows=sheet
+            session,
+            actor=SHEET_ACTOR,
+            now=get_now(),
+            call_id=call_id,
+            stage=stage,
+            rows=sheet,
+            on=on,
         )
 
 
@@ -200,59 +121,19 @@ def preliminary_bonuses(call_id: int) -> dict[int, tuple[int, str]]:
         return selection_service.preliminary_bonuses(session, call_id=call_id)
 
 
-def _cell(value: str) -> str:
-    """Write a cell so a spreadsheet never runs it as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def export_score_sheet(call_id: int, stage: str, reviewer: str, target: Path) -> int:
-    """Write a reviewer's blank score sheet for their seats; blind in 初审 when the call says so."""
+    """Write a reviewer's blank score sheet (CSV) for their seats; blind in 初审 when the call says so."""
     with session_scope() as session:
-        call = calls.get_call(session, call_id)
-        blind = read_selection_rules(call.rules).blind_preliminary and stage == Stage.PRELIMINARY
-        criteria = [c.name for c in read_call_rules(call.rules).review_criteria]
-        ids = {u.name: u.id for u in users.list_users(session, role=Role.EVALUATOR)}
-        if reviewer not in ids:
-            raise LookupError(f"评审专家库中没有 {reviewer}")
-        seats = {
-            a.proposal_id
-            for a in selection.list_assignments(session, call_id=call_id, stage=stage)
-            if a.reviewer_id == ids[reviewer] and a.status == AssignmentStatus.ASSIGNED
-        }
-        agencies = {a.id: a.name for a in calls.list_agencies(session)}
-        rows = [
-            (p.title, "（盲审）" if blind else agencies[p.agency_id], p.summary)
-            for p in proposals.list_proposals(session, call_id=call_id)
-            if p.id in seats
-        ]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["评审环节", "评审专家", "项目名称", "申报机构", "项目简介", *criteria])
-        for title, agency, summary in rows:
-            writer.writerow(
-                [
-                    STAGE_LABELS[Stage(stage)],
-                    reviewer,
-                    _cell(title),
-                    _cell(agency),
-                    _cell(summary),
-                    *[""] * len(criteria),
-                ]
-            )
-    return len(rows)
+        sheet = score_sheet.blank_sheet(session, call_id=call_id, stage=stage, reviewer=reviewer)
+    score_sheet.write_sheet_csv(sheet, target)
+    return len(sheet.rows)
 
 
 def export_score_sheets(call_id: int, stage: str, folder: Path) -> dict[str, Path]:
     """Write every seated reviewer's score sheet for the stage into `folder`; return them by name."""
     with session_scope() as session:
-        names = {u.id: u.name for u in users.list_users(session, role=Role.EVALUATOR)}
         seated = sorted(
-            {
-                names[a.reviewer_id]
-                for a in selection.list_assignments(session, call_id=call_id, stage=stage)
-                if a.status == AssignmentStatus.ASSIGNED and a.reviewer_id in names
-            }
+            {row[1] for row in score_sheet.blank_sheet(session, call_id=call_id, stage=stage).rows}
         )
     label = STAGE_LABELS[Stage(stage)]
     sheets = {}
