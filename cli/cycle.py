@@ -34,6 +34,9 @@ app = typer.Typer(
 )
 
 LIST_SEPARATORS = ",，、;；\n"
+OnOption = Annotated[
+    str, typer.Option("--on", help="开设日期 YYYY-MM-DD（补录纸质材料时填写；默认今天）。")
+]
 
 
 def split_names(text: str) -> list[str]:
@@ -57,6 +60,7 @@ def cycle_open(
     contact: Annotated[str, typer.Option(help="街道联系人（落款用，可不填）。")] = "",
     phone: Annotated[str, typer.Option(help="联系电话（可不填）。")] = "",
     by: ActorOption = "",
+    on: OnOption = "",
 ) -> None:
     """开设创投周期：街道、年度、社区与服务领域；开设后即开始需求征集。新数据库在此时建好。"""
     from sqlalchemy import inspect
@@ -65,6 +69,7 @@ def cycle_open(
     from store.database import get_engine
 
     settings = ready()
+    opened_on = parse_day(on) if on else None
     if not inspect(get_engine(settings.database_url)).has_table("cycle"):
         try:
             upgrade(settings)
@@ -84,11 +89,13 @@ def cycle_open(
             domains=split_names(domains) or None,
             office_contact=contact,
             office_phone=phone,
+            on=opened_on,
         )
         view = cycles.cycle_status(session, actor=clerk_for(by), cycle_id=line.cycle_id)
     console.print(
         f"已开设创投周期 #{line.cycle_id}「{line.name}」：{line.street_office} {line.year} 年度，"
-        f"{len(view.communities)} 个社区，服务领域 {'、'.join(view.domains)}",
+        f"{len(view.communities)} 个社区，服务领域 {'、'.join(view.domains)}"
+        + (f"（开设日期 {opened_on}）" if opened_on else ""),
         highlight=False,
         soft_wrap=True,
     )

@@ -93,16 +93,26 @@ def fund_donate(
 def fund_open(
     cycle: Annotated[int, typer.Option(help="创投周期编号。")],
     name: Annotated[str, typer.Option(help="基金名称，如「××街道公益创投基金」。")],
+    on: Annotated[
+        str, typer.Option("--on", help="设立日期 YYYY-MM-DD（补录纸质材料时填写；默认今天）。")
+    ] = "",
 ) -> None:
     """设立本周期的公益基金（每个周期一次），与门户「创投周期」页同一操作。"""
     from services import cycle_setup
 
     settings = ready()
+    opened_on = parse_day(on) if on else None
     with session_for(settings) as session:
         fund_id = cycle_setup.set_up_fund(
-            session, actor=clerk_for(), now=settings.now(), cycle_id=cycle, name=name
+            session,
+            actor=clerk_for(),
+            now=settings.now(),
+            cycle_id=cycle,
+            name=name,
+            on=opened_on,
         )
-    console.print(f"公益基金「{escape(name.strip())}」已设立（编号 {fund_id}）。")
+    when = f"，设立日期 {opened_on}" if opened_on else ""
+    console.print(f"公益基金「{escape(name.strip())}」已设立（编号 {fund_id}{when}）。")
 
 
 @app.command("gift")

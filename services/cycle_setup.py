@@ -7,7 +7,9 @@ in the portal's form (prefilled by `rules_template`) or uploaded: `check_call_ru
 puts them through exactly the checks of `gongyi call check` (`read_rules_text`,
 each refusal naming the line) and then the cycle's own (its domains, refused; its
 fund's name and what it has raised, reported as what still blocks publishing,
-which `publish_call` checks again). Publishing and closing stay flows.
+which `publish_call` checks again). Publishing and closing stay flows. Setting up
+the fund and taking a gift are dated acts: the audit event keeps the business date
+(the fund's `on`, default today and never after today; the gift's 捐赠日期).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from models.ledger import sum_balance
 from models.status import CallStatus, Role
 from services import Actor, Forbidden, NotFound, Refused, audit
 from services import fund as fund_service
+from services.business_day import business_day
 from store import calls, cycles, fund
 from store.database import unit_of_work
 
@@ -70,9 +73,18 @@ def _cycle(session: Session, cycle_id: int) -> Cycle:
         raise NotFound(str(missing)) from None
 
 
-def set_up_fund(session: Session, *, actor: Actor, now: datetime, cycle_id: int, name: str) -> int:
-    """Set up the cycle's public-benefit fund under a name (once); return its id."""
+def set_up_fund(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    cycle_id: int,
+    name: str,
+    on: date | None = None,
+) -> int:
+    """Set up the cycle's public-benefit fund under a name (once) on day `on`; return its id."""
     _check_setter(actor)
+    opened_on = business_day(on, now=now, what="设立日期")
     _cycle(session, cycle_id)
     title = " ".join(name.split())
     if not title or len(title) > 200:
@@ -92,6 +104,7 @@ def set_up_fund(session: Session, *, actor: Actor, now: datetime, cycle_id: int,
             action="fund_open",
             subject_type="fund",
             subject_id=the_fund.id,
+            on=opened_on,
             detail=f"设立公益基金「{title}」",
         )
         fund_id = the_fund.id or 0
@@ -135,6 +148,7 @@ def give_in_kind(
             action="fund_in_kind",
             subject_type="fund",
             subject_id=the_fund.id,
+            on=gifts[0].donated_on,
             detail=f"{gifts[0].donor_name} 实物/服务捐赠：{category}（{donated_on}）"
             + ("" if summary.added else "，已登记过"),
         )

@@ -8,7 +8,9 @@ refused (an office runs one cycle a year). `set_up_cycle` is the storing part it
 shares with the demo's `open_cycle` flow. `cycle_status` reads the stage a cycle
 is at and what comes next from what it already holds (`models.cycle_stages`).
 `set_office` sets the issuing office printed in every document's 落款 (a field
-left empty there is taken from the call rules' `[office]`).
+left empty there is taken from the call rules' `[office]`). Opening is a dated act:
+its business date (`on`, default today, never after today) is kept in the audit
+event beside the time of entry.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from models.cycle_stages import StageState, cycle_stages, next_stage, stage_afte
 from models.office_contact import OFFICE_FIELDS, OfficeFieldError, OfficeFields, check_office_fields
 from models.status import CYCLE_TRANSITIONS, CycleStatus, Role, apply_transition
 from services import Actor, Forbidden, NotFound, Refused, audit
+from services.business_day import business_day
 from store import cycle_setup, cycles
 from store.database import unit_of_work
 
@@ -166,9 +169,14 @@ def open_cycle(
     domains: Sequence[str] | None = None,
     office_contact: str = "",
     office_phone: str = "",
+    on: date | None = None,
 ) -> CycleLine:
-    """Open the office's cycle for a year, collecting needs from its communities; return it."""
+    """Open the office's cycle for a year, collecting needs from its communities; return it.
+
+    `on` is the day it was opened (default today; a date after today is refused).
+    """
     _check_setter(actor)
+    opened_on = business_day(on, now=now, what="开设日期")
     office = _text(street_office, "街道办名称", 100)
     title = _text(name, "周期名称", 200)
     if not 2000 <= year <= 2100:
@@ -211,6 +219,7 @@ def open_cycle(
             action="cycle_open",
             subject_type="cycle",
             subject_id=cycle.id,
+            on=opened_on,
             detail=f"{office} {year} 年度「{title}」：{len(places)} 个社区，"
             f"服务领域 {'、'.join(s.name for s in seeds)}",
         )

@@ -137,6 +137,7 @@ def file_reports(
     summary = _file_batch(
         session, submissions, actor=actor, now=now, source=source, cycle_id=cycle_id
     )
+    days = {s.report.day for s in submissions}
     with unit_of_work(session):
         audit.record(
             session,
@@ -144,6 +145,8 @@ def file_reports(
             now=now,
             action="daily_reports_filed",
             subject_type="daily_report",
+            # The batch's service day, when it is one day (a sheet of many days has none).
+            on=days.pop() if len(days) == 1 else None,
             detail=f"{source}：新增 {summary.added} 份，修订 {summary.revised} 份，"
             f"未变化 {len(summary.unchanged)} 份",
         )
@@ -187,6 +190,7 @@ def submit_form(
             action="report_submit",
             subject_type="project",
             subject_id=project_id,
+            on=report.day,
             detail=f"{report.day} " + ("重复提交，未变化" if summary.unchanged else "已保存"),
         )
     return summary
@@ -513,6 +517,7 @@ def _audit_filed(
         action=f"daily_report_{filed.filing}",
         subject_type="daily_report",
         subject_id=filed.report.id,
+        on=day,
         detail=f"「{project.title}」{day} 第 {filed.report.version} 版",
     )
 

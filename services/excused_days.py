@@ -6,7 +6,7 @@ never counts towards a reminder, an escalation or a yellow card. Only the
 office excuses; a range of days is excused at once (its working days are
 stored), days already excused are left as they are, and the act is audited.
 The act carries its business date (`on`, when the officer decided; default
-today), stored as `excused_at`; the audit event keeps the time of entry.
+today), stored as `excused_at` and in the audit event beside its time of entry.
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ def excuse_days(
             action="daily_reports_excused",
             subject_type="project",
             subject_id=project_id,
+            on=on,
             detail=f"「{project.title}」{days[0]} 至 {days[-1]} 免交 {len(added)} 天"
             f"（{on} 决定）：{reason}",
         )

@@ -260,6 +260,7 @@ def donate(
             action="fund_donate",
             subject_type="fund",
             subject_id=the_fund.id,
+            on=gift.donated_on,
             detail=f"{gift.donor_name} {amount_yuan} 元（{gift.donated_on.isoformat()}）"
             + ("" if added else "，已登记过"),
         )
@@ -350,6 +351,7 @@ def close_fund(
             action="fund_close",
             subject_type="fund",
             subject_id=the_fund.id,
+            on=the_fund.closed_on,
         )
     return the_fund
 

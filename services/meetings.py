@@ -95,6 +95,7 @@ def _close(
         action=f"action_item_{status}",
         subject_type="actionitem",
         subject_id=item.id,
+        on=on,
         detail=f"「{item.text}」" + (f"：{note}" if note else ""),
     )
 
@@ -253,6 +254,7 @@ def record_minutes(
             action="meeting_minutes",
             subject_type="weeklymeeting",
             subject_id=meeting.id,
+            on=meeting.held_on,
             detail=f"{week_start} 周例会：待办 {len(planned)} 项，关闭 {closed} 项",
         )
     return MinutesRecorded(meeting, len(planned), closed)

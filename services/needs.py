@@ -232,6 +232,7 @@ def submit_need(
             action="need_submit",
             subject_type="cycle",
             subject_id=cycle_id,
+            on=today,  # the need's 提交日期
             detail=f"{need_row.community}：{need_row.text[:60]}"
             + ("（重复，未新增）" if not added else ""),
         )

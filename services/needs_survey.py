@@ -368,6 +368,7 @@ def write_needs_workbook(
             action="export_needs",
             subject_type="cycle",
             subject_id=cycle_id,
+            on=context.header.generated_on,
             detail=f"导出需求清单 {len(rows)} 条（联系人已脱敏）：{target.name}",
         )
     write_xlsx(target, _sheets(context, rows))

@@ -100,6 +100,7 @@ def pay_tranche(
                 action="tranche_pay",
                 subject_type="tranche",
                 subject_id=tranche.id,
+                on=on,
                 detail=f"「{title}」第 {tranche.seq} 期 {format_fen(tranche.amount_fen)} 元，{on}",
             )
     except FundError as error:  # not owed, not held, or a ledger the rules refuse
@@ -160,6 +161,7 @@ def hold_tranche(
             action="tranche_hold",
             subject_type="tranche",
             subject_id=tranche.id,
+            on=on,
             detail=f"「{project.title}」第 {tranche.seq} 期暂缓：{month} 评估等级 {grade}",
         )
     return key
@@ -219,6 +221,7 @@ def withhold_last_tranche(
             action="tranche_withhold",
             subject_type="tranche",
             subject_id=tranche.id,
+            on=on,
             detail=f"「{project.title}」第 {tranche.seq} 期不予拨付：结项评估等级 {grade}",
         )
     return key
@@ -299,6 +302,7 @@ def _refund(
                     action="refund_record",
                     subject_type="project",
                     subject_id=project.id,
+                    on=on,
                     detail=f"「{project.title}」退回 {format_fen(amount)} 元，{on}",
                 )
     except ValueError as error:  # RefundError, FundError: more than was paid and kept
@@ -388,6 +392,7 @@ def release_unpaid(
                     action="commitment_release",
                     subject_type="project",
                     subject_id=project.id,
+                    on=on,
                     detail=f"「{project.title}」释放未拨付承诺 {format_fen(released)} 元，{on}",
                 )
     except FundError as error:

@@ -1,8 +1,9 @@
 """Setting up: staff or an admin open a cycle, list the cycles and see where each one stands.
 
 The form posts to `services.cycles.open_cycle`, which checks the fields, refuses a
-second cycle for the same office and year, records the event and commits; a refusal
-shows the form again with the message and what was typed. Communities are typed one
+second cycle for the same office and year, records the event (with its business
+date, the form's 日期（不填为今天）) and commits; a refusal shows the form again with
+the message and what was typed. Communities are typed one
 a line; domains too, or left empty for the four defaults. Each cycle's page shows its
 stage tracker (`models.cycle_stages`: done, next, what blocks it) and sets the cycle
 up: the issuing office here (`cycles.set_office`), the fund, its gifts and the call
@@ -23,7 +24,13 @@ from services import cycles as cycles_service
 from web.deps import NotFound, NowDep, SessionDep, actor_of
 from web.pages import redirect, render, tr
 from web.routes import setup_fund_call
-from web.routes.setup_page import SetterForm, SetterUser, cycle_page_response, form_values
+from web.routes.setup_page import (
+    SetterForm,
+    SetterUser,
+    cycle_page_response,
+    form_day,
+    form_values,
+)
 from web.security import check_csrf
 
 router = APIRouter(prefix="/officer/cycles", include_in_schema=False)
@@ -37,6 +44,7 @@ FIELDS = (
     "domains",
     "office_contact",
     "office_phone",
+    "on",
 )
 
 
@@ -103,6 +111,7 @@ async def open_cycle(
             status=400,
         )
     try:
+        opened_on = form_day(request, values["on"])
         line = cycles_service.open_cycle(
             session,
             actor=actor_of(request, user),
@@ -116,6 +125,7 @@ async def open_cycle(
             domains=_lines(values["domains"]) or None,
             office_contact=values["office_contact"],
             office_phone=values["office_phone"],
+            on=opened_on,
         )
     except Refused as refused:
         return _form(request, values, refused.message, status=400)

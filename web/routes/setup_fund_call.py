@@ -6,8 +6,10 @@ call rules are typed in a form prefilled from `templates/rules/call.toml` or
 uploaded, checked as `gongyi call check` does (each refusal names the line) and kept
 as the cycle's draft; the call is published and closed by the same flows as `gongyi
 call publish/close`, started like every flow of the portal
-(`web.routes.officer.start_named_flow`). A refusal draws the cycle page again with
-the message and what was typed. Its routes hang under `web.routes.setup`'s router.
+(`web.routes.officer.start_named_flow`). Setting up the fund, publishing and closing
+take the form's 日期（不填为今天）, the act's business date (never after today); a gift
+keeps its 捐赠日期. A refusal draws the cycle page again with the message and what was
+typed. Its routes hang under `web.routes.setup`'s router.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from models.status import Role
 from services import Actor, Refused, cycle_setup
 from services import NotFound as ServiceNotFound
 from services import fund as fund_service
+from services.business_day import business_day
 from store.accounts import SignedIn
 from web.deps import NotFound, NowDep, SessionDep, actor_of
 from web.pages import redirect, render, tr
@@ -31,6 +34,7 @@ from web.routes.setup_page import (
     SetterForm,
     SetterUser,
     cycle_page_response,
+    form_day,
     form_values,
     rules_draft_path,
 )
@@ -44,24 +48,22 @@ async def set_up_fund(
     cycle_id: int, request: Request, session: SessionDep, user: SetterForm, now: NowDep
 ) -> Response:
     """Set up the cycle's public-benefit fund under a name."""
-    values = await form_values(request, ("fund_name",))
+    values = await form_values(request, ("fund_name", "on"))
     actor = actor_of(request, user)
     try:
         cycle_setup.set_up_fund(
-            session, actor=actor, now=now, cycle_id=cycle_id, name=values["fund_name"]
+            session,
+            actor=actor,
+            now=now,
+            cycle_id=cycle_id,
+            name=values["fund_name"],
+            on=form_day(request, values["on"]),
         )
     except ServiceNotFound:
         raise NotFound() from None
     except Refused as refused:
-        return cycle_page_response(
-            request,
-            session,
-            actor,
-            cycle_id,
-            errors={"fund": refused.message},
-            values=values,
-            status=400,
-        )
+        typed = {"name": values["fund_name"], "on": values["on"]}
+        return _refused(request, session, actor, cycle_id, "fund", refused.message, typed)
     return redirect(f"/officer/cycles/{cycle_id}#fund", message=tr(request, "已设立公益基金。"))
 
 
@@ -97,10 +99,8 @@ async def donate(
             restricted_domain=values["domain"],
             receipt=values["receipt"],
         )
-    except ServiceNotFound as missing:
-        return _gift_refused(request, session, actor, cycle_id, "cash", missing.message, values)
-    except Refused as refused:
-        return _gift_refused(request, session, actor, cycle_id, "cash", refused.message, values)
+    except (ServiceNotFound, Refused) as refused:
+        return _refused(request, session, actor, cycle_id, "cash", refused.message, values)
     word = tr(request, "已登记") if summary.added else tr(request, "已登记过，未重复记账")
     return redirect(f"/officer/cycles/{cycle_id}#fund", message=f"{values['donor']}：{word}")
 
@@ -126,23 +126,23 @@ async def give_in_kind(
             valuation_yuan=values["valuation"],
             receipt=values["receipt"],
         )
-    except ServiceNotFound as missing:
-        return _gift_refused(request, session, actor, cycle_id, "kind", missing.message, values)
-    except Refused as refused:
-        return _gift_refused(request, session, actor, cycle_id, "kind", refused.message, values)
+    except (ServiceNotFound, Refused) as refused:
+        return _refused(request, session, actor, cycle_id, "kind", refused.message, values)
     word = tr(request, "已登记") if summary.added else tr(request, "已登记过，未重复记账")
     return redirect(f"/officer/cycles/{cycle_id}#fund", message=f"{values['donor']}：{word}")
 
 
-def _gift_refused(
+def _refused(
     request: Request,
     session: Session,
     actor: Actor,
     cycle_id: int,
     form: str,
     message: str,
-    values: dict[str, str],
+    values: dict[str, str] | None = None,
 ) -> Response:
+    """The cycle page again, with `form`'s refusal and what was typed in it (as `<form>_<field>`)."""
+    values = values or {}
     return cycle_page_response(
         request,
         session,
@@ -244,18 +244,17 @@ async def save_rules(
 async def publish_call(
     cycle_id: int, request: Request, session: SessionDep, user: SetterForm, now: NowDep
 ) -> Response:
-    """Publish the saved rules with the flow `gongyi call publish` runs."""
+    """Publish the saved rules with the flow `gongyi call publish` runs, on the form's date."""
     actor = actor_of(request, user)
+    values = await form_values(request, ("on",))
+    try:
+        published_on = business_day(form_day(request, values["on"]), now=now, what="发布日期")
+    except Refused as refused:
+        return _refused(request, session, actor, cycle_id, "call", refused.message, values)
     draft = rules_draft_path(request, cycle_id)
     if not draft.exists():
-        return cycle_page_response(
-            request,
-            session,
-            actor,
-            cycle_id,
-            errors={"call": tr(request, "还没有申报指南规则：请先编辑或上传规则")},
-            status=400,
-        )
+        missing = tr(request, "还没有申报指南规则：请先编辑或上传规则")
+        return _refused(request, session, actor, cycle_id, "call", missing, values)
     try:
         checked = cycle_setup.check_call_rules(
             session,
@@ -267,25 +266,17 @@ async def publish_call(
     except ServiceNotFound:
         raise NotFound() from None
     except Refused as refused:
-        return cycle_page_response(
-            request, session, actor, cycle_id, errors={"call": refused.message}, status=400
-        )
+        return _refused(request, session, actor, cycle_id, "call", refused.message, values)
     if checked.blocking:
-        return cycle_page_response(
-            request,
-            session,
-            actor,
-            cycle_id,
-            errors={"call": "；".join(checked.blocking)},
-            status=400,
-        )
+        blocking = "；".join(checked.blocking)
+        return _refused(request, session, actor, cycle_id, "call", blocking, values)
     label = start_named_flow(
         request,
         session,
         actor=actor,
         now=now,
         name="publish_call",
-        args=(cycle_id, str(draft.resolve()), now.date()),
+        args=(cycle_id, str(draft.resolve()), published_on),
     )
     return _started(request, user, cycle_id, label)
 
@@ -303,8 +294,13 @@ async def close_call(
     actor = actor_of(request, user)
     if call_id not in {c.call_id for c in cycle_setup.list_call_lines(session, cycle_id=cycle_id)}:
         raise NotFound()
+    values = await form_values(request, ("on",))
+    try:
+        closed_on = business_day(form_day(request, values["on"]), now=now, what="截止日期")
+    except Refused as refused:
+        return _refused(request, session, actor, cycle_id, "close", refused.message, values)
     label = start_named_flow(
-        request, session, actor=actor, now=now, name="close_call", args=(call_id, now.date())
+        request, session, actor=actor, now=now, name="close_call", args=(call_id, closed_on)
     )
     return _started(request, user, cycle_id, label)
 

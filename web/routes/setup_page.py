@@ -2,11 +2,13 @@
 
 `cycle_page_response` renders the cycle page (tracker, office, fund, call) for
 `web.routes.setup` and `web.routes.setup_fund_call`, with a form's refusal and
-what was typed; `rules_draft_path` is where the portal keeps the cycle's rules draft.
+what was typed; `form_day` reads a form's 日期（不填为今天） (the act's business date);
+`rules_draft_path` is where the portal keeps the cycle's rules draft.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -15,14 +17,14 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from models.status import Role
-from services import Actor, cycle_setup
+from services import Actor, Refused, cycle_setup
 from services import NotFound as ServiceNotFound
 from services import cycles as cycles_service
 from services import fund as fund_service
 from store import cycles as cycle_store
 from store.accounts import SignedIn
 from web.deps import Forbidden, NotFound, require_roles
-from web.pages import render
+from web.pages import render, tr
 from web.routes.officer import REFRESH_SECONDS, flow_history
 from web.security import FormUser
 
@@ -94,6 +96,21 @@ async def form_values(request: Request, keys: tuple[str, ...]) -> dict[str, str]
     """The form's text fields named by `keys` (missing ones empty)."""
     form = await request.form()
     return {key: str(form.get(key, ""))[:1000] for key in keys}
+
+
+def form_day(request: Request, text: str) -> date | None:
+    """A form's 日期（不填为今天）: None when left empty; a date not written 2027-03-01 is refused.
+
+    The service checks the date itself (default today, never after today).
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        message = tr(request, "日期：请按 2027-03-01 的格式填写（收到「{text}」）")
+        raise Refused(message.format(text=text[:20])) from None
 
 
 def rules_draft_path(request: Request, cycle_id: int) -> Path:
