@@ -1,20 +1,26 @@
-"""The office's registry pages: agencies, the fund ledger, monthly evaluations, weekly meetings.
+"""The office's registry pages: agencies, the fund ledger, monthly and final evaluations, meetings.
 
 Routes only parse the query and render; what is read, and who may read it, is
-`services.office_pages` (staff and admins; anyone else gets 403).
+`services.office_pages` (staff and admins; anyone else gets 403). The final
+evaluations' page (`/officer/finals`) also records a batch review in the name of
+the evaluator who signed it (`services.final_review_pages`: all or none).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
-from services import ledger_pages, office_pages
+from services import Refused, evaluation_batch, final_review_pages, ledger_pages, office_pages
+from store.accounts import SignedIn
 from web.deps import CurrentUser, NowDep, SessionDep, actor_of
-from web.pages import render, tr
+from web.pages import redirect, render, tr, translator
 from web.routes.projects import PROJECT_STATUS_LABELS, id_or_none
+from web.security import FormUser
 
 router = APIRouter(prefix="/officer", include_in_schema=False)
 
@@ -106,3 +112,73 @@ def meeting_page(
         output_dir=request.app.state.output_dir,
     )
     return render(request, "officer/meeting.html", {"meeting": meeting})
+
+
+def _finals_context(
+    request: Request, session: Session, user: SignedIn, *, cycle_id: int | None
+) -> dict[str, Any]:
+    found = final_review_pages.list_cycle_finals(
+        session, actor=actor_of(request, user), cycle_id=cycle_id
+    )
+    everything = request.query_params.get("all") == "1"
+    return {
+        "found": found,
+        "selected": {f.id for f in found.in_review} if everything else set(),
+        "batch_errors": [],
+        "form": {"reviewer": "", "comment": "", "on": ""},
+    }
+
+
+@router.get("/finals")
+def finals_page(
+    request: Request, session: SessionDep, user: CurrentUser, cycle: str = ""
+) -> Response:
+    """List a cycle's final evaluations, with a batch review of those waiting for it."""
+    context = _finals_context(request, session, user, cycle_id=id_or_none(cycle))
+    return render(request, "officer/finals.html", context)
+
+
+@router.post("/finals/batch")
+async def review_finals(
+    request: Request, session: SessionDep, user: FormUser, now: NowDep
+) -> Response:
+    """Approve, or send back with one comment, the selected final evaluations: all or none."""
+    _ = translator(request)
+    form = await request.form()
+    cycle_id = id_or_none(str(form.get("cycle", "")))
+    ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdigit()]
+    approve = form.get("decision", "approve") == "approve"
+    fields = {k: str(form.get(k, "")).strip()[:1000] for k in ("reviewer", "comment", "on")}
+    try:
+        on = date.fromisoformat(fields["on"]) if fields["on"] else None
+    except ValueError:
+        return _bad_input(
+            request, tr(request, "日期格式应为 2026-06-30，收到：") + fields["on"][:20]
+        )
+    try:
+        reviewed = final_review_pages.record_batch_review(
+            session,
+            actor=actor_of(request, user),
+            now=now,
+            reviewer=fields["reviewer"][:100],
+            final_evaluation_ids=ids,
+            approve=approve,
+            comment=fields["comment"],
+            on=on,
+        )
+    except Refused as refused:
+        context = _finals_context(request, session, user, cycle_id=cycle_id)
+        errors = (
+            [str(p) for p in refused.problems]
+            if isinstance(refused, evaluation_batch.BatchRefused)
+            else [refused.message]
+        )
+        context |= {"selected": set(ids), "batch_errors": errors, "form": fields}
+        return render(request, "officer/finals.html", context, status=409)
+    done = _("已审定") if approve else _("已退回修改")
+    return redirect(
+        f"/officer/finals?cycle={cycle_id or ''}",
+        message=_("{done} {n} 份结项评估：{titles}").format(
+            done=done, n=len(reviewed), titles="、".join(r.title for r in reviewed)
+        ),
+    )
