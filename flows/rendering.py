@@ -139,9 +139,9 @@ def api_for_workers() -> Iterator[None]:
         yield
 
 
-def plan_batches(ids: list[Any], *, processes: int) -> list[list[Any]]:
-    """Split items into batches: enough to keep every process busy, none over BATCH_SIZE."""
-    ids = sorted(ids)
+def plan_batches(ids: list[Any], *, processes: int, keep_order: bool = False) -> list[list[Any]]:
+    """Split items (sorted, unless asked not to) into batches: every process busy, none over BATCH_SIZE."""
+    ids = list(ids) if keep_order else sorted(ids)
     size = min(BATCH_SIZE, max(1, -(-len(ids) // max(processes, 1))))
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
@@ -188,7 +188,7 @@ class Published:
 def planner(kind: str) -> Callable[..., PlannedBatch]:
     """The function `module:function` that plans one batch of `kind`."""
     module, _, name = kind.partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return,unused-ignore]
 
 
 def record_stored(
@@ -351,7 +351,7 @@ def _release(future: Any) -> None:
 def _stored(future: Any, jobs: tuple[StoredJob, ...], output: Path) -> StoredBatch:
     """The batch's result; a task that failed as a whole fails each of its documents."""
     try:
-        return future.result()  # type: ignore[no-any-return]
+        return future.result()  # type: ignore[no-any-return,unused-ignore]
     except Exception as error:  # the engine's failure (a worker lost too often): name each one
         store = FolderStore(output)
         reason = f"渲染任务失败（{type(error).__name__}: {error}）"

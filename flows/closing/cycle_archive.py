@@ -7,15 +7,19 @@ folder of each call, the month folders of the months its projects ran
 the cycle, and the close (`结项/<cycle>/`). They are copied into
 `archive/<year>-<cycle>/` under the same relative paths — so a monthly run
 repeated later never changes what was archived — next to `manifest.json`
-(`models.archive`). Verifying hashes every file again.
+(`models.archive`). The copies are made and hashed in batches, on Dask when
+there are enough of them (`flows.rendering`, `plan_archive_batch`): each is
+written beside its place and renamed into it, so a batch run again after its
+worker died copies only what the first try did not finish. Verifying hashes
+every file again.
 """
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
+from flows.rendering import PlannedBatch, dask_worker_count, plan_batches, publish_in_batches
 from models.archive import (
     MANIFEST_NAME,
     ArchivedFile,
@@ -26,6 +30,10 @@ from models.archive import (
     verify_files,
 )
 from models.cycle import Cycle
+from reports.errors import BatchFailed
+from reports.output_store import COPY, StoredJob, file_sha256
+
+ARCHIVE_BATCH = "flows.closing.cycle_archive:plan_archive_batch"
 
 
 def archive_folder(output: Path, cycle: Cycle) -> Path:
@@ -82,14 +90,10 @@ def write_archive(
 ) -> tuple[Path, str]:
     """Copy the files into the archive folder and write its manifest; return the folder and its hash."""
     folder = archive_folder(output, cycle)
-    entries = []
-    for source in files:
-        relative = source.resolve().relative_to(output.resolve()).as_posix()
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        data = target.read_bytes()
-        entries.append(ArchivedFile(relative, len(data), sha256_bytes(data)))
+    entries = [
+        ArchivedFile(relative, (folder / relative).stat().st_size, sha)
+        for relative, sha in copy_into_archive(output, folder, files).items()
+    ]
     manifest = build_manifest(
         entries,
         cycle={
@@ -105,6 +109,33 @@ def write_archive(
     text = manifest_text(manifest)
     (folder / MANIFEST_NAME).write_text(text, encoding="utf-8")
     return folder, sha256_bytes(text.encode("utf-8"))
+
+
+def copy_into_archive(output: Path, folder: Path, files: list[Path]) -> dict[str, str]:
+    """Copy the files into the archive folder in batches; return each one's SHA-256 by path."""
+    relative = [source.resolve().relative_to(output.resolve()).as_posix() for source in files]
+    batches = plan_batches(relative, processes=dask_worker_count(), keep_order=True)
+    prefix = folder.resolve().relative_to(output.resolve()).as_posix()
+    params = {"output": str(output), "prefix": prefix}
+    copied = publish_in_batches(
+        ARCHIVE_BATCH, batches, params, documents=len(relative), output_dir=output
+    )
+    if copied.failures:
+        raise BatchFailed(copied.failures, ())
+    return {
+        path: copied.sha256.get(str(output / prefix / path)) or file_sha256(folder / path) or ""
+        for path in relative
+    }
+
+
+def plan_archive_batch(paths: list[str], *, output: str, prefix: str) -> PlannedBatch:
+    """Plan the copies of these files (relative to `output`) under the archive's `prefix`."""
+    jobs = []
+    for path in paths:
+        source = (Path(output) / path).stat()
+        inputs = f"{source.st_size}:{source.st_mtime_ns}"  # an earlier try copied this very file
+        jobs.append(StoredJob(COPY, path, f"{prefix}/{path}", inputs))
+    return PlannedBatch(tuple(jobs))
 
 
 def verify_archive(folder: Path) -> tuple[dict, list[str]]:  # type: ignore[type-arg]

@@ -9,7 +9,8 @@ The same review cycle as the monthly evaluation:
 3. `review_final_evaluation` (by the final evaluation's id, through
    `services.evaluations`) — someone other than the scorer approves (已审定) or
    sends back (退回修改) with a comment;
-4. the next run publishes what was approved (已发布).
+4. the next run publishes what was approved (已发布) and its 结项评估报告, in batches
+   of projects (on Dask when there are many: `flows.rendering`).
 `close_cycle` then settles the money. Running it again changes nothing.
 """
 
@@ -23,7 +24,7 @@ from prefect import flow
 from sqlmodel import Session
 
 from flows.closing.final_measures import measure_finals, rescore
-from flows.closing.final_reports import write_final_reports
+from flows.closing.final_reports import publish_final_reports
 from flows.monitoring.evaluation_review import mark_published
 from flows.monitoring.evaluation_scores import SCOREABLE, YES
 from flows.runtime import get_now, get_tz, io_task, read_sheet, session_scope
@@ -38,6 +39,7 @@ from models.status import (
     Role,
     apply_transition,
 )
+from reports.errors import BatchFailed
 from services import ServiceError, evaluations
 from services.evaluations import project_named
 from store import awards, calls, closing, users
@@ -249,7 +251,10 @@ def final_evaluation(
         print(f"结项评分表被拒绝，未写入任何评分：{len(errors)} 处错误")
         return FinalSummary(period_end, 0, 0, 0, {}, {}, tuple(str(e) for e in errors))
     published = publish_approved_finals(cycle_id, today)
-    reports = write_final_reports(cycle_id)
+    written = publish_final_reports(cycle_id)  # in batches, on Dask when there are many
+    if written.failures:
+        raise BatchFailed(written.failures, ())
+    reports = written.paths
     grades, statuses = read_final_outcome(cycle_id)
     print(
         f"结项评估（统计至 {period_end}）：测算 {measured} 个项目，录入评分 {scored} 个，"

@@ -147,6 +147,29 @@ def build_call_context(call_id: int, today: date) -> CallContext:
     )
 
 
+def _check_donors(fund_name: str, today: date, donors: list[str], gifts: list[Donation]) -> None:
+    unknown = sorted(set(donors) - {g.donor_name for g in gifts})
+    if unknown:
+        raise LookupError(
+            f"公益基金「{fund_name}」截至 {today.isoformat()} 没有这些捐赠方：{'、'.join(unknown)}"
+        )
+
+
+@io_task
+def list_donor_names(cycle_id: int, today: date, donors: list[str] | None = None) -> list[str]:
+    """Name each donor who gave by `today`, in the order of their first gift (or check those named)."""
+    with session_scope() as session:
+        the_fund = fund.get_fund(session, cycle_id=cycle_id)
+        gifts = [
+            g
+            for g in fund.list_donations(session, fund_id=the_fund.id)  # type: ignore[arg-type]
+            if g.donated_on <= today
+        ]
+    _check_donors(the_fund.name, today, donors or [], gifts)
+    names = dict.fromkeys(g.donor_name for g in gifts)
+    return [name for name in names if not donors or name in donors]
+
+
 @io_task
 def build_donor_statements(
     cycle_id: int, today: date, donors: list[str] | None = None
@@ -171,11 +194,7 @@ def build_donor_statements(
         projects["known"] = people.list_known_names(session, cycle_id=cycle_id)
         office = issuing_office(session, cycle_id)
     movements = [Movement(m.kind, m.amount_fen, m.domain_id, m.award_id) for m in dated]
-    unknown = sorted(set(donors or ()) - {g.donor_name for g in donations})
-    if unknown:
-        raise LookupError(
-            f"公益基金「{the_fund.name}」截至 {today.isoformat()} 没有这些捐赠方：{'、'.join(unknown)}"
-        )
+    _check_donors(the_fund.name, today, donors or [], donations)
     cash = [
         Gift(g.id, g.restricted_domain_id, g.amount_fen)
         for g in donations

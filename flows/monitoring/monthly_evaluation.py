@@ -161,9 +161,9 @@ def plan_month_batch(
     item: list[int] | str, *, cycle_id: int, month: str, today: date
 ) -> PlannedBatch:
     """Plan one batch of the month: projects' 项目月度评估报告, or the summary (`SUMMARY`)."""
-    if item == SUMMARY:
+    if isinstance(item, str):
         return register_batch(plan_street_summary(cycle_id, month, today))
-    return register_batch(plan_assessments(cycle_id, month, list(item), today))
+    return register_batch(plan_assessments(cycle_id, month, item, today))
 
 
 def plan_assessments(
