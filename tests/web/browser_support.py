@@ -42,6 +42,8 @@ def serve_portal(home: Path, url: str) -> Iterator[str]:
         "GONGYI_VAR_DIR": str(home / "var"),
         "PREFECT_HOME": str(home / "prefect"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # As `gongyi web` gives it (cli.common): a loaded machine starts Prefect slowly.
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     }
     server = subprocess.Popen(
         [
