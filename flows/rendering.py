@@ -308,6 +308,8 @@ def publish_in_batches(
     from prefect.context import FlowRunContext
 
     output = Path(output_dir or get_output_dir())
+    if not items:
+        return Published()
     if FlowRunContext.get() is None:
         return publish_here(kind, items, params, output_dir=output)
     runner = render_task_runner(documents)
