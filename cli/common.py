@@ -285,6 +285,11 @@ def parse_day(value: str) -> date:
         raise fail(f"日期格式应为 2026-03-31，收到 {value!r}") from None
 
 
+def optional_day(value: str) -> date | None:
+    """A YYYY-MM-DD date from the command line, None when not given, or one red line."""
+    return parse_day(value) if value else None
+
+
 def day_or_today(value: str, settings: Settings) -> date:
     """The given date, or today in the office's time zone."""
     return parse_day(value) if value else settings.now().date()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,7 @@ from cli.common import (
     cycle_or_monitored,
     day_or_today,
     fail,
+    optional_day,
     parse_day,
     print_problems,
     ready,
@@ -216,13 +216,8 @@ def monitor_check(
     ready_for_flows()
     from flows.monitoring.daily_check import daily_check
 
-    result = run_flow(
-        daily_check,
-        cycle,
-        date.fromisoformat(day) if day else None,
-        date.fromisoformat(since) if since else None,
-    )
-    asked = date.fromisoformat(day) if day else None
+    asked = optional_day(day)
+    result = run_flow(daily_check, cycle, asked, optional_day(since))
     for figures in result.days:
         console.print(
             f"{figures.day}：应交 {figures.due}，已交 {figures.reported}；提醒 {figures.reminders}，"
@@ -245,7 +240,7 @@ def monitor_week(
     ready_for_flows()
     from flows.monitoring.weekly_meeting import weekly_meeting
 
-    result = run_flow(weekly_meeting, cycle, date.fromisoformat(week_start) if week_start else None)
+    result = run_flow(weekly_meeting, cycle, optional_day(week_start))
     console.print(f"{result.headline}\nPDF：{result.pdf}")
 
 
@@ -265,7 +260,7 @@ def monitor_minutes(
 
     result = run_flow(
         record_minutes,
-        date.fromisoformat(week_start),
+        parse_day(week_start),
         str(text) if text else None,
         str(actions) if actions else None,
         attendees,

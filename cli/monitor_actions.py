@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -13,6 +12,7 @@ from cli.common import (
     console,
     cycle_or_monitored,
     day_or_today,
+    parse_day,
     print_problems,
     ready,
     ready_for_flows,
@@ -38,10 +38,10 @@ def monitor_action_add(
 
     result = run_flow(
         add_action_item,
-        date.fromisoformat(week_start),
+        parse_day(week_start),
         text,
         owner,
-        date.fromisoformat(due),
+        parse_day(due),
         project,
         cycle,
     )
@@ -69,7 +69,7 @@ def monitor_action_close(
         f"待办事项 #{item}「{closed.text}」已{'取消' if dropped else '完成'}（{closed.closed_on}）",
         highlight=False,
     )
-    console.print(f"周例会纪要已更新：{closed.pdf}", highlight=False)
+    console.print(f"周例会文件已更新（未录纪要时为议程）：{closed.pdf}", highlight=False)
 
 
 @action_app.command("list")

@@ -48,5 +48,5 @@ def close_action_and_publish(
     if not summary.changed:
         return summary
     pdf = write_minutes_pdf(cycle_id, week_start, now.date())
-    print(f"待办事项 #{item_id} 已关闭；周例会纪要已更新：{pdf}")
+    print(f"待办事项 #{item_id} 已关闭；周例会文件已更新：{pdf}")
     return ItemClosedSummary(item_id, summary.text, True, summary.closed_on, pdf)

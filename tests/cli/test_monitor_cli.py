@@ -189,7 +189,7 @@ def test_action_items_are_listed_with_ids_and_closing_one_republishes_the_minute
     assert str(item) in listed.output and "补交活动照片" in listed.output
     closed = runner.invoke(app, ["monitor", "action", "close", str(item), "--on", "2026-06-20"])
     assert closed.exit_code == 0, closed.output
-    assert "（2026-06-20）" in closed.output and "周例会纪要已更新" in closed.output
+    assert "（2026-06-20）" in closed.output and "周例会文件已更新" in closed.output
     with Session(get_engine(database_url)) as session:
         stored = session.get(ActionItem, item)
         assert stored is not None and stored.closed_on == date(2026, 6, 20)

@@ -200,7 +200,7 @@ def test_withdrawing_a_proposal_and_closing_an_action_item_need_no_prefect(
     code, output, loaded = _run(close, database_url, tmp_path)
     assert code == 0, output
     assert f"待办事项 #{world.action_item_id}「" in output and "已完成" in output
-    assert "周例会纪要已更新" in output
+    assert "周例会文件已更新" in output
     code, output, _ = _run(close, database_url, tmp_path)
     assert output.strip().endswith(f"待办事项 #{world.action_item_id} 已是该状态，未改动")
 

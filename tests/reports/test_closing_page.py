@@ -85,3 +85,23 @@ def test_an_agenda_carries_the_office_contact_but_no_seal(env: Environment) -> N
     html = render_html(env, WEEKLY_MINUTES_TEMPLATE, agenda)
     assert "gongyi@hhl.example.cn" in html and "合肥市庐阳区淮河路1号" in html
     assert "（盖章）" not in html and "seal-placeholder" not in html
+
+
+def test_every_template_that_signs_off_wraps_its_sign_off_in_closing() -> None:
+    """Each report template's 落款 (`sign_off(…)`) sits inside a `.closing` block."""
+    folder = Path(__file__).resolve().parents[2] / "templates" / "reports"
+    signing = [
+        path
+        for path in sorted(folder.glob("*.html"))
+        if "{{ sign_off(" in path.read_text(encoding="utf-8")
+    ]
+    assert len(signing) >= 3
+    for path in signing:
+        text = path.read_text(encoding="utf-8")
+        before = text[: text.index("{{ sign_off(")]
+        assert 'class="closing"' in before, path.name
+        opened = before.rindex('class="closing"')
+        # The wrapper is still open where the 落款 is called: no </div> closes it in between
+        # beyond the ones that close <div>s opened after it.
+        between = before[opened:]
+        assert between.count("</div>") < between.count("<div") + 1, path.name
