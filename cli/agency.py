@@ -8,13 +8,16 @@ from typing import Annotated
 import typer
 
 from cli.common import console, fail, print_errors, ready_for_flows
+from cli.sheet_templates import agency_template
 
 app = typer.Typer(help="社会组织：登记与信用代码校验。", no_args_is_help=True)
 
 
 @app.command("import")
 def agency_import(
-    registry: Annotated[Path, typer.Argument(help="社会组织名录（CSV 或 XLSX）。")],
+    registry: Annotated[
+        Path, typer.Argument(help="社会组织名录（CSV 或 XLSX）；空白模板：gongyi agency template。")
+    ],
     track_records: Annotated[
         Path | None, typer.Option(help="往期记录（机构名称、年度、评估等级、黄牌次数）。")
     ] = None,
@@ -39,3 +42,6 @@ def agency_check_code(code: Annotated[str, typer.Argument(help="18 位统一社�
         console.print(f"{check_credit_code(code)}：校验通过")
     except CreditCodeError as exc:
         raise fail(f"{code}：{exc}") from None
+
+
+app.command("template")(agency_template)

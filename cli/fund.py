@@ -20,13 +20,16 @@ from cli.common import (
     ready_for_flows,
     session_for,
 )
+from cli.sheet_templates import fund_template
 
 app = typer.Typer(help="公益基金：捐赠、台账与捐赠资金去向说明。", no_args_is_help=True)
 
 
 @app.command("import")
 def fund_import(
-    donations: Annotated[Path, typer.Argument(help="现金捐赠表（CSV 或 XLSX）。")],
+    donations: Annotated[
+        Path, typer.Argument(help="现金捐赠表（CSV 或 XLSX）；空白模板：gongyi fund template。")
+    ],
     cycle: Annotated[int, typer.Option(help="创投周期编号。")],
     name: Annotated[str, typer.Option(help="公益基金名称。")],
     in_kind: Annotated[Path | None, typer.Option(help="实物/服务捐赠表。")] = None,
@@ -226,3 +229,6 @@ def fund_statement(
     for path in paths:
         console.print(path, highlight=False)
     console.print(f"共 {len(paths)} 份捐赠资金去向说明")
+
+
+app.command("template")(fund_template)

@@ -23,6 +23,7 @@ from cli.common import (
     ready_for_flows,
     session_for,
 )
+from cli.sheet_templates import needs_template
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -36,7 +37,8 @@ app = typer.Typer(help="居民需求：导入、合并、归类与汇总。", no
 @app.command("import")
 def needs_import(
     path: Annotated[
-        Path, typer.Argument(help="需求表（CSV 或 XLSX），列见 data/needs_template.xlsx。")
+        Path,
+        typer.Argument(help="需求表（CSV 或 XLSX）；空白模板：gongyi needs template 需求表.xlsx。"),
     ],
     cycle: Annotated[int, typer.Option(help="创投周期编号。")],
     today: Annotated[str, typer.Option(help="以哪天为“今天”检查提交日期（YYYY-MM-DD）。")] = "",
@@ -342,3 +344,6 @@ def needs_summary(
     console.print(f"{summary.residents} 人次，{summary.groups} 项需求")
     console.print(f"需求调研报告：{summary.pdf}")
     console.print(f"需求汇总表：{summary.xlsx}")
+
+
+app.command("template")(needs_template)
