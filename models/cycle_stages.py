@@ -70,7 +70,8 @@ def _how(key: str, cycle_id: int) -> str:
         "（或在门户本周期页「公益基金」登记）",
         "call": f"发布申报指南：gongyi call publish 申报指南.toml --cycle {cycle_id}"
         "（或在门户本周期页编辑或上传规则后发布）",
-        "selection": "截止申报、资格审查后遴选：gongyi call close 与 gongyi selection run",
+        "selection": "截止申报、资格审查后在门户「遴选」页（/officer/selection）逐步遴选，"
+        "或 gongyi call close 与 gongyi selection status --call 申报指南编号",
         "running": "项目执行中：每日 gongyi monitor check，每月 gongyi monitor month",
         "closing": f"结项评估后结项：gongyi cycle final 与 gongyi cycle close --cycle {cycle_id}",
     }[key]
