@@ -221,7 +221,8 @@ def test_a_cycle_from_an_empty_database_through_the_portal(
     for login, agency in (("cuiwei", AGENCY_1), ("qiming", AGENCY_2)):
         _submit_proposals(browser, base, login, agency, tmp_path)
     _run_flow(officer, base, "close_call", "截止申报并资格审查", {"call_id": "", "day": ""})
-    shot(officer, "journey-4-call-closed")
+    _select(browser, officer, base)
+    _decide_and_sign(officer, base, days)
 
 
 def _create_accounts(browser: Any, base: str) -> None:
@@ -389,3 +390,83 @@ def _fill_template(path: Path, agency: str) -> None:
 def _cell(value: str) -> Any:
     """A number typed into Excel is a number; anything else stays text."""
     return int(value) if value.isdigit() and len(value) < 9 else value
+
+
+SCORES = {  # each proposal's five criterion scores, the same from both evaluators
+    "银发餐桌·翠竹老年助餐": 88,
+    "邻里守望·独居老人探访": 82,
+    "成长驿站·课后作业辅导": 76,
+}
+CRITERIA = ("需求契合度", "服务设计", "机构能力", "预算合理性", "创新性")
+
+
+def _select(browser: Any, officer: Any, base: str) -> None:
+    """Seat 初审, evaluators score, close it; the same for 路演, which proposes the allocation."""
+    expect = _expect()
+    for stage, label, close in (
+        ("preliminary", "初审", "结束初审（按通过线确定入围）"),
+        ("defence", "路演答辩", "结束路演并提出拟资助方案"),
+    ):
+        officer.goto(base + "/officer/selection")
+        seat = officer.locator(f"#stage-{stage} form[action='/officer/selection/seat']")
+        seat.locator("textarea[name=reviewers]").fill("周明远\n孙静怡")
+        seat.get_by_role("button", name=re.compile("安排.*专家组")).click()
+        expect(officer.get_by_text(f"已安排 3 份申报书的{label}评审专家组")).to_be_visible()
+        for login in ("zhoumy", "sunjy"):
+            _score_proposals(browser, base, login)
+        officer.goto(base + "/officer/selection")
+        officer.get_by_role("button", name=close).click()
+        expect(
+            officer.get_by_text(re.compile("初审结束：入围 3 份|路演答辩结束：拟资助 3 个"))
+        ).to_be_visible()
+    shot(officer, "journey-4-selection")
+
+
+def _score_proposals(browser: Any, base: str, login: str) -> None:
+    expect = _expect()
+    page = _as(browser, base, login)
+    page.goto(base + "/evaluator")
+    for _ in SCORES:
+        page.get_by_role("link", name="评分", exact=True).first.click()
+        expect(page.get_by_role("button", name="提交评分")).to_be_visible()
+        title = next(t for t in SCORES if t in page.locator("h1").inner_text())
+        for criterion in CRITERIA:
+            page.get_by_label(criterion).fill(str(SCORES[title]))
+        page.get_by_role("button", name="提交评分").click()
+        expect(page.get_by_text("评分已提交")).to_be_visible()
+    expect(page.get_by_role("link", name="评分", exact=True)).to_have_count(0)
+    page.context.close()
+
+
+def _decide_and_sign(page: Any, base: str, days: Days) -> None:
+    """The committee accepts the ranking; an objection is lodged and dismissed; contracts signed."""
+    expect = _expect()
+    page.goto(base + "/officer/committee")
+    page.get_by_label("决定日期（评审委员会开会的日期，默认今天）").fill(days.decided.isoformat())
+    page.get_by_role("button", name="记录终审决定并发布公示").click()
+    expect(page.get_by_text("终审决定已记录：立项 3 个")).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("公示 PDF 未能生成")).to_have_count(0)
+    page.goto(base + "/officer/publicity")
+    lodge = page.locator("form[action='/officer/publicity/objections']")
+    lodge.get_by_label("被提出异议的项目").select_option(index=0)
+    lodge.get_by_label("异议人").fill("翠竹社区居民赵某")
+    lodge.get_by_label("异议的事实和理由").fill("认为助餐点应由物业承担，不需要公益创投资金。")
+    lodge.get_by_label("收到日期（不填为今天）").fill(
+        (days.decided + timedelta(days=1)).isoformat()
+    )
+    lodge.get_by_role("button", name="登记异议").click()
+    expect(page.get_by_text("异议已登记，编号 1。")).to_be_visible()
+    resolve = page.locator("form[action$='/resolve']")
+    resolve.get_by_label("不成立").check()
+    resolve.get_by_label("处理理由").fill("经核实，物业合同不含助餐服务，项目不重复。")
+    resolve.get_by_label("日期（不填为今天）").fill((days.decided + timedelta(days=2)).isoformat())
+    resolve.get_by_role("button", name="处理异议").click()
+    expect(page.get_by_text("不成立").first).to_be_visible()
+    shot(page, "journey-5-publicity")
+    _run_flow(
+        page,
+        base,
+        "conclude_publicity",
+        "公示期满：结论与签约",
+        {"call_id": "", "day": "", "projects_start_on": days.projects_start.isoformat()},
+    )
