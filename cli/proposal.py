@@ -1,4 +1,4 @@
-"""`gongyi proposal …`: proposals — template, submit, draft, withdraw, screening, override."""
+"""`gongyi proposal …`: proposals — template, submit, draft, withdraw, attachments, screening, override."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def _receive(path: Path, call: int, *, submit: bool, on: str, agencies: Path | N
         from models.rows import RowError, RowsRejected
         from services import clerk, proposals
         from services.proposal_batch import read_bid_files
+        from store.attachments import folder_under
 
         settings = ready()
         try:
@@ -54,6 +55,9 @@ def _receive(path: Path, call: int, *, submit: bool, on: str, agencies: Path | N
                     refuse_repeats=submit,
                     source=path.name,
                     received_at=moment_or_now(settings, on) if on else None,
+                    # A workbook is kept as its proposals' 原始申报书 (a CSV batch is not).
+                    workbook=path.read_bytes() if path.suffix.lower() == ".xlsx" else None,
+                    folder=folder_under(settings.var_dir),
                 )
         except RowsRejected as rejected:
             print_errors(tuple(str(e) for e in rejected.errors), f"{path.name} ")
@@ -134,6 +138,62 @@ def proposal_withdraw(
             proposal_id=proposal,
         )
     console.print(f"申报书 #{proposal} 已撤回")
+
+
+@app.command("attach")
+def proposal_attach(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="附件文件（PDF、JPG、PNG、DOCX、XLSX）。", exists=True, dir_okay=False),
+    ],
+    proposal: Annotated[int, typer.Option(help="申报书编号。")],
+    user: Annotated[str, typer.Option(help="操作人（街道工作人员）。")] = "",
+) -> None:
+    """为申报书添加附件：按内容识别类型，单个不超过 10 MB，每份最多 10 个；截止后（草稿除外）不能添加。"""
+    from services import attachments, clerk
+    from store.attachments import folder_under
+
+    settings = ready()
+    uploads = [attachments.Upload(name=f.name, data=f.read_bytes()) for f in files]
+    with session_for(settings) as session:
+        try:
+            added = attachments.add_attachments(
+                session,
+                actor=clerk(login=user, name=user) if user else clerk(),
+                now=settings.now(),
+                folder=folder_under(settings.var_dir),
+                proposal_id=proposal,
+                uploads=uploads,
+            )
+        except attachments.AttachmentsRefused as refused:
+            print_errors(refused.problems, "附件")
+    for line in added:
+        console.print(f"申报书 #{proposal} 附件 #{line.id}：{escape(line.name)}（{line.size}）")
+
+
+@app.command("attachments")
+def proposal_attachments(proposal: Annotated[int, typer.Option(help="申报书编号。")]) -> None:
+    """列出申报书的附件：编号、文件名、类型、大小、上传人与时间。"""
+    from services import attachments, clerk
+
+    settings = ready()
+    with session_for(settings) as session:
+        lines = attachments.list_attachments(session, actor=clerk(), proposal_id=proposal)
+    table = Table("编号", "文件名", "类型", "大小", "上传", show_lines=False)
+    for line in lines:
+        when = (
+            f"{line.uploaded_at.astimezone(settings.now().tzinfo):%Y-%m-%d %H:%M}"
+            if line.uploaded_at
+            else ""
+        )
+        table.add_row(
+            str(line.id),
+            escape(line.name),
+            line.content_type,
+            line.size,
+            f"{line.uploaded_by} {when}",
+        )
+    console.print(table if lines else f"申报书 #{proposal} 没有附件")
 
 
 @app.command("screening")

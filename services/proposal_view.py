@@ -7,25 +7,33 @@ named: its name is left out, and wherever it (or its contact person) appears in
 the proposal's own text it is replaced, so the evaluator scores the plan, not the
 applicant. 服务人次 (visits) and 受益人数 (people) keep their own units.
 
-A proposal has no attachments of its own to show: the uploaded workbook is read
-into the proposal, its budget lines and KPI targets, and not kept.
+The proposal's attachments (附件) are listed too, and an evaluator downloads one
+through the seat (`read_seat_attachment`, audited). At a blind 初审 they carry
+neutral names (附件1.pdf …) and no uploader, and the kept workbook (原始申报书),
+which names the agency in its 机构名称 column, is not offered: its content is this
+page, already cleaned.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
 from models.agency import Agency
+from models.attachment_rules import neutral_name
 from models.privacy import mask_text
 from models.proposal import KPI_UNITS, Proposal
 from models.selection_rules import read_selection_rules
 from models.status import Stage
-from services import Actor
-from services.reviews import seat_of
+from services import Actor, Forbidden, attachments
+from services.attachments import AttachmentFile, AttachmentLine
+from services.reviews import NotSeated, seat_of
+from store import attachments as attachment_rows
 from store import calls, people, proposal_reading
+from store.attachments import AttachmentFolder
 from store.portal import Seat
 
 HIDDEN_AGENCY = "（申报机构）"
@@ -91,6 +99,7 @@ class ProposalView:
     kpis: tuple[KpiPlan, ...]
     needs: tuple[CitedNeed, ...]
     schedule: tuple[ScheduleLine, ...]
+    attachments: tuple[AttachmentLine, ...] = ()
 
 
 def is_blind(session: Session, seat: Seat) -> bool:
@@ -145,6 +154,50 @@ def read_seat(session: Session, *, seat: Seat) -> ProposalView:
             ScheduleLine(int(item.get("month", 0)), clean(str(item.get("activity", ""))))
             for item in sorted(proposal.schedule, key=lambda i: int(i.get("month", 0)))
         ),
+        attachments=tuple(line for line, _ in _seat_attachments(session, seat, blind=blind)),
+    )
+
+
+def _seat_attachments(
+    session: Session, seat: Seat, *, blind: bool
+) -> list[tuple[AttachmentLine, int]]:
+    """The attachments a seat sees, with their ids: blind, neutral names and no workbook."""
+    found = attachments.ordered(
+        attachment_rows.list_attachments(session, proposal_id=seat.proposal.id or 0)
+    )
+    if not blind:
+        return [(attachments.line_of(row), row.id or 0) for row in found]
+    shown = [row for row in found if not attachments.is_workbook(row)]
+    return [
+        (attachments.line_of(row, name=neutral_name(n, row.content_type), by=False), row.id or 0)
+        for n, row in enumerate(shown, start=1)
+    ]
+
+
+def read_seat_attachment(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    folder: AttachmentFolder,
+    assignment_id: int,
+    attachment_id: int,
+) -> AttachmentFile:
+    """Open an attachment of the seat's proposal, under the name the seat sees; audited."""
+    try:
+        seat = seat_of(session, actor=actor, assignment_id=assignment_id)
+    except NotSeated:
+        raise Forbidden(
+            f"{actor.label} 未被分配评审任务 #{assignment_id}，不能查看其申报书附件"
+        ) from None
+    row = attachments.attachment_of(session, seat.proposal.id or 0, attachment_id)
+    names = {
+        i: line.name for line, i in _seat_attachments(session, seat, blind=is_blind(session, seat))
+    }
+    if attachment_id not in names:
+        raise Forbidden(f"附件 #{attachment_id} 在本评审环节不向评审专家提供")
+    return attachments.open_file(
+        session, actor=actor, now=now, folder=folder, row=row, name=names[attachment_id]
     )
 
 

@@ -21,7 +21,7 @@ and stored all or nothing in one unit of work, with one audit event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 from sqlmodel import Session
 
@@ -38,9 +38,11 @@ from models.status import (
     TransitionError,
     apply_transition,
 )
-from services import Actor, Forbidden, NotFound, Refused, audit
+from services import Actor, Forbidden, NotFound, Refused, attachments, audit
+from services.deadlines import CallClosed, closed_message, is_past_deadline, office_zone
 from services.proposal_batch import PROPOSAL_SHEET, BidContext, ParsedBid, parse_bids
 from store import agencies, calls, cycles, needs, proposals
+from store.attachments import AttachmentFolder
 from store.database import unit_of_work
 
 OFFICE_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.SYSTEM})
@@ -60,10 +62,6 @@ class BidsSummary:
     """Cited needs of another domain or community (also among `warnings`), by proposal title."""
 
 
-class CallClosed(Refused):
-    """The call's deadline has passed at the server's time."""
-
-
 def receive_proposals(
     session: Session,
     *,
@@ -75,6 +73,8 @@ def receive_proposals(
     refuse_repeats: bool,
     source: str = "",
     received_at: datetime | None = None,
+    workbook: bytes | None = None,
+    folder: AttachmentFolder | None = None,
 ) -> BidsSummary:
     """Check a batch of proposals against the call and store it, all or nothing.
 
@@ -84,6 +84,8 @@ def receive_proposals(
     batch) count as registered, and are committed with the proposals. `received_at`
     is the office's business moment for a paper batch received earlier (staff only);
     the proposals are filed as submitted then, and the entry itself at `now`.
+    `workbook` (the uploaded XLSX's bytes) is kept in `folder` as each received
+    proposal's 原始申报书 when the batch is one agency's, in the same unit of work.
     """
     call = _find_call(session, call_id)
     own = _own_agency_name(session, actor)
@@ -94,24 +96,55 @@ def receive_proposals(
     elif actor.role not in OFFICE_ROLES:
         raise Forbidden("只有申报机构或街道工作人员可以提交申报书")
     moment = received_at or now
-    if submit and moment > call.deadline:
+    if submit and is_past_deadline(call, moment):
         if received_at is None:
-            raise CallClosed(_closed(call, now, "不再受理申报书"))
+            raise CallClosed(closed_message(call, now, "不再受理申报书"))
         raise CallClosed(
-            _closed(
+            closed_message(
                 call,
                 now,
-                f"收到时间 {moment.astimezone(_zone(now)):%Y-%m-%d %H:%M} 已晚于截止时间，不予受理",
+                f"收到时间 {moment.astimezone(office_zone(now)):%Y-%m-%d %H:%M} 已晚于截止时间，不予受理",
             )
         )
-    context = _context(session, call, moment, zone=_zone(now))
+    context = _context(session, call, moment, zone=office_zone(now))
+    created: list[str] = []
+    try:
+        summary = _receive(
+            session, actor=actor, now=now, call=call, tables=tables, context=context,
+            submit=submit, refuse_repeats=refuse_repeats, source=source,
+            received_at=received_at, kept=(workbook, folder, created),
+        )  # fmt: skip
+    except BaseException:
+        # A refused or failed batch keeps nothing: not its rows, nor the workbook's file.
+        for key in created if folder is not None else ():
+            folder.discard(key)  # type: ignore[union-attr]
+        raise
+    return summary
+
+
+def _receive(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    call: Call,
+    tables: dict[str, list[Row]],
+    context: BidContext,
+    submit: bool,
+    refuse_repeats: bool,
+    source: str,
+    received_at: datetime | None,
+    kept: tuple[bytes | None, AttachmentFolder | None, list[str]],
+) -> BidsSummary:
+    call_id, moment = call.id or 0, received_at or now
     with unit_of_work(session):
         bids = parse_bids(tables, context, submit=submit)
         ids = _ids(session, call.cycle_id)
-        received, errors = 0, []
+        stored: list[Proposal] = []
+        errors: list[RowError] = []
         for bid in bids:
             try:
-                received += _store_bid(
+                found = _store_bid(
                     session,
                     call,
                     bid,
@@ -122,8 +155,13 @@ def receive_proposals(
                 )
             except RowError as error:
                 errors.append(error)
+            else:
+                if found is not None:
+                    stored.append(found)
         if errors:
             raise RowsRejected(errors)
+        _keep_workbook(session, actor=actor, now=now, bids=bids, stored=stored, kept=kept)
+        received = len(stored)
         summary = BidsSummary(
             received=received,
             already_there=len(bids) - received,
@@ -154,14 +192,43 @@ def receive_proposals(
     return summary
 
 
+def _keep_workbook(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    bids: list[ParsedBid],
+    stored: list[Proposal],
+    kept: tuple[bytes | None, AttachmentFolder | None, list[str]],
+) -> None:
+    """Keep the workbook on each proposal it filed, when it is one agency's own.
+
+    An office batch naming several agencies is not kept: each agency, and each
+    proposal's evaluators, would be handed the other agencies' bids.
+    """
+    workbook, folder, created = kept
+    if workbook is None or folder is None or len({b.agency for b in bids}) != 1:
+        return
+    for proposal in stored:
+        attachments.keep_workbook(
+            session,
+            actor=actor,
+            now=now,
+            folder=folder,
+            proposal_id=proposal.id or 0,
+            data=workbook,
+            created=created,
+        )
+
+
 def withdraw_proposal(
     session: Session, *, actor: Actor, now: datetime, proposal_id: int
 ) -> Proposal:
     """Withdraw a submitted proposal before the call's deadline (the agency's own, or by the office)."""
     proposal = _find_proposal(session, proposal_id, actor)
     call = _find_call(session, proposal.call_id)
-    if now > call.deadline:
-        raise CallClosed(_closed(call, now, f"不能再撤回「{proposal.title}」"))
+    if is_past_deadline(call, now):
+        raise CallClosed(closed_message(call, now, f"不能再撤回「{proposal.title}」"))
     try:
         status = apply_transition(
             PROPOSAL_TRANSITIONS,
@@ -222,16 +289,6 @@ def _check_own_rows(tables: dict[str, list[Row]], own: str) -> None:
         raise Forbidden(f"只能提交本机构的申报书：表中「机构名称」应为 {own}")
 
 
-def _closed(call: Call, now: datetime, what: str) -> str:
-    deadline = call.deadline.astimezone(_zone(now))
-    return f"申报已于 {deadline:%Y-%m-%d %H:%M} 截止，{what}"
-
-
-def _zone(now: datetime) -> tzinfo:
-    """The office's zone, as the doors hand it with `now` (a naive `now` is read as UTC)."""
-    return now.tzinfo or UTC
-
-
 def _context(session: Session, call: Call, received: datetime, *, zone: tzinfo) -> BidContext:
     cycle = cycles.get_cycle(session, call.cycle_id)
     domains = cycles.list_domains(session, cycle_id=cycle.id)  # type: ignore[arg-type]
@@ -272,7 +329,8 @@ def _store_bid(
     submit: bool,
     refuse_repeats: bool,
     tz: tzinfo,
-) -> int:
+) -> Proposal | None:
+    """Store one bid; return its proposal, or None when the same bid is already there."""
     call_id = call.id or 0
     agency_id = ids["agency"][bid.agency]
     found = proposals.find_proposal(
@@ -284,7 +342,7 @@ def _store_bid(
             and not refuse_repeats
             and found.status != ProposalStatus.WITHDRAWN
         ):
-            return 0
+            return None
         raise bid.row.error("项目名称", _repeat_reason(found, tz))
     if submit and call.status == CallStatus.CLOSED:
         # Screening is done: a proposal entered now, whatever its business date, would
@@ -312,7 +370,7 @@ def _store_bid(
         proposal.submitted_at, proposal.stage = bid.submitted_at, Stage.ELIGIBILITY
     proposals.set_proposal(session, proposal)
     _save_lines(session, proposal.id, bid)  # type: ignore[arg-type]
-    return 1
+    return proposal
 
 
 def _save_lines(session: Session, proposal_id: int, bid: ParsedBid) -> None:

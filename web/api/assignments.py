@@ -4,7 +4,8 @@ An evaluator sees only the seats they were given (another's seat is 404). In
 初审 the agency's name is withheld when the call says the stage is blind. A
 score needs every criterion of the call, each 0–100; it is weighted by the
 call's weights (`models.grading`) and stored as the reviewer's one review for
-that proposal and stage, so sending it again replaces it. Scores are taken only
+that proposal and stage, so sending it again replaces it. One assignment lists the
+proposal's attachments (id, name, size, type; blind at 初审), never their bytes. Scores are taken only
 while the proposal is still in that stage and the seat is not an abstention.
 The checks are `services.reviews.score_proposal`'s, the same as the portal's
 scoring page and the stage's score sheet.
@@ -75,6 +76,15 @@ class ScheduleOut(BaseModel):
     activity: str
 
 
+class AttachmentOut(BaseModel):
+    """One attachment of the proposal (no bytes); neutral name at a blind 初审."""
+
+    id: int
+    name: str = Field(description="文件名；匿名初审时为 附件1.pdf 等")
+    size: int = Field(description="字节数")
+    type: str = Field(description="MIME 类型，如 application/pdf")
+
+
 class ProposalOut(BaseModel):
     """The whole proposal as the evaluator reads it (`services.proposal_view`)."""
 
@@ -90,6 +100,10 @@ class ProposalOut(BaseModel):
     kpis: list[KpiOut]
     needs: list[CitedNeedOut]
     schedule: list[ScheduleOut]
+    attachments: list[AttachmentOut] = Field(
+        default_factory=list,
+        description="附件（门户 /evaluator/assignments/{id}/attachments/{附件id} 下载）",
+    )
 
 
 class AssignmentOut(BaseModel):
@@ -157,6 +171,10 @@ def _whole(view: proposal_view.ProposalView) -> ProposalOut:
         ],
         needs=[CitedNeedOut(**vars(n)) for n in view.needs],
         schedule=[ScheduleOut(**vars(s)) for s in view.schedule],
+        attachments=[
+            AttachmentOut(id=a.id, name=a.name, size=a.size_bytes, type=a.content_type)
+            for a in view.attachments
+        ],
     )
 
 

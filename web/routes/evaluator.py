@@ -2,7 +2,9 @@
 says so), and the monthly evaluations waiting for a second evaluator's review.
 
 The scoring page reads the whole proposal (`services.proposal_view`: budget, KPIs,
-cited needs, schedule), blind at 初审 where the call says so. Each monthly
+cited needs, schedule, attachments), blind at 初审 where the call says so. An
+attachment is downloaded through the seat (`/evaluator/assignments/{id}/attachments/{aid}`),
+under a neutral name at a blind 初审; each download is audited. Each monthly
 evaluation waiting for review shows every criterion beside what was measured for it
 and its plausibility flags: outputs implausibly far above plan (异常) and a budget
 that is 超支 or 执行偏慢 (`services.evaluation_view`), so the reviewer checks them first.
@@ -43,6 +45,7 @@ from services import (
 )
 from store import calls, portal
 from store.accounts import SignedIn
+from web.attachment_files import attachment_folder, send_attachment
 from web.deps import Forbidden, NowDep, SessionDep, actor_of, require_roles
 from web.pages import redirect, render, translator
 from web.security import FormUser
@@ -110,6 +113,27 @@ def scoring_page(
         session, actor=actor_of(request, user), now=now, assignment_id=assignment_id
     )
     return render(request, "evaluator/score.html", _scoring_context(session, seat, user))
+
+
+@router.get("/assignments/{assignment_id}/attachments/{attachment_id}")
+def download_attachment(
+    assignment_id: int,
+    attachment_id: int,
+    request: Request,
+    session: SessionDep,
+    user: EvaluatorUser,
+    now: NowDep,
+) -> Response:
+    """Send an attachment of the seat's proposal (only a seated evaluator; audited)."""
+    found = proposal_view.read_seat_attachment(
+        session,
+        actor=actor_of(request, user),
+        now=now,
+        folder=attachment_folder(request),
+        assignment_id=assignment_id,
+        attachment_id=attachment_id,
+    )
+    return send_attachment(found)
 
 
 @router.post("/assignments/{assignment_id}")
