@@ -105,6 +105,7 @@ class TrailEntry:
     subject: str
     detail: str
     ip: str
+    business_on: date | None = None  # the act's business date, when it was dated
 
 
 READERS = frozenset({Role.STAFF, Role.ADMIN})
@@ -152,6 +153,7 @@ def read_trail(
             subject=f"{event.subject_type} {event.subject_id or ''}".strip(),
             detail=mask_text(event.detail),
             ip=event.ip,
+            business_on=event.business_on,
         )
         for event in events
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -46,8 +46,12 @@ def note_flow_start(
     name: str,
     detail: str = "",
     run_name: str = "",
+    on: date | None = None,
 ) -> None:
-    """Record that `actor` started the flow `name` (with `detail`: its arguments) as `run_name`."""
+    """Record that `actor` started the flow `name` (with `detail`: its arguments) as `run_name`.
+
+    `on` is the business date the run acts on (its date parameter), kept beside the entry time.
+    """
     if actor.role not in STARTERS:
         raise Forbidden("只有街道工作人员可以启动流程")
     with unit_of_work(session):
@@ -58,6 +62,7 @@ def note_flow_start(
             action="flow_start",
             subject_type="flow",
             detail=(f"[{run_name}] " if run_name else "") + (detail or name),
+            on=on,
         )
 
 

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from models.user import AuditEvent
 from services import Actor
 from services.runs import list_flow_records, note_flow_end, note_flow_start
 from store.database import get_engine
@@ -105,3 +106,21 @@ def test_the_history_comes_back_from_the_database_and_reloads_while_a_run_goes(
     rows = page.split("最近运行", 1)[1]
     assert "release_tranches-1" in rows and "拨付 2 个" in rows and "daily_check-2" in rows
     assert 'data-refresh-seconds="5"' in page and "/static/refresh.js" in page
+
+
+def test_a_started_flow_keeps_its_business_date_beside_the_entry_time(database_url: str) -> None:
+    clerk = Actor(login="staff", name="街道干部", role="staff")  # type: ignore[arg-type]
+    now = datetime(2026, 7, 3, 9, 30, tzinfo=UTC)
+    with Session(get_engine(database_url)) as session:
+        note_flow_start(
+            session,
+            actor=clerk,
+            now=now,
+            name="daily_check",
+            detail="日报告检查（1，2026-06-30）",
+            run_name="daily_check-3",
+            on=date(2026, 6, 30),
+        )
+        [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "flow_start")).all()
+    assert event.business_on == date(2026, 6, 30)
+    assert event.at.replace(tzinfo=UTC) == now

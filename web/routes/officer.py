@@ -13,22 +13,22 @@ reloads itself while a run is going. The time is the request's (`NowDep`).
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from models.calendar import PeriodError, month_bounds
-from models.compliance import ReportStamp, due_days, is_late
+from models.calendar import PeriodError
 from models.status import Role
 from services import Actor
 from services import cycles as cycles_service
 from services.documents import list_output_files
 from services.figures import headline
+from services.figures import report_heatmap as build_heatmap
 from services.runs import list_flow_records, note_flow_end, note_flow_start
-from store import calls, dashboard, days_off, monitoring
+from store import calls, dashboard
 from store.accounts import SignedIn
 from web.deps import Forbidden, NotFound, NowDep, SessionDep, actor_of, require_roles
 from web.flow_catalogue import BY_NAME, OFFERED, BadParameter, flow_arguments
@@ -46,56 +46,6 @@ def _cycle_id(session: Session) -> int:
     if cycle is None:
         raise NotFound()
     return cycle.id or 0
-
-
-def build_heatmap(session: Session, *, cycle_id: int, month: str, tz: tzinfo) -> dict[str, Any]:
-    """Return each project's row of on-time / late / missing cells for the month's working days.
-
-    The cells count as the evening check counts: a day off (the call's holiday, the
-    project's excused day) is "off", and lateness is judged on the report's arrival.
-    """
-    first, last = month_bounds(month)
-    projects = dashboard.list_cycle_projects(session, cycle_id=cycle_id)
-    days = due_days(first, last, starts_on=first, ends_on=last)
-    off = days_off.list_days_off(
-        session,
-        cycle_id=cycle_id,
-        project_ids=[p.id or 0 for p in projects],
-        first=first,
-        last=last,
-    )
-    filed = {
-        (r.project_id, r.day): r
-        for r in monitoring.list_daily_reports(session, cycle_id=cycle_id, first=first, last=last)
-    }
-    rows = []
-    for project in projects:
-        own_off = off.get(project.id or 0, frozenset())
-        due = set(
-            due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on, off=own_off)
-        )
-        cells, reports = [], []
-        for day in days:
-            report = filed.get((project.id or 0, day))
-            reports.append(report.id if report is not None else None)
-            if day not in due:
-                cells.append("off")
-            elif report is None:
-                cells.append("missing")
-            else:
-                stamp = ReportStamp.of(report)
-                cells.append("late" if is_late(stamp, tz=tz) else "ontime")
-        rows.append(
-            {
-                "id": project.id,
-                "title": project.title,
-                "cells": cells,
-                "reports": reports,
-                "ontime": cells.count("ontime"),
-                "due": len(due),
-            }
-        )
-    return {"month": month, "days": days, "rows": rows}
 
 
 @router.get("")
@@ -281,13 +231,25 @@ def start_named_flow(
     now: datetime,
     name: str,
     args: tuple[Any, ...],
+    on: date | None = None,
 ) -> str:
-    """Start a registered flow in the background under a run name recorded with who started it."""
+    """Start a registered flow in the background under a run name recorded with who started it.
+
+    The business date kept with the start is `on`, else the first date among the arguments.
+    """
     label = tr(request, FLOW_BUTTONS[name])
     run_name = f"{name}-{now.astimezone(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
     shown = "，".join(str(a) for a in args if a is not None)
+    if on is None:
+        on = next((a for a in args if isinstance(a, date)), None)
     note_flow_start(
-        session, actor=actor, now=now, name=name, detail=f"{label}（{shown}）", run_name=run_name
+        session,
+        actor=actor,
+        now=now,
+        name=name,
+        detail=f"{label}（{shown}）",
+        run_name=run_name,
+        on=on,
     )
     engine = request.app.state.engine
     jobs: list[dict[str, Any]] = request.app.state.flow_jobs
