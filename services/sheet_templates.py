@@ -37,8 +37,11 @@ from models.call_rules import read_call_rules
 from models.final_evaluation import evaluator_final_criteria, final_criteria
 from models.fund import DONOR_TYPE_LABELS, IN_KIND_LABELS
 from models.intake import SOURCES
+from services import Actor, NotFound
 from services.evaluation_scoring import scoring_criteria
+from services.project_pages import Choice, check_office
 from store import calls
+from store import project_pages as pages
 
 GUIDE_SHEET = "说明"
 DAY = "日期，写作 2026-06-01"
@@ -185,18 +188,59 @@ def _score_columns(criteria: list[str], *, satisfaction: bool) -> tuple[Column, 
     )
 
 
+SCORE_SHEETS = {
+    "monthly_scores": ("月评估评分表", "gongyi monitor month --scores"),
+    "final_scores": ("结项评分表", "gongyi cycle final --scores"),
+}
+"""The templates made per cycle (their criteria are its call's): key -> (title, reader)."""
+
+
 def score_template(session: Session, *, cycle_id: int, final: bool) -> SheetTemplate:
     """The monthly (月评估) or final (结项) score sheet, with the cycle's evaluator criteria."""
     rules = read_call_rules(calls.get_latest_call(session, cycle_id=cycle_id).rules)
-    if final:
-        criteria = evaluator_final_criteria(final_criteria(rules))
-        columns = _score_columns(criteria, satisfaction=False)
-        reader = "gongyi cycle final --scores"
-        return SheetTemplate("final_scores", "结项评分表", reader, columns, tuple(criteria))
-    criteria = scoring_criteria(rules)
-    columns = _score_columns(criteria, satisfaction=True)
-    reader = "gongyi monitor month --scores"
-    return SheetTemplate("monthly_scores", "月评估评分表", reader, columns, tuple(criteria))
+    key = "final_scores" if final else "monthly_scores"
+    criteria = evaluator_final_criteria(final_criteria(rules)) if final else scoring_criteria(rules)
+    columns = _score_columns(criteria, satisfaction=not final)
+    return SheetTemplate(key, *SCORE_SHEETS[key], columns, tuple(criteria))
+
+
+@dataclass(frozen=True)
+class Downloads:
+    """The templates the portal offers: (key, title, the command that imports it), and the cycles."""
+
+    sheets: list[tuple[str, str, str]]
+    cycles: list[Choice]
+
+
+def list_downloads(session: Session, *, actor: Actor) -> Downloads:
+    """List every template the office may download, and the cycles a score sheet may be for."""
+    check_office(actor)
+    fixed = [(t.key, t.title, t.reader) for t in TEMPLATES.values()]
+    return Downloads(
+        [*fixed, *((key, title, reader) for key, (title, reader) in SCORE_SHEETS.items())],
+        [Choice(c.id or 0, c.name) for c in pages.list_cycles(session)],
+    )
+
+
+def find_download(
+    session: Session, *, actor: Actor, key: str, cycle_id: int | None = None
+) -> SheetTemplate:
+    """Return the template the office asks for; a score sheet is the cycle's (default newest)."""
+    check_office(actor)
+    if key in TEMPLATES:
+        return TEMPLATES[key]
+    if key not in SCORE_SHEETS:
+        raise NotFound(f"没有名为 {key} 的模板")
+    cycles = pages.list_cycles(session)
+    cycle = next((c for c in cycles if cycle_id is None or c.id == cycle_id), None)
+    if cycle is None:
+        raise NotFound(
+            "还没有创投周期" if cycle_id is None else f"没有编号为 {cycle_id} 的创投周期"
+        )
+    try:
+        return score_template(session, cycle_id=cycle.id or 0, final=key == "final_scores")
+    except LookupError:
+        raise NotFound(f"「{cycle.name}」还没有申报指南，评分指标未定") from None
 
 
 def workbook_bytes(template: SheetTemplate) -> bytes:

@@ -4,18 +4,28 @@ Routes only parse the query and render; what is read, and who may read it, is
 `services.office_pages` (staff and admins; anyone else gets 403). The final
 evaluations' page (`/officer/finals`) also records a batch review in the name of
 the evaluator who signed it (`services.final_review_pages`: all or none).
+`/officer/templates` offers the blank .xlsx of every sheet the office imports
+(`services.sheet_templates`).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from services import Refused, evaluation_batch, final_review_pages, ledger_pages, office_pages
+from services import (
+    Refused,
+    evaluation_batch,
+    final_review_pages,
+    ledger_pages,
+    office_pages,
+    sheet_templates,
+)
 from store.accounts import SignedIn
 from web.deps import CurrentUser, NowDep, SessionDep, actor_of
 from web.pages import redirect, render, tr, translator
@@ -181,4 +191,32 @@ async def review_finals(
         message=_("{done} {n} 份结项评估：{titles}").format(
             done=done, n=len(reviewed), titles="、".join(r.title for r in reviewed)
         ),
+    )
+
+
+@router.get("/templates")
+def templates_page(
+    request: Request, session: SessionDep, user: CurrentUser, cycle: str = ""
+) -> Response:
+    """List the blank templates of the sheets the office imports, each a download."""
+    found = sheet_templates.list_downloads(session, actor=actor_of(request, user))
+    return render(
+        request, "officer/sheet_templates.html", {"found": found, "cycle": id_or_none(cycle)}
+    )
+
+
+@router.get("/templates/{key}.xlsx")
+def template_download(
+    request: Request, session: SessionDep, user: CurrentUser, key: str, cycle: str = ""
+) -> Response:
+    """Send one blank template (.xlsx); a score sheet carries the cycle's criteria."""
+    template = sheet_templates.find_download(
+        session, actor=actor_of(request, user), key=key, cycle_id=id_or_none(cycle)
+    )
+    return Response(
+        sheet_templates.workbook_bytes(template),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f"attachment; filename*=utf-8''{quote(template.file_name)}"
+        },
     )
