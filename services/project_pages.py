@@ -5,7 +5,8 @@ Only street-office staff and admins read these pages; anyone else is refused
 filtered by cycle, domain, community, agency and status; a project with its
 contract (资助协议), tranches, money as of today (`services.figures`), a month
 of its daily-report calendar (`models.report_calendar`), its evaluations,
-action items and documents (`services.documents`). Free text is masked
+action items and documents (`services.documents`), and the funded proposal's
+attachments (`services.attachments`). Free text is masked
 (`models.privacy.mask_text`, with the names the cycle's records know). A daily
 report and its versions are `services.daily_report_pages`.
 """
@@ -24,7 +25,7 @@ from models.compliance import arrival
 from models.privacy import mask_person, mask_text
 from models.report_calendar import DayCell, ProjectRun, count_states, day_cells
 from models.status import ProjectStatus, Role
-from services import Actor, Forbidden, NotFound, Refused, documents, figures
+from services import Actor, Forbidden, NotFound, Refused, attachments, documents, figures
 from store import awards, days_off, people
 from store import project_pages as pages
 
@@ -217,6 +218,8 @@ class ProjectPage:
     documents: documents.Listing
     excused: dict[date, str] = field(default_factory=dict)
     meetings: list[MeetingLine] = field(default_factory=list)
+    attachments: list[attachments.AttachmentLine] = field(default_factory=list)
+    """The funded proposal's 附件 (downloads at /agency/proposals/{proposal_id}/attachments/{id})."""
 
 
 def _months(first: date, last: date) -> list[str]:
@@ -343,6 +346,9 @@ def show_project(
         documents=listing,
         excused=excused,
         meetings=_meetings(session, row, items),
+        attachments=attachments.list_attachments(
+            session, actor=actor, proposal_id=row.award.proposal_id
+        ),
     )
 
 

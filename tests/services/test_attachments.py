@@ -22,7 +22,7 @@ from models.proposal import Proposal, ProposalAttachment
 from models.rows import RowsRejected
 from models.status import ProposalStatus, Role
 from models.user import AuditEvent
-from services import Actor, Forbidden, Refused, attachments, proposal_view
+from services import Actor, Forbidden, Refused, attachments, project_pages, proposal_view
 from services.attachments import AttachmentsRefused, Upload
 from services.deadlines import CallClosed
 from services.proposal_batch import read_bid_files
@@ -346,3 +346,22 @@ def test_a_refused_workbook_keeps_nothing(
         _receive(session, world, folder, bad, tmp_path)
 
     assert _rows(session) == [] and _stored_files(folder) == []
+
+
+def test_the_officers_project_page_lists_the_funded_proposals_attachments(
+    session: Session, world: PortalWorld, folder: AttachmentFolder, tmp_path: Path
+) -> None:
+    staff = Actor(login="staff", name="街道专干", role=Role.STAFF, user_id=1)
+    page = project_pages.show_project(
+        session, actor=staff, now=AFTER, project_id=world.project_ids[0], output_dir=tmp_path
+    )
+    attachments.add_attachments(
+        session, actor=staff, now=BEFORE, folder=folder,
+        proposal_id=page.proposal_id, uploads=[Upload("机构资质证明.pdf", PDF)],
+    )  # fmt: skip
+
+    page = project_pages.show_project(
+        session, actor=staff, now=AFTER, project_id=world.project_ids[0], output_dir=tmp_path
+    )
+
+    assert [(a.name, a.uploaded_by) for a in page.attachments] == [("机构资质证明.pdf", "街道专干")]
