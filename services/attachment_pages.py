@@ -8,7 +8,7 @@ notice when the call scores 初审 blind.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -51,5 +51,10 @@ def read_attachment_page(
         deadline=f"{call.deadline.astimezone(office_zone(now)):%Y-%m-%d %H:%M}",
         can_change=attachments.can_change(proposal, call, now),
         blind_preliminary=read_selection_rules(call.rules).blind_preliminary,
-        lines=tuple(lines),
+        lines=tuple(
+            replace(line, uploaded_at=line.uploaded_at.astimezone(office_zone(now)))
+            if line.uploaded_at
+            else line
+            for line in lines
+        ),
     )
