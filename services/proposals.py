@@ -15,7 +15,11 @@ the same everywhere:
 - An agency acts on its own proposals only: it files in its own name, and another
   agency's proposal is "not found" (its existence is not revealed).
 A batch is read and checked (`services.proposal_batch`) before anything is written,
-and stored all or nothing in one unit of work, with one audit event.
+and stored all or nothing in one unit of work, with one audit event. The workbook a
+door hands in is kept in that unit of work as each received proposal's first
+attachment, 原始申报书.xlsx (`services.attachments.keep_workbook`), when the batch is
+one agency's; a refused batch keeps neither rows nor file. The deadline rule is
+`services.deadlines`, shared with attachments.
 """
 
 from __future__ import annotations
