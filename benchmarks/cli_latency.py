@@ -13,9 +13,26 @@ five times per command and prints the median wall time of:
 
 The goal is ≤ 1.5 s each on an idle machine. With --importtime it also prints
 the ten most expensive imports of each command (`python -X importtime`).
+
+With --flows it times instead the commands a clerk runs that write a document
+through a flow, on a small database of their own (`benchmarks.monthly.store_cycle`:
+a running cycle of 5 projects with 14 days of daily reports, and the demo
+cycle's 110 needs), three runs each, in two modes:
+
+- `gongyi needs summary --cycle 2` (需求调研报告 and 需求汇总表);
+- `gongyi monitor week --cycle 1 --week-start 2026-06-08` (周例会议程, the
+  `weekly_meeting` flow);
+
+(a) with no server: each command that runs a flow boots Prefect's temporary
+server for itself; (b) with `gongyi server --workers 0 --no-deploy` started by
+the script (waited for until it announces its URL under `var/prefect-server/`,
+stopped at the end), which every command finds and uses. The output folder is
+emptied before each run, so every run writes its PDF again. The goal is ≤ 3 s
+per command with a server.
 Run from the repository root:
 
     PYTHONPATH=. .venv/bin/python benchmarks/cli_latency.py [--runs 5] [--importtime]
+    PYTHONPATH=. .venv/bin/python benchmarks/cli_latency.py --flows [--runs 3]
 
 Measured 2026-12-05 on 2 cores shared with six other jobs (load average 8–11, so
 wall times are inflated; the CPU time is what a command costs): --help 0.26 s
@@ -29,9 +46,13 @@ models` (SQLModel and SQLAlchemy, and building every table class).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import resource
+import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +63,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GONGYI = Path(sys.executable).with_name("gongyi")
 GOAL_SECONDS = 1.5
+FLOW_GOAL_SECONDS = 3.0  # a command that runs a flow, with `gongyi server` running
 
 PREPARE = """
 from datetime import date
@@ -160,12 +182,149 @@ def import_costs(args: list[str], env: dict[str, str], cwd: Path, top: int = 10)
     return lines
 
 
+SEED = """
+from cli.common import upgrade
+from settings import get_settings
+
+settings = get_settings()
+upgrade(settings)
+
+from benchmarks.monthly import store_cycle
+from tests.flows.call_setup import open_demo_cycle
+
+print(store_cycle(settings.database_url, 5, 14), open_demo_cycle(2027))
+"""
+
+
+def seed(folder: Path, env: dict[str, str]) -> tuple[int, int]:
+    """Store the small database in a process of its own; return the running and the needs cycle."""
+    done = subprocess.run(
+        [sys.executable, "-c", SEED], env=env, cwd=folder, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        sys.exit(f"seeding the database failed:\n{done.stderr[-3000:]}")
+    running, needs = map(int, done.stdout.split()[-2:])
+    return running, needs
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(folder: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], float]:
+    """Start `gongyi server` and wait until it announces its URL; return it and the wait."""
+    sys.path.insert(0, str(ROOT))
+    from flows.server_address import API_URL_FILE, SERVER_HOME, running_server
+
+    home = Path(env["GONGYI_VAR_DIR"]) / SERVER_HOME
+    log = (folder / "gongyi-server.log").open("wb")
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [str(GONGYI), "server", "--port", str(_free_port()), "--workers", "0", "--no-deploy"],
+        env=env,
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, stopped as one at the end
+    )
+    while running_server(home) is None:
+        if server.poll() is not None or time.perf_counter() - started > 180:
+            stop_server(server)
+            sys.exit(
+                f"gongyi server did not announce {home / API_URL_FILE}: {folder}/gongyi-server.log"
+            )
+        time.sleep(0.5)
+    return server, time.perf_counter() - started
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server as Ctrl-C would (SIGTERM to its group), then for good if it hangs."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def timed_fresh(
+    args: list[str], env: dict[str, str], cwd: Path, runs: int
+) -> tuple[float, float, list[float]]:
+    """Like `timed`, each run on an emptied output folder, so each writes its PDF again."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        shutil.rmtree(env["GONGYI_OUTPUT_DIR"], ignore_errors=True)
+        wall, cpu, _ = timed(args, env, cwd, 1)
+        walls.append(wall)
+        cpus.append(cpu)
+    return statistics.median(walls), statistics.median(cpus), walls
+
+
+def flow_commands(runs: int) -> None:
+    """Time the commands that run a flow, with no server and with `gongyi server` (see module)."""
+    with tempfile.TemporaryDirectory(prefix="gongyi-flows-") as tmp:
+        folder = Path(tmp)
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "GONGYI_DATABASE_URL": f"sqlite:///{folder / 'gongyi.db'}",
+            "GONGYI_VAR_DIR": str(folder / "var"),
+            "GONGYI_OUTPUT_DIR": str(folder / "output"),
+        }
+        env.pop("PREFECT_API_URL", None)  # (a) is the embedded mode
+        running, needs = seed(folder, env)
+        commands = {
+            "needs summary": ["needs", "summary", "--cycle", str(needs), "--today", "2026-03-31"],
+            "monitor week": [
+                "monitor",
+                "week",
+                "--cycle",
+                str(running),
+                "--week-start",
+                "2026-06-08",
+            ],
+        }
+        figures: dict[tuple[str, str], float] = {}
+        for mode in ("no server", "gongyi server"):
+            server = None
+            if mode == "gongyi server":
+                server, waited = start_server(folder, env)
+                print(f"gongyi server announced its URL after {waited:.1f} s")
+            try:
+                load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+                print(f"({mode}) load average {load} on {os.cpu_count()} cores; median of {runs}")
+                for label, args in commands.items():
+                    median, cpu, times = timed_fresh(args, env, folder, runs)
+                    figures[(label, mode)] = median
+                    spread = " ".join(f"{t:.2f}" for t in times)
+                    print(f"  {label:16} {median:6.2f} s  CPU {cpu:5.2f} s  ({spread})")
+            finally:
+                if server is not None:
+                    stop_server(server)
+        print(f"goal: ≤ {FLOW_GOAL_SECONDS:.0f} s per command with a server")
+        for label in commands:
+            with_server = figures[(label, "gongyi server")]
+            verdict = "ok" if with_server <= FLOW_GOAL_SECONDS else "SLOW"
+            print(
+                f"  {label:16} no server {figures[(label, 'no server')]:6.2f} s, "
+                f"with gongyi server {with_server:6.2f} s [{verdict}]"
+            )
+
+
 def main() -> None:
     """Prepare the database, time each command and print the medians."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=0, help="runs per command (5; --flows: 3)")
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--flows", action="store_true", help="the commands that run a flow")
     options = parser.parse_args()
+    if options.flows:
+        flow_commands(options.runs or 3)
+        return
+    options.runs = options.runs or 5
     with tempfile.TemporaryDirectory(prefix="gongyi-cli-") as tmp:
         folder = Path(tmp)
         env = {
