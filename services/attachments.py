@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -182,28 +182,51 @@ def add_attachments(
     return [line_of(known[c[2]]) for c in checked]
 
 
+@dataclass
+class FileChanges:
+    """The files a unit of work stored or let go in `folder`.
+
+    `undo` discards those it stored, when the unit of work failed; `settle` discards
+    those it let go that no row names any more, once it committed.
+    """
+
+    folder: AttachmentFolder
+    created: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+    def undo(self) -> None:
+        """Discard the files stored by a unit of work that did not commit."""
+        for key in self.created:
+            self.folder.discard(key)
+
+    def settle(self, session: Session) -> None:
+        """Discard the files let go by a committed unit of work, unless still named."""
+        for key in self.dropped:
+            if not rows.is_key_used(session, key):
+                self.folder.discard(key)
+
+
 def keep_workbook(
     session: Session,
     *,
     actor: Actor,
     now: datetime,
-    folder: AttachmentFolder,
+    changes: FileChanges,
     proposal_id: int,
     data: bytes,
-    created: list[str],
 ) -> None:
     """Keep the uploaded workbook as the proposal's 原始申报书, replacing an earlier one.
 
-    Runs inside the caller's unit of work; the keys of files it newly stored are
-    appended to `created`, for the caller to discard if that unit of work fails.
+    Runs inside the caller's unit of work, noting in `changes` what it stored and let go.
     """
     digest = hashlib.sha256(data).hexdigest()
     for row in rows.list_attachments(session, proposal_id=proposal_id):
         if is_workbook(row) and row.sha256 != digest:
             rows.remove_attachment(session, row)
+            changes.dropped.append(row.storage_key)
     if rows.find_attachment(session, proposal_id=proposal_id, sha256=digest) is None:
         _store(
-            session, folder, created, proposal_id, actor=actor, now=now,
+            session, changes.folder, changes.created, proposal_id, actor=actor, now=now,
             name=WORKBOOK_NAME, content_type=XLSX.content_type, data=data, digest=digest,
         )  # fmt: skip
 

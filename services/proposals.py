@@ -111,18 +111,20 @@ def receive_proposals(
             )
         )
     context = _context(session, call, moment, zone=office_zone(now))
-    created: list[str] = []
+    changes = attachments.FileChanges(folder) if folder is not None else None
     try:
         summary = _receive(
             session, actor=actor, now=now, call=call, tables=tables, context=context,
             submit=submit, refuse_repeats=refuse_repeats, source=source,
-            received_at=received_at, kept=(workbook, folder, created),
+            received_at=received_at, kept=(workbook, changes),
         )  # fmt: skip
     except BaseException:
         # A refused or failed batch keeps nothing: not its rows, nor the workbook's file.
-        for key in created if folder is not None else ():
-            folder.discard(key)  # type: ignore[union-attr]
+        if changes is not None:
+            changes.undo()
         raise
+    if changes is not None:
+        changes.settle(session)  # an earlier draft's workbook, now replaced
     return summary
 
 
@@ -138,7 +140,7 @@ def _receive(
     refuse_repeats: bool,
     source: str,
     received_at: datetime | None,
-    kept: tuple[bytes | None, AttachmentFolder | None, list[str]],
+    kept: tuple[bytes | None, attachments.FileChanges | None],
 ) -> BidsSummary:
     call_id, moment = call.id or 0, received_at or now
     with unit_of_work(session):
@@ -203,25 +205,24 @@ def _keep_workbook(
     now: datetime,
     bids: list[ParsedBid],
     stored: list[Proposal],
-    kept: tuple[bytes | None, AttachmentFolder | None, list[str]],
+    kept: tuple[bytes | None, attachments.FileChanges | None],
 ) -> None:
     """Keep the workbook on each proposal it filed, when it is one agency's own.
 
     An office batch naming several agencies is not kept: each agency, and each
     proposal's evaluators, would be handed the other agencies' bids.
     """
-    workbook, folder, created = kept
-    if workbook is None or folder is None or len({b.agency for b in bids}) != 1:
+    workbook, changes = kept
+    if workbook is None or changes is None or len({b.agency for b in bids}) != 1:
         return
     for proposal in stored:
         attachments.keep_workbook(
             session,
             actor=actor,
             now=now,
-            folder=folder,
+            changes=changes,
             proposal_id=proposal.id or 0,
             data=workbook,
-            created=created,
         )
 
 

@@ -284,13 +284,15 @@ def test_a_withdrawn_proposal_takes_no_attachment(
         _add(session, world, folder, [Upload("资质证明.pdf", PDF)])
 
 
-def _workbook(folder: Path, title: str = "社区长者饭堂") -> bytes:
+def _workbook(
+    folder: Path, title: str = "社区长者饭堂", summary: str = "为高龄老人提供午餐。"
+) -> bytes:
     """A filled-in template for one proposal of agency 1 (测试社工机构1)."""
     path = write_template(folder / "申报书.xlsx")
     workbook = load_workbook(path)
     workbook["申报书"].append(
         ["测试社工机构1", title, "elderly", "长淮社区", "8000", "800", "300", "2", "高龄老人", "",
-         "为高龄老人提供午餐。", ""]
+         summary, ""]
     )  # fmt: skip
     for category, yuan in (("人员费", 3000), ("活动费", 4200), ("管理费", 800)):
         workbook["预算明细"].append([title, category, yuan])
@@ -365,3 +367,18 @@ def test_the_officers_project_page_lists_the_funded_proposals_attachments(
     )
 
     assert [(a.name, a.uploaded_by) for a in page.attachments] == [("机构资质证明.pdf", "街道专干")]
+
+
+def test_a_draft_saved_again_keeps_only_the_newer_workbook(
+    session: Session, world: PortalWorld, folder: AttachmentFolder, tmp_path: Path
+) -> None:
+    first = _workbook(tmp_path)
+    _receive(session, world, folder, first, tmp_path, submit=False)
+    (tmp_path / "again").mkdir()
+    second = _workbook(tmp_path / "again", summary="为高龄老人提供午餐和送餐。")
+
+    _receive(session, world, folder, second, tmp_path, submit=True)
+
+    [kept] = _rows(session)
+    assert (kept.filename, kept.size_bytes) == ("原始申报书.xlsx", len(second))
+    assert [p.read_bytes() for p in _stored_files(folder)] == [second]
