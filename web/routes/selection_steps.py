@@ -98,7 +98,10 @@ def _saved(request: Request, upload: UploadFile | None, folder: Path) -> Path | 
     """Keep an uploaded sheet under its own name (errors name it), or None when none was sent."""
     if upload is None or not upload.filename:
         return None
-    name = Path(upload.filename).name[:100]
+    name = "".join(
+        c for c in Path(upload.filename).name if c.isprintable() and c not in '\\:*?"<>|'
+    )
+    name = name.lstrip(".")[-100:]
     if not name.lower().endswith(SHEET_SUFFIXES):
         raise BadInput(tr(request, "请上传 .xlsx 或 .csv 文件：{name}").format(name=name))
     path = folder / name
