@@ -45,6 +45,7 @@ MENUS = {
         ("/officer/agencies", N_("社会组织")),
         ("/officer/ledger", N_("基金台账")),
         ("/officer/evaluations", N_("月评估")),
+        ("/officer/finals", N_("结项评估")),
         ("/officer/meetings", N_("周例会")),
         ("/officer/tranches", N_("拨付")),
         ("/officer/flows", N_("运行流程")),
