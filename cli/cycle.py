@@ -27,7 +27,7 @@ from cli.common import (
     session_for,
     upgrade,
 )
-from cli.final_evaluations import cycle_final, cycle_review
+from cli.final_evaluations import cycle_final, cycle_review, cycle_review_batch
 
 app = typer.Typer(
     help="创投周期：开设、列表与进度；结项评估、结项、归档校验与新周期。", no_args_is_help=True
@@ -374,3 +374,4 @@ def cycle_refund(
 
 app.command("final")(cycle_final)
 app.command("review")(cycle_review)
+app.command("review-batch")(cycle_review_batch)
