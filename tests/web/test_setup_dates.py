@@ -108,3 +108,17 @@ def test_a_date_after_today_or_badly_written_is_refused_with_the_form_as_typed(
         assert session.exec(select(Fund)).all() == []
         actions = [e.action for e in session.exec(select(AuditEvent))]
     assert "fund_open" not in actions and not any(a.startswith("flow") for a in actions)
+
+
+def test_the_audit_page_shows_the_business_date_beside_the_entry_time(
+    empty_client: TestClient, settings: Settings
+) -> None:
+    token = sign_in(empty_client, "clerk")
+    earlier = settings.today() - timedelta(days=12)
+    data = CYCLE | {"on": earlier.isoformat(), "csrf_token": token}
+    assert empty_client.post("/officer/cycles", data=data).is_success
+    page = empty_client.get("/officer/audit", params={"action": "cycle_open"})
+    assert page.status_code == 200
+    assert "<th>录入时间</th><th>业务日期</th>" in page.text
+    row = page.text.split("<td>cycle_open</td>")[0].rsplit("<tr>", 1)[1]
+    assert f"<td>{earlier}</td>" in row and f"<td>{settings.today()} " in row

@@ -51,7 +51,10 @@ def audit_log(
     since: date | None = None,
     until: date | None = None,
 ) -> Response:
-    """Show the audit log, newest first, filtered by who, what and the office dates (logged, masked)."""
+    """Show the audit log, newest first, filtered by who, what and the office dates (logged, masked).
+
+    Each entry shows its time of entry (录入时间) and, for a dated act, its business date (业务日期).
+    """
     tz = ZoneInfo(request.app.state.settings.timezone)
     entries = audit.read_trail(
         session,
@@ -69,6 +72,8 @@ def audit_log(
             "events": [
                 {
                     "at": e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
+                    # A dated act's business date (`--on`, the form's 日期), beside its entry time.
+                    "business_on": e.business_on.isoformat() if e.business_on else "",
                     "actor": e.actor,
                     "action": e.action,
                     "subject": e.subject,

@@ -277,6 +277,7 @@ async def publish_call(
         now=now,
         name="publish_call",
         args=(cycle_id, str(draft.resolve()), published_on),
+        on=published_on,
     )
     return _started(request, user, cycle_id, label)
 
@@ -300,7 +301,13 @@ async def close_call(
     except Refused as refused:
         return _refused(request, session, actor, cycle_id, "close", refused.message, values)
     label = start_named_flow(
-        request, session, actor=actor, now=now, name="close_call", args=(call_id, closed_on)
+        request,
+        session,
+        actor=actor,
+        now=now,
+        name="close_call",
+        args=(call_id, closed_on),
+        on=closed_on,
     )
     return _started(request, user, cycle_id, label)
 
