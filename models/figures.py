@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 from models.compliance import ReportStamp, due_days, is_late
 from models.ledger import FundBalance
@@ -341,25 +341,18 @@ def count_people(
 
 @dataclass(frozen=True)
 class ProjectSpan:
-    """The days a project reports on: from its start to its end, or until it stopped.
+    """The days a project reports on: from its start to its last due day.
 
-    `stopped_on` is the day from which it owed no report (completed at the
-    close, or terminated); None when it still runs. `off` holds its days off
-    (the call's holidays, its excused days): no report is due on them.
+    `last_due` is the end date, or the day before the project stopped when it
+    stopped earlier (`models.report_calendar.ProjectRun.last_due`, the one rule of
+    due days). `off` holds its days off (the call's holidays, its excused days):
+    no report is due on them.
     """
 
     project_id: int
     starts_on: date
-    ends_on: date
-    stopped_on: date | None = None
+    last_due: date
     off: frozenset[date] = frozenset()
-
-    @property
-    def last_due(self) -> date:
-        """The last day a report is due."""
-        if self.stopped_on is None:
-            return self.ends_on
-        return min(self.ends_on, self.stopped_on - timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -398,8 +391,8 @@ def count_reports(
 ) -> ReportFigures:
     """Count the days due in [first, last] and the reports that met them.
 
-    A day is due as the evening check counts it (`models.compliance.due_days`:
-    a weekday of the run that is not a day off), and a report is judged on its
+    A day is due as the evening check counts it (`models.report_calendar.ProjectRun.due_days`:
+    a weekday of the run, up to its last due day, that is not a day off), and a report is judged on its
     arrival (`ReportStamp.arrived_at`), the earliest one counting.
     """
     due: set[tuple[int, date]] = set()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 
 class Role(StrEnum):
@@ -117,18 +118,26 @@ def asks_for_reports(status: str) -> bool:
     return status == ProjectStatus.ACTIVE
 
 
-def owed_reports_on(status: str, day: date, *, closed_on: date | None) -> bool:
-    """Tell whether a project in `status` owed a daily report on `day` (as that day saw it).
+class StopRecord(Protocol):
+    """What the evening check reads of a project's run (`models.report_calendar.ProjectRun`)."""
 
-    A running project does. A project no longer running (completed at the close,
-    terminated or suspended) did on the days before `closed_on`, the business date
-    its status changed (`Project.status_on`, or for one completed at the close the
-    close's date), and never from that day on; so checking a past day again later
-    still sees it as it was. Without that date it owes nothing.
+    @property
+    def stopped_on(self) -> date | None: ...
+
+
+def owed_reports_on(run: StopRecord, day: date) -> bool:
+    """Tell whether a project owed a daily report on `day` (as that day saw it).
+
+    It did unless it had stopped by then: a project stops on `run.stopped_on`
+    (`models.report_calendar.ProjectRun`: the business date it was terminated,
+    suspended or completed, else for one completed at the close the close's
+    date; None while it runs, or completed with neither date, so it ran its
+    whole period), and owes nothing from that day on. So checking a past day
+    again later still sees it as it was, and the evening check asks for the
+    same days every count of due reports counts (`ProjectRun.due_days`).
     """
-    if status == ProjectStatus.ACTIVE:
-        return True
-    return closed_on is not None and day < closed_on
+    stopped = run.stopped_on
+    return stopped is None or day < stopped
 
 
 class ActionItemStatus(StrEnum):

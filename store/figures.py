@@ -14,15 +14,13 @@ from sqlmodel import Session, col, select
 from models.award import Award
 from models.compliance import ReportStamp
 from models.cycle import Domain
-from models.cycle_report import CycleClosing
-from models.figures import DatedMovement, NeedFact, PlannedKpi, ProjectSpan, ServiceFact
+from models.figures import DatedMovement, NeedFact, PlannedKpi, ServiceFact
 from models.fund import Fund, LedgerEntry
 from models.monitoring import DailyReport
 from models.need import Need
 from models.project import Project
 from models.proposal import KpiTarget
-from models.status import NeedStatus, ProjectStatus
-from store import days_off
+from models.status import NeedStatus
 
 SETTLED_STATUSES = (NeedStatus.CLASSIFIED, NeedStatus.CONFIRMED)
 
@@ -92,32 +90,6 @@ def list_project_facts(session: Session, *, cycle_id: int) -> list[Project]:
     return list(
         session.exec(select(Project).where(Project.cycle_id == cycle_id).order_by(col(Project.id)))
     )
-
-
-def list_project_spans(session: Session, *, cycle_id: int) -> list[ProjectSpan]:
-    """List the days each of the cycle's projects reports on, and when a stopped one stopped.
-
-    A project completed at the close stops on the close's date; a terminated or
-    suspended one on the date of that change (when it is known). Each span carries
-    the project's days off (the call's holidays, its excused days), which are not due.
-    """
-    closed_on: date | None = session.exec(
-        select(col(CycleClosing.closed_on)).where(CycleClosing.cycle_id == cycle_id)
-    ).first()
-    projects = list_project_facts(session, cycle_id=cycle_id)
-    off = days_off.list_days_off(
-        session, cycle_id=cycle_id, project_ids=[p.id or 0 for p in projects]
-    )
-    spans = []
-    for project in projects:
-        stopped = None
-        if project.status == ProjectStatus.COMPLETED:
-            stopped = closed_on or project.status_on
-        elif project.status != ProjectStatus.ACTIVE:
-            stopped = project.status_on
-        pid = project.id or 0
-        spans.append(ProjectSpan(pid, project.starts_on, project.ends_on, stopped, off[pid]))
-    return spans
 
 
 def list_service_facts(

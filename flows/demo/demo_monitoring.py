@@ -41,12 +41,13 @@ from models.indicators import (
     month_index,
 )
 from models.project import Project
+from models.report_calendar import ProjectRun
 from models.report_input import Activity, DailyReportInput
 from models.rows import read_all
 from models.status import EvaluationStatus
 from services import SYSTEM
 from services.daily_reports import Submission, file_reports
-from store import awards, cycles, evaluations, monitoring, plans
+from store import awards, cycles, days_off, evaluations, monitoring, plans
 from store.spreadsheets import read_rows
 
 REVIEWER = "陈慧敏"
@@ -223,12 +224,14 @@ def _sent_at(project: Project, day: date, tz) -> datetime | None:  # type: ignor
 
 
 def _project_month(
-    project: Project, month: str, text: DemoText, keys, targets, budgets
+    project: Project, month: str, text: DemoText, keys, targets, budgets, run: ProjectRun
 ) -> list[Submission]:  # type: ignore[no-untyped-def]
     first, last = month_bounds(month)
-    run = {"starts_on": project.starts_on, "ends_on": project.ends_on}
-    days = due_days(first, last, **run)
-    whole_run = len(due_days(project.starts_on, project.ends_on, **run)) or 1
+    # An agency reports on the days due by the one rule: none once its project stopped.
+    days = run.due_days(first, last)
+    # The budget is spent at the contract's daily rate, over the working days of its period.
+    starts, ends = project.starts_on, project.ends_on
+    whole_run = len(due_days(starts, ends, starts_on=starts, ends_on=ends)) or 1
     budget = {c: amount // whole_run for c, amount in budgets.items()}
     plan = plan_month(
         project, month, list(days), targets.get(month_index(project.starts_on, month), {}), budget
@@ -253,13 +256,14 @@ def submit_demo_daily_reports(cycle_id: int, month: str, data_dir: str) -> int:
         keys = {d.id: d.key for d in cycles.list_domains(session, cycle_id=cycle_id)}
         projects = awards.list_projects(session, cycle_id=cycle_id)
         ids = [p.id for p in projects]
+        runs = days_off.list_report_runs(session, cycle_id=cycle_id)
         targets = plans.list_month_targets(session, project_ids=ids)  # type: ignore[arg-type]
         budgets = plans.list_budgets(session, project_ids=ids)  # type: ignore[arg-type]
         submissions = [
             s
             for p in projects
             for s in _project_month(
-                p, month, text, keys, targets.get(p.id, {}), budgets.get(p.id, {})
+                p, month, text, keys, targets.get(p.id, {}), budgets.get(p.id, {}), runs[p.id or 0]
             )  # type: ignore[arg-type]
         ]
         # A second run sends nothing already on record, so a closed cycle (its projects

@@ -11,11 +11,13 @@ reached the office (the arrival time a clerk gave for a paper form, else its fir
 entry: `models.compliance.arrival`), so checking past days again (`since`) gives what
 each evening saw, and reports every day it checks. The call's holidays and the days
 an officer excused a project (`ExcusedDay`) are not due: no evening is checked on a
-holiday, and an excused day is never missing, late or counted towards a yellow card. A project closed
-at 结项 (or terminated) owes no report from the date its status changed on
-(`Project.status_on`, else the close's date; `models.status.owed_reports_on`): it is
-never counted as due then, and a past day checked again after the close counts it as
-that evening did but files no notice for it.
+holiday, and an excused day is never missing, late or counted towards a yellow card.
+Which days are due is the one rule every count reads
+(`models.report_calendar.ProjectRun.due_days`): a project terminated, suspended or
+closed at 结项 owes no report from the date it stopped (`Project.status_on`, else the
+close's date; `models.status.owed_reports_on`). It is never checked nor counted as due
+from then on, its month's plan is shared over the days it was due, and a past day
+checked again after the close counts it as that evening did but files no notice for it.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from sqlmodel import Session
 from flows.monitoring.notices import send_notices
 from flows.runtime import get_mail_settings, get_now, io_task, resolve_cycle, session_scope
 from models.calendar import month_bounds
-from models.compliance import ReportStamp, arrival, due_days, is_late, measure_compliance
+from models.compliance import ReportStamp, arrival, is_late, measure_compliance
 from models.escalation import (
     NOTICE_KIND_LABELS,
     NoticeKind,
@@ -47,8 +49,9 @@ from models.evaluation import monthly_plan
 from models.indicators import SERVICE_VISITS, month_index
 from models.monitoring import DailyReport, Notice, YellowCard
 from models.project import Project
-from models.status import ProjectStatus, asks_for_reports, owed_reports_on
-from store import agencies, awards, closing, days_off, monitoring, notices, plans
+from models.report_calendar import ProjectRun
+from models.status import asks_for_reports, owed_reports_on
+from store import agencies, awards, days_off, monitoring, notices, plans
 
 LOOKBACK_DAYS = 45
 
@@ -113,24 +116,29 @@ def check_project(
     month_target: int,
     escalated: set[date],
     off: frozenset[date] = frozenset(),
+    run: ProjectRun | None = None,
 ) -> ProjectCheck:
     """Measure one project's reporting and progress as the evening of `day` sees them.
 
-    `off` holds the days that are not due: the call's holidays and the project's excused days.
+    `off` holds the days that are not due: the call's holidays and the project's excused days;
+    `run` (default: the project's own) says until when reports are due.
     """
     tz = as_of.tzinfo
     arrived = [r for r in reports if arrival(r).astimezone(tz) <= as_of]
     first, last = month_bounds(day.strftime("%Y-%m"))
-    run = {"starts_on": project.starts_on, "ends_on": project.ends_on, "off": off}
-    lookback = due_days(day - timedelta(days=LOOKBACK_DAYS), day, **run)
+    run = run or ProjectRun.of(project)
+    lookback = run.due_days(day - timedelta(days=LOOKBACK_DAYS), day, off=off)
     reported = {r.day for r in arrived}
-    month_due = [d for d in due_days(first, day, **run) if d < day or d in reported]
+    month_to_date = run.due_days(first, day, off=off)
+    month_due = [d for d in month_to_date if d < day or d in reported]
     stamps = [ReportStamp.of(r) for r in arrived]
     compliance = measure_compliance(month_due, stamps, tz=tz)  # type: ignore[arg-type]
     overdue = overdue_days(lookback, reported, day=day)
     on_time = {s.day for s in stamps if not is_late(s, tz=tz)}  # type: ignore[arg-type]
     stretches = missed_stretches(lookback, on_time, day=day)
-    whole_month = len(due_days(first, last, **run)) or 1
+    # The month's plan is shared over the days it is due: a project stopping mid-month owes
+    # the whole of it by its last due day, as the monthly measures count it.
+    whole_month = len(run.due_days(first, last, off=off)) or 1
     return ProjectCheck(
         project.id,  # type: ignore[arg-type]
         project.title,
@@ -141,7 +149,7 @@ def check_project(
         tuple(overdue),
         notice_kind(overdue, day=day, escalated=escalated, stretches=stretches, off=off) or "",
         sum(r.people_served for r in arrived if r.day >= first),
-        month_target * len(due_days(first, day, **run)) // whole_month,
+        month_target * len(month_to_date) // whole_month,
         gap=gap_to_escalate(overdue, day=day, escalated=escalated, stretches=stretches, off=off),
         off=off,
     )
@@ -204,13 +212,6 @@ def _file_notice(session: Session, check: ProjectCheck, project: Project, *, day
     return key
 
 
-def _closed_on(project: Project, cycle_closed_on: date | None) -> date | None:
-    """The business date a project stopped running: its own, or for one completed at the close, the close's."""
-    if project.status_on is not None:
-        return project.status_on
-    return cycle_closed_on if project.status == ProjectStatus.COMPLETED else None
-
-
 @io_task
 def cycle_holidays(cycle_id: int) -> tuple[date, ...]:
     """Return the public holidays of the cycle's call, on which no report is due."""
@@ -224,13 +225,11 @@ def check_day(
 ) -> tuple[list[ProjectCheck], list[str], list[str]]:
     """Check every running project on `day`; file its notices; return checks, keys and cards."""
     with session_scope() as session:
-        closed = closing.get_closing(session, cycle_id=cycle_id)
-        cycle_closed_on = closed.closed_on if closed else None
+        runs = days_off.list_report_runs(session, cycle_id=cycle_id)
         projects = [
             p
             for p in awards.list_projects(session, cycle_id=cycle_id)
-            if owed_reports_on(p.status, day, closed_on=_closed_on(p, cycle_closed_on))
-            and p.starts_on <= day
+            if owed_reports_on(runs[p.id or 0], day) and p.starts_on <= day
         ]
         ids = [p.id for p in projects]
         reports = monitoring.list_project_reports(
@@ -263,6 +262,7 @@ def check_day(
                 month_target=_month_target(project, targets.get(project.id, {}), day),  # type: ignore[arg-type]
                 escalated=gaps.get(project.id, set()),  # type: ignore[arg-type]
                 off=off[project.id],  # type: ignore[index]
+                run=runs[project.id or 0],
             )
             checks.append(check)
             if check.kind and asks_for_reports(project.status):  # a closed project is told nothing

@@ -26,11 +26,12 @@ from sqlmodel import Session
 
 from flows.fund.fund_reports import issuing_office
 from models.calendar import month_bounds, month_label
-from models.compliance import ReportStamp, due_days, is_late
+from models.compliance import ReportStamp, is_late
 from models.cycle import OfficeIdentity
 from models.monitoring import ActionItem, DailyReport, MonthlyEvaluation
 from models.privacy import mask_text
 from models.project import Project
+from models.report_calendar import ProjectRun
 from models.status import (
     EVALUATION_STATUS_LABELS,
     ActionItemStatus,
@@ -48,7 +49,7 @@ from reports.contexts import (
     OutputRow,
 )
 from services import figures
-from store import agencies, awards, cycles, days_off, evaluations, meetings, monitoring
+from store import agencies, awards, closing, cycles, days_off, evaluations, meetings, monitoring
 from store import people as people_store
 
 NOTES_IN_REPORT = 6
@@ -114,14 +115,16 @@ def day_points(
     month: str,
     tz: tzinfo,
     off: Collection[date] = (),
+    run: ProjectRun | None = None,
 ) -> tuple[DayPoint, ...]:
     """Describe each day of the month for the daily trend chart.
 
-    A day off (`off`: the call's holidays, the project's excused days) is not due, and
+    A day off (`off`: the call's holidays, the project's excused days) is not due, nor a
+    day from the one the project stopped on (`run`, default: the project's own), and
     lateness is judged on the report's arrival, as the evening check judges them.
     """
     first, last = month_bounds(month)
-    due = set(due_days(first, last, starts_on=project.starts_on, ends_on=project.ends_on, off=off))
+    due = set((run or ProjectRun.of(project)).due_days(first, last, off=off))
     by_day = {r.day: r for r in reports}
     points = []
     for offset in range((last - first).days + 1):
@@ -199,10 +202,12 @@ def assessment_context(
     tz: tzinfo,
     office: OfficeIdentity | None = None,
     off: Collection[date] = (),
+    run: ProjectRun | None = None,
 ) -> MonthlyAssessmentContext:
     """Build one project's 项目月度评估报告 context; `office` signs it (its 落款).
 
-    `off` holds the project's days off, shown as not due on the daily chart.
+    `off` holds the project's days off and `run` (default: the project's own) its due
+    days, shown as not due on the daily chart outside them.
     """
     first, last = month_bounds(evaluation.month)
     contract_no, award_fen, paid_fen = contract
@@ -241,7 +246,7 @@ def assessment_context(
         satisfaction_percent=evaluation.satisfaction_percent,
         budget_rows=tuple(BudgetRow(**row) for row in evaluation.budget_lines),
         budget_flagged=evaluation.budget_flagged,
-        daily_points=day_points(project, reports, month=evaluation.month, tz=tz, off=off),
+        daily_points=day_points(project, reports, month=evaluation.month, tz=tz, off=off, run=run),
         issues=_issues(project, reports, people),
         items_closed=evaluation.items_closed,
         items_open=evaluation.items_open,
@@ -303,6 +308,8 @@ def assessment_contexts(
     off = days_off.list_days_off(
         session, cycle_id=cycle_id, project_ids=project_ids, first=first, last=last
     )
+    closed = closing.get_closing(session, cycle_id=cycle_id)
+    closed_on = closed.closed_on if closed else None
     return [
         (
             project.id,  # type: ignore[misc]
@@ -318,6 +325,8 @@ def assessment_contexts(
                 tz=tz,
                 office=office,
                 off=off.get(project.id, frozenset()),  # type: ignore[arg-type]
+                # The batch's own runs: its work must not grow with the size of the cycle.
+                run=ProjectRun.of(project, closed_on=closed_on),
             ),
         )
         for project in projects

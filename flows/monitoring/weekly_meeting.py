@@ -2,8 +2,9 @@
 
 The agenda sets out, for every running project, the week's reports (due, on
 time, late, counted as the evening check counts them: lateness on the arrival
-time, the call's holidays and the project's excused days not due) and 服务人次
-against the week's share of the month's plan; the issues and risks agencies
+time, the call's holidays and the project's excused days not due, nor the days
+from the one a project stopped on: `models.report_calendar.ProjectRun.due_days`)
+and 服务人次 against the week's share of the month's plan; the issues and risks agencies
 raised; the action items past their due date; and the projects at risk, with
 the reasons (`models.indicators.risk_reasons`). It is stored with the meeting and printed as the 周例会纪要 PDF, which gains
 the minutes and new action items once they are recorded
@@ -32,12 +33,13 @@ from sqlmodel import Session
 from flows.monitoring.minutes_report import write_minutes_pdf
 from flows.runtime import get_now, get_tz, io_task, resolve_cycle, session_scope
 from models.calendar import week_start as monday_of
-from models.compliance import ReportStamp, arrival, due_days, measure_compliance
+from models.compliance import ReportStamp, arrival, measure_compliance
 from models.evaluation import monthly_plan
 from models.indicators import SERVICE_VISITS, month_index, risk_reasons
 from models.monitoring import ActionItem, DailyReport, WeeklyMeeting
 from models.project import Project
-from models.status import ActionItemStatus, ProjectStatus
+from models.report_calendar import ProjectRun
+from models.status import ActionItemStatus
 from store import agencies, awards, days_off, meetings, monitoring, notices, plans
 
 
@@ -59,16 +61,20 @@ def _week_plan(
     targets: dict[int, dict[str, int]],
     week_start: date,
     off: Collection[date] = (),
+    run: ProjectRun | None = None,
 ) -> int:
+    # The week's share of the month's plan, over the days of the month the project is due.
+    run = run or ProjectRun.of(project)
     month = week_start.strftime("%Y-%m")
     first = week_start.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     planned = targets.get(month_index(project.starts_on, month), {}).get(
         SERVICE_VISITS, monthly_plan(project.people_planned, project.months)
     )
-    run = {"starts_on": project.starts_on, "ends_on": project.ends_on, "off": off}
-    in_month = len(due_days(first, last, **run)) or 1
-    return planned * len(due_days(week_start, week_start + timedelta(days=6), **run)) // in_month
+    in_month = len(run.due_days(first, last, off=off)) or 1
+    return (
+        planned * len(run.due_days(week_start, week_start + timedelta(days=6), off=off)) // in_month
+    )
 
 
 def project_week(
@@ -79,12 +85,14 @@ def project_week(
     planned: int,
     agency: str,
     off: Collection[date] = (),
+    run: ProjectRun | None = None,
 ) -> dict[str, Any]:
-    """Sum up one project's week for the agenda; `off` holds its days off (not due)."""
+    """Sum up one project's week for the agenda; `off` holds its days off (not due).
+
+    `run` (default: the project's own) says until when reports are due.
+    """
     week_end = week_start + timedelta(days=6)
-    due = due_days(
-        week_start, week_end, starts_on=project.starts_on, ends_on=project.ends_on, off=off
-    )
+    due = (run or ProjectRun.of(project)).due_days(week_start, week_end, off=off)
     stamps = [ReportStamp.of(r) for r in reports]
     compliance = measure_compliance(due, stamps, tz=get_tz())
     return {
@@ -115,18 +123,19 @@ def _issues(project: Project, reports: list[DailyReport]) -> list[dict[str, str]
     return rows
 
 
-# A project completed at the close ran its whole period: it was running in every
-# week of it. Nothing records when a project was suspended or terminated, so those
-# stay off the agenda as they always have (the monthly evaluation does the same).
-RAN_THE_WEEK = (ProjectStatus.ACTIVE, ProjectStatus.COMPLETED)
+def _running(
+    session: Session, runs: dict[int, ProjectRun], first: date, last: date, *, cycle_id: int
+) -> list[Project]:
+    """The projects running in [first, last]: as they were then, not as they are now.
 
-
-def _running(session: Session, cycle_id: int, first: date, last: date) -> list[Project]:
-    """The projects running in [first, last]: as they were then, not as they are now."""
+    A project ran until its last due day (`ProjectRun.last_due`: its end date, or the
+    day before it was terminated, suspended or closed), so one stopped mid-week is on
+    the agenda of each week it ran a day of, whatever its status now.
+    """
     return [
         p
         for p in awards.list_projects(session, cycle_id=cycle_id)
-        if p.status in RAN_THE_WEEK and p.starts_on <= last and p.ends_on >= first
+        if p.starts_on <= last and runs[p.id or 0].last_due >= first
     ]
 
 
@@ -216,7 +225,8 @@ def build_agenda(
 ) -> dict[str, Any]:
     """Build the week's agenda from the reports in by `as_of`, action items and yellow cards."""
     week_end = week_start + timedelta(days=6)
-    projects = _running(session, cycle_id, week_start, week_end)
+    runs = days_off.list_report_runs(session, cycle_id=cycle_id)
+    projects = _running(session, runs, week_start, week_end, cycle_id=cycle_id)
     ids = [p.id for p in projects]
     reports = _reports_in(session, ids, week_start, as_of=as_of)  # type: ignore[arg-type]
     targets = plans.list_month_targets(session, project_ids=ids)  # type: ignore[arg-type]
@@ -242,7 +252,8 @@ def build_agenda(
     for project in projects:
         own = reports.get(project.id, [])  # type: ignore[call-overload]
         own_off = off.get(project.id, frozenset())  # type: ignore[arg-type]
-        plan = _week_plan(project, targets.get(project.id, {}), week_start, own_off)  # type: ignore[arg-type]
+        run = runs[project.id or 0]
+        plan = _week_plan(project, targets.get(project.id, {}), week_start, own_off, run)  # type: ignore[arg-type]
         line = project_week(
             project,
             own,
@@ -250,6 +261,7 @@ def build_agenda(
             planned=plan,
             agency=names.get(project.agency_id, ""),
             off=own_off,
+            run=run,
         )
         progress.append(line)
         issues += _issues(project, own)

@@ -19,6 +19,8 @@ from models.figures import (
     month_index,
     sum_money,
 )
+from models.report_calendar import ProjectRun
+from models.status import ProjectStatus
 
 SHANGHAI = timezone(timedelta(hours=8))
 LEDGER = [
@@ -129,9 +131,15 @@ def test_a_need_changed_after_the_day_is_counted_as_it_stood() -> None:
 
 
 def test_no_report_is_due_once_a_project_stopped() -> None:
-    spans = [ProjectSpan(1, date(2026, 6, 1), date(2026, 6, 30), stopped_on=date(2026, 6, 4))]
-    figures = count_reports(spans, [], first=date(2026, 6, 1), last=date(2026, 6, 30), tz=SHANGHAI)
-    assert figures.due == 3  # Monday to Wednesday
+    run = ProjectRun(
+        date(2026, 6, 1), date(2026, 6, 30), ProjectStatus.TERMINATED, date(2026, 6, 4)
+    )
+    spans = [ProjectSpan(1, run.starts_on, run.last_due)]
+    stamps = [(1, ReportStamp(date(2026, 6, 4), datetime(2026, 6, 4, 18)))]  # sent on the stop day
+    figures = count_reports(
+        spans, stamps, first=date(2026, 6, 1), last=date(2026, 6, 30), tz=SHANGHAI
+    )
+    assert (figures.due, figures.submitted) == (3, 0)  # Monday to Wednesday
 
 
 def test_a_paper_form_typed_in_later_counts_from_its_arrival() -> None:

@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from models.compliance import due_days
 from models.project import Project
 from models.status import Role
 from services import Actor
@@ -46,7 +45,7 @@ class MissingDaysOut(BaseModel):
     first: date
     last: date
     missing: list[date] = Field(
-        description="应报而未报的工作日（周一至周五，节假日和免交日除外），按日期排列"
+        description="应报而未报的工作日（周一至周五，节假日和免交日除外；项目终止、暂停或结项之日起不再应报），按日期排列"
     )
 
     model_config = {
@@ -110,7 +109,8 @@ def list_missing_days(
 ) -> MissingDaysOut:
     """List the due days in [first, last] within the project's run with no report.
 
-    A day off (the call's holiday, a day the office excused the project) is not due.
+    A day off (the call's holiday, a day the office excused the project) is not due, nor a
+    day from the one the project stopped on (`ProjectRun.due_days`, as every count reads).
     """
     project = own_project(session, actor=Actor.of(user), project_id=project_id)
     last = last or today
@@ -122,13 +122,8 @@ def list_missing_days(
     off = days_off.list_days_off(
         session, cycle_id=project.cycle_id, project_ids=[project.id or 0], first=first, last=last
     )
-    due = due_days(
-        first,
-        min(last, today),
-        starts_on=project.starts_on,
-        ends_on=project.ends_on,
-        off=off.get(project.id or 0, ()),
-    )
+    run = days_off.list_report_runs(session, cycle_id=project.cycle_id)[project.id or 0]
+    due = run.due_days(first, min(last, today), off=off.get(project.id or 0, ()))
     filed = monitoring.list_project_reports(
         session, project_ids=[project.id or 0], first=first, last=last
     )
