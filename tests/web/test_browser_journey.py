@@ -20,12 +20,15 @@ zone, so the agencies' uploads are on time by the server's clock and the call cl
 today; every other business date is at or before today (the product refuses a
 later one). The 公示 must have ended before contracts are signed today, so the
 committee's decision is dated 12 days back, and the projects started on the first
-day of last month, so last month can be reported on, met about and evaluated.
+day of last month, so last week can be reported on and met about, and last month
+evaluated.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,11 +38,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from settings import PROJECT_ROOT
 from store.database import get_engine
 from store.migrate import upgrade_database
 from tests.journey_data.steps import DATA
 from tests.web.browser_support import DESK, HAS_CHROMIUM, PHONE, serve_portal, shot, sign_in
 
+GONGYI = PROJECT_ROOT / ".venv" / "bin" / "gongyi"
 pytestmark = [
     pytest.mark.flow,
     pytest.mark.skipif(not HAS_CHROMIUM, reason="Debian's chromium is not installed"),
@@ -100,9 +105,8 @@ class Days:
 
     @property
     def week(self) -> date:
-        """The Monday of the first full week of the projects' first month."""
-        first = self.projects_start
-        return first + timedelta(days=(7 - first.weekday()) % 7)
+        """Last week's Monday: the week 运行流程 holds the weekly meeting on by default."""
+        return self.today - timedelta(days=self.today.weekday() + 7)
 
 
 @dataclass(frozen=True)
@@ -113,18 +117,19 @@ class Portal:
 
 
 def _gongyi(url: str, home: Path, *args: str) -> str:
-    """Run one `gongyi` command in-process (as tests/flows/test_cli_journey.py does)."""
-    from typer.testing import CliRunner
-
-    from cli import app
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GONGYI_DATABASE_URL", url)
-        patch.setenv("GONGYI_OUTPUT_DIR", str(home / "output"))
-        patch.setenv("GONGYI_VAR_DIR", str(home / "var"))
-        result = CliRunner().invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
+    """Run one `gongyi` command as a clerk types it (its own process, its own Prefect)."""
+    env = os.environ | {
+        "GONGYI_DATABASE_URL": url,
+        "GONGYI_OUTPUT_DIR": str(home / "output"),
+        "GONGYI_VAR_DIR": str(home / "var"),
+        "PREFECT_HOME": str(home / "prefect-cli"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    }
+    done = subprocess.run(
+        [str(GONGYI), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +170,7 @@ def journey_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]
 def _expect() -> Any:
     from playwright.sync_api import expect
 
+    expect.set_options(timeout=30_000)
     return expect
 
 
@@ -175,7 +181,8 @@ def _page(browser: Any, *, phone: bool = False) -> Any:
         )
     else:
         context = browser.new_context(viewport=DESK, locale="zh-CN")
-    context.set_default_timeout(20_000)
+    # A loaded machine: the first need trains the classifier, a flow run starts Prefect.
+    context.set_default_timeout(90_000)
     return context.new_page()
 
 
@@ -223,6 +230,9 @@ def test_a_cycle_from_an_empty_database_through_the_portal(
     _run_flow(officer, base, "close_call", "截止申报并资格审查", {"call_id": "", "day": ""})
     _select(browser, officer, base)
     _decide_and_sign(officer, base, days)
+    _file_daily_reports(browser, base, days)
+    _meet_and_evaluate(browser, officer, base, days)
+    _download_documents(browser, officer, base)
 
 
 def _create_accounts(browser: Any, base: str) -> None:
@@ -470,3 +480,106 @@ def _decide_and_sign(page: Any, base: str, days: Days) -> None:
         "公示期满：结论与签约",
         {"call_id": "", "day": "", "projects_start_on": days.projects_start.isoformat()},
     )
+
+
+def _file_daily_reports(browser: Any, base: str, days: Days) -> None:
+    """The agency files last Monday's and Tuesday's reports from a phone (late, but taken)."""
+    expect = _expect()
+    page = _as(browser, base, "cuiwei", phone=True)
+    for offset, people in ((0, 23), (1, 27)):
+        day = days.week + timedelta(days=offset)
+        page.goto(base + "/agency/reports/new")
+        page.get_by_label("服务项目").select_option(label="银发餐桌·翠竹老年助餐")
+        page.get_by_label("服务日期").fill(day.isoformat())
+        page.get_by_label("活动名称").first.fill("助餐点午餐")
+        page.get_by_label("人次", exact=True).first.fill(str(people))
+        page.get_by_label("受益人编号").fill("CZ-LS001, CZ-LS002")
+        page.get_by_label("服务时长（小时）", exact=True).fill("4")
+        page.get_by_label("活动费").fill("120")
+        page.get_by_label("服务摘要").fill("助餐点供应午餐，志愿者送餐上门。")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the report form is {width} px wide on a phone"
+        page.get_by_role("button", name="提交日报告").click()
+        expect(page).to_have_url(base + "/agency")
+        expect(page.get_by_text(f"日报告已提交：银发餐桌·翠竹老年助餐 {day}")).to_be_visible()
+    shot(page, "journey-6-daily-report-390")
+    page.context.close()
+
+
+def _meet_and_evaluate(browser: Any, officer: Any, base: str, days: Days) -> None:
+    """The weekly meeting, the month measured, scored by one evaluator, approved by the other."""
+    expect = _expect()
+    _run_flow(officer, base, "weekly_meeting", "周例会", {"week_start": days.week.isoformat()})
+    officer.goto(base + "/officer/meetings")
+    officer.locator("tr", has_text=days.week.isoformat()).get_by_role("link").click()
+    expect(officer.locator("a.button[href^='/files/']").first).to_be_visible()
+    shot(officer, "journey-7-meeting")
+    _run_flow(officer, base, "monthly_evaluation", "运行月评估", {"month": days.month})
+
+    scorer = _as(browser, base, "zhoumy")
+    scorer.goto(base + "/evaluator/evaluations")
+    scorer.locator("tr", has_text="银发餐桌·翠竹老年助餐").get_by_role("link", name="评分").click()
+    scorer.get_by_label("服务质量").fill("88")
+    scorer.get_by_label("评语").fill("助餐点按计划运行，记录完整。")
+    scorer.get_by_role("button", name="提交评分").click()
+    expect(scorer.get_by_text("已评分：总分")).to_be_visible()
+    scorer.context.close()
+
+    reviewer = _as(browser, base, "sunjy")
+    reviewer.goto(base + "/evaluator/evaluations")
+    reviewer.locator("label.pick", has_text="银发餐桌·翠竹老年助餐").locator("input").check()
+    reviewer.get_by_role("button", name="审定所选").click()
+    expect(reviewer.get_by_text(re.compile(r"已审定 1 份月评估"))).to_be_visible()
+    shot(reviewer, "journey-8-approved")
+    reviewer.context.close()
+    # The month again: the approved evaluation is published with its PDF.
+    _run_flow(officer, base, "monthly_evaluation", "运行月评估", {"month": days.month})
+
+
+def _links(page: Any, base: str, path: str) -> dict[str, str]:
+    """The document links of a listing page, title to address."""
+    expect = _expect()
+    page.goto(base + path)
+    links = page.locator("a[href^='/files/']")
+    expect(links.first).to_be_visible()
+    return {
+        links.nth(n).inner_text(): links.nth(n).get_attribute("href") for n in range(links.count())
+    }
+
+
+def _pdf(page: Any, base: str, href: str) -> None:
+    response = page.request.get(base + href)
+    assert response.status == 200, (href, response.status)
+    assert response.body().startswith(b"%PDF"), href
+
+
+def _download_documents(browser: Any, officer: Any, base: str) -> None:
+    """Each role downloads exactly the documents it may (another's is not found: 404)."""
+    every = _links(officer, base, "/files")
+    print("officer's documents:", sorted(every))
+    for href in every.values():
+        _pdf(officer, base, href)
+    contracts = {t: h for t, h in every.items() if "资助协议" in t}
+    assert len(contracts) == 3, sorted(every)
+    theirs = next(h for t, h in contracts.items() if "成长驿站" in t)
+
+    agency = _as(browser, base, "cuiwei")
+    own = {t: h for t, h in _links(agency, base, "/agency/documents").items() if "资助协议" in t}
+    assert len(own) == 2 and theirs not in own.values(), sorted(own)
+    with agency.expect_download() as download:
+        agency.locator(f"a[href='{next(iter(own.values()))}']").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+    for href in own.values():
+        _pdf(agency, base, href)
+    assert agency.request.get(base + theirs).status == 404
+    agency.context.close()
+
+    evaluator = _as(browser, base, "zhoumy")
+    seen = _links(evaluator, base, "/files")
+    assessments = [h for t, h in seen.items() if "银发餐桌" in t]
+    assert assessments, sorted(seen)
+    for href in assessments:
+        _pdf(evaluator, base, href)
+    assert not set(contracts.values()) & set(seen.values()), sorted(seen)
+    assert evaluator.request.get(base + theirs).status == 404
+    evaluator.context.close()
