@@ -2,7 +2,7 @@
 
 `review-batch` approves (or sends back) a set of final evaluations in one action,
 all or none, each by the single review's rules (`services.evaluation_batch`).
-`final-template` writes the blank final score sheet `--scores` reads.
+The blank final score sheet `--scores` reads is `cli.sheet_templates.final_scores_template`.
 """
 
 from __future__ import annotations
