@@ -276,6 +276,7 @@ def remove_attachment(
     _changeable(session, actor, proposal_id, now, [row.filename], "删除")
     if is_workbook(row):
         raise Refused(f"「{row.filename}」是提交的申报书原件，不能删除；如需修改请重新上传申报书")
+    name, key = row.filename, row.storage_key  # the row is gone after the commit
     with unit_of_work(session):
         rows.remove_attachment(session, row)
         audit.record(
@@ -285,11 +286,11 @@ def remove_attachment(
             action="attachment_remove",
             subject_type="proposal",
             subject_id=proposal_id,
-            detail=row.filename,
+            detail=name,
         )
-    if not rows.is_key_used(session, row.storage_key):
-        folder.discard(row.storage_key)
-    return row.filename
+    if not rows.is_key_used(session, key):
+        folder.discard(key)
+    return name
 
 
 def read_attachment(

@@ -18,9 +18,10 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from models.attachment_rules import MAX_BYTES
+from models.panel import ReviewAssignment
 from models.proposal import Proposal, ProposalAttachment
 from models.rows import RowsRejected
-from models.status import ProposalStatus, Role
+from models.status import ProposalStatus, Role, Stage
 from models.user import AuditEvent
 from services import Actor, Forbidden, Refused, attachments, project_pages, proposal_view
 from services.attachments import AttachmentsRefused, Upload
@@ -382,3 +383,31 @@ def test_a_draft_saved_again_keeps_only_the_newer_workbook(
     [kept] = _rows(session)
     assert (kept.filename, kept.size_bytes) == ("原始申报书.xlsx", len(second))
     assert [p.read_bytes() for p in _stored_files(folder)] == [second]
+
+
+def test_after_the_preliminary_the_evaluator_sees_the_real_names_the_uploader_and_the_workbook(
+    session: Session, world: PortalWorld, folder: AttachmentFolder, tmp_path: Path
+) -> None:
+    data = _workbook(tmp_path)
+    _receive(session, world, folder, data, tmp_path, submit=False)
+    proposal = session.exec(select(Proposal).where(Proposal.title == "社区长者饭堂")).one()
+    attachments.add_attachments(
+        session, actor=_agency(world), now=BEFORE, folder=folder,
+        proposal_id=proposal.id or 0, uploads=[Upload("资质证明.pdf", PDF)],
+    )  # fmt: skip
+    evaluator = portal.get_reviewer_seat(
+        session, assignment_id=world.seat_ids["evaluator1"], reviewer_id=None
+    ).assignment.reviewer_id
+    seat = ReviewAssignment(
+        proposal_id=proposal.id or 0, stage=Stage.DEFENCE, reviewer_id=evaluator, assigned_at=AFTER
+    )
+    session.add(seat)
+    session.commit()
+    actor = Actor(login="evaluator1", role=Role.EVALUATOR, user_id=evaluator)
+
+    view = proposal_view.read_for_seat(session, actor=actor, assignment_id=seat.id or 0)
+
+    assert [(a.name, a.uploaded_by) for a in view.attachments] == [
+        ("原始申报书.xlsx", "agency1"),
+        ("资质证明.pdf", "agency1"),
+    ]
