@@ -1,8 +1,4 @@
-"""`gongyi cycle review-batch`: approve or send back a cycle's final evaluations, all or none.
-
-The command is `cli.final_evaluations.cycle_review_batch`; it is invoked here in a
-group of its own, as `cli.cycle` mounts it under `gongyi cycle`.
-"""
+"""`gongyi cycle review-batch`: approve or send back a cycle's final evaluations, all or none."""
 
 from __future__ import annotations
 
@@ -10,21 +6,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import typer
 from alembic import command
 from sqlmodel import Session, SQLModel
 
-from cli.final_evaluations import cycle_review_batch
+from cli import app
 from models.final_evaluation import FinalEvaluation
 from models.status import EvaluationStatus, Role
 from store import users
 from store.database import get_engine
 from store.migrate import get_alembic_config
 from tests.monitoring_builders import build_running_cycle
-
-app = typer.Typer()
-app.callback()(lambda: None)
-app.command("review-batch")(cycle_review_batch)
 
 
 @pytest.fixture
@@ -62,7 +53,7 @@ def test_a_batch_of_final_evaluations_is_reviewed_whole_or_not_at_all(
     runner, finals, database_url
 ) -> None:  # type: ignore[no-untyped-def]
     cycle_id, ids = finals
-    base = ["review-batch", "--cycle", str(cycle_id), "--on", "2026-07-01"]
+    base = ["cycle", "review-batch", "--cycle", str(cycle_id), "--on", "2026-07-01"]
     neither = runner.invoke(app, [*base, "--reviewer", "评估专家乙"])
     assert neither.exit_code == 1 and "--all 或 --ids" in neither.output
     nobody = runner.invoke(app, [*base, "--all"])
