@@ -272,3 +272,26 @@ def test_only_staff_and_admin_reach_the_selection_pages(client: TestClient) -> N
     client.cookies.clear()
     sign_in(client, "admin")
     assert client.get("/officer/selection").status_code == 200
+
+
+def test_the_pool_and_its_conflicts_can_be_uploaded_as_the_cli_takes_them(
+    client: TestClient, world: PortalWorld, database_url: str
+) -> None:
+    token = sign_in(client, "staff")
+    pool = "评审专家,工作单位\n评估专家甲,淮河学院\n评估专家乙,评估中心\n高文博,孵化中心\n".encode()
+    conflicts = "评审专家,机构名称,冲突类型,说明\n高文博,测试社工机构2,曾任职,2019 年\n".encode()
+
+    response = client.post(
+        "/officer/selection/seat",
+        data={"csrf_token": token, "stage": "preliminary", "on": "2026-05-21"},
+        files={
+            "reviewers_file": ("评审专家.csv", pool, "text/csv"),
+            "conflicts_file": ("利益冲突.csv", conflicts, "text/csv"),
+        },
+    )
+
+    assert "已安排 1 份申报书的初审评审专家组" in response.text
+    assert "高文博 — 测试社工机构2（曾任职）" in response.text
+    with Session(get_engine(database_url)) as session:
+        assert len(session.exec(select(ConflictOfInterest)).all()) == 1
+        assert len(session.exec(select(ReviewAssignment)).all()) == 3
