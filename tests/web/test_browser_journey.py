@@ -116,20 +116,28 @@ class Portal:
     home: Path
 
 
-def _gongyi(url: str, home: Path, *args: str) -> str:
-    """Run one `gongyi` command as a clerk types it (its own process, its own Prefect)."""
+def _gongyi(url: str, home: Path, *args: str) -> subprocess.Popen[str]:
+    """Start one `gongyi` command as a clerk types it (its own process, its own Prefect)."""
     env = os.environ | {
         "GONGYI_DATABASE_URL": url,
         "GONGYI_OUTPUT_DIR": str(home / "output"),
         "GONGYI_VAR_DIR": str(home / "var"),
-        "PREFECT_HOME": str(home / "prefect-cli"),
+        "PREFECT_HOME": str(home / f"prefect-{args[0]}"),
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     }
-    done = subprocess.run(
-        [str(GONGYI), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300
+    return subprocess.Popen(
+        [str(GONGYI), *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
+
+
+def _finished(command: subprocess.Popen[str]) -> None:
+    output, _ = command.communicate(timeout=300)
+    assert command.returncode == 0, output
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +147,7 @@ def journey_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]
     url = f"sqlite:///{home / 'gongyi.db'}"
     upgrade_database(url)
     # The first admin: the CLI, as the README's step 0 says (the portal has no first-run form).
-    _gongyi(
+    admin = _gongyi(
         url,
         home,
         "users",
@@ -153,7 +161,8 @@ def journey_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]
         ADMIN_PASSWORD,
     )
     # The agency registry (社会组织名录): the portal has no page to register an agency yet.
-    _gongyi(
+    # Both commands run while the portal starts: the import starts a Prefect of its own.
+    registry = _gongyi(
         url,
         home,
         "agency",
@@ -163,6 +172,8 @@ def journey_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]
         str(DATA / "track_records.csv"),
     )
     with serve_portal(home, url) as base:
+        _finished(admin)
+        _finished(registry)
         yield Portal(base, url, home)
     get_engine(url).dispose()
 
@@ -582,4 +593,12 @@ def _download_documents(browser: Any, officer: Any, base: str) -> None:
         _pdf(evaluator, base, href)
     assert not set(contracts.values()) & set(seen.values()), sorted(seen)
     assert evaluator.request.get(base + theirs).status == 404
+    # A 路演 assignment's attachment (初审 is blind: no workbook there): the agency's upload.
+    evaluator.goto(base + "/evaluator")
+    evaluator.locator("tr", has_text="路演答辩").get_by_role("link", name="查看").first.click()
+    attachment = evaluator.locator("a.attachment-name").first
+    _expect()(attachment).to_be_visible()
+    with evaluator.expect_download() as download:
+        attachment.click()
+    assert Path(download.value.path()).read_bytes().startswith(b"PK")
     evaluator.context.close()
