@@ -226,10 +226,10 @@ def record_stored(
 
 
 class _Fanout:
-    """The flow's side of a fan-out: plan, submit, record, never more than `ahead` waiting."""
+    """The flow's side of a fan-out: what is submitted and waiting, and what came back."""
 
-    def __init__(self, output: Path, ahead: int) -> None:
-        self.output, self.ahead = output, ahead
+    def __init__(self, output: Path) -> None:
+        self.output = output
         self.finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.waiting: dict[Any, tuple[int, PlannedBatch]] = {}
         self.files: dict[int, list[Path]] = {}
@@ -281,7 +281,7 @@ def render_documents(
     planned and waiting, so the flow never holds a whole month's contexts.
     """
     plan, templates = planner(kind), str(get_templates_dir())
-    fanout = _Fanout(Path(output_dir), ahead)
+    fanout = _Fanout(Path(output_dir))
     todo = list(enumerate(items))
     while todo or fanout.waiting:
         while todo and len(fanout.waiting) < ahead + 1:
@@ -327,7 +327,7 @@ def publish_here(
     """Store every batch of `kind` in this process, one after the other (see the module)."""
     output = Path(output_dir or get_output_dir())
     plan, templates = planner(kind), str(get_templates_dir())
-    fanout = _Fanout(output, 0)
+    fanout = _Fanout(output)
     for n, item in enumerate(items):
         batch = plan(item, **params)
         if batch.jobs:
