@@ -28,6 +28,7 @@ from cli.common import (
     upgrade,
 )
 from cli.final_evaluations import cycle_final, cycle_review, cycle_review_batch
+from cli.sheet_templates import final_scores_template
 
 app = typer.Typer(
     help="创投周期：开设、列表与进度；结项评估、结项、归档校验与新周期。", no_args_is_help=True
@@ -375,3 +376,4 @@ def cycle_refund(
 app.command("final")(cycle_final)
 app.command("review")(cycle_review)
 app.command("review-batch")(cycle_review_batch)
+app.command("final-template")(final_scores_template)

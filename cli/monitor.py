@@ -26,6 +26,7 @@ from cli.common import (
 )
 from cli.evaluation_review import monitor_review_batch
 from cli.monitor_actions import action_app
+from cli.sheet_templates import actions_template, scores_template
 
 app = typer.Typer(help="过程监测：日报告、周例会、月评估与拨付。", no_args_is_help=True)
 report_app = typer.Typer(help="日报告：逐份提交或批量导入。", no_args_is_help=True)
@@ -357,3 +358,5 @@ def monitor_release(
 
 
 app.command("review-batch")(monitor_review_batch)
+app.command("actions-template")(actions_template)
+app.command("scores-template")(scores_template)

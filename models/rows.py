@@ -43,6 +43,10 @@ class RowsRejected(ValueError):
         self.errors = errors
 
 
+EXAMPLE_MARK = "示例"
+"""What every example name in a downloadable sheet template contains (services.sheet_templates)."""
+
+
 @dataclass(frozen=True)
 class Row:
     """One data row of a file, with its position for error messages."""
@@ -66,6 +70,16 @@ class Row:
             raise self.error(column, "不能为空")
         if len(value) > max_length:
             raise self.error(column, f"超过 {max_length} 字")
+        return value
+
+    def real_name(self, column: str, *, max_length: int = 200) -> str:
+        """Read a name that records something real (a donor, an agency): the templates'
+        example names carry EXAMPLE_MARK, so a template sent back unchanged is refused."""
+        value = self.text(column, max_length=max_length)
+        if EXAMPLE_MARK in value:
+            raise self.error(
+                column, f"「{value}」是模板的示例行：请改为实际内容，或删除这一行后再导入"
+            )
         return value
 
     def day(self, column: str, *, earliest: date | None = None, latest: date | None = None) -> date:

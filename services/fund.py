@@ -116,7 +116,7 @@ def read_cash(row: Row, domains: dict[str, int]) -> Donation:
         raise row.error("金额（元）", "现金捐赠金额必须大于 0")
     return Donation(
         fund_id=0,
-        donor_name=row.text("捐赠方", max_length=200),
+        donor_name=row.real_name("捐赠方"),
         donor_type=row.choice("捐赠方类型", DONOR_TYPES),
         donated_on=row.day("捐赠日期"),
         kind=GiftKind.CASH,
@@ -130,7 +130,7 @@ def read_in_kind(row: Row) -> Donation:
     """Read one in-kind gift row."""
     return Donation(
         fund_id=0,
-        donor_name=row.text("捐赠方", max_length=200),
+        donor_name=row.real_name("捐赠方"),
         donor_type=row.choice("捐赠方类型", DONOR_TYPES),
         donated_on=row.day("捐赠日期"),
         kind=GiftKind.IN_KIND,

@@ -49,6 +49,7 @@ MENUS = {
         ("/officer/meetings", N_("周例会")),
         ("/officer/tranches", N_("拨付")),
         ("/officer/flows", N_("运行流程")),
+        ("/officer/templates", N_("表格模板")),
         ("/officer/audit", N_("审计日志")),
         ("/files", N_("报告文件")),
     ],

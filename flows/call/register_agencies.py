@@ -58,7 +58,7 @@ def read_agency(row: Row, *, today: date | None = None) -> Agency:
     if year and not year.isdigit():
         raise row.error("年检年度", f"应为年份，如 2025，收到 {year!r}")
     return Agency(
-        name=row.text("机构名称", max_length=200),
+        name=row.real_name("机构名称"),
         org_type=row.text("组织类型", max_length=40),
         credit_code=code,
         registered_on=row.day("登记日期", latest=today),

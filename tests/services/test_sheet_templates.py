@@ -82,8 +82,12 @@ def test_the_needs_template_round_trips_and_its_example_community_is_refused(
 
 
 def test_the_agency_and_track_record_templates_round_trip(tmp_path: Path) -> None:
-    registry = written(TEMPLATES["agencies"], tmp_path)
-    records = written(TEMPLATES["track_records"], tmp_path)
+    as_is = write_sheet(TEMPLATES["agencies"], tmp_path / "as-is.xlsx")
+    with pytest.raises(RowsRejected) as refused:
+        read_registry(str(as_is), None, today=date(2026, 3, 1))
+    assert [(e.row, e.column) for e in refused.value.errors] == [(2, "机构名称")]
+    registry = written(TEMPLATES["agencies"], tmp_path, 机构名称="蚌埠市淮上社会工作服务中心")
+    records = written(TEMPLATES["track_records"], tmp_path, 机构名称="蚌埠市淮上社会工作服务中心")
     [agency], [record] = read_registry(str(registry), str(records), today=date(2026, 3, 1))
     assert (agency.credit_code, agency.registered_on) == ("52340300MA2N0X5K78", date(2019, 5, 20))
     assert agency.on_abnormal_list is False and agency.inspection_year == 2025
@@ -92,14 +96,23 @@ def test_the_agency_and_track_record_templates_round_trip(tmp_path: Path) -> Non
 
 def test_the_gift_templates_round_trip(session: Session, tmp_path: Path) -> None:
     cycle = build_running_cycle(session, projects=1)
+    # Sent back unchanged, the example gift (示例爱心企业有限公司, 10,000 元) is never recorded.
+    with pytest.raises(RowsRejected) as refused:
+        fund.read_gifts(
+            session,
+            cycle_id=cycle.cycle_id,
+            donations=write_sheet(TEMPLATES["donations"], tmp_path / "as-is.xlsx"),
+            in_kind=None,
+        )
+    assert [(e.row, e.column) for e in refused.value.errors] == [(2, "捐赠方")]
     cash, kind = fund.read_gifts(
         session,
         cycle_id=cycle.cycle_id,
-        donations=written(TEMPLATES["donations"], tmp_path),
-        in_kind=written(TEMPLATES["in_kind"], tmp_path),
+        donations=written(TEMPLATES["donations"], tmp_path, 捐赠方="淮上爱心企业有限公司"),
+        in_kind=written(TEMPLATES["in_kind"], tmp_path, 捐赠方="淮上超市"),
     )
     assert (cash.donor_name, cash.amount_fen, cash.restricted_domain_id) == (
-        "示例爱心企业有限公司",
+        "淮上爱心企业有限公司",
         1_000_000,
         None,
     )
