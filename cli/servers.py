@@ -57,7 +57,6 @@ def server(
     settings = ready_for_flows()
     from flows.deployments import (
         WORK_POOL,
-        announced,
         deploy_project,
         ensure_work_pool,
         local_server,
@@ -67,7 +66,7 @@ def server(
     from settings import PROJECT_ROOT
 
     port = port or settings.serve_port
-    from flows.server_address import SERVER_HOME
+    from flows.server_address import SERVER_HOME, announced
 
     home = (settings.var_dir / SERVER_HOME).resolve()
     database = os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL", "")

@@ -78,3 +78,49 @@ def test_a_stale_marker_or_none_leaves_prefect_in_its_embedded_mode(
     (home / "api_url").write_text("http://127.0.0.1:9/api", encoding="utf-8")  # nobody answers
     prepare_prefect(settings)
     assert "PREFECT_API_URL" not in os.environ
+
+
+def test_gongyi_server_starts_announces_its_url_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    """The real command, as an office starts it: a Prefect server, announced, then Ctrl-C."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PREFECT_API") and key != "PREFECT_HOME"
+    }
+    env |= {
+        "GONGYI_DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
+        "GONGYI_VAR_DIR": str(tmp_path / "var"),
+    }
+    marker = (tmp_path / "var" / SERVER_HOME / "api_url").resolve()
+    gongyi = Path(sys.executable).with_name("gongyi")
+    process = subprocess.Popen(
+        [str(gongyi), "server", "--no-deploy", "--workers", "0", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        api_url = marker.read_text(encoding="utf-8")
+        assert api_url == f"http://127.0.0.1:{port}/api"
+        assert running_server(marker.parent) == api_url
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert "Prefect API" in output and "已停止" in output
+    assert not marker.exists()
