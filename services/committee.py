@@ -28,6 +28,7 @@ from models.selection_rules import read_selection_rules
 from models.status import PROPOSAL_TRANSITIONS, ProposalStatus, Role, Stage, apply_transition
 from services import Actor, Forbidden, Refused, audit
 from services.allocation import check_decision, compute_allocation
+from services.business_day import business_day
 from services.selection import (
     CLOSING_ROLES,
     check_stage_complete,
@@ -68,6 +69,8 @@ def propose_allocation(
     """Close 路演答辩 and put the proposed allocation before the committee."""
     if actor.role not in CLOSING_ROLES:
         raise Forbidden("只有街道工作人员可以结束评审环节")
+    if on is not None:
+        business_day(on, now=now, what="结束日期")
     if selection.get_pending_decision(session, call_id=call_id) is not None:
         raise Refused(
             f"拟资助方案已提交评审委员会。{selection_progress(session, call_id=call_id).message}"
@@ -124,6 +127,7 @@ def record_committee_decision(
     """Record the committee's decision of business date `on`, record the outcomes, open the 公示."""
     if actor.role not in DECIDING_ROLES:
         raise Forbidden("只有街道工作人员可以录入终审决定")
+    business_day(on, now=now, what="决定日期")
     try:
         check_adjustments(include=include, exclude=exclude, reasons=reasons)
     except DecisionError as error:

@@ -32,6 +32,7 @@ from models.status import (
 )
 from models.text import text_problem
 from services import Actor, Forbidden, Refused, audit
+from services.business_day import business_day
 from store import proposals, selection
 from store.database import unit_of_work
 
@@ -93,6 +94,7 @@ def lodge_objection(
     documents print the number of objections, never their text.
     """
     _check(actor, ("异议人", submitter), ("异议的事实和理由", text))
+    business_day(on, now=now, what="收到日期")
     if len(submitter.strip()) > 100 or len(text.strip()) + len(contact.strip()) > 1900:
         raise Refused("异议人不超过 100 字，异议内容不超过 1900 字")
     notice = selection.get_notice(session, call_id=call_id)
@@ -142,6 +144,7 @@ def resolve_objection(
 ) -> str:
     """Uphold or dismiss an objection with a reason, dated `on`; upholding withdraws the approval."""
     _check(actor, ("处理理由", reason))
+    business_day(on, now=now, what="处理日期")
     objection = next(
         (o for o in selection.list_objections(session, call_id=call_id) if o.id == objection_id),
         None,

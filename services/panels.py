@@ -21,6 +21,7 @@ from models.panel import AssignmentStatus, PanelError, Seatable, assign_panels
 from models.selection_rules import read_selection_rules
 from models.status import STAGE_LABELS, Role, Stage
 from services import Actor, Forbidden, Refused, audit
+from services.business_day import business_day
 from services.reviewer_pool import DeclaredConflict, ReviewerPool, register_reviewer_pool
 from services.reviews import WAITING_IN_STAGE, is_waiting
 from services.selection import dated, waiting_in
@@ -64,6 +65,8 @@ def seat_stage(
     """
     if actor.role not in SEATING_ROLES:
         raise Forbidden("评审专家组由街道工作人员安排")
+    if on is not None:
+        business_day(on, now=now, what="安排日期")
     label = STAGE_LABELS[Stage(stage)]
     rules = read_selection_rules(calls.get_call(session, call_id).rules)
     waiting = [

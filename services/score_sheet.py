@@ -26,6 +26,7 @@ from models.rows import Row, RowError, RowsRejected
 from models.selection_rules import read_selection_rules
 from models.status import STAGE_LABELS, Role, Stage
 from services import Actor, Forbidden, Refused
+from services.business_day import business_day
 from services.reviews import SHEET_ROLES, SheetScore, check_score_sheet, store_score_sheet
 from store import calls, proposals, selection, users
 from store.spreadsheets import read_rows
@@ -191,6 +192,8 @@ def enter_score_sheet(
     """Enter a filled sheet of the stage: read, checked and stored all or nothing, audited with `on`."""
     if actor.role not in SHEET_ROLES:
         raise Forbidden("评分表由街道工作人员录入")
+    if on is not None:
+        business_day(on, now=now, what="录入日期")
     rows = read_score_sheet(session, call_id=call_id, stage=stage, path=path)
     if not rows:
         raise Refused(

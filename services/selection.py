@@ -36,6 +36,7 @@ from models.status import (
 from models.text import text_problem
 from services import Actor, Forbidden, NotFound, Refused, audit
 from services.allocation import stage_scores
+from services.business_day import business_day
 from services.reviews import WAITING_IN_STAGE, is_waiting
 from store import agencies, calls, proposals, selection, users
 from store.database import unit_of_work
@@ -172,6 +173,8 @@ def close_preliminary(
     """Close 初审: pass each proposal whose raw mean (plus bonus) reaches the call's pass line."""
     if actor.role not in CLOSING_ROLES:
         raise Forbidden("只有街道工作人员可以结束评审环节")
+    if on is not None:
+        business_day(on, now=now, what="结束日期")
     waiting = check_stage_complete(session, call_id=call_id, stage=Stage.PRELIMINARY)
     line = read_selection_rules(calls.get_call(session, call_id).rules).preliminary_pass_score
     scores = stage_scores(session, call_id=call_id, stage=Stage.PRELIMINARY)

@@ -23,7 +23,8 @@ from flows.selection.selection_reports import write_contract_pdfs, write_selecti
 from models.publicity import ObjectionStatus, PublicityError
 from models.selection import Allocation
 from models.status import PROPOSAL_TRANSITIONS, ProposalStatus, Role, Stage, apply_transition
-from services import SYSTEM, objections
+from services import SYSTEM, Refused, objections
+from services.business_day import business_day
 from store import proposals, selection
 
 
@@ -40,7 +41,14 @@ class ConclusionSummary:
 
 @io_task
 def check_window(call_id: int, today: date) -> tuple[list[int], list[int], int]:
-    """Refuse while the window is open or objections wait; return (excluded, upheld, objections)."""
+    """Refuse while the window is open or objections wait; return (excluded, upheld, objections).
+
+    A signing date after today is refused too: the window is judged by the server's clock.
+    """
+    try:
+        business_day(today, now=get_now(), what="签约日期")
+    except Refused as refused:
+        raise PublicityError(refused.message) from None
     with session_scope() as session:
         notice = selection.get_notice(session, call_id=call_id)
         if notice is None:

@@ -31,7 +31,7 @@ from services.score_sheet import (
 )
 from tests.web.portal_builders import PortalWorld, build_portal_world
 
-NOW = datetime(2026, 5, 25, 10, 0, tzinfo=UTC)
+NOW = datetime(2026, 6, 5, 10, 0, tzinfo=UTC)
 CLERK = Actor(login="clerk", name="街道专干", role=Role.STAFF)
 EVALUATOR = Actor(login="e1", name="评估专家甲", role=Role.EVALUATOR)
 
@@ -176,3 +176,21 @@ def test_an_upheld_objection_withdraws_the_award_and_the_conclusion_is_dated_onc
     ).all()
     assert event.business_on == date(2026, 6, 2)
     assert session.exec(select(PublicNotice)).one().concluded_on == date(2026, 6, 2)
+
+
+def test_a_business_date_after_today_is_refused_before_anything_is_written(
+    session: Session, world: PortalWorld
+) -> None:
+    from services.panels import seat_stage
+
+    with pytest.raises(Refused, match="安排日期 2026-06-06 晚于今天"):
+        seat_stage(
+            session,
+            actor=CLERK,
+            now=NOW,
+            on=date(2026, 6, 6),
+            call_id=_call_id(session, world),
+            stage=Stage.PRELIMINARY,
+            reviewer_names=["评估专家甲", "评估专家乙", "高文博"],
+        )
+    assert session.exec(select(AuditEvent)).all() == []

@@ -295,3 +295,11 @@ def test_the_pool_and_its_conflicts_can_be_uploaded_as_the_cli_takes_them(
     with Session(get_engine(database_url)) as session:
         assert len(session.exec(select(ConflictOfInterest)).all()) == 1
         assert len(session.exec(select(ReviewAssignment)).all()) == 3
+
+
+def test_a_date_after_today_or_not_a_date_is_one_red_line(client: TestClient) -> None:
+    token = sign_in(client, "staff")
+    later = client.post("/officer/selection/close", data={"csrf_token": token, "on": "2099-01-01"})
+    assert later.status_code == 400 and "结束日期 2099-01-01 晚于今天" in later.text
+    typo = client.post("/officer/selection/close", data={"csrf_token": token, "on": "5月22日"})
+    assert typo.status_code == 400 and "日期应为 2026-05-22 的格式" in typo.text
