@@ -245,6 +245,7 @@ def show_meeting(
     ]
     return {
         "id": meeting.id,
+        "cycle_id": meeting.cycle_id,
         "week_start": meeting.week_start,
         "held_on": meeting.held_on,
         "host": meeting.host,

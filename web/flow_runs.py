@@ -26,7 +26,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -45,6 +45,8 @@ FLOWS = {
     "monthly_evaluation": "flows/monitoring/monthly_evaluation.py:monthly_evaluation",
     "release_tranches": "flows/monitoring/release_tranches.py:release_tranches",
     "committee_decision": "flows/selection/committee.py:committee_decision",
+    "donor_statement": "flows/fund/donor_statement.py:donor_statement",
+    "record_minutes": "flows/monitoring/meeting_minutes.py:record_minutes",
 }
 """The flows the portal starts, by name, each at its entrypoint (as in prefect.yaml)."""
 
@@ -209,4 +211,37 @@ def record_committee_decision(
         exclude=exclude,
         reasons=reasons,
         decided_by=decided_by,
+    )
+
+
+def record_meeting_minutes(
+    week_start: date,
+    *,
+    minutes_path: str | None,
+    actions_path: str | None,
+    attendees: str,
+    recorder: str,
+    cycle_id: int,
+    today: date,
+    host: str,
+    actor_login: str,
+    actor_name: str,
+) -> Any:
+    """Record a weekly meeting's minutes and action items and re-issue its 纪要, as `gongyi monitor minutes`.
+
+    Runs the `record_minutes` flow in the signed-in officer's name; its result's
+    `errors` name every bad row, and then nothing was stored.
+    """
+    return run_flow(
+        "record_minutes",
+        week_start,
+        minutes_path,
+        actions_path,
+        attendees,
+        recorder,
+        cycle_id,
+        today,
+        host=host,
+        actor_login=actor_login,
+        actor_name=actor_name,
     )

@@ -60,12 +60,14 @@ def store_minutes(
     recorder: str,
     entries: list[ActionInput],
     host: str = "",
+    actor_login: str = "cli",
+    actor_name: str = "",
 ) -> tuple[int, int]:
     """Store a meeting's minutes, host and action items, or nothing; return (items, closed)."""
     with session_scope() as session:
         recorded = meetings.record_minutes(
             session,
-            actor=clerk(),
+            actor=clerk(actor_login, actor_name),
             now=get_now(),
             cycle_id=cycle_id,
             week_start=week_start,
@@ -106,12 +108,16 @@ def record_minutes(
     cycle_id: int | None = None,
     today: date | None = None,
     host: str = "",
+    actor_login: str = "cli",
+    actor_name: str = "",
 ) -> MinutesSummary:
     """Record a meeting's minutes and action items, then re-render its 周例会纪要.
 
     `today` is the office's date (default: today). The 纪要 carries the meeting's
     date whenever it is printed (`flows.monitoring.minutes_report`). `host` is who
     chaired the meeting (主持人), printed in the 纪要; empty leaves a line to sign.
+    `actor_login` and `actor_name` name the office's clerk for the audit trail (the
+    portal's signed-in officer; the CLI's clerk by default).
     """
     cycle_id = resolve_cycle(cycle_id)
     try:
@@ -120,7 +126,7 @@ def record_minutes(
             read_action_sheet(actions_path, week_start + timedelta(days=7)) if actions_path else []
         )
         count, closed = store_minutes(
-            cycle_id, week_start, text, attendees, recorder, entries, host
+            cycle_id, week_start, text, attendees, recorder, entries, host, actor_login, actor_name
         )
     except (RowError, RowsRejected, LookupError, ServiceError) as error:
         problems = (

@@ -5,7 +5,8 @@ Routes only parse the query and render; what is read, and who may read it, is
 evaluations' page (`/officer/finals`) also records a batch review in the name of
 the evaluator who signed it (`services.final_review_pages`: all or none).
 `/officer/templates` offers the blank .xlsx of every sheet the office imports
-(`services.sheet_templates`).
+(`services.sheet_templates`). The agencies' import and the meeting's minutes
+forms post to `web.routes.office_forms`, included here.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ from services import (
 from store.accounts import SignedIn
 from web.deps import CurrentUser, NowDep, SessionDep, actor_of
 from web.pages import redirect, render, tr, translator
+from web.routes import office_forms
 from web.routes.projects import PROJECT_STATUS_LABELS, id_or_none
 from web.security import FormUser
 
 router = APIRouter(prefix="/officer", include_in_schema=False)
+router.include_router(office_forms.router)
 
 
 def _bad_input(request: Request, message: str) -> Response:
@@ -48,7 +51,7 @@ def _bad_input(request: Request, message: str) -> Response:
 def agency_list(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """List the agency registry (contacts masked)."""
     agencies = office_pages.list_agencies(session, actor=actor_of(request, user))
-    return render(request, "officer/agencies.html", {"agencies": agencies})
+    return render(request, "officer/agencies.html", {"agencies": agencies, "errors": []})
 
 
 @router.get("/agencies/{agency_id}")
@@ -121,7 +124,7 @@ def meeting_page(
         meeting_id=meeting_id,
         output_dir=request.app.state.output_dir,
     )
-    return render(request, "officer/meeting.html", {"meeting": meeting})
+    return render(request, "officer/meeting.html", {"meeting": meeting, "errors": [], "form": {}})
 
 
 def _finals_context(
