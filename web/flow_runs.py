@@ -226,6 +226,7 @@ def record_meeting_minutes(
     host: str,
     actor_login: str,
     actor_name: str,
+    actor_user_id: int | None,
 ) -> Any:
     """Record a weekly meeting's minutes and action items and re-issue its 纪要, as `gongyi monitor minutes`.
 
@@ -244,4 +245,5 @@ def record_meeting_minutes(
         host=host,
         actor_login=actor_login,
         actor_name=actor_name,
+        actor_user_id=actor_user_id,
     )

@@ -20,8 +20,8 @@ from flows.monitoring.minutes_report import write_minutes_pdf
 from flows.runtime import get_now, io_task, read_sheet, resolve_cycle, session_scope
 from models.action_items import REQUIRED_COLUMNS, ActionInput, read_action_row
 from models.rows import RowError, RowsRejected, read_all
-from models.status import TransitionError
-from services import NotFound, ServiceError, clerk, meetings
+from models.status import Role, TransitionError
+from services import Actor, NotFound, ServiceError, clerk, meetings
 from services.meetings import ActionItemRefused
 
 
@@ -51,6 +51,13 @@ def read_minutes_text(path: str | None) -> str:
     return text
 
 
+def _office_actor(login: str, name: str, user_id: int | None) -> Actor:
+    """The portal's officer who records the minutes, or the CLI's clerk when none is named."""
+    if not login:
+        return clerk()
+    return Actor(login=login, name=name, role=Role.STAFF, user_id=user_id)
+
+
 @io_task
 def store_minutes(
     cycle_id: int,
@@ -60,14 +67,15 @@ def store_minutes(
     recorder: str,
     entries: list[ActionInput],
     host: str = "",
-    actor_login: str = "cli",
+    actor_login: str = "",
     actor_name: str = "",
+    actor_user_id: int | None = None,
 ) -> tuple[int, int]:
     """Store a meeting's minutes, host and action items, or nothing; return (items, closed)."""
     with session_scope() as session:
         recorded = meetings.record_minutes(
             session,
-            actor=clerk(actor_login, actor_name),
+            actor=_office_actor(actor_login, actor_name, actor_user_id),
             now=get_now(),
             cycle_id=cycle_id,
             week_start=week_start,
@@ -108,16 +116,17 @@ def record_minutes(
     cycle_id: int | None = None,
     today: date | None = None,
     host: str = "",
-    actor_login: str = "cli",
+    actor_login: str = "",
     actor_name: str = "",
+    actor_user_id: int | None = None,
 ) -> MinutesSummary:
     """Record a meeting's minutes and action items, then re-render its 周例会纪要.
 
     `today` is the office's date (default: today). The 纪要 carries the meeting's
     date whenever it is printed (`flows.monitoring.minutes_report`). `host` is who
     chaired the meeting (主持人), printed in the 纪要; empty leaves a line to sign.
-    `actor_login` and `actor_name` name the office's clerk for the audit trail (the
-    portal's signed-in officer; the CLI's clerk by default).
+    `actor_login`, `actor_name` and `actor_user_id` name the portal's signed-in
+    officer for the audit trail; none given is the CLI's clerk.
     """
     cycle_id = resolve_cycle(cycle_id)
     try:
@@ -126,7 +135,16 @@ def record_minutes(
             read_action_sheet(actions_path, week_start + timedelta(days=7)) if actions_path else []
         )
         count, closed = store_minutes(
-            cycle_id, week_start, text, attendees, recorder, entries, host, actor_login, actor_name
+            cycle_id,
+            week_start,
+            text,
+            attendees,
+            recorder,
+            entries,
+            host,
+            actor_login,
+            actor_name,
+            actor_user_id,
         )
     except (RowError, RowsRejected, LookupError, ServiceError) as error:
         problems = (

@@ -154,6 +154,7 @@ def record_minutes(
                 host=host,
                 actor_login=user.login,
                 actor_name=user.name,
+                actor_user_id=user.user_id,
             )
     except (BadInput, ServiceError) as error:
         errors = _problems(request, error)
