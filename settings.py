@@ -79,7 +79,9 @@ class Settings(BaseSettings):
         default=False, description="Mark portal cookies Secure (set when served over HTTPS)."
     )
     web_session_hours: int = Field(default=8, gt=0, description="Portal sign-in lifetime, hours.")
-    web_max_upload_mb: int = Field(default=10, gt=0, description="Largest request body, MB.")
+    web_max_upload_mb: int = Field(
+        default=25, gt=0, description="Largest request body, MB (an attachment may be 10 MiB)."
+    )
     web_trusted_proxies: str = Field(
         default="",
         description=(
