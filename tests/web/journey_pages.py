@@ -30,22 +30,27 @@ class Days:
 
     @property
     def starts(self) -> date:
+        """The cycle's first day."""
         return self.today - timedelta(days=120)
 
     @property
     def opens(self) -> date:
+        """The call's first day."""
         return self.today - timedelta(days=30)
 
     @property
     def decided(self) -> date:
+        """The committee's decision: its 公示 has ended by today."""
         return self.today - timedelta(days=12)
 
     @property
     def projects_start(self) -> date:
+        """The first day of last month: the projects' start."""
         return (self.today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
     @property
     def month(self) -> str:
+        """The month evaluated: the projects' first."""
         return self.projects_start.strftime("%Y-%m")
 
     @property
@@ -55,13 +60,14 @@ class Days:
 
 
 def expecting() -> Any:
+    """Playwright's auto-waiting `expect` (imported when the browser tests run)."""
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=30_000)
     return expect
 
 
 def new_page(browser: Any, *, phone: bool = False) -> Any:
+    """A page in a fresh context: a 390 px phone or a 1280 px desk."""
     if phone:
         context = browser.new_context(
             viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, locale="zh-CN"
@@ -74,6 +80,7 @@ def new_page(browser: Any, *, phone: bool = False) -> Any:
 
 
 def signed_in(browser: Any, base: str, login: str, *, phone: bool = False) -> Any:
+    """A fresh page signed in as `login`."""
     page = new_page(browser, phone=phone)
     sign_in(page, base, login, ADMIN_PASSWORD if login == "admin" else PASSWORD)
     return page
@@ -96,6 +103,7 @@ def run_flow(page: Any, base: str, name: str, label: str, fields: dict[str, str]
 
 
 def wait_for_run(page: Any, label: str) -> None:
+    """Wait until the newest run of this label has ended, and say if it did not complete."""
     expect = expecting()
     row = page.locator("table.runs tr").filter(has_text=label).first
     expect(row).to_contain_text(re.compile("已完成|失败|异常中止"), timeout=240_000)

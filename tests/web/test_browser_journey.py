@@ -94,8 +94,20 @@ ACCOUNTS = (  # login, name, role, agency
 )
 
 
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """Give `expect` 30 s on this loaded journey (a flow run starts Prefect), then 5 s again."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @dataclass(frozen=True)
 class Portal:
+    """The served portal: its address, its database and its folder."""
+
     base: str
     url: str
     home: Path
