@@ -3,18 +3,23 @@
 Each entry names a flow of `web.flow_runs.FLOWS`, its label and stage, and its
 parameters after the cycle (a call of the cycle, a date defaulting to today, a
 month). `flow_arguments` turns the submitted form into the flow's positional
-arguments, refusing a bad value with one line naming the field. Steps done on
-their own pages (publishing the call, the committee's decision) are listed with
-a link instead of a form.
+arguments, refusing a bad value with one line naming the field. A date after
+today is refused as the cycle's forms refuse it (`services.business_day`: an act
+is not entered ahead of time), except a parameter marked `future`, which is
+about days to come (the projects' start date the contracts carry). Steps done
+on their own pages (publishing the call, the committee's decision) are listed
+with a link instead of a form.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from models.calendar import PeriodError, month_bounds
+from services import Refused
+from services.business_day import business_day
 from web.i18n import N_
 
 CALL = "call"
@@ -25,11 +30,15 @@ SOME_DAY = "some_day"
 
 @dataclass(frozen=True)
 class Param:
-    """One parameter a flow asks for: its form key, its label (msgid) and its kind."""
+    """One parameter a flow asks for: its form key, its label (msgid) and its kind.
+
+    A date is no later than today unless `future` says it names a day to come.
+    """
 
     key: str
     label: str
     kind: str
+    future: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ OFFERED: tuple[OfferedFlow, ...] = (
         (
             Param("call_id", N_("申报指南"), CALL),
             TODAY,
-            Param("projects_start_on", N_("项目开始日期"), DAY),
+            Param("projects_start_on", N_("项目开始日期"), DAY, future=True),
         ),
         takes_cycle=False,
     ),
@@ -82,6 +91,12 @@ OFFERED: tuple[OfferedFlow, ...] = (
         (Param("month", N_("评估月份"), MONTH),),
     ),
     OfferedFlow("release_tranches", N_("按条件拨付"), N_("执行"), (TODAY,)),
+    OfferedFlow(
+        "donor_statement",
+        N_("捐赠资金去向说明"),
+        N_("公益基金"),
+        (Param("as_of", N_("截至日期（不填为今天）"), DAY),),
+    ),
     OfferedFlow(
         "final_evaluation",
         N_("结项评估"),
@@ -122,9 +137,21 @@ def flow_arguments(
                 raise BadParameter(f"{param.label}：{error}") from None
             args.append(value)
         else:
-            default = None if param.kind == SOME_DAY else today
-            try:
-                args.append(date.fromisoformat(value) if value else default)
-            except ValueError:
-                raise BadParameter(f"{param.label}：请按 2027-05-20 的格式填写日期") from None
+            args.append(_day(param, value, today=today))
     return tuple(args)
+
+
+def _day(param: Param, value: str, *, today: date) -> date | None:
+    """The date typed (empty: today, or None for a SOME_DAY); one after today only if `future`."""
+    if not value:
+        return None if param.kind == SOME_DAY else today
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise BadParameter(f"{param.label}：请按 2027-05-20 的格式填写日期") from None
+    if param.future:
+        return day
+    try:
+        return business_day(day, now=datetime.combine(today, time()), what=param.label)
+    except Refused as refused:
+        raise BadParameter(refused.message) from None

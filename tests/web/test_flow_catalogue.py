@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from services.runs import list_flow_records, note_flow_end, note_flow_start
 from store.database import get_engine
 from tests.web.conftest import sign_in
 from tests.web.portal_builders import PortalWorld
-from web.flow_catalogue import BY_NAME, OFFERED, BadParameter, flow_arguments
+from web.flow_catalogue import BY_NAME, DAY, OFFERED, SOME_DAY, BadParameter, flow_arguments
 from web.flow_runs import FLOWS
 
 TODAY = date(2026, 6, 10)
@@ -56,11 +57,46 @@ def test_parameters_become_the_flows_arguments_and_a_bad_one_is_named() -> None:
         )
 
 
+def test_a_date_after_today_is_refused_naming_its_field_unless_it_names_a_day_to_come() -> None:
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    later = {"call_id": "3", "day": "", "projects_start_on": "2026-07-01"}
+    assert flow_arguments(
+        BY_NAME["conclude_publicity"], later, cycle_id=1, call_ids={3}, today=TODAY
+    ) == (3, TODAY, date(2026, 7, 1))
+    assert [p.key for f in OFFERED for p in f.params if p.future] == ["projects_start_on"]
+    dated = [(f, p) for f in BY_NAME.values() for p in f.params if p.kind in (DAY, SOME_DAY)]
+    assert {f.name for f, _ in dated} >= {"daily_check", "weekly_meeting", "donor_statement"}
+    for offered, param in dated:
+        if param.future:
+            continue
+        form = {"call_id": "3", "projects_start_on": "2026-07-01", param.key: tomorrow}
+        with pytest.raises(BadParameter, match=rf"^{re.escape(param.label)} {tomorrow} 晚于今天"):
+            flow_arguments(offered, form, cycle_id=1, call_ids={3}, today=TODAY)
+        form[param.key] = TODAY.isoformat()
+        flow_arguments(offered, form, cycle_id=1, call_ids={3}, today=TODAY)
+
+
+def test_the_donor_statements_are_offered_as_of_a_day(
+    client: TestClient, world: PortalWorld
+) -> None:
+    assert flow_arguments(
+        BY_NAME["donor_statement"], {"as_of": "2026-06-01"}, cycle_id=4, call_ids=set(), today=TODAY
+    ) == (4, date(2026, 6, 1))
+    assert FLOWS["donor_statement"] == "flows/fund/donor_statement.py:donor_statement"
+    token = sign_in(client, "staff")
+    assert 'action="/officer/flows/donor_statement"' in client.get("/officer/flows").text
+    future = client.post(
+        "/officer/flows/donor_statement", data={"csrf_token": token, "as_of": "2099-01-01"}
+    )
+    assert future.status_code == 400 and "2099-01-01 晚于今天" in future.text
+
+
 def test_the_flows_page_refuses_a_bad_month_in_one_line(
     client: TestClient, world: PortalWorld
 ) -> None:
     token = sign_in(client, "staff")
-    page = client.get("/officer/flows").text
+    # The list, not the menu (which links 结项评估 too).
+    page = client.get("/officer/flows").text.split('class="flow-list"', 1)[1]
     assert page.index("需求调研报告") < page.index("截止申报并资格审查") < page.index("结项评估")
     bad = client.post(
         "/officer/flows/monthly_evaluation", data={"csrf_token": token, "month": "2026-13"}
