@@ -160,3 +160,21 @@ def test_a_started_flow_keeps_its_business_date_beside_the_entry_time(database_u
         [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "flow_start")).all()
     assert event.business_on == date(2026, 6, 30)
     assert event.at.replace(tzinfo=UTC) == now
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_portal_starts_the_donor_statements_the_cli_writes(
+    world: PortalWorld, database_url: str
+) -> None:
+    from web.flow_runs import run_flow
+
+    args = flow_arguments(
+        BY_NAME["donor_statement"],
+        {"as_of": "2026-06-30"},
+        cycle_id=world.cycle_id,
+        call_ids=set(),
+        today=TODAY + timedelta(days=30),
+    )
+    paths = run_flow("donor_statement", *args)
+    assert paths and all("捐赠资金去向说明" in p for p in paths)
