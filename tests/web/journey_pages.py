@@ -214,13 +214,30 @@ def file_daily_reports(browser: Any, base: str, days: Days) -> None:
     page.context.close()
 
 
-def meet_and_evaluate(browser: Any, officer: Any, base: str, days: Days) -> None:
-    """The weekly meeting, the month measured, scored by one evaluator, approved by the other."""
+def meet_and_evaluate(browser: Any, officer: Any, base: str, days: Days, folder: Path) -> None:
+    """The weekly meeting and its minutes, the month measured, scored by one evaluator, approved by the other."""
     expect = expecting()
     run_flow(officer, base, "weekly_meeting", "周例会", {"week_start": days.week.isoformat()})
     officer.goto(base + "/officer/meetings")
     officer.locator("tr", has_text=days.week.isoformat()).get_by_role("link").click()
     expect(officer.locator("a.button[href^='/files/']").first).to_be_visible()
+    actions = folder / "待办事项.csv"
+    actions.write_text(
+        "序号,项目名称,事项,责任人,完成时限\n"
+        f"1,银发餐桌·翠竹老年助餐,补充送餐志愿者并完成食品安全培训,{AGENCY_1},{days.today}\n",
+        encoding="utf-8",
+    )
+    minutes = officer.locator("form[action$='/minutes']")
+    minutes.get_by_label("会议记录（最多 5000 字）").fill(
+        "五个项目汇报上周进展；助餐点送餐人手不足。"
+    )
+    minutes.get_by_label("参会人员").fill("陆晓燕、周明远及承接机构负责人")
+    minutes.get_by_label("主持人").fill("社会事务科科长")
+    minutes.get_by_label("记录人").fill("陆晓燕")
+    minutes.get_by_label("待办事项表（可选，.xlsx 或 .csv）").set_input_files(str(actions))
+    minutes.get_by_role("button", name="保存纪要").click()
+    expect(officer.get_by_text("纪要已保存：待办 1 项")).to_be_visible(timeout=90_000)
+    expect(officer.locator("table", has_text="补充送餐志愿者")).to_be_visible()
     shot(officer, "journey-7-meeting")
     run_flow(officer, base, "monthly_evaluation", "运行月评估", {"month": days.month})
 

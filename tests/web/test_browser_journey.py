@@ -2,19 +2,17 @@
 
 Against a real uvicorn portal over a fresh SQLite file with no demo data, the made-up
 新安街道 of tests/journey_data/ (its needs, agencies, proposals and rules) goes
-through every stage in the pages each role uses: the admin creates the accounts; the
+through every stage in the pages each role uses: the admin registers the agencies
+from their sheet and creates the accounts; the
 officer opens the cycle, takes the needs, sets up the fund, publishes the call;
 two agencies fill the downloaded proposal template (openpyxl, as in Excel) and upload
 it; the officer closes the call on 运行流程 and runs the selection; the committee
 decides; the 公示 ends and contracts are signed; an agency files daily reports on a
-390 px phone; the weekly meeting and the monthly evaluation run, are scored and
-approved; each role downloads exactly the documents it may.
+390 px phone; the weekly meeting runs and its minutes are recorded; the monthly
+evaluation runs, is scored and approved; each role downloads exactly the documents it may.
 
-What the portal cannot do yet is done otherwise, each place commented: the first admin
-account and the agency registry with the CLI (`gongyi users add`, as the README's step 0
-says, and `gongyi agency import`: no page registers an agency); the weekly meeting's
-minutes are left out (the meeting page has no minutes form: it is checked for its agenda
-PDF), and so is the donor's download (no page makes a donor statement). A document
+The first admin account is made with the CLI (`gongyi users add`), as the README's
+step 0 says; the donor's download is left out (no page makes a donor statement). A document
 another role may not see is refused as not found (404), which does not tell it exists.
 The later steps' page code is in tests/web/journey_pages.py.
 
@@ -139,7 +137,7 @@ def _finished(command: subprocess.Popen[str]) -> None:
 
 @pytest.fixture(scope="module")
 def journey_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
-    """The portal over a fresh, migrated SQLite file: one admin account, the agency registry."""
+    """The portal over a fresh, migrated SQLite file with one admin account (made by the CLI)."""
     home = tmp_path_factory.mktemp("journey")
     url = f"sqlite:///{home / 'gongyi.db'}"
     upgrade_database(url)
@@ -157,20 +155,8 @@ def journey_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]
         "--password",
         ADMIN_PASSWORD,
     )
-    # The agency registry (社会组织名录): the portal has no page to register an agency yet.
-    # Both commands run while the portal starts: the import starts a Prefect of its own.
-    registry = _gongyi(
-        url,
-        home,
-        "agency",
-        "import",
-        str(DATA / "agencies.csv"),
-        "--track-records",
-        str(DATA / "track_records.csv"),
-    )
     with serve_portal(home, url) as base:
         _finished(admin)
-        _finished(registry)
         yield Portal(base, url, home)
     get_engine(url).dispose()
 
@@ -191,13 +177,21 @@ def test_a_cycle_from_an_empty_database_through_the_portal(
     select_projects(browser, officer, base)
     decide_and_sign(officer, base, days)
     file_daily_reports(browser, base, days)
-    meet_and_evaluate(browser, officer, base, days)
+    meet_and_evaluate(browser, officer, base, days, tmp_path)
     download_documents(browser, officer, base)
 
 
 def _create_accounts(browser: Any, base: str) -> None:
     expect = expecting()
     admin = signed_in(browser, base, "admin")
+    # The agency registry first: an agency's account names its agency.
+    admin.goto(base + "/officer/agencies")
+    admin.get_by_label("社会组织名录（.xlsx 或 .csv）").set_input_files(str(DATA / "agencies.csv"))
+    admin.get_by_label(re.compile("往期记录")).set_input_files(str(DATA / "track_records.csv"))
+    admin.get_by_role("button", name="导入社会组织名录").click()
+    expect(
+        admin.get_by_text("社会组织名录已导入：新增 6 家，更新 0 家，往期记录 3 条。")
+    ).to_be_visible()
     for login, name, role, agency in ACCOUNTS:
         admin.goto(base + "/admin/accounts")
         admin.locator("summary", has_text="新建账号").click()  # the form folds away
