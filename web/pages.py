@@ -56,6 +56,7 @@ MENUS = {
     Role.ADMIN: [
         ("/officer/audit", N_("审计日志")),
         ("/officer/cycles", N_("创投周期")),
+        ("/officer/selection", N_("遴选")),
         ("/admin/accounts", N_("账号")),
     ],
     Role.AGENCY: [
