@@ -261,7 +261,7 @@ def meet_and_evaluate(browser: Any, officer: Any, base: str, days: Days, folder:
     run_flow(officer, base, "monthly_evaluation", "运行月评估", {"month": days.month})
 
 
-def _links(page: Any, base: str, path: str) -> dict[str, str]:
+def links(page: Any, base: str, path: str) -> dict[str, str]:
     """The document links of a listing page, title to address."""
     expect = expecting()
     page.goto(base + path)
@@ -272,7 +272,8 @@ def _links(page: Any, base: str, path: str) -> dict[str, str]:
     }
 
 
-def _pdf(page: Any, base: str, href: str) -> None:
+def pdf(page: Any, base: str, href: str) -> None:
+    """Request the link with the page's cookies: served, and a PDF."""
     response = page.request.get(base + href)
     assert response.status == 200, (href, response.status)
     assert response.body().startswith(b"%PDF"), href
@@ -280,31 +281,46 @@ def _pdf(page: Any, base: str, href: str) -> None:
 
 def download_documents(browser: Any, officer: Any, base: str) -> None:
     """Each role downloads exactly the documents it may (another's is not found: 404)."""
-    every = _links(officer, base, "/files")
+    every = links(officer, base, "/files")
     print("officer's documents:", sorted(every))
     for href in every.values():
-        _pdf(officer, base, href)
+        pdf(officer, base, href)
     contracts = {t: h for t, h in every.items() if "资助协议" in t}
     assert len(contracts) == 3, sorted(every)
     theirs = next(h for t, h in contracts.items() if "成长驿站" in t)
 
     agency = signed_in(browser, base, "cuiwei")
-    own = {t: h for t, h in _links(agency, base, "/agency/documents").items() if "资助协议" in t}
+    own = {t: h for t, h in links(agency, base, "/agency/documents").items() if "资助协议" in t}
     assert len(own) == 2 and theirs not in own.values(), sorted(own)
     with agency.expect_download() as download:
         agency.locator(f"a[href='{next(iter(own.values()))}']").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     for href in own.values():
-        _pdf(agency, base, href)
+        pdf(agency, base, href)
     assert agency.request.get(base + theirs).status == 404
     agency.context.close()
 
+    run_flow(officer, base, "donor_statement", "捐赠资金去向说明", {"as_of": ""})
+    statements = {t: h for t, h in links(officer, base, "/files").items() if "去向说明" in t}
+    for href in statements.values():
+        pdf(officer, base, href)
+    donor = signed_in(browser, base, "xinansh")
+    own = links(donor, base, "/donor")
+    assert len(own) == 1, sorted(own)
+    for href in own.values():
+        pdf(donor, base, href)
+    others = set(statements.values()) - set(own.values())
+    assert others, sorted(statements)  # the gift in kind's donor has a statement too
+    for href in [*others, theirs]:
+        assert donor.request.get(base + href).status == 404, href
+    donor.context.close()
+
     evaluator = signed_in(browser, base, "zhoumy")
-    seen = _links(evaluator, base, "/files")
+    seen = links(evaluator, base, "/files")
     assessments = [h for t, h in seen.items() if "银发餐桌" in t]
     assert assessments, sorted(seen)
     for href in assessments:
-        _pdf(evaluator, base, href)
+        pdf(evaluator, base, href)
     assert not set(contracts.values()) & set(seen.values()), sorted(seen)
     assert evaluator.request.get(base + theirs).status == 404
     # A 路演 assignment's attachment (初审 is blind: no workbook there): the agency's upload.

@@ -9,10 +9,11 @@ two agencies fill the downloaded proposal template (openpyxl, as in Excel) and u
 it; the officer closes the call on 运行流程 and runs the selection; the committee
 decides; the 公示 ends and contracts are signed; an agency files daily reports on a
 390 px phone; the weekly meeting runs and its minutes are recorded; the monthly
-evaluation runs, is scored and approved; each role downloads exactly the documents it may.
+evaluation runs, is scored and approved; the donors' statements are made; each role downloads exactly the documents
+it may.
 
 The first admin account is made with the CLI (`gongyi users add`), as the README's
-step 0 says; the donor's download is left out (no page makes a donor statement). A document
+step 0 says. A document
 another role may not see is refused as not found (404), which does not tell it exists.
 The later steps' page code is in tests/web/journey_pages.py.
 
@@ -89,6 +90,7 @@ ACCOUNTS = (  # login, name, role, agency
     ("qiming", "葛立新", "agency", AGENCY_2),
     ("zhoumy", "周明远", "evaluator", ""),
     ("sunjy", "孙静怡", "evaluator", ""),
+    ("xinansh", "新安商会", "donor", ""),  # the cash donor of the fund step
 )
 
 
