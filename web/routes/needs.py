@@ -1,5 +1,7 @@
-"""Residents' needs: the public form (no sign-in, rate-limited, consent for contact details)
-and the officer's review queue (contacts masked, every view logged).
+"""Residents' needs: the public form (no sign-in, rate-limited, consent for contact details),
+the officer's review queue (contacts masked, every view logged) and its upload of a survey
+sheet (POST /officer/needs/import: `needs_file` .csv/.xlsx, `today` the day the dates are
+checked against, empty: today), the import `gongyi needs import` runs, all or nothing.
 
 Each page parses its input and calls `services.needs`, which checks, stores, merges and
 classifies a form need exactly as an imported one, logs it, and commits.
@@ -7,9 +9,12 @@ classifies a form need exactly as an imported one, logs it, and commits.
 
 from __future__ import annotations
 
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from models.intake import MAX_TEXT, SOURCES
@@ -20,6 +25,7 @@ from services import needs as needs_service
 from services.needs import Classifying, NeedsRejected
 from store.accounts import SignedIn
 from web.deps import (
+    Forbidden,
     NowDep,
     OptionalUser,
     SessionDep,
@@ -120,11 +126,23 @@ def need_thanks(request: Request, user: OptionalUser) -> Response:
 @router.get("/officer/needs")
 def review_queue(request: Request, session: SessionDep, user: OfficerUser, now: NowDep) -> Response:
     """List the needs waiting for staff to confirm a domain; contacts are masked."""
+    return _queue(request, session, user, now)
+
+
+def _queue(
+    request: Request,
+    session: SessionDep,
+    user: SignedIn,
+    now: datetime,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> Response:
     queue = needs_service.review_queue(session, actor=actor_of(request, user), now=now)
     return render(
         request,
         "needs/queue.html",
         {
+            "errors": errors or [],
             "domains": [{"key": key, "name": name} for key, name in queue.domains],
             "needs": [
                 {
@@ -139,6 +157,72 @@ def review_queue(request: Request, session: SessionDep, user: OfficerUser, now: 
                 for n in queue.needs
             ],
         },
+        status=status,
+    )
+
+
+@router.post("/officer/needs/import")
+async def import_needs(
+    request: Request,
+    session: SessionDep,
+    user: FormUser,
+    now: NowDep,
+    needs_file: Annotated[UploadFile, File()],
+    today: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Import a survey sheet of needs, all or nothing, then merge and classify them."""
+    if user.role != Role.STAFF:
+        raise Forbidden()
+    name = Path(needs_file.filename or "").name[:100]
+    suffix = Path(name).suffix.lower()
+    try:
+        day = date.fromisoformat(today) if today else None
+    except ValueError:
+        return _queue(
+            request,
+            session,
+            user,
+            now,
+            [tr(request, "日期应为 2027-03-20 的格式：{value}").format(value=today)],
+            400,
+        )
+    if suffix not in (".csv", ".xlsx"):
+        return _queue(
+            request,
+            session,
+            user,
+            now,
+            [tr(request, "请上传 .xlsx 或 .csv 需求表：{name}").format(name=name)],
+            400,
+        )
+    target = needs_service.need_form(session)
+    with tempfile.TemporaryDirectory(prefix="gongyi-needs-") as folder:
+        path = Path(folder) / (name or f"needs{suffix}")
+        path.write_bytes(await needs_file.read())
+        try:
+            summary = needs_service.import_needs(
+                session,
+                actor=actor_of(request, user),
+                now=now,
+                cycle_id=target.cycle_id,
+                path=path,
+                classifying=classifying(request),
+                today=day,
+            )
+        except NeedsRejected as rejected:
+            return _queue(request, session, user, now, [str(e) for e in rejected.errors], 400)
+        except (RowError, Refused) as error:
+            return _queue(request, session, user, now, [str(error)], 400)
+    message = tr(
+        request, "需求表已导入：新增 {added} 条，已导入过 {known} 条，待人工确认 {review} 条。"
+    )
+    return redirect(
+        "/officer/needs",
+        message=message.format(
+            added=summary.added,
+            known=summary.already_there,
+            review=summary.categorisation.in_review,
+        ),
     )
 
 
