@@ -28,8 +28,7 @@ from web.api.report_filing import build_report_writer
 from web.errors import install_error_pages, refuse_too_large
 from web.i18n import load_translations
 from web.pages import build_templates
-from web.routes import ROUTERS
-from web.routes import selection_publicity, selection_steps
+from web.routes import ROUTERS, selection_publicity, selection_steps
 from web.routes import setup as setup_routes
 from web.security import (
     BODY_TIMEOUT,

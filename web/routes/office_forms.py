@@ -28,9 +28,15 @@ from services import ServiceError, agencies, office_pages
 from services.business_day import business_day
 from web.deps import NowDep, SessionDep, TodayDep, actor_of
 from web.flow_runs import record_meeting_minutes
+from web.forms import (
+    BadInput,
+    DateField,
+    OfficerForm,
+    Upload,
+    read_day,
+    saved_upload,
+)
 from web.pages import redirect, render, tr
-from web.routes.selection_steps import BadInput, DateField, OfficerForm, Upload, read_day
-from web.routes.selection_steps import _saved as saved_upload
 
 router = APIRouter(include_in_schema=False)
 MINUTES_FORM_LIMIT = 20_000

@@ -285,6 +285,8 @@ def _summarise(result: Any) -> str:
     parts = []
     if isinstance(result, int | str):
         return str(result)[:300]
+    if isinstance(result, list | tuple) and all(isinstance(r, str) for r in result):
+        return f"PDF {len(result)} 份"  # a flow that returns the documents it wrote
     if hasattr(result, "eligible"):
         parts.append(f"资格审查通过 {result.eligible} 份，未通过 {len(result.ineligible)} 份")
     if hasattr(result, "month") and hasattr(result, "measured"):

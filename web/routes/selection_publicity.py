@@ -25,15 +25,15 @@ from services import ServiceError
 from services.objections import lodge_objection, publicity_view, resolve_objection
 from services.selection import selection_progress
 from web.deps import NowDep, SessionDep, TodayDep, actor_of
-from web.pages import redirect, render, tr
-from web.routes.selection_steps import (
+from web.forms import (
     BadInput,
     DateField,
     Officer,
     OfficerForm,
-    latest_call_id,
     read_day,
 )
+from web.pages import redirect, render, tr
+from web.routes.selection_steps import latest_call_id
 
 router = APIRouter(prefix="/officer", include_in_schema=False)
 

@@ -21,17 +21,16 @@ URLs and form fields (kept stable for the browser journey):
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
 from models.rows import RowsRejected
-from models.status import STAGE_LABELS, Role, Stage
+from models.status import STAGE_LABELS, Stage
 from services import ServiceError
 from services.committee import propose_allocation
 from services.panels import list_stage_panels, seat_stage
@@ -39,32 +38,20 @@ from services.reviewer_pool import list_declared_conflicts, read_reviewer_pool, 
 from services.score_sheet import blank_sheet, enter_score_sheet, sheet_xlsx_bytes
 from services.selection import close_preliminary, selection_counts, selection_progress
 from store import calls, dashboard
-from store.accounts import SignedIn
-from web.deps import Forbidden, NowDep, SessionDep, TodayDep, actor_of, require_roles
+from web.deps import NowDep, SessionDep, TodayDep, actor_of
+from web.forms import (
+    BadInput,
+    DateField,
+    Officer,
+    OfficerForm,
+    Upload,
+    read_day,
+    saved_upload,
+)
 from web.pages import redirect, render, tr
-from web.security import FormUser
 
 router = APIRouter(prefix="/officer", include_in_schema=False)
-OFFICERS = (Role.STAFF, Role.ADMIN)
-Officer = Annotated[SignedIn, Depends(require_roles(*OFFICERS))]
 SCORED = {"preliminary": Stage.PRELIMINARY, "defence": Stage.DEFENCE}
-SHEET_SUFFIXES = (".xlsx", ".csv")
-DateField = Annotated[str, Form(max_length=10)]
-Upload = Annotated[UploadFile | None, File()]
-
-
-def officer_form(user: FormUser) -> SignedIn:
-    """The signed-in staff member or admin of a writing form (CSRF checked), else 403."""
-    if user.role not in OFFICERS:
-        raise Forbidden()
-    return user
-
-
-OfficerForm = Annotated[SignedIn, Depends(officer_form)]
-
-
-class BadInput(Exception):
-    """A form value the route cannot read (a date, a stage, a file type)."""
 
 
 def latest_call_id(session: Session) -> int | None:
@@ -78,35 +65,10 @@ def latest_call_id(session: Session) -> int | None:
         return None
 
 
-def read_day(request: Request, text: str, today: date) -> date:
-    """The form's business date (日期), or today when left empty."""
-    try:
-        return date.fromisoformat(text) if text.strip() else today
-    except ValueError:
-        raise BadInput(
-            tr(request, "日期应为 2026-05-22 的格式，收到 {value}").format(value=text)
-        ) from None
-
-
 def _stage(request: Request, text: str) -> Stage:
     if text not in SCORED:
         raise BadInput(tr(request, "评审环节应为 初审 或 路演"))
     return SCORED[text]
-
-
-def _saved(request: Request, upload: UploadFile | None, folder: Path) -> Path | None:
-    """Keep an uploaded sheet under its own name (errors name it), or None when none was sent."""
-    if upload is None or not upload.filename:
-        return None
-    name = "".join(
-        c for c in Path(upload.filename).name if c.isprintable() and c not in '\\:*?"<>|'
-    )
-    name = name.lstrip(".")[-100:]
-    if not name.lower().endswith(SHEET_SUFFIXES):
-        raise BadInput(tr(request, "请上传 .xlsx 或 .csv 文件：{name}").format(name=name))
-    path = folder / name
-    path.write_bytes(upload.file.read())
-    return path
 
 
 def _selection_context(session: Session, call_id: int) -> dict[str, Any]:
@@ -179,9 +141,9 @@ def seat(
             pool = read_reviewer_pool(
                 session,
                 names_text=reviewers,
-                reviewers=_saved(request, reviewers_file, Path(folder)),
+                reviewers=saved_upload(request, reviewers_file, Path(folder)),
                 conflicts_text=conflicts,
-                conflicts=_saved(request, conflicts_file, Path(folder)),
+                conflicts=saved_upload(request, conflicts_file, Path(folder)),
             )
         panels = seat_stage(
             session,
@@ -240,7 +202,7 @@ def scores(
         if call_id is None:
             raise BadInput(tr(request, "还没有申报指南。"))
         with tempfile.TemporaryDirectory(prefix="gongyi-sheet-") as folder:
-            path = _saved(request, sheet, Path(folder))
+            path = saved_upload(request, sheet, Path(folder))
             if path is None:
                 raise BadInput(tr(request, "请选择填好的评分表（.xlsx 或 .csv）。"))
             entered = enter_score_sheet(
