@@ -4,7 +4,8 @@ Against a real uvicorn portal over a fresh SQLite file with no demo data, the ma
 新安街道 of tests/journey_data/ (its needs, agencies, proposals and rules) goes
 through every stage in the pages each role uses: the admin registers the agencies
 from their sheet and creates the accounts; the
-officer opens the cycle, takes the needs, sets up the fund, publishes the call;
+officer opens the cycle, imports the needs sheet (a resident adds one on the public
+form), sets up the fund, publishes the call;
 two agencies fill the downloaded proposal template (openpyxl, as in Excel) and upload
 it; the officer closes the call on 运行流程 and runs the selection; the committee
 decides; the 公示 ends and contracts are signed; an agency files daily reports on a
