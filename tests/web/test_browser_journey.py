@@ -1,22 +1,20 @@
 """A whole cycle in Debian's Chromium, from an empty database, through the portal pages (issue #15).
 
 Against a real uvicorn portal over a fresh SQLite file with no demo data, the made-up
-新安街道 of tests/journey_data/ (its needs, agencies, proposals and rules) goes
-through every stage in the pages each role uses: the admin registers the agencies
-from their sheet and creates the accounts; the
-officer opens the cycle, imports the needs sheet (a resident adds one on the public
-form), sets up the fund, publishes the call;
-two agencies fill the downloaded proposal template (openpyxl, as in Excel) and upload
-it; the officer closes the call on 运行流程 and runs the selection; the committee
-decides; the 公示 ends and contracts are signed; an agency files daily reports on a
-390 px phone; the weekly meeting runs and its minutes are recorded; the monthly
-evaluation runs, is scored and approved; the donors' statements are made; each role downloads exactly the documents
+新安街道 of tests/journey_data/ (its needs, agencies, proposals and rules) goes through
+every stage in the pages each role uses: the admin registers the agencies from their
+sheet and creates the accounts; the officer opens the cycle, imports the needs sheet (a
+resident adds one on the public form), sets up the fund, publishes the call; two
+agencies fill the downloaded proposal template (openpyxl, as in Excel) and upload it;
+the officer closes the call on 运行流程 and runs the selection; the committee decides; the
+公示 ends and contracts are signed; an agency files daily reports on a 390 px phone; the
+weekly meeting runs and its minutes are recorded; the monthly evaluation runs, is scored
+and approved; the donors' statements are made; each role downloads exactly the documents
 it may.
 
-The first admin account is made with the CLI (`gongyi users add`), as the README's
-step 0 says. A document
-another role may not see is refused as not found (404), which does not tell it exists.
-The later steps' page code is in tests/web/journey_pages.py.
+The first admin account is made with the CLI (`gongyi users add`), as the README's step
+0 says. A document another role may not see is refused as not found (404), which does
+not tell it exists. The later steps' page code is in tests/web/journey_pages.py.
 
 Dates: the clock is never faked. The call's deadline is today 23:59 in the office's
 zone, so the agencies' uploads are on time by the server's clock and the call closes
