@@ -134,6 +134,21 @@ def runner():  # type: ignore[no-untyped-def]
     return CliRunner()
 
 
+def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-untyped-def]
+    """Run a test marked `one_backend` (a slow journey) once, on SQLite, not per backend.
+
+    Its PostgreSQL copy is deselected: the store and service tests under it run on both
+    backends, and `test_demo_cycle_runs_whole_on_postgresql` takes the whole cycle there.
+    """
+    kept, dropped = [], []
+    for item in items:
+        once = item.get_closest_marker("one_backend") is not None
+        (dropped if once and "[postgresql" in item.nodeid else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
     """Say how many database tests ran on each backend."""
     counts = {backend: {"passed": 0, "failed": 0, "skipped": 0} for backend in BACKENDS}

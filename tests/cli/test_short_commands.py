@@ -22,6 +22,10 @@ from store.database import get_engine
 from store.migrate import get_alembic_config
 from tests.monitoring_builders import build_running_cycle
 
+# Each test starts real `gongyi` processes; what they check (no Prefect, no models at start)
+# does not depend on the database, so they run once, on SQLite.
+pytestmark = pytest.mark.one_backend
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Runs a command in a fresh interpreter, as `gongyi` would, and says afterwards which

@@ -163,6 +163,7 @@ def test_closing_refuses_while_evaluations_are_in_draft_and_lists_them(
     )  # type: ignore[union-attr]
 
 
+@pytest.mark.one_backend
 def test_close_pays_passing_projects_withholds_the_failed_one_refunds_and_archives(
     session: Session, database_url: str, tmp_path: Path
 ) -> None:
@@ -212,6 +213,7 @@ def _check_report_pdf(pdf: str, figures: dict[str, int]) -> None:
     assert "CJK" in fonts and " yes " in fonts
 
 
+@pytest.mark.one_backend
 def test_closing_twice_changes_nothing_and_a_tampered_archive_is_caught(
     session: Session, database_url: str, tmp_path: Path
 ) -> None:
@@ -253,6 +255,7 @@ def test_a_refund_larger_than_what_was_paid_is_refused(session: Session) -> None
     assert booked == 1_000
 
 
+@pytest.mark.one_backend
 def test_a_second_cycle_started_from_the_first_applies_its_track_record(
     session: Session, tmp_path: Path
 ) -> None:

@@ -26,7 +26,12 @@ from reports.output_store import STAMPS, file_sha256
 from tests.flows.test_monthly_evaluation import JUNE, june_reports, write_sheet
 from tests.monitoring_builders import build_running_cycle
 
-pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
+# The rendering fan-out does not depend on the database: run once, on SQLite.
+pytestmark = [
+    pytest.mark.flow,
+    pytest.mark.one_backend,
+    pytest.mark.usefixtures("prefect_harness"),
+]
 
 
 def _month(session: Session, tmp_path: Path, projects: int) -> tuple[int, str]:

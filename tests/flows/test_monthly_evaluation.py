@@ -314,6 +314,7 @@ def _ledger_count(session: Session) -> int:
 
 
 @pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.one_backend
 def test_a_month_is_scored_reviewed_published_and_rendered_and_runs_again_the_same(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -373,6 +374,7 @@ def test_a_bad_score_sheet_stops_the_month_before_anything_is_written(
 
 
 @pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.one_backend
 def test_one_report_that_cannot_be_written_does_not_stop_the_month(
     session: Session, tmp_path: Path
 ) -> None:
@@ -454,6 +456,7 @@ def test_underspending_is_slow_not_over_and_overspending_is_over(session: Sessio
 
 
 @pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.one_backend
 def test_the_monthly_pdf_shows_an_implausible_output_as_abnormal_and_names_slow_spending(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

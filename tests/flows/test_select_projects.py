@@ -137,6 +137,7 @@ def test_selection_stops_at_each_missing_input_and_the_committee_decides_later(
         committee_decision.fn(call_id, decided_by="主任", on=DECIDED)
 
 
+@pytest.mark.one_backend
 def test_an_upheld_objection_frees_money_for_the_waiting_list_and_nothing_is_signed_twice(
     session: Session,
 ) -> None:
@@ -216,6 +217,7 @@ def test_bad_score_sheets_are_refused_naming_row_and_field(
     assert "评分重复" in messages[2] and "第 5 行" in messages[2]
 
 
+@pytest.mark.one_backend
 def test_a_committee_adjustment_outside_the_final_list_is_refused_before_anything_moves(
     session: Session,
 ) -> None:

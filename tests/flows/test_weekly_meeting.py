@@ -193,6 +193,7 @@ def test_running_the_week_again_replaces_the_agenda_and_keeps_the_minutes(sessio
 
 
 @pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.one_backend
 def test_the_meeting_prints_an_agenda_then_the_minutes_as_a_pdf(
     session: Session, tmp_path: Path
 ) -> None:
@@ -378,6 +379,7 @@ def test_the_minutes_mask_the_names_of_the_people_the_cycle_knows(
 
 
 @pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.one_backend
 def test_minutes_changed_after_publication_get_a_second_edition_beside_the_first(
     session: Session, tmp_path: Path
 ) -> None:

@@ -227,6 +227,7 @@ def test_a_worker_process_reports_the_failed_document_and_writes_the_others(
 
 @pytest.mark.flow
 @pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.one_backend
 def test_a_daily_report_with_an_emoji_and_extension_b_still_renders_every_pdf_of_the_month(
     session, tmp_path, monkeypatch
 ):

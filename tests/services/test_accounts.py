@@ -90,6 +90,7 @@ def test_bad_passwords_from_one_address_do_not_lock_the_account_for_another(
     assert actions[-2:] == [("login_locked", "203.0.113.66"), ("login", "10.0.0.9")]
 
 
+@pytest.mark.one_backend
 def test_an_address_trying_password_after_password_across_logins_waits_too(
     session: Session,
 ) -> None:

@@ -529,6 +529,7 @@ def test_the_gift_import_refuses_each_hostile_file_and_writes_nothing(
     assert (_count(session, Donation), _count(session, LedgerEntry)) == (0, 0)
 
 
+@pytest.mark.one_backend
 def test_a_needs_workbook_whose_dimension_understates_its_range_imports_all_five_rows(
     session: Session, cycle_id: int, tmp_path: Path
 ) -> None:

@@ -216,6 +216,7 @@ def test_pages_switch_to_english_from_the_catalogue(client: TestClient, world: P
     assert "Submit daily report" in form and "Save draft" in form
 
 
+@pytest.mark.one_backend
 def test_a_resident_sends_a_need_with_consent(client: TestClient, world: PortalWorld) -> None:
     token = csrf_of(client.get("/needs/new").text)
     data = {

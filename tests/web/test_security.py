@@ -165,6 +165,7 @@ def test_the_session_cookie_is_httponly_samesite_and_secure_behind_https(
     assert ("secure" in cookie) is secure
 
 
+@pytest.mark.one_backend
 def test_the_public_need_form_is_rate_limited_per_address(
     client: TestClient, world: PortalWorld, database_url: str
 ) -> None:
