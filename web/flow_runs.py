@@ -47,6 +47,7 @@ FLOWS = {
     "committee_decision": "flows/selection/committee.py:committee_decision",
     "donor_statement": "flows/fund/donor_statement.py:donor_statement",
     "record_minutes": "flows/monitoring/meeting_minutes.py:record_minutes",
+    "close_action_and_publish": "flows/monitoring/action_close.py:close_action_and_publish",
 }
 """The flows the portal starts, by name, each at its entrypoint (as in prefect.yaml)."""
 
@@ -247,3 +248,14 @@ def record_meeting_minutes(
         actor_name=actor_name,
         actor_user_id=actor_user_id,
     )
+
+
+def close_action_item(
+    item_id: int, *, note: str, dropped: bool, on: date | None, actor: Any
+) -> Any:
+    """Close an action item and re-issue its meeting's minutes, as `gongyi monitor action close`.
+
+    Runs the `close_action_and_publish` flow in the signed-in account's name (a
+    `services.Actor`); the service refuses an agency's hand on another's item.
+    """
+    return run_flow("close_action_and_publish", item_id, note, dropped, on, actor)

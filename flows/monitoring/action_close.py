@@ -16,7 +16,7 @@ from prefect import flow
 
 from flows.monitoring.minutes_report import write_minutes_pdf
 from flows.runtime import get_now, session_scope
-from services import clerk, meetings
+from services import Actor, clerk, meetings
 from services.action_items import meeting_of_item
 
 
@@ -33,13 +33,27 @@ class ItemClosedSummary:
 
 @flow(name="close_action_and_publish", log_prints=True)
 def close_action_and_publish(
-    item_id: int, note: str = "", dropped: bool = False, on: date | None = None
+    item_id: int,
+    note: str = "",
+    dropped: bool = False,
+    on: date | None = None,
+    actor: Actor | None = None,
 ) -> ItemClosedSummary:
-    """Close an action item on `on` (default today) and publish its meeting's minutes again."""
+    """Close an action item on `on` (default today) and publish its meeting's minutes again.
+
+    `actor` is who closes it: the portal's signed-in officer or agency (whose own items
+    only, as the service checks), or the CLI's clerk when none is given.
+    """
     now = get_now()
     with session_scope() as session:
         closed = meetings.close_action_item(
-            session, actor=clerk(), now=now, item_id=item_id, note=note, dropped=dropped, on=on
+            session,
+            actor=actor or clerk(),
+            now=now,
+            item_id=item_id,
+            note=note,
+            dropped=dropped,
+            on=on,
         )
         cycle_id, week_start = meeting_of_item(session, item_id=item_id)
         summary = ItemClosedSummary(

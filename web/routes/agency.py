@@ -26,7 +26,7 @@ from models.monitoring import ACTIVITY_KIND_LABELS
 from models.report_input import DailyReportInput, InputError, parse_refs, read_report_payload
 from models.reporting import PROJECT_STATUS_LABELS
 from models.status import ActionItemStatus, ProjectStatus, Role, asks_for_reports
-from services import Refused, daily_reports, meetings, own_documents
+from services import Refused, daily_reports, own_documents
 from services.daily_reports import IntakeSummary, ReportsRejected
 from services.projects import own_project
 from store import plans, portal
@@ -41,6 +41,7 @@ from web.deps import (
     require_roles,
     writer_turn,
 )
+from web.flow_runs import close_action_item as close_action_item_and_publish
 from web.pages import redirect, render, translator
 from web.security import FormUser
 
@@ -392,7 +393,6 @@ def actions_page(request: Request, session: SessionDep, user: AgencyUser) -> Res
 def close_action_item(
     item_id: int,
     request: Request,
-    session: SessionDep,
     user: FormUser,
     now: NowDep,
     note: Annotated[str, Form(max_length=500)] = "",
@@ -401,18 +401,17 @@ def close_action_item(
     if user.role != Role.AGENCY:
         raise Forbidden()
     _ = translator(request)
+    # The same flow as `gongyi monitor action close`: the item closes, and its meeting's
+    # minutes are published again with the item's new status.
     try:
-        with writer_turn(session):
-            closed = meetings.close_action_item(
-                session, actor=actor_of(request, user), now=now, item_id=item_id, note=note
-            )
+        closed = close_action_item_and_publish(
+            item_id, note=note, dropped=False, on=now.date(), actor=actor_of(request, user)
+        )
     except Refused as refused:
         return redirect("/agency/actions", message=refused.message)
     if not closed.changed:
         return redirect("/agency/actions", message=_("这项待办已经完成，未重复记录。"))
-    return redirect(
-        "/agency/actions", message=_("已标记完成：{text}").format(text=closed.item.text)
-    )
+    return redirect("/agency/actions", message=_("已标记完成：{text}").format(text=closed.text))
 
 
 @router.get("/documents")

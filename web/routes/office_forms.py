@@ -11,6 +11,9 @@ URLs and form fields (kept stable for the browser journey):
   `recorder`, `actions` (待办事项表 .xlsx/.csv, optional), `on` (日期, empty: today).
   `gongyi monitor minutes` (the flow `record_minutes`, which stores through
   services.meetings.record_minutes and re-issues the 周例会纪要 PDF).
+- POST /officer/meetings/{id}/actions/{item_id} — `note`, `outcome` (done | dropped), `on`:
+  close one action item; `gongyi monitor action close` (the flow `close_action_and_publish`,
+  which re-issues the minutes).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from models.rows import RowError, RowsRejected
 from services import ServiceError, agencies, office_pages
 from services.business_day import business_day
 from web.deps import NowDep, SessionDep, TodayDep, actor_of
+from web.flow_runs import close_action_item as close_action_item_and_publish
 from web.flow_runs import record_meeting_minutes
 from web.forms import (
     BadInput,
@@ -176,3 +180,43 @@ def record_minutes(
         f"/officer/meetings/{meeting_id}",
         message=message.format(n=result.action_items, closed=result.closed),
     )
+
+
+@router.post("/meetings/{meeting_id}/actions/{item_id}")
+def close_action_item(
+    request: Request,
+    session: SessionDep,
+    user: OfficerForm,
+    now: NowDep,
+    today: TodayDep,
+    meeting_id: int,
+    item_id: int,
+    note: Annotated[str, Form(max_length=500)] = "",
+    outcome: Annotated[str, Form(max_length=10)] = "done",
+    on: DateField = "",
+) -> Response:
+    """Close an action item (完成 or 取消) and re-issue the minutes, as `gongyi monitor action close`."""
+    office_pages.show_meeting(  # the meeting exists and the officer may see it
+        session,
+        actor=actor_of(request, user),
+        meeting_id=meeting_id,
+        output_dir=request.app.state.output_dir,
+    )
+    session.rollback()  # the flow writes on its own connection
+    try:
+        day = business_day(read_day(request, on, today), now=now, what="关闭日期")
+        closed = close_action_item_and_publish(
+            item_id,
+            note=note.strip(),
+            dropped=outcome == "dropped",
+            on=day,
+            actor=actor_of(request, user),
+        )
+    except (BadInput, ServiceError) as error:
+        errors = _problems(request, error)
+        return meeting_page(request, session, user, meeting_id=meeting_id, errors=errors, form={})
+    if not closed.changed:
+        message = tr(request, "待办 #{id} 此前已关闭，未重复记录。").format(id=item_id)
+    else:
+        message = tr(request, "待办 #{id} 已关闭，周例会纪要已重新发布。").format(id=item_id)
+    return redirect(f"/officer/meetings/{meeting_id}", message=message)

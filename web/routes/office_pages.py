@@ -124,7 +124,9 @@ def meeting_page(
         meeting_id=meeting_id,
         output_dir=request.app.state.output_dir,
     )
-    return render(request, "officer/meeting.html", {"meeting": meeting, "errors": [], "form": {}})
+    # The form starts from what is recorded, so saving it again keeps what was there.
+    form = {key: meeting[key] or "" for key in ("minutes", "attendees", "host", "recorder")}
+    return render(request, "officer/meeting.html", {"meeting": meeting, "errors": [], "form": form})
 
 
 def _finals_context(
