@@ -67,7 +67,7 @@ def cycle_review(
     from services import evaluations
 
     settings = ready()
-    day = parse_day(on) if on else settings.now().date()
+    day = day_or_today(on, settings)
     with session_for(settings) as session:
         final_id = evaluations.find_final_evaluation(session, cycle_id=cycle, project=project)
         reviewed = evaluations.review_final_evaluation(

@@ -223,6 +223,7 @@ def test_every_reader_counts_a_month_a_project_stopped_in_up_to_the_day_before_i
     assert (row["due"], row["ontime"]) == (JUNE.due, JUNE.on_time)
     [july] = report_heatmap(session, cycle_id=cycle_id, month="2026-07", tz=SHANGHAI)["rows"]
     assert of_states(july["cells"], on_time="ontime", late="late", missing="missing") == NOTHING
+    assert july["due"] == 0
 
     # The project's calendar.
     found = get_project_row(session, project_id)
@@ -230,6 +231,9 @@ def test_every_reader_counts_a_month_a_project_stopped_in_up_to_the_day_before_i
     cells, _ = month_calendar(session, found, "2026-06", datetime(2026, 7, 2, 9, tzinfo=SHANGHAI))
     calendar = [c.state for c in cells]
     assert of_states(calendar, on_time="filed", late="late", missing="missing") == JUNE
+    states = {c.day: c.state for c in cells}
+    assert states[MISSING] == "missing"
+    assert states[STOPPED_ON] == states[date(2026, 6, 30)] == "off"
 
     # The API: the agency is asked for the one missing day, not for the days after the stop.
     assert api_missing_days(session, database_url, tmp_path, project_id) == [
