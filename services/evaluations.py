@@ -38,6 +38,7 @@ from models.status import (
 )
 from models.text import text_problem
 from services import Actor, Forbidden, NotFound, Refused, audit
+from services.business_day import business_day
 from store import closing, evaluations, users
 from store.database import unit_of_work
 
@@ -142,11 +143,7 @@ def _check_review(
 
 def review_day(on: date | None, now: datetime) -> date:
     """The business date of a review: `on`, else today; a date after today is refused."""
-    if on is None:
-        return now.date()
-    if on > now.date():
-        raise Refused(f"审核日期 {on} 晚于今天（{now.date()}），不能预填")
-    return on
+    return business_day(on, now=now, what="审核日期")
 
 
 def _record_review(

@@ -20,6 +20,7 @@ from models.compliance import ExcuseError, days_to_excuse
 from models.monitoring import ExcusedDay
 from models.text import text_problem
 from services import Actor, Forbidden, NotFound, Refused, audit
+from services.business_day import business_day
 from services.projects import OFFICE_ROLES
 from store import awards, excused_days
 from store.database import unit_of_work
@@ -53,9 +54,7 @@ def excuse_days(
     if actor.role not in OFFICE_ROLES:
         raise Forbidden(f"您的账号角色（{actor.role}）不能免交日报告")
     reason = _checked_reason(reason)
-    on = on or now.date()
-    if on > now.date():
-        raise Refused(f"免交决定日期 {on} 晚于今天（{now.date()}），不能预填")
+    on = business_day(on, now=now, what="免交决定日期")
     project = awards.find_project(session, project_id)
     if project is None:
         raise NotFound(f"找不到服务项目 #{project_id}")
